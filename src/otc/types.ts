@@ -1,0 +1,131 @@
+import type { PolicyId, ProjectId, ServerId, VolumeId } from '../domain/ids';
+
+/** A project the bot acts in. Endpoints are resolved per region. */
+export interface ProjectRef {
+  readonly id: ProjectId;
+  readonly region: string;
+}
+
+/** A VBS backup policy as the rest of the bot sees it (camelCase, typed). */
+export interface BackupPolicy {
+  readonly id: PolicyId;
+  readonly name: string;
+  /** 'ON' | 'OFF' as VBS reports it. */
+  readonly status: string;
+  /** HH:mm, UTC, when scheduled backups start. */
+  readonly startTime: string | undefined;
+  /** Days between backups. */
+  readonly frequencyDays: number | undefined;
+  /** How many backups are kept (VBS spells it `rentention_num`). */
+  readonly retentionCount: number | undefined;
+  readonly resourceCount: number | undefined;
+}
+
+export interface VolumeAttachment {
+  readonly serverId: ServerId;
+  readonly device: string | undefined;
+}
+
+/** An EVS disk. */
+export interface Volume {
+  readonly id: VolumeId;
+  readonly name: string;
+  readonly status: string;
+  readonly availabilityZone: string;
+  readonly sizeGb: number;
+  readonly volumeType: string | undefined;
+  /** `os-vol-host-attr:host`, e.g. `pod01.eu-de-01#SATA`. */
+  readonly host: string | undefined;
+  readonly attachments: readonly VolumeAttachment[];
+}
+
+export interface VolumeFilters {
+  readonly name?: string;
+  readonly status?: string;
+  readonly availabilityZone?: string;
+  readonly serverId?: ServerId;
+}
+
+export interface VolumePage {
+  readonly volumes: readonly Volume[];
+  /** Total matching volumes when the cloud reports it. */
+  readonly count: number | undefined;
+}
+
+export interface AddedVolume {
+  readonly volumeId: VolumeId;
+  readonly availabilityZone: string | undefined;
+  /** VBS `os_vol_host_attr`, e.g. `pod01.eu-de-01`. */
+  readonly pod: string | undefined;
+}
+
+export interface FailedVolume {
+  readonly volumeId: VolumeId;
+  /** OTC code (`AutoBackup.0206`), or for a chunk that failed as a whole, that call's code or `HTTP 503`. */
+  readonly code: string | undefined;
+  /** OTC message; undefined when the cloud gave none (the API allows that). */
+  readonly message: string | undefined;
+}
+
+/** One associate/disassociate call (a chunk) and how it ended: for the audit trail. */
+export interface ChunkReport {
+  readonly index: number;
+  readonly volumeIds: readonly VolumeId[];
+  readonly attempts: number;
+  readonly added: number;
+  readonly failed: number;
+  /** Set when the whole call failed (after retries); then every volume of the chunk is in `failed`. */
+  readonly error?: {
+    readonly code: string;
+    readonly status: number | undefined;
+    readonly otcCode: string | undefined;
+    readonly requestId: string | undefined;
+    readonly message: string;
+  };
+}
+
+export interface AssociationResult {
+  readonly added: readonly AddedVolume[];
+  readonly failed: readonly FailedVolume[];
+  readonly chunks: readonly ChunkReport[];
+}
+
+export interface AssociateOptions {
+  /** Volumes per call (default 20: the console warns above 40, no maximum is documented). */
+  readonly chunkSize?: number;
+  /** Calls in flight at once (default 2). */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The backup service behind the bot. VBS implements it today; CBR (vaults) can implement it beside
+ * VBS without touching the Slack or domain layers.
+ */
+export interface BackupBackend {
+  listPolicies(project: ProjectRef): Promise<readonly BackupPolicy[]>;
+  associate(
+    project: ProjectRef,
+    policyId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    options?: AssociateOptions,
+  ): Promise<AssociationResult>;
+  disassociate(
+    project: ProjectRef,
+    policyId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    options?: AssociateOptions,
+  ): Promise<AssociationResult>;
+}
+
+/** EVS look-ups. */
+export interface VolumeDirectory {
+  getVolume(project: ProjectRef, id: VolumeId): Promise<Volume | undefined>;
+  listVolumes(
+    project: ProjectRef,
+    filters: VolumeFilters,
+    page: { readonly limit: number; readonly offset: number },
+  ): Promise<VolumePage>;
+  /** Every volume matching the filters, paging through EVS. */
+  listAllVolumes(project: ProjectRef, filters: VolumeFilters): Promise<readonly Volume[]>;
+}

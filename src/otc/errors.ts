@@ -11,6 +11,8 @@ export abstract class OtcError extends Error {
   abstract readonly code: string;
   readonly method: string;
   readonly path: string;
+  /** How many times the call was sent before this error surfaced; the retry loop sets it (1 = no retry). */
+  attempts = 1;
 
   protected constructor(message: string, site: OtcCallSite, options?: { cause?: unknown }) {
     super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: scrubCause(options.cause) });
@@ -63,11 +65,13 @@ export class OtcResponseShapeError extends OtcError {
   readonly code = 'OTC_RESPONSE_SHAPE';
   readonly status: number;
   readonly issues: readonly string[];
+  readonly requestId: string | undefined;
 
-  constructor(site: OtcCallSite, status: number, issues: readonly string[]) {
+  constructor(site: OtcCallSite, status: number, issues: readonly string[], requestId?: string) {
     super(`${site.method} ${site.path} returned an unexpected body: ${issues.slice(0, 5).join('; ')}`, site);
     this.status = status;
     this.issues = issues.map(redactSecrets);
+    this.requestId = requestId;
   }
 }
 

@@ -128,4 +128,10 @@ export interface VolumeDirectory {
   ): Promise<VolumePage>;
   /** Every volume matching the filters, paging through EVS. */
   listAllVolumes(project: ProjectRef, filters: VolumeFilters): Promise<readonly Volume[]>;
+  /**
+   * Resolves what a user typed: each ref that is a UUID is looked up by id, any other ref is an
+   * exact (case-sensitive) volume name. Every distinct ref is a key; no match -> empty list, more
+   * than one -> ambiguous (the caller decides).
+   */
+  findVolumesByRef(project: ProjectRef, refs: readonly string[]): Promise<ReadonlyMap<string, readonly Volume[]>>;
 }

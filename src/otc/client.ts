@@ -1,0 +1,140 @@
+import type { Dispatcher } from 'undici';
+import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE, runChunked } from './associate';
+import { createAkSkAuthorizer, createTokenAuthorizer } from './auth';
+import type { OtcCredentials, RequestAuthorizer } from './auth';
+import { resolveEndpointTemplates } from './endpoints';
+import { createEvsApi, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_VOLUME_PAGE_SIZE } from './evs';
+import { createHttpCore, DEFAULT_RESPONSE_TIMEOUT_MS } from './http';
+import type { HttpCore } from './http';
+import { createTokenIssuer } from './iam';
+import { resolveRetryPolicy } from './retry-policy';
+import type { RetryPolicy } from './retry-policy';
+import { SILENT_LOGGER, SYSTEM_CLOCK } from './runtime';
+import type { Clock, OtcLogger } from './runtime';
+import { createTokenCache } from './token-cache';
+import type { BackupBackend, VolumeDirectory } from './types';
+import { createVbsApi } from './vbs';
+
+export interface OtcClientOptions {
+  readonly credentials: OtcCredentials;
+  /** IAM v3 base template, default `https://iam.{region}.otc.t-systems.com/v3`. */
+  readonly authUrl?: string | undefined;
+  /** Service base templates with `{region}`; defaults are OTC's public endpoints. */
+  readonly endpoints?: { readonly vbs?: string | undefined; readonly evs?: string | undefined } | undefined;
+  /** undici Agent from createOtcDispatcher in production, a MockAgent in tests. */
+  readonly dispatcher: Dispatcher;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  /** Response timeout (headers and body, each) per send; default 30 s. */
+  readonly timeouts?: { readonly responseMs?: number | undefined } | undefined;
+  /** Defaults for associate/disassociate: 20 volumes per call, 2 calls at once. */
+  readonly associate?:
+    { readonly chunkSize?: number | undefined; readonly concurrency?: number | undefined } | undefined;
+  /** EVS paging (default 1000 per page) and parallel look-ups in findVolumesByRef (default 4). */
+  readonly volumes?:
+    { readonly pageSize?: number | undefined; readonly lookupConcurrency?: number | undefined } | undefined;
+  /** Refresh IAM tokens this long before they expire (default 10 minutes). */
+  readonly token?: { readonly refreshAheadMs?: number | undefined } | undefined;
+  readonly clock?: Clock | undefined;
+  /** In [0, 1), for retry jitter; default Math.random. */
+  readonly random?: (() => number) | undefined;
+  readonly logger?: OtcLogger | undefined;
+}
+
+export interface OtcClient extends BackupBackend, VolumeDirectory {
+  /** How requests are authenticated: IAM token (password credentials) or AK/SK signature. */
+  readonly authKind: 'token' | 'aksk';
+}
+
+/** Builds the VBS + EVS client. Throws TypeError/RangeError on bad options (names the option, never a value). */
+export function createOtcClient(options: OtcClientOptions): OtcClient {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const endpoints = resolveEndpointTemplates({
+    iam: options.authUrl,
+    vbs: options.endpoints?.vbs,
+    evs: options.endpoints?.evs,
+  });
+  const responseTimeoutMs = options.timeouts?.responseMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
+  checkPositive('timeouts.responseMs', responseTimeoutMs);
+  const http = createHttpCore({
+    dispatcher: options.dispatcher,
+    retry: resolveRetryPolicy(options.retry),
+    responseTimeoutMs,
+    clock,
+    random: options.random ?? Math.random,
+    logger: options.logger ?? SILENT_LOGGER,
+  });
+  const authorizer = createAuthorizer(options, http, endpoints.iam, clock);
+  const vbs = createVbsApi(http, endpoints.vbs, authorizer);
+  const volumes = {
+    pageSize: options.volumes?.pageSize ?? DEFAULT_VOLUME_PAGE_SIZE,
+    lookupConcurrency: options.volumes?.lookupConcurrency ?? DEFAULT_LOOKUP_CONCURRENCY,
+  };
+  checkPositive('volumes.pageSize', volumes.pageSize, true);
+  checkPositive('volumes.lookupConcurrency', volumes.lookupConcurrency, true);
+  const evs = createEvsApi(http, endpoints.evs, authorizer, volumes);
+  const defaults = {
+    chunkSize: options.associate?.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    concurrency: options.associate?.concurrency ?? DEFAULT_CHUNK_CONCURRENCY,
+  };
+  checkPositive('associate.chunkSize', defaults.chunkSize, true);
+  checkPositive('associate.concurrency', defaults.concurrency, true);
+
+  return {
+    authKind: authorizer.kind,
+    listPolicies: (project) => vbs.listPolicies(project),
+    associate: (project, policyId, volumeIds, callOptions) =>
+      runChunked(
+        volumeIds,
+        {
+          chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
+          concurrency: callOptions?.concurrency ?? defaults.concurrency,
+          signal: callOptions?.signal,
+        },
+        (chunk, signal) => vbs.associateChunk(project, policyId, chunk, signal),
+      ),
+    disassociate: (project, policyId, volumeIds, callOptions) =>
+      runChunked(
+        volumeIds,
+        {
+          chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
+          concurrency: callOptions?.concurrency ?? defaults.concurrency,
+          signal: callOptions?.signal,
+        },
+        (chunk, signal) => vbs.disassociateChunk(project, policyId, chunk, signal),
+      ),
+    getVolume: (project, id) => evs.getVolume(project, id),
+    listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
+    listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),
+    findVolumesByRef: (project, refs) => evs.findVolumesByRef(project, refs),
+  };
+}
+
+function createAuthorizer(
+  options: OtcClientOptions,
+  http: HttpCore,
+  iamTemplate: string,
+  clock: Clock,
+): RequestAuthorizer {
+  const credentials = options.credentials;
+  if (credentials.kind === 'aksk') {
+    checkFilled('credentials.accessKey', credentials.accessKey);
+    checkFilled('credentials.secretKey', credentials.secretKey);
+    return createAkSkAuthorizer({ accessKey: credentials.accessKey, secretKey: credentials.secretKey }, clock);
+  }
+  checkFilled('credentials.username', credentials.username);
+  checkFilled('credentials.password', credentials.password);
+  checkFilled('credentials.domainName', credentials.domainName);
+  const issue = createTokenIssuer(http, iamTemplate, credentials);
+  const cache = createTokenCache({ issue, clock, refreshAheadMs: options.token?.refreshAheadMs });
+  return createTokenAuthorizer(cache, credentials.password);
+}
+
+function checkFilled(name: string, value: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${name} must be a non-empty string`);
+}
+
+function checkPositive(name: string, value: number, integer = false): void {
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+}

@@ -1,0 +1,290 @@
+import type { MockAgent } from 'undici';
+import { asPolicyId, asServerId, asVolumeId } from '../../src/domain/ids';
+import { createOtcClient } from '../../src/otc/client';
+import { OtcHttpError, OtcResponseShapeError } from '../../src/otc/errors';
+import {
+  ASSOCIATE_PATH,
+  buildClient,
+  createMockAgent,
+  EVS,
+  PASSWORD,
+  POLICIES_PATH,
+  PROJECT,
+  readFixture,
+  readIamTokenBody,
+  readJsonFixture,
+  VBS,
+} from './helpers';
+
+const LIST_PATH = `/v2/${PROJECT.id}/cloudvolumes/detail`;
+type JsonObject = Record<string, unknown>;
+const docsVolume = (): JsonObject =>
+  readJsonFixture<{ volumes: JsonObject[] }>('evs_cloudvolumes_detail_response.docs.json').volumes[0]!;
+
+function volumeLike(id: string, name: string, extra: object = {}): object {
+  return { ...docsVolume(), id, name, ...extra };
+}
+
+let agent: MockAgent;
+const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
+
+/** AK/SK keeps these tests to the VBS/EVS calls themselves (token handling is in auth.test.ts). */
+function client(overrides: Parameters<typeof buildClient>[1] = {}) {
+  return buildClient(agent, { credentials: AKSK, ...overrides });
+}
+
+beforeEach(() => {
+  agent = createMockAgent();
+});
+
+afterEach(async () => {
+  agent.assertNoPendingInterceptors();
+  await agent.close();
+});
+
+describe('VBS policies', () => {
+  it('lists the documented policies, reading "backup_policy_name " (trailing space) and rentention_num', async () => {
+    agent
+      .get(VBS)
+      .intercept({ path: POLICIES_PATH, method: 'GET' })
+      .reply(200, readFixture('vbs_policy_list_response.docs.json'));
+    const { client: otc } = client();
+    expect(await otc.listPolicies(PROJECT)).toEqual([
+      {
+        id: 'XX',
+        name: 'plan01',
+        status: 'ON',
+        startTime: '12:00',
+        frequencyDays: 1,
+        retentionCount: 10,
+        resourceCount: 0,
+      },
+      {
+        id: 'YY',
+        name: 'plan02',
+        status: 'ON',
+        startTime: '14:00',
+        frequencyDays: 1,
+        retentionCount: 10,
+        resourceCount: 10,
+      },
+    ]);
+  });
+
+  it('rejects a policy list whose entry lacks its id, naming the path', async () => {
+    const body = readJsonFixture<{ backup_policies: JsonObject[] }>('vbs_policy_list_response.docs.json');
+    delete body.backup_policies[1]!.backup_policy_id;
+    agent.get(VBS).intercept({ path: POLICIES_PATH, method: 'GET' }).reply(200, body);
+    const { client: otc } = client();
+    const error = await otc.listPolicies(PROJECT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OtcResponseShapeError);
+    expect(error).not.toBeInstanceOf(OtcHttpError);
+    expect(error).toMatchObject({ issues: ['backup_policies.1.backup_policy_id: invalid_type (expected string)'] });
+  });
+
+  it('reports a malformed associate answer as a shape failure of that chunk', async () => {
+    const body = readJsonFixture<{ success_resources: JsonObject[] }>('vbs_associate_response_success.docs.json');
+    body.success_resources[0]!.resource_id = 42;
+    agent.get(VBS).intercept({ path: ASSOCIATE_PATH, method: 'POST' }).reply(200, body);
+    const { client: otc } = client();
+    const volume = asVolumeId('bce8d47a-af17-4169-901f-4c7ae9f29c2c');
+    const result = await otc.associate(PROJECT, asPolicyId('p-1'), [volume]);
+    expect(result.added).toEqual([]);
+    expect(result.failed).toEqual([
+      {
+        volumeId: volume,
+        code: 'OTC_RESPONSE_SHAPE',
+        message: expect.stringContaining('success_resources.0.resource_id: invalid_type'),
+      },
+    ]);
+    expect(result.chunks[0]!.error).toMatchObject({ code: 'OTC_RESPONSE_SHAPE', status: 200 });
+  });
+
+  it('reaches VBS on Huawei Cloud through an endpoint override', async () => {
+    agent
+      .get('https://vbs.ap-southeast-1.myhuaweicloud.com')
+      .intercept({ path: POLICIES_PATH, method: 'GET' })
+      .reply(200, { backup_policies: [] });
+    const { client: otc } = client({ endpoints: { vbs: 'https://vbs.{region}.myhuaweicloud.com/' } });
+    expect(await otc.listPolicies({ ...PROJECT, region: 'ap-southeast-1' })).toEqual([]);
+  });
+
+  it('asks the overridden IAM endpoint for tokens', async () => {
+    agent
+      .get('https://iam.example.test')
+      .intercept({ path: '/identity/v3/auth/tokens', method: 'POST' })
+      .reply(201, readIamTokenBody(), { headers: { 'x-subject-token': 'token-x' } });
+    agent
+      .get(VBS)
+      .intercept({ path: POLICIES_PATH, method: 'GET', headers: { 'x-auth-token': 'token-x' } })
+      .reply(200, { backup_policies: [] });
+    const { client: otc } = buildClient(agent, { authUrl: 'https://iam.example.test/identity/v3' });
+    expect(await otc.listPolicies(PROJECT)).toEqual([]);
+  });
+});
+
+describe('EVS volumes', () => {
+  it('maps the documented volume list to camelCase volumes', async () => {
+    agent
+      .get(EVS)
+      .intercept({ path: `${LIST_PATH}?status=available&limit=50&offset=0`, method: 'GET' })
+      .reply(200, readFixture('evs_cloudvolumes_detail_response.docs.json'));
+    const { client: otc } = client();
+    expect(await otc.listVolumes(PROJECT, { status: 'available' }, { limit: 50, offset: 0 })).toEqual({
+      count: 1,
+      volumes: [
+        {
+          id: 'b104b8db-170d-441b-897a-3c8ba9c5a214',
+          name: 'zjb_u25_test',
+          status: 'available',
+          availabilityZone: 'az-dc-1',
+          sizeGb: 1,
+          volumeType: 'SSD',
+          host: 'pod01.xxx#SSD',
+          attachments: [],
+        },
+      ],
+    });
+  });
+
+  it('gets the documented single volume, and undefined for a 404', async () => {
+    const id = asVolumeId('591ac654-26d8-41be-bb77-4f90699d2d41');
+    const missing = asVolumeId('00000000-0000-4000-8000-000000000000');
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+      .reply(200, readFixture('evs_volume_get_response.docs.json'));
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${missing}`, method: 'GET' })
+      .reply(404, { itemNotFound: { message: 'not found', code: 404 } });
+    const { client: otc, clock } = client();
+    expect(await otc.getVolume(PROJECT, id)).toEqual({
+      id,
+      name: 'restore_backup_0115efb3-678c-4a9e-bff6-d3cd278238b9',
+      status: 'error_restoring',
+      availabilityZone: 'az-dc-1',
+      sizeGb: 40,
+      volumeType: undefined,
+      host: 'az-dc-1#SSD',
+      attachments: [],
+    });
+    expect(await otc.getVolume(PROJECT, missing)).toBeUndefined();
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('rejects a volume body with a non-numeric size, naming the path', async () => {
+    const body = readJsonFixture<{ volume: JsonObject }>('evs_volume_get_response.docs.json');
+    body.volume.size = '40';
+    const id = asVolumeId('591ac654-26d8-41be-bb77-4f90699d2d41');
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+      .reply(200, body);
+    const { client: otc } = client();
+    await expect(otc.getVolume(PROJECT, id)).rejects.toMatchObject({
+      code: 'OTC_RESPONSE_SHAPE',
+      issues: ['volume.size: invalid_type (expected number)'],
+    });
+  });
+
+  it('pages with limit/offset until a short page and filters by server on the client', async () => {
+    const server = asServerId('aaaaaaaa-0000-4000-8000-000000000001');
+    const attached = { attachments: [{ server_id: server, device: '/dev/vdb', id: 'x', volume_id: 'x' }] };
+    const pages = [
+      [
+        volumeLike('00000000-0000-4000-8000-000000000001', 'a', attached),
+        volumeLike('00000000-0000-4000-8000-000000000002', 'b'),
+      ],
+      [
+        volumeLike('00000000-0000-4000-8000-000000000003', 'c'),
+        volumeLike('00000000-0000-4000-8000-000000000004', 'd', attached),
+      ],
+      [volumeLike('00000000-0000-4000-8000-000000000005', 'e')],
+    ];
+    pages.forEach((volumes, i) => {
+      agent
+        .get(EVS)
+        .intercept({ path: `${LIST_PATH}?limit=2&offset=${i * 2}`, method: 'GET' })
+        .reply(200, { count: 5, volumes });
+    });
+    const { client: otc } = client({ volumes: { pageSize: 2 } });
+    const found = await otc.listAllVolumes(PROJECT, { serverId: server });
+    expect(found.map((v) => [v.name, v.attachments])).toEqual([
+      ['a', [{ serverId: server, device: '/dev/vdb' }]],
+      ['d', [{ serverId: server, device: '/dev/vdb' }]],
+    ]);
+  });
+
+  it('resolves refs: UUIDs by id, names by exact case-sensitive match over a loose EVS filter', async () => {
+    const byId = '591ac654-26d8-41be-bb77-4f90699d2d41';
+    const gone = '11111111-2222-4333-8444-555555555555';
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${byId}`, method: 'GET' })
+      .reply(200, readFixture('evs_volume_get_response.docs.json'));
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${gone}`, method: 'GET' })
+      .reply(404, readFixture('evs_error_badrequest.docs.json'));
+    agent
+      .get(EVS)
+      .intercept({ path: `${LIST_PATH}?name=db-data&limit=1000&offset=0`, method: 'GET' })
+      .reply(200, {
+        count: 3,
+        volumes: [
+          volumeLike('00000000-0000-4000-8000-00000000000a', 'db-data'),
+          volumeLike('00000000-0000-4000-8000-00000000000b', 'db-data-2'),
+          volumeLike('00000000-0000-4000-8000-00000000000c', 'DB-DATA'),
+        ],
+      });
+    agent
+      .get(EVS)
+      .intercept({ path: `${LIST_PATH}?name=nope&limit=1000&offset=0`, method: 'GET' })
+      .reply(200, { count: 0, volumes: [] });
+    const { client: otc } = client();
+    const found = await otc.findVolumesByRef(PROJECT, ['db-data', byId, 'nope', gone, 'db-data']);
+    expect([...found.keys()]).toEqual(['db-data', byId, 'nope', gone]);
+    expect(found.get('db-data')!.map((v) => v.id)).toEqual(['00000000-0000-4000-8000-00000000000a']);
+    expect(found.get(byId)!.map((v) => v.status)).toEqual(['error_restoring']);
+    expect(found.get('nope')).toEqual([]);
+    expect(found.get(gone)).toEqual([]);
+  });
+});
+
+describe('createOtcClient options', () => {
+  const base = { credentials: AKSK };
+
+  it('refuses an endpoint template that is not http(s), naming the option', () => {
+    expect(() =>
+      createOtcClient({ ...base, dispatcher: agent, endpoints: { vbs: 'ftp://vbs.{region}.example' } }),
+    ).toThrow('endpoint vbs: must be an http(s) URL');
+    expect(() => createOtcClient({ ...base, dispatcher: agent, endpoints: { evs: 'evs.{region}' } })).toThrow(
+      'endpoint evs: not a valid URL',
+    );
+    expect(() => createOtcClient({ ...base, dispatcher: agent, authUrl: 'https://iam.{zone}.example/v3' })).toThrow(
+      'unknown placeholder',
+    );
+  });
+
+  it('refuses empty credentials and nonsense chunking, without echoing values', () => {
+    const withPassword = (password: string) => () =>
+      createOtcClient({
+        dispatcher: agent,
+        credentials: { kind: 'password', username: 'u', password, domainName: 'd' },
+      });
+    expect(withPassword(' ')).toThrow('credentials.password must be a non-empty string');
+    expect(withPassword(PASSWORD)).not.toThrow();
+    expect(() => createOtcClient({ ...base, dispatcher: agent, associate: { chunkSize: 0 } })).toThrow(
+      'associate.chunkSize',
+    );
+    expect(() => createOtcClient({ ...base, dispatcher: agent, retry: { maxAttempts: 0 } })).toThrow(
+      'retry.maxAttempts',
+    );
+  });
+
+  it('refuses a region that is not a plain name when a call is made', async () => {
+    const { client: otc } = client();
+    await expect(otc.listPolicies({ ...PROJECT, region: 'eu-de.evil.example/x' })).rejects.toThrow(RangeError);
+  });
+});

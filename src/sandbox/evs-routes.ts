@@ -1,0 +1,84 @@
+import type { Reply, SandboxContext, SandboxRequest } from './http-util';
+import { reply } from './http-util';
+import { renderVolume } from './evs-view';
+import { iamIdOf } from './iam-routes';
+import type { SandboxVolume } from './model';
+
+export const EVS_MAX_LIMIT = 1000;
+
+const FILTERS: ReadonlyArray<readonly [string, (v: SandboxVolume, wanted: string) => boolean]> = [
+  ['name', (v, wanted) => v.name === wanted],
+  ['status', (v, wanted) => v.status === wanted],
+  ['availability_zone', (v, wanted) => v.availabilityZone === wanted],
+  ['server_id', (v, wanted) => v.attachments.some((a) => a.serverId === wanted.toLowerCase())],
+];
+
+function badRequest(message: string): Reply {
+  return reply(400, { badrequest: { code: 400, message } });
+}
+
+function parseCount(query: URLSearchParams, key: string, fallback: number): number | string {
+  const text = query.get(key);
+  if (text === null) return fallback;
+  if (!/^\d+$/.test(text)) return `Invalid input received: ${key} must be a non-negative integer, got '${text}'.`;
+  return Number(text);
+}
+
+/**
+ * `GET /v2/{project_id}/cloudvolumes/detail`: exact filters `name`, `status`, `availability_zone`,
+ * `server_id`; paging by `limit` (default and max 1000), `offset` and `marker`. Ordered by name, then id.
+ * `count` is the number of volumes matching the filters, whatever the page.
+ */
+export function handleListVolumes(ctx: SandboxContext, req: SandboxRequest): Reply {
+  const projectId = req.params.projectId ?? '';
+  const limit = parseCount(req.query, 'limit', EVS_MAX_LIMIT);
+  if (typeof limit === 'string') return badRequest(limit);
+  if (limit > EVS_MAX_LIMIT) return badRequest(`Invalid input received: limit must be at most ${EVS_MAX_LIMIT}.`);
+  const offset = parseCount(req.query, 'offset', 0);
+  if (typeof offset === 'string') return badRequest(offset);
+
+  let matching = ctx.state.listVolumes(projectId);
+  for (const [key, test] of FILTERS) {
+    const wanted = req.query.get(key);
+    if (wanted !== null) matching = matching.filter((v) => test(v, wanted));
+  }
+  let start = 0;
+  const marker = req.query.get('marker');
+  if (marker !== null) {
+    const index = matching.findIndex((v) => v.id === marker.toLowerCase());
+    if (index < 0) return badRequest(`Invalid input received: marker ${marker} not found.`);
+    start = index + 1;
+  }
+  const page = matching.slice(start + offset, start + offset + limit);
+  const userId = iamIdOf('user', ctx.credentials.username);
+  const body: Record<string, unknown> = {
+    count: matching.length,
+    volumes: page.map((v) => renderVolume(v, projectId, ctx.baseUrl(), userId)),
+  };
+  const last = page[page.length - 1];
+  if (last !== undefined && start + offset + page.length < matching.length) {
+    const next = new URLSearchParams(FILTERS.flatMap(([key]) => withValue(key, req.query.get(key))));
+    next.set('limit', String(limit));
+    next.set('marker', last.id);
+    body.volumes_links = [
+      { href: `${ctx.baseUrl()}/v2/${projectId}/cloudvolumes/detail?${next.toString()}`, rel: 'next' },
+    ];
+  }
+  return reply(200, body);
+}
+
+function withValue(key: string, value: string | null): Array<[string, string]> {
+  return value === null ? [] : [[key, value]];
+}
+
+/** `GET /v2/{project_id}/volumes/{volume_id}`. */
+export function handleGetVolume(ctx: SandboxContext, req: SandboxRequest): Reply {
+  const projectId = req.params.projectId ?? '';
+  const volumeId = req.params.volumeId ?? '';
+  const volume = ctx.state.getVolume(projectId, volumeId);
+  if (volume === undefined) {
+    return reply(404, { itemNotFound: { code: 404, message: `Volume ${volumeId} could not be found.` } });
+  }
+  const userId = iamIdOf('user', ctx.credentials.username);
+  return reply(200, { volume: renderVolume(volume, projectId, ctx.baseUrl(), userId) });
+}

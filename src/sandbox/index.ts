@@ -1,0 +1,20 @@
+export { startSandbox } from './server';
+export type {
+  RecordedRequest,
+  Sandbox,
+  SandboxCredentials,
+  SandboxOptions,
+  SandboxProjectSeed,
+  SandboxRoute,
+} from './types';
+export { SANDBOX_ROUTES } from './types';
+export { SandboxState } from './state';
+export type { NewPolicyInput, NewVolumeInput } from './state';
+export { FaultInjector } from './faults';
+export type { Fault } from './faults';
+export type { SandboxAttachment, SandboxPolicy, SandboxProject, SandboxVolume, VolumeStatus } from './model';
+export { VBS_INVALID_DISK_STATUSES, VOLUME_STATUSES } from './model';
+export { DEFAULT_PROJECT_ID, deriveUuid, seededPolicyId, seededServerId, seededVolumeIds } from './seed';
+export { DEFAULT_CREDENTIALS, DEFAULT_TOKEN_TTL_MS } from './options';
+export { SDK_DATE_TOLERANCE_MS } from './auth-check';
+export { formatSandboxBanner } from './banner';

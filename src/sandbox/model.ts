@@ -1,0 +1,104 @@
+/** The sandbox's data model: what a project holds. Plain data; `state.ts` owns the mutations. */
+
+/** EVS disk statuses (OTC "Disk Status" table). */
+export const VOLUME_STATUSES = [
+  'creating',
+  'available',
+  'in-use',
+  'error',
+  'attaching',
+  'detaching',
+  'restoring-backup',
+  'backing-up',
+  'error_restoring',
+  'uploading',
+  'downloading',
+  'extending',
+  'error_extending',
+  'deleting',
+  'error_deleting',
+  'rollbacking',
+  'error_rollbacking',
+  'awaiting-transfer',
+  'retyping',
+  'reserved',
+  'maintenance',
+] as const;
+export type VolumeStatus = (typeof VOLUME_STATUSES)[number];
+
+/** Disk statuses VBS refuses with AutoBackup.0206. */
+export const VBS_INVALID_DISK_STATUSES: readonly VolumeStatus[] = [
+  'error',
+  'error_extending',
+  'error_restoring',
+  'error_rollbacking',
+  'error_deleting',
+];
+
+export interface SandboxProject {
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+}
+
+export interface SandboxPolicy {
+  readonly id: string;
+  readonly name: string;
+  /** HH:mm UTC. */
+  readonly startTime: string;
+  /** Days between backups (VBS allows 1-14). */
+  readonly frequency: number;
+  /** Backups kept (VBS spells it `rentention_num`). */
+  readonly retentionNum: number;
+  readonly remainFirstBackupOfCurMonth: 'Y' | 'N';
+  readonly status: 'ON' | 'OFF';
+}
+
+export interface SandboxAttachment {
+  readonly serverId: string;
+  /** Not part of the EVS answer (EVS knows only the server id); shown in the CLI banner. */
+  readonly serverName: string;
+  readonly device: string;
+  readonly attachmentId: string;
+  /** Cinder style, no zone: `2024-03-11T09:14:22.000000`. */
+  readonly attachedAt: string;
+}
+
+export interface SandboxVolume {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly status: VolumeStatus;
+  readonly availabilityZone: string;
+  /** Storage pod, e.g. `pod01`; `os-vol-host-attr:host` is `${pod}.${availabilityZone}#${volumeType}`. */
+  readonly pod: string;
+  readonly size: number;
+  readonly volumeType: string;
+  readonly bootable: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly attachments: readonly SandboxAttachment[];
+}
+
+/** Everything one project holds. `bindings` maps volume id -> policy id (a disk is in at most one policy). */
+export interface ProjectData {
+  readonly project: SandboxProject;
+  readonly policies: Map<string, SandboxPolicy>;
+  readonly volumes: Map<string, SandboxVolume>;
+  readonly bindings: Map<string, string>;
+}
+
+/** `2024-03-11T09:14:22.123456` (Cinder timestamps carry microseconds and no zone). */
+export function formatCinderTime(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}000`;
+}
+
+/** `2015-11-09T01:42:57.527363Z` (IAM timestamps). */
+export function formatIamTime(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}000Z`;
+}
+
+export function volumeHost(volume: Pick<SandboxVolume, 'pod' | 'availabilityZone' | 'volumeType'>): string {
+  return `${volume.pod}.${volume.availabilityZone}#${volume.volumeType}`;
+}

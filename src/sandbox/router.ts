@@ -1,0 +1,79 @@
+import type { Reply, SandboxContext, SandboxRequest } from './http-util';
+import { handleGetVolume, handleListVolumes } from './evs-routes';
+import { handleIssueToken } from './iam-routes';
+import type { SandboxRoute } from './types';
+import { handleAssociate, handleDisassociate, handleListPolicies } from './vbs-routes';
+
+export interface RouteDef {
+  readonly name: SandboxRoute;
+  readonly method: 'GET' | 'POST';
+  readonly pattern: RegExp;
+  readonly params: readonly string[];
+  /** Which service answers; IAM needs no prior auth, VBS and EVS do (with their own error bodies). */
+  readonly service: 'iam' | 'vbs' | 'evs';
+  readonly handle: (ctx: SandboxContext, req: SandboxRequest) => Reply;
+}
+
+/** IAM lives under /v3, VBS and EVS under /v2/{project_id}: the paths never collide. */
+export const ROUTES: readonly RouteDef[] = [
+  route('iam.tokens', 'POST', /^\/v3\/auth\/tokens$/, [], 'iam', handleIssueToken),
+  route('vbs.policies.list', 'GET', /^\/v2\/([^/]+)\/backuppolicy$/, ['projectId'], 'vbs', handleListPolicies),
+  route('vbs.associate', 'POST', /^\/v2\/([^/]+)\/backuppolicyresources$/, ['projectId'], 'vbs', handleAssociate),
+  route(
+    'vbs.disassociate',
+    'POST',
+    /^\/v2\/([^/]+)\/backuppolicyresources\/([^/]+)\/deleted_resources$/,
+    ['projectId', 'policyId'],
+    'vbs',
+    handleDisassociate,
+  ),
+  route('evs.volumes.detail', 'GET', /^\/v2\/([^/]+)\/cloudvolumes\/detail$/, ['projectId'], 'evs', handleListVolumes),
+  route(
+    'evs.volume.get',
+    'GET',
+    /^\/v2\/([^/]+)\/volumes\/([^/]+)$/,
+    ['projectId', 'volumeId'],
+    'evs',
+    handleGetVolume,
+  ),
+];
+
+function route(
+  name: SandboxRoute,
+  method: RouteDef['method'],
+  pattern: RegExp,
+  params: readonly string[],
+  service: RouteDef['service'],
+  handle: RouteDef['handle'],
+): RouteDef {
+  return { name, method, pattern, params, service, handle };
+}
+
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly route: RouteDef; readonly params: Readonly<Record<string, string>> }
+  | { readonly kind: 'wrong-method'; readonly allowed: readonly string[] }
+  | { readonly kind: 'none' };
+
+export function matchRoute(method: string, rawPath: string): RouteMatch {
+  const allowed: string[] = [];
+  for (const def of ROUTES) {
+    const m = def.pattern.exec(rawPath);
+    if (m === null) continue;
+    if (def.method !== method.toUpperCase()) {
+      allowed.push(def.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    def.params.forEach((name, index) => (params[name] = safeDecode(m[index + 1] ?? '')));
+    return { kind: 'found', route: def, params };
+  }
+  return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

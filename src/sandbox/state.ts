@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { ProjectData, SandboxPolicy, SandboxProject, SandboxVolume, VolumeStatus } from './model';
+import { formatCinderTime } from './model';
+import { buildSeedProject } from './seed';
+
+export interface NewPolicyInput {
+  readonly id?: string;
+  readonly name: string;
+  readonly startTime?: string;
+  readonly frequency?: number;
+  readonly retentionNum?: number;
+  readonly remainFirstBackupOfCurMonth?: 'Y' | 'N';
+  readonly status?: 'ON' | 'OFF';
+}
+
+export interface NewVolumeInput {
+  readonly id?: string;
+  readonly name: string;
+  readonly size?: number;
+  readonly volumeType?: string;
+  /** Default: the project's `${region}-01`. */
+  readonly availabilityZone?: string;
+  readonly pod?: string;
+  /** Default: `in-use` when attached, else `available`. */
+  readonly status?: VolumeStatus;
+  readonly bootable?: boolean;
+  readonly description?: string | null;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly attachments?: ReadonlyArray<{
+    readonly serverId: string;
+    readonly serverName?: string;
+    readonly device?: string;
+  }>;
+  /** Put the new volume in this policy at once. */
+  readonly policyId?: string;
+}
+
+/**
+ * The sandbox's live data, per project. Routes and tests share it: tests arrange (add volumes,
+ * set statuses, bind disks to policies) and assert (which policy is a disk in) through it. Getters
+ * return copies; change things only through the methods.
+ */
+export class SandboxState {
+  private readonly data = new Map<string, ProjectData>();
+
+  constructor(
+    private readonly projectList: readonly SandboxProject[],
+    private readonly now: () => Date,
+  ) {
+    this.reset();
+  }
+
+  /** Back to the seeded data (every project). */
+  reset(): void {
+    this.data.clear();
+    this.projectList.forEach((project, index) => this.data.set(project.id, buildSeedProject(project, index === 0)));
+  }
+
+  projects(): readonly SandboxProject[] {
+    return this.projectList;
+  }
+
+  hasProject(projectId: string): boolean {
+    return this.data.has(projectId);
+  }
+
+  /** Policies in creation order. */
+  listPolicies(projectId: string): SandboxPolicy[] {
+    return [...this.project(projectId).policies.values()].map((p) => ({ ...p }));
+  }
+
+  getPolicy(projectId: string, policyId: string): SandboxPolicy | undefined {
+    const policy = this.project(projectId).policies.get(policyId);
+    return policy === undefined ? undefined : { ...policy };
+  }
+
+  findPolicyByName(projectId: string, name: string): SandboxPolicy | undefined {
+    return this.listPolicies(projectId).find((p) => p.name === name);
+  }
+
+  /** Volumes ordered by name, then id (the EVS list order of the sandbox). */
+  listVolumes(projectId: string): SandboxVolume[] {
+    return [...this.project(projectId).volumes.values()]
+      .sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id))
+      .map(copyVolume);
+  }
+
+  getVolume(projectId: string, volumeId: string): SandboxVolume | undefined {
+    const volume = this.project(projectId).volumes.get(volumeId.toLowerCase());
+    return volume === undefined ? undefined : copyVolume(volume);
+  }
+
+  findVolumesByName(projectId: string, name: string): SandboxVolume[] {
+    return this.listVolumes(projectId).filter((v) => v.name === name);
+  }
+
+  /** The policy a volume is in, if any. */
+  policyOfVolume(projectId: string, volumeId: string): string | undefined {
+    return this.project(projectId).bindings.get(volumeId.toLowerCase());
+  }
+
+  volumesInPolicy(projectId: string, policyId: string): string[] {
+    return [...this.project(projectId).bindings].filter(([, p]) => p === policyId).map(([v]) => v);
+  }
+
+  policyResourceCount(projectId: string, policyId: string): number {
+    return this.volumesInPolicy(projectId, policyId).length;
+  }
+
+  /** Puts a volume in a policy, moving it out of any other (a disk belongs to at most one policy). */
+  bindVolume(projectId: string, volumeId: string, policyId: string): void {
+    const data = this.project(projectId);
+    if (!data.policies.has(policyId)) throw new Error(`sandbox: no policy ${policyId} in project ${projectId}`);
+    data.bindings.set(this.requireVolume(data, volumeId).id, policyId);
+  }
+
+  /** Takes a volume out of whatever policy it is in; false when it was in none. */
+  unbindVolume(projectId: string, volumeId: string): boolean {
+    return this.project(projectId).bindings.delete(volumeId.toLowerCase());
+  }
+
+  addPolicy(projectId: string, input: NewPolicyInput): SandboxPolicy {
+    const data = this.project(projectId);
+    const id = input.id ?? randomUUID();
+    if (data.policies.has(id)) throw new Error(`sandbox: policy ${id} exists`);
+    const policy: SandboxPolicy = {
+      id,
+      name: input.name,
+      startTime: input.startTime ?? '01:00',
+      frequency: input.frequency ?? 1,
+      retentionNum: input.retentionNum ?? 7,
+      remainFirstBackupOfCurMonth: input.remainFirstBackupOfCurMonth ?? 'N',
+      status: input.status ?? 'ON',
+    };
+    data.policies.set(id, policy);
+    return { ...policy };
+  }
+
+  /** Deletes a policy; its volumes are then in no policy. */
+  deletePolicy(projectId: string, policyId: string): boolean {
+    const data = this.project(projectId);
+    for (const volumeId of this.volumesInPolicy(projectId, policyId)) data.bindings.delete(volumeId);
+    return data.policies.delete(policyId);
+  }
+
+  addVolume(projectId: string, input: NewVolumeInput): SandboxVolume {
+    const data = this.project(projectId);
+    const id = (input.id ?? randomUUID()).toLowerCase();
+    if (data.volumes.has(id)) throw new Error(`sandbox: volume ${id} exists`);
+    const time = formatCinderTime(this.now());
+    const attachments = (input.attachments ?? []).map((a, index) => ({
+      serverId: a.serverId.toLowerCase(),
+      serverName: a.serverName ?? a.serverId,
+      device: a.device ?? `/dev/vd${String.fromCharCode(98 + index)}`,
+      attachmentId: randomUUID(),
+      attachedAt: time,
+    }));
+    const volume: SandboxVolume = {
+      id,
+      name: input.name,
+      description: input.description ?? null,
+      status: input.status ?? (attachments.length > 0 ? 'in-use' : 'available'),
+      availabilityZone: input.availabilityZone ?? `${data.project.region}-01`,
+      pod: input.pod ?? 'pod01',
+      size: input.size ?? 10,
+      volumeType: input.volumeType ?? 'SATA',
+      bootable: input.bootable ?? false,
+      createdAt: time,
+      updatedAt: time,
+      metadata: { ...(input.metadata ?? {}) },
+      attachments,
+    };
+    data.volumes.set(id, volume);
+    if (input.policyId !== undefined) this.bindVolume(projectId, id, input.policyId);
+    return copyVolume(volume);
+  }
+
+  /** Deletes a volume (and its policy binding); false when there was none. */
+  removeVolume(projectId: string, volumeId: string): boolean {
+    const data = this.project(projectId);
+    data.bindings.delete(volumeId.toLowerCase());
+    return data.volumes.delete(volumeId.toLowerCase());
+  }
+
+  setVolumeStatus(projectId: string, volumeId: string, status: VolumeStatus): SandboxVolume {
+    const data = this.project(projectId);
+    const volume = this.requireVolume(data, volumeId);
+    const updated: SandboxVolume = { ...volume, status, updatedAt: formatCinderTime(this.now()) };
+    data.volumes.set(volume.id, updated);
+    return copyVolume(updated);
+  }
+
+  private project(projectId: string): ProjectData {
+    const data = this.data.get(projectId);
+    if (data === undefined) throw new Error(`sandbox: unknown project ${projectId}`);
+    return data;
+  }
+
+  private requireVolume(data: ProjectData, volumeId: string): SandboxVolume {
+    const volume = data.volumes.get(volumeId.toLowerCase());
+    if (volume === undefined) throw new Error(`sandbox: no volume ${volumeId} in project ${data.project.id}`);
+    return volume;
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function copyVolume(volume: SandboxVolume): SandboxVolume {
+  return { ...volume, metadata: { ...volume.metadata }, attachments: volume.attachments.map((a) => ({ ...a })) };
+}

@@ -1,0 +1,71 @@
+import type { FaultInjector } from './faults';
+import type { SandboxProject } from './model';
+import type { SandboxState } from './state';
+
+export const SANDBOX_ROUTES = [
+  'iam.tokens',
+  'vbs.policies.list',
+  'vbs.associate',
+  'vbs.disassociate',
+  'evs.volumes.detail',
+  'evs.volume.get',
+] as const;
+export type SandboxRoute = (typeof SANDBOX_ROUTES)[number];
+
+export interface SandboxCredentials {
+  username: string;
+  password: string;
+  domainName: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+export interface SandboxProjectSeed {
+  id: string;
+  name?: string;
+  region?: string;
+}
+
+export interface SandboxOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default: one project, id '0123456789abcdef0123456789abcdef', name 'sandbox', region 'eu-de'. */
+  projects?: SandboxProjectSeed[];
+  credentials?: Partial<SandboxCredentials>;
+  /** Default 24 h. */
+  tokenTtlMs?: number;
+  /** The clock for token expiry, X-Sdk-Date checks and timestamps; default real time. */
+  now?: () => Date;
+}
+
+/** One request the sandbox served. No headers or bodies: nothing secret is kept. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Raw query string without `?` ('' when none). */
+  readonly query: string;
+  /** 'unmatched' for unknown paths (404) and wrong methods (405). */
+  readonly route: SandboxRoute | 'unmatched';
+  /** HTTP status sent; 0 when the connection was dropped by an injected fault. */
+  readonly status: number;
+  readonly projectId?: string;
+  /** How the caller authenticated ('none' also for rejected credentials and for IAM itself). */
+  readonly auth: 'token' | 'aksk' | 'none';
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:41234 ; IAM at `${url}/v3`, VBS and EVS at `${url}`. */
+  readonly url: string;
+  readonly credentials: SandboxCredentials;
+  readonly projects: readonly SandboxProject[];
+  readonly state: SandboxState;
+  readonly faults: FaultInjector;
+  readonly requests: readonly RecordedRequest[];
+  /** Every token issued so far is expired from now on (VBS answers AutoBackup.0003). */
+  expireAllTokens(): void;
+  /** Closes the server and all sockets (keep-alive too); idempotent. */
+  stop(): Promise<void>;
+}

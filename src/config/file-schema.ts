@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The YAML rules file (snake_case), shipped as backup-bot.example.yml. Unknown keys are errors: a typo must not widen access. */
+const nonEmpty = z.string().trim().min(1);
+const list = z.array(nonEmpty).min(1);
+
+const ruleSchema = z
+  .strictObject({
+    name: nonEmpty,
+    users: list.optional(),
+    usergroups: list.optional(),
+    channels: list.optional(),
+    policies: list.optional(),
+    projects: list.optional(),
+    max_volumes: z.number().int().positive().optional(),
+    everyone: z.boolean().optional(),
+    decision: z.enum(['allow', 'deny']),
+  })
+  .refine(
+    (r) =>
+      r.everyone === true ||
+      [r.users, r.usergroups, r.channels, r.policies, r.projects, r.max_volumes].some((s) => s !== undefined),
+    {
+      message:
+        'a rule must name at least one selector (users, usergroups, channels, policies, projects, max_volumes) or everyone: true',
+    },
+  );
+
+const projectSchema = z.strictObject({
+  name: nonEmpty.regex(/^[\w.-]+$/, 'letters, digits, ".", "-" and "_" only'),
+  id: z.string().regex(/^[0-9a-f]{32}$/, 'an OTC project id: 32 hex characters'),
+  region: nonEmpty.optional(),
+  default: z.boolean().optional(),
+});
+
+const urlTemplate = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL; {region} is replaced by the project region');
+
+export const fileSchema = z
+  .strictObject({
+    slack: z
+      .strictObject({
+        allowed_team_ids: z.array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id like T0123ABCD')).optional(),
+      })
+      .optional(),
+    cloud: z.strictObject({
+      region: nonEmpty.default('eu-de'),
+      auth_url: urlTemplate.optional(),
+      endpoints: z.strictObject({ vbs: urlTemplate.optional(), evs: urlTemplate.optional() }).optional(),
+      sandbox: z.boolean().default(false),
+      associate_chunk_size: z.number().int().min(1).max(100).default(20),
+      associate_concurrency: z.number().int().min(1).max(8).default(2),
+      timeouts: z
+        .strictObject({
+          connect_ms: z.number().int().min(100).max(120_000).default(10_000),
+          response_ms: z.number().int().min(100).max(600_000).default(30_000),
+        })
+        .default({ connect_ms: 10_000, response_ms: 30_000 }),
+    }),
+    projects: z.array(projectSchema).min(1),
+    limits: z
+      .strictObject({ max_volumes_per_request: z.number().int().min(1).max(1000).default(100) })
+      .default({ max_volumes_per_request: 100 }),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const dup = (values: string[], path: (string | number)[], what: string) => {
+      const seen = new Set<string>();
+      values.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `duplicate ${what}` });
+        seen.add(v);
+      });
+    };
+    dup(
+      file.projects.map((p) => p.name),
+      ['projects'],
+      'project name',
+    );
+    dup(
+      file.projects.map((p) => p.id),
+      ['projects'],
+      'project id',
+    );
+    dup(
+      file.rules.map((r) => r.name),
+      ['rules'],
+      'rule name',
+    );
+    const projectNames = new Set(file.projects.map((p) => p.name));
+    file.rules.forEach((rule, i) =>
+      rule.projects?.forEach((name, j) => {
+        if (!projectNames.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'projects', j],
+            message: 'names no project under projects',
+          });
+      }),
+    );
+    if (file.projects.filter((p) => p.default === true).length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['projects'], message: 'at most one project may be the default' });
+    }
+  });
+
+export type ConfigFile = z.infer<typeof fileSchema>;

@@ -1,0 +1,205 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import type { AccessPolicy } from '../domain/access-rules';
+import type { ProjectId } from '../domain/ids';
+import { asProjectId } from '../domain/ids';
+import { ConfigError } from './config-error';
+import type { Env } from './env-schema';
+import { envSchema } from './env-schema';
+import type { ConfigFile } from './file-schema';
+import { fileSchema } from './file-schema';
+
+export const DEFAULT_CONFIG_PATH = './backup-bot.yml';
+
+export type CloudCredentials =
+  | { readonly kind: 'password'; readonly username: string; readonly password: string; readonly domainName: string }
+  | { readonly kind: 'aksk'; readonly accessKey: string; readonly secretKey: string };
+
+export interface ProjectConfig {
+  readonly name: string;
+  readonly id: ProjectId;
+  readonly region: string;
+  readonly isDefault: boolean;
+}
+
+export interface Config {
+  readonly configPath: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly slack: {
+    readonly mode: 'http' | 'socket';
+    readonly botToken: string;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly apiUrl: string | undefined;
+    readonly port: number;
+  };
+  readonly cloud: {
+    readonly sandbox: boolean;
+    readonly region: string;
+    readonly authUrl: string | undefined;
+    readonly endpoints: { readonly vbs: string | undefined; readonly evs: string | undefined };
+    /** Undefined only in sandbox mode (the sandbox brings its own). */
+    readonly credentials: CloudCredentials | undefined;
+    readonly proxy: {
+      readonly httpsProxy: string | undefined;
+      readonly httpProxy: string | undefined;
+      readonly noProxy: string | undefined;
+    };
+    readonly chunkSize: number;
+    readonly concurrency: number;
+    readonly connectTimeoutMs: number;
+    readonly responseTimeoutMs: number;
+  };
+  /** `postgres://…` for several replicas, `sqlite:<path>`, or undefined for ./data/backup-bot.db. */
+  readonly databaseUrl: string | undefined;
+  readonly projects: readonly ProjectConfig[];
+  readonly defaultProject: ProjectConfig;
+  readonly limits: { readonly maxVolumesPerRequest: number };
+  readonly access: AccessPolicy;
+}
+
+export interface ConfigSources {
+  readonly readFile: (path: string) => string;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
+  return issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`);
+}
+
+function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudCredentials | undefined {
+  const password = {
+    OTC_USERNAME: env.OTC_USERNAME,
+    OTC_PASSWORD: env.OTC_PASSWORD,
+    OTC_DOMAIN_NAME: env.OTC_DOMAIN_NAME,
+  };
+  const aksk = { OTC_ACCESS_KEY: env.OTC_ACCESS_KEY, OTC_SECRET_KEY: env.OTC_SECRET_KEY };
+  const given = (o: Record<string, string | undefined>) => Object.values(o).some((v) => v !== undefined);
+  const missing = (o: Record<string, string | undefined>) => Object.keys(o).filter((k) => o[k] === undefined);
+  if (given(password) && given(aksk)) {
+    problems.push(
+      'OTC_USERNAME/OTC_ACCESS_KEY: set either OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME or OTC_ACCESS_KEY, OTC_SECRET_KEY, not both',
+    );
+    return undefined;
+  }
+  if (given(aksk)) {
+    for (const key of missing(aksk)) problems.push(`${key}: required with the other AK/SK variable`);
+    return env.OTC_ACCESS_KEY && env.OTC_SECRET_KEY
+      ? { kind: 'aksk', accessKey: env.OTC_ACCESS_KEY, secretKey: env.OTC_SECRET_KEY }
+      : undefined;
+  }
+  if (given(password)) {
+    for (const key of missing(password)) problems.push(`${key}: required with the other IAM password variables`);
+    return env.OTC_USERNAME && env.OTC_PASSWORD && env.OTC_DOMAIN_NAME
+      ? { kind: 'password', username: env.OTC_USERNAME, password: env.OTC_PASSWORD, domainName: env.OTC_DOMAIN_NAME }
+      : undefined;
+  }
+  if (!sandbox)
+    problems.push(
+      'OTC_USERNAME: cloud credentials are required (OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME, or OTC_ACCESS_KEY, OTC_SECRET_KEY) unless cloud.sandbox is true',
+    );
+  return undefined;
+}
+
+function readConfigFile(path: string, sources: ConfigSources): ConfigFile | string[] {
+  let text: string;
+  try {
+    text = sources.readFile(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return [
+      `BACKUP_BOT_CONFIG: cannot read ${path} (${code ?? 'error'}); copy backup-bot.example.yml there or point BACKUP_BOT_CONFIG at your file`,
+    ];
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
+    return [`${path}: not valid YAML${where}`];
+  }
+  const parsed = fileSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : describeIssues(parsed.error.issues, '');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Reads and validates the environment and the YAML file once; every problem is reported together. */
+export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>, sources: ConfigSources): Config {
+  const problems: string[] = [];
+  const envResult = envSchema.safeParse(rawEnv);
+  if (!envResult.success) problems.push(...describeIssues(envResult.error.issues, ''));
+  const configPath =
+    (typeof rawEnv['BACKUP_BOT_CONFIG'] === 'string' && rawEnv['BACKUP_BOT_CONFIG'].trim()) || DEFAULT_CONFIG_PATH;
+  const file = readConfigFile(configPath, sources);
+  if (Array.isArray(file)) problems.push(...file);
+  if (!envResult.success || Array.isArray(file)) throw new ConfigError(problems);
+
+  const env = envResult.data;
+  const mode = env.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http';
+  if (mode === 'http' && env.SLACK_SIGNING_SECRET === undefined) {
+    problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (set SLACK_APP_TOKEN instead for Socket Mode)');
+  }
+  const credentials = pickCredentials(env, file.cloud.sandbox, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const projects = file.projects.map((p, i) => ({
+    name: p.name,
+    id: asProjectId(p.id),
+    region: p.region ?? file.cloud.region,
+    isDefault: p.default === true || (i === 0 && !file.projects.some((q) => q.default === true)),
+  }));
+  const defaultProject = projects.find((p) => p.isDefault)!;
+
+  return deepFreeze({
+    configPath,
+    logLevel: env.LOG_LEVEL,
+    slack: {
+      mode,
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+      port: env.PORT,
+    },
+    cloud: {
+      sandbox: file.cloud.sandbox,
+      region: file.cloud.region,
+      authUrl: file.cloud.auth_url,
+      endpoints: { vbs: file.cloud.endpoints?.vbs, evs: file.cloud.endpoints?.evs },
+      credentials,
+      proxy: {
+        httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+        httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+        noProxy: env.NO_PROXY ?? env.no_proxy,
+      },
+      chunkSize: file.cloud.associate_chunk_size,
+      concurrency: file.cloud.associate_concurrency,
+      connectTimeoutMs: file.cloud.timeouts.connect_ms,
+      responseTimeoutMs: file.cloud.timeouts.response_ms,
+    },
+    databaseUrl: env.DATABASE_URL,
+    projects,
+    defaultProject,
+    limits: { maxVolumesPerRequest: file.limits.max_volumes_per_request },
+    access: {
+      allowedTeamIds: file.slack?.allowed_team_ids,
+      rules: file.rules.map((r) => ({
+        name: r.name,
+        users: r.users,
+        usergroups: r.usergroups,
+        channels: r.channels,
+        policies: r.policies,
+        projects: r.projects,
+        maxVolumes: r.max_volumes,
+        everyone: r.everyone,
+        decision: r.decision,
+      })),
+    },
+  });
+}

@@ -1,0 +1,174 @@
+import { isUuid } from './ids';
+import { matchesGlob } from './glob';
+
+/** What a rule decides. `require_approval` sends the request to an approver first. */
+export type AccessVerdict = 'allow' | 'deny' | 'require_approval';
+
+export interface AccessRule {
+  readonly name: string;
+  readonly users?: readonly string[] | undefined;
+  readonly usergroups?: readonly string[] | undefined;
+  readonly channels?: readonly string[] | undefined;
+  readonly policies?: readonly string[] | undefined;
+  readonly projects?: readonly string[] | undefined;
+  readonly maxVolumes?: number | undefined;
+  readonly everyone?: boolean | undefined;
+  readonly decision: AccessVerdict;
+}
+
+export interface AccessPolicy {
+  readonly rules: readonly AccessRule[];
+  /** When set, requests from any other Slack workspace are denied. */
+  readonly allowedTeamIds?: readonly string[] | undefined;
+}
+
+/** Facts about one request, all taken from the signed Slack payload, Slack's directory and the cloud. */
+export interface AccessRequest {
+  readonly teamId: string;
+  readonly user: { readonly id: string; readonly isGuest: boolean; readonly isBot: boolean };
+  /** Handles of the user's groups; `undefined` when Slack could not tell (then group rules never match). */
+  readonly usergroups: readonly string[] | undefined;
+  readonly channel: { readonly id: string; readonly name: string | undefined };
+  readonly policy: { readonly id: string; readonly name: string };
+  readonly project: string;
+  readonly volumeCount: number;
+}
+
+export interface AccessDecision {
+  readonly verdict: AccessVerdict;
+  /** The rule that decided, or the built-in check: always set, always shown to the user. */
+  readonly decidedBy: string;
+  /** One sentence: why. */
+  readonly reason: string;
+}
+
+export const ALLOWED_TEAMS_CHECK = 'slack.allowed_team_ids';
+export const NO_RULE_MATCHED = 'no matching rule (deny)';
+
+type RuleMatch =
+  | { readonly matched: true; readonly because: readonly string[] }
+  | { readonly matched: false; readonly missed: string };
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+
+function stripPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
+function matchChannel(entries: readonly string[], channel: AccessRequest['channel']): string | undefined {
+  for (const entry of entries) {
+    if (CHANNEL_ID.test(entry)) {
+      if (entry === channel.id) return entry;
+    } else if (channel.name !== undefined && matchesGlob(stripPrefix(entry, '#'), channel.name))
+      return `#${stripPrefix(entry, '#')}`;
+  }
+  return undefined;
+}
+
+function matchPolicy(entries: readonly string[], policy: AccessRequest['policy']): string | undefined {
+  return entries.find((e) => (isUuid(e) ? e.toLowerCase() === policy.id.toLowerCase() : matchesGlob(e, policy.name)));
+}
+
+/** Every selector a rule names must match; the first that does not is reported. */
+export function matchRule(rule: AccessRule, req: AccessRequest): RuleMatch {
+  const because: string[] = [];
+  const namesUser = rule.users?.includes(req.user.id) ?? false;
+  if ((req.user.isGuest || req.user.isBot) && !namesUser) {
+    return {
+      matched: false,
+      missed: `${req.user.isBot ? 'bots' : 'guest accounts'} only match rules that name their user id`,
+    };
+  }
+  if (rule.users !== undefined) {
+    if (!namesUser) return { matched: false, missed: 'you are not one of its users' };
+    because.push('it names you');
+  }
+  if (rule.usergroups !== undefined) {
+    if (req.usergroups === undefined)
+      return { matched: false, missed: 'Slack could not tell the bot your user groups' };
+    const mine = new Set(req.usergroups.map((g) => stripPrefix(g, '@').toLowerCase()));
+    const group = rule.usergroups.find((g) => mine.has(stripPrefix(g, '@').toLowerCase()));
+    if (group === undefined)
+      return {
+        matched: false,
+        missed: `you are not in ${rule.usergroups.map((g) => `@${stripPrefix(g, '@')}`).join(' or ')}`,
+      };
+    because.push(`you are in @${stripPrefix(group, '@')}`);
+  }
+  if (rule.channels !== undefined) {
+    const hit = matchChannel(rule.channels, req.channel);
+    if (hit === undefined) return { matched: false, missed: `this channel is not ${rule.channels.join(' or ')}` };
+    because.push(`the channel matches ${hit}`);
+  }
+  if (rule.projects !== undefined) {
+    if (!rule.projects.includes(req.project))
+      return { matched: false, missed: `project ${req.project} is not ${rule.projects.join(' or ')}` };
+    because.push(`project ${req.project}`);
+  }
+  if (rule.policies !== undefined) {
+    const hit = matchPolicy(rule.policies, req.policy);
+    if (hit === undefined)
+      return { matched: false, missed: `policy ${req.policy.name} is not ${rule.policies.join(' or ')}` };
+    because.push(`policy ${req.policy.name} matches ${hit}`);
+  }
+  if (rule.maxVolumes !== undefined) {
+    if (req.volumeCount > rule.maxVolumes) {
+      return {
+        matched: false,
+        missed: `it allows at most ${rule.maxVolumes} volumes and this request has ${req.volumeCount}`,
+      };
+    }
+    because.push(`${req.volumeCount} of at most ${rule.maxVolumes} volumes`);
+  }
+  if (rule.everyone === true) because.push('it applies to everyone');
+  return { matched: true, because };
+}
+
+const VERDICT_WORDS: Record<AccessVerdict, string> = {
+  allow: 'allowed',
+  deny: 'denied',
+  require_approval: 'needs approval',
+};
+
+/** The workspace check alone: a deny when `allowed_team_ids` is set and does not list the team. */
+export function checkTeam(policy: AccessPolicy, teamId: string): AccessDecision | undefined {
+  if (
+    policy.allowedTeamIds !== undefined &&
+    policy.allowedTeamIds.length > 0 &&
+    !policy.allowedTeamIds.includes(teamId)
+  ) {
+    return {
+      verdict: 'deny',
+      decidedBy: ALLOWED_TEAMS_CHECK,
+      reason: 'this Slack workspace is not allowed to use the bot',
+    };
+  }
+  return undefined;
+}
+
+/** First matching rule decides; no match is a deny (fail closed). Pure. */
+export function decideAccess(policy: AccessPolicy, req: AccessRequest): AccessDecision {
+  const team = checkTeam(policy, req.teamId);
+  if (team !== undefined) return team;
+  const misses: string[] = [];
+  for (const rule of policy.rules) {
+    const match = matchRule(rule, req);
+    if (match.matched) {
+      return {
+        verdict: rule.decision,
+        decidedBy: rule.name,
+        reason: `${VERDICT_WORDS[rule.decision]} by rule ${rule.name}: ${match.because.join(', ') || 'it has no conditions'}`,
+      };
+    }
+    misses.push(`${rule.name}: ${match.missed}`);
+  }
+  const near = misses.slice(0, 3).join('; ');
+  return {
+    verdict: 'deny',
+    decidedBy: NO_RULE_MATCHED,
+    reason:
+      misses.length === 0
+        ? 'no access rules are configured'
+        : `no rule allows this request (${near}${misses.length > 3 ? '; …' : ''})`,
+  };
+}

@@ -1,0 +1,172 @@
+import type { VolumeId } from './ids';
+import { asVolumeId, isUuid } from './ids';
+import type { Result } from './result';
+import { err, ok } from './result';
+import type { Token } from './tokenize';
+import { decodeSlackEntities, tokenize } from './tokenize';
+import { ASSOCIATE_USAGE, HELP_TEXT } from './usage';
+
+export type VolumeRef =
+  { readonly kind: 'id'; readonly id: VolumeId } | { readonly kind: 'name'; readonly name: string };
+export type PolicyRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'name'; readonly name: string };
+
+export interface AssociateCommand {
+  readonly kind: 'associate';
+  readonly policy: PolicyRef;
+  readonly volumes: readonly VolumeRef[];
+  readonly project: string | undefined;
+  readonly reason: string | undefined;
+  readonly dryRun: boolean;
+  /** Things the user should know that are not errors, e.g. duplicates that were dropped. */
+  readonly notes: readonly string[];
+}
+
+export type BackupCommand = { readonly kind: 'help' } | AssociateCommand;
+
+export interface CommandError {
+  readonly message: string;
+  readonly usage: string;
+}
+
+export interface GrammarOptions {
+  readonly maxVolumes: number;
+}
+
+const SUBCOMMANDS = ['associate', 'help'] as const;
+const VALUE_FLAGS = new Set(['project', 'reason']);
+const BOOLEAN_FLAGS = new Set(['dry-run']);
+/** Looks like an attempt at an id (8 hex digits and a dash, or the 8-4-4-4-12 shape) but is not a UUID. */
+const ID_LIKE = /^(?:[0-9a-f]{8}-[0-9a-f-]*|[0-9a-z]{8}(?:-[0-9a-z]{4}){3}-[0-9a-z]{12})$/i;
+
+function fail(message: string, usage = ASSOCIATE_USAGE): Result<never, CommandError> {
+  return err({ message, usage });
+}
+
+/** macOS and iOS turn `--` into an em or en dash; read those as `--`. */
+function flagName(token: Token): string | undefined {
+  if (token.quoted) return undefined;
+  const m = /^(?:--|—|–)([A-Za-z][\w-]*)(?:=|$)/.exec(token.text);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+export function parseBackupCommand(text: string, options: GrammarOptions): Result<BackupCommand, CommandError> {
+  const tokenized = tokenize(decodeSlackEntities(text));
+  if (!tokenized.ok) return fail(`I could not read that: ${tokenized.error}.`, HELP_TEXT);
+  const [first, ...rest] = tokenized.value;
+  if (first === undefined) return ok({ kind: 'help' });
+  const sub = first.text.toLowerCase();
+  if (sub === 'help' || sub === '--help' || sub === '-h') return ok({ kind: 'help' });
+  if (sub === 'associate') return parseAssociate(rest, options);
+  const guess = SUBCOMMANDS.find((s) => editDistance(s, sub) <= 2);
+  const hint = guess ? ` Did you mean \`${guess}\`?` : '';
+  return fail(`\`${first.text}\` is not a /backup subcommand.${hint}`, HELP_TEXT);
+}
+
+function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Result<AssociateCommand, CommandError> {
+  const values = new Map<string, string>();
+  const positional: Token[] = [];
+  let dryRun = false;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    const name = flagName(token);
+    if (name === undefined) {
+      if (!token.quoted && /^(?:-|—|–)/.test(token.text) && token.text.length > 1 && !/^-\d/.test(token.text)) {
+        return fail(`\`${token.text}\` is not an option of /backup associate.`);
+      }
+      positional.push(token);
+      continue;
+    }
+    const eq = token.text.indexOf('=');
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (eq !== -1) return fail(`\`--${name}\` takes no value.`);
+      if (dryRun) return fail(`\`--${name}\` is given twice.`);
+      dryRun = true;
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) return fail(`\`--${name}\` is not an option of /backup associate.`);
+    if (values.has(name)) return fail(`\`--${name}\` is given twice.`);
+    let value: string | undefined;
+    if (eq !== -1) value = token.text.slice(eq + 1);
+    else {
+      const next = tokens[i + 1];
+      if (next !== undefined && flagName(next) === undefined) {
+        value = next.text;
+        i += 1;
+      }
+    }
+    if (value === undefined || value.trim() === '')
+      return fail(`\`--${name}\` needs a value, e.g. --${name} "${name === 'reason' ? 'INC-4711 db disks' : 'prod'}".`);
+    values.set(name, value.trim());
+  }
+
+  const [policyToken, ...volumeTokens] = positional;
+  if (policyToken === undefined) return fail('Which backup policy? Name a policy, then the volumes.');
+  const policyText = policyToken.text.trim();
+  if (policyText === '' || policyText.includes(','))
+    return fail(`\`${policyToken.text}\` is not a policy name: name one policy first, then the volumes.`);
+  const policy: PolicyRef = isUuid(policyText)
+    ? { kind: 'id', id: policyText.toLowerCase() }
+    : { kind: 'name', name: policyText };
+
+  const volumes = parseVolumeRefs(volumeTokens);
+  if (!volumes.ok) return volumes;
+  const { refs, duplicates } = volumes.value;
+  if (refs.length === 0) return fail(`Which volumes? Name at least one volume after the policy \`${policyText}\`.`);
+  if (refs.length > options.maxVolumes) {
+    return fail(
+      `That is ${refs.length} volumes; one request may hold at most ${options.maxVolumes}. Split it into several requests.`,
+    );
+  }
+  const notes = duplicates.length === 0 ? [] : [`Named more than once, counted once: ${duplicates.join(', ')}.`];
+  return ok({
+    kind: 'associate',
+    policy,
+    volumes: refs,
+    project: values.get('project'),
+    reason: values.get('reason'),
+    dryRun,
+    notes,
+  });
+}
+
+function parseVolumeRefs(tokens: readonly Token[]): Result<{ refs: VolumeRef[]; duplicates: string[] }, CommandError> {
+  const refs: VolumeRef[] = [];
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  for (const token of tokens) {
+    const parts = token.quoted ? [token.text] : token.text.split(',');
+    for (const raw of parts) {
+      const text = raw.trim();
+      if (text === '') continue;
+      let ref: VolumeRef;
+      if (isUuid(text)) ref = { kind: 'id', id: asVolumeId(text) };
+      else if (ID_LIKE.test(text)) {
+        return fail(
+          `\`${text}\` is not a valid volume id: an EVS volume id looks like 0f187b65-8d0e-4fc0-9096-3b55d330531e.`,
+        );
+      } else ref = { kind: 'name', name: text };
+      const key = ref.kind === 'id' ? `id:${ref.id}` : `name:${ref.name}`;
+      if (seen.has(key)) {
+        if (!duplicates.includes(text)) duplicates.push(text);
+        continue;
+      }
+      seen.add(key);
+      refs.push(ref);
+    }
+  }
+  return ok({ refs, duplicates });
+}
+
+/** Levenshtein distance, for "did you mean" on subcommands. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,15 @@
+/** `*` matches any run of characters, `?` one character; everything else is literal. Case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  const body = [...glob]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+export function matchesGlob(glob: string, text: string): boolean {
+  return globToRegExp(glob).test(text);
+}
+
+export function isGlob(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}

@@ -1,0 +1,34 @@
+/** One line a person can act on, for the failure codes people actually meet (DESIGN §4). */
+const HINTS: Readonly<Record<string, string>> = {
+  'AutoBackup.0205':
+    'The policy no longer exists (deleted, or in another project). Pick a current policy and ask again.',
+  'AutoBackup.1100':
+    'The policy no longer exists (deleted, or in another project). Pick a current policy and ask again.',
+  'AutoBackup.0206':
+    'The disk is in an error or transfer state. Repair it or wait until it is available or in-use, then ask again.',
+  'AutoBackup.1400':
+    'The cloud does not know this volume in this project: it was deleted, or it lives in another project or region.',
+  'AutoBackup.0204':
+    'The policy holds as many volumes as it may. Use another policy, or remove volumes from this one first.',
+  'AutoBackup.0003': "The bot's cloud token expired during the call. Asking again is safe.",
+  'AutoBackup.0210': 'VBS cannot back up SAP HANA disks: protect them with HANA-aware backup (backint) instead.',
+  'AutoBackup.0220': 'VBS cannot back up DESS (dedicated storage) disks: protect them another way.',
+  'AutoBackup.0213': "The bot's cloud account may not change this policy. An administrator must grant VBS rights.",
+  'VolumeBackup.0042': "The bot's cloud account may not do this. An administrator must grant VBS rights.",
+  'HTTP 403': "The bot's cloud account may not do this. An administrator must grant VBS rights in this project.",
+  OTC_AUTH: "The cloud refused the bot's credentials. Tell the bot's administrators.",
+  OTC_NETWORK: 'The cloud could not be reached. Asking again is safe: adding a volume twice changes nothing.',
+  OTC_RESPONSE_SHAPE: "The cloud answered in a form the bot does not understand. Tell the bot's administrators.",
+};
+
+const SERVER_ERROR = 'The cloud had an internal error. Asking again is safe: adding a volume twice changes nothing.';
+
+export const NO_REASON_GIVEN = 'no reason given by the cloud';
+
+export function hintForCode(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const hint = HINTS[code];
+  if (hint !== undefined) return hint;
+  if (/^HTTP 5\d\d$/.test(code) || code === 'HTTP 429') return SERVER_ERROR;
+  return undefined;
+}

@@ -1,0 +1,140 @@
+import type { PolicyRef, VolumeRef } from './command-grammar';
+import { editDistance } from './command-grammar';
+import type { RequestVolume } from './backup-request';
+import type { Result } from './result';
+import { err, ok } from './result';
+
+/** What the domain needs to know of a cloud volume (the EVS client's Volume fits). */
+export interface VolumeFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly availabilityZone: string;
+  readonly sizeGb: number;
+  readonly attachments: readonly { readonly serverId: string }[];
+}
+
+export interface PolicyFacts {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** EVS statuses from which VBS refuses to associate a disk (AutoBackup.0206): said before calling. */
+export const UNASSOCIABLE_STATUSES: ReadonlySet<string> = new Set([
+  'error',
+  'error_extending',
+  'error_restoring',
+  'error_rollbacking',
+  'error_deleting',
+  'awaiting-transfer',
+]);
+
+export function refText(ref: VolumeRef): string {
+  return ref.kind === 'id' ? ref.id : ref.name;
+}
+
+/** Picks a project by name, or the default one. */
+export function resolveProject<P extends { readonly name: string; readonly isDefault: boolean }>(
+  name: string | undefined,
+  projects: readonly P[],
+): Result<P, string> {
+  const found = name === undefined ? projects.find((p) => p.isDefault) : projects.find((p) => p.name === name);
+  if (found) return ok(found);
+  return err(
+    `There is no project \`${name ?? '(default)'}\`. Projects: ${projects.map((p) => `\`${p.name}\``).join(', ')}.`,
+  );
+}
+
+export function resolvePolicy<P extends PolicyFacts>(ref: PolicyRef, policies: readonly P[]): Result<P, string> {
+  if (ref.kind === 'id') {
+    const byId = policies.find((p) => p.id.toLowerCase() === ref.id);
+    return byId ? ok(byId) : err(`There is no backup policy with id \`${ref.id}\` in this project.`);
+  }
+  const matches = policies.filter((p) => p.name === ref.name);
+  if (matches.length === 1) return ok(matches[0]!);
+  if (matches.length > 1) {
+    return err(
+      `${matches.length} backup policies are named \`${ref.name}\`; use the id: ${matches.map((p) => `\`${p.id}\``).join(', ')}.`,
+    );
+  }
+  const close = policies
+    .filter(
+      (p) =>
+        p.name.toLowerCase() === ref.name.toLowerCase() ||
+        editDistance(p.name.toLowerCase(), ref.name.toLowerCase()) <= 2,
+    )
+    .map((p) => `\`${p.name}\``);
+  const hint = close.length > 0 ? ` Did you mean ${close.join(' or ')}?` : '';
+  const known =
+    policies.length === 0
+      ? ' This project has no backup policies.'
+      : ` Policies: ${policies
+          .slice(0, 10)
+          .map((p) => `\`${p.name}\``)
+          .join(', ')}${policies.length > 10 ? ', …' : ''}.`;
+  return err(`There is no backup policy named \`${ref.name}\`.${hint}${known}`);
+}
+
+export interface ResolvedVolumes {
+  readonly volumes: readonly RequestVolume[];
+  /** Not errors: e.g. a volume named by both its name and its id. */
+  readonly notes: readonly string[];
+}
+
+function describeChoice(v: VolumeFacts): string {
+  return `\`${v.id}\` (${v.availabilityZone}, ${v.sizeGb} GB, ${v.status})`;
+}
+
+/**
+ * Turns the user's volume references into concrete volumes, given what EVS returned for each
+ * reference. Every problem is collected, so one reply lists everything to fix.
+ */
+export function resolveVolumes(
+  refs: readonly VolumeRef[],
+  found: ReadonlyMap<string, readonly VolumeFacts[]>,
+): Result<ResolvedVolumes, readonly string[]> {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const volumes: RequestVolume[] = [];
+  const seen = new Map<string, string>();
+  for (const ref of refs) {
+    const text = refText(ref);
+    const matches = found.get(text) ?? [];
+    if (matches.length === 0) {
+      problems.push(
+        ref.kind === 'id'
+          ? `No volume has the id \`${text}\` in this project.`
+          : `No volume is named \`${text}\` in this project.`,
+      );
+      continue;
+    }
+    if (matches.length > 1) {
+      problems.push(
+        `${matches.length} volumes are named \`${text}\`; name one by its id: ${matches.map(describeChoice).join(', ')}.`,
+      );
+      continue;
+    }
+    const v = matches[0]!;
+    if (UNASSOCIABLE_STATUSES.has(v.status)) {
+      problems.push(
+        `\`${v.name}\` (\`${v.id}\`) is in status \`${v.status}\`, and a disk in that status cannot be added to a backup policy.`,
+      );
+      continue;
+    }
+    const earlier = seen.get(v.id);
+    if (earlier !== undefined) {
+      notes.push(`\`${text}\` and \`${earlier}\` are the same volume; counted once.`);
+      continue;
+    }
+    seen.set(v.id, text);
+    volumes.push({
+      id: v.id.toLowerCase() as RequestVolume['id'],
+      name: v.name,
+      status: v.status,
+      availabilityZone: v.availabilityZone,
+      sizeGb: v.sizeGb,
+      serverId: v.attachments[0]?.serverId,
+    });
+  }
+  return problems.length > 0 ? err(problems) : ok({ volumes, notes });
+}

@@ -1,0 +1,15 @@
+/** Usage text, shown by `/backup help` and after every grammar error. Plain text; the Slack layer formats it. */
+export const ASSOCIATE_USAGE =
+  '/backup associate <policy> <volume>... [--project NAME] [--reason TEXT] [--dry-run]\n' +
+  '  <policy>   a backup policy name or id, e.g. daily-7d\n' +
+  '  <volume>   EVS volume ids or names, separated by spaces or commas\n' +
+  '  --project  the project to act in (default: the configured default project)\n' +
+  '  --reason   why, shown in the record: --reason "INC-4711 db disks" or --reason=INC-4711\n' +
+  '  --dry-run  check everything and say what would happen and which rule decides; change nothing';
+
+export const HELP_TEXT =
+  'Attach EVS volumes to a VBS backup policy.\n\n' +
+  `${ASSOCIATE_USAGE}\n\n` +
+  'Example:\n' +
+  '  /backup associate daily-7d 0f187b65-8d0e-4fc0-9096-3b55d330531e, db-data-2 --reason "INC-4711 db disks"\n\n' +
+  '/backup help  shows this text.';

@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/config/config-error';
+import { loadConfig } from '../../src/config/load-config';
+
+const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'backup-bot.example.yml'), 'utf8');
+const SECRET = 'xoxb-1111-2222-supersecretvalue';
+
+const baseEnv = {
+  SLACK_BOT_TOKEN: SECRET,
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  OTC_USERNAME: 'svc-backup',
+  OTC_PASSWORD: 'hunter2-password',
+  OTC_DOMAIN_NAME: 'OTC-EU-DE-000000000010000',
+};
+
+function load(env: Record<string, string | undefined>, yaml: string = EXAMPLE) {
+  return loadConfig(env, { readFile: () => yaml });
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('reads the shipped example file with IAM password credentials in HTTP mode', () => {
+    const config = load(baseEnv);
+    expect(config.slack.mode).toBe('http');
+    expect(config.slack.port).toBe(3000);
+    expect(config.cloud.credentials).toEqual({
+      kind: 'password',
+      username: 'svc-backup',
+      password: 'hunter2-password',
+      domainName: 'OTC-EU-DE-000000000010000',
+    });
+    expect(config.defaultProject).toMatchObject({
+      name: 'prod',
+      id: '0123456789abcdef0123456789abcdef',
+      region: 'eu-de',
+    });
+    expect(config.access.rules.map((r) => r.name)).toEqual(['sre-oncall', 'incident-self-service']);
+    expect(config.access.rules[1]).toMatchObject({
+      channels: ['inc-*'],
+      policies: ['daily-*'],
+      maxVolumes: 10,
+      decision: 'allow',
+    });
+    expect(config.access.allowedTeamIds).toEqual(['T0123ABCD']);
+    expect(config.limits.maxVolumesPerRequest).toBe(100);
+    expect(config.cloud.chunkSize).toBe(20);
+    expect(Object.isFrozen(config.access.rules[0])).toBe(true);
+  });
+
+  it('chooses Socket Mode when SLACK_APP_TOKEN is set, without a signing secret', () => {
+    const config = load({ ...baseEnv, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-A1-xyz' });
+    expect(config.slack.mode).toBe('socket');
+  });
+
+  it('chooses AK/SK credentials when those are set', () => {
+    const env = { SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: 's', OTC_ACCESS_KEY: 'AK1', OTC_SECRET_KEY: 'SK1' };
+    expect(load(env).cloud.credentials).toEqual({ kind: 'aksk', accessKey: 'AK1', secretKey: 'SK1' });
+  });
+
+  it('needs no cloud credentials in sandbox mode', () => {
+    const yaml = EXAMPLE.replace('sandbox: false', 'sandbox: true');
+    const config = load({ SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: 's' }, yaml);
+    expect(config.cloud.sandbox).toBe(true);
+    expect(config.cloud.credentials).toBeUndefined();
+  });
+
+  it('takes PORT, SLACK_API_URL, LOG_LEVEL, the proxy and BACKUP_BOT_CONFIG from the environment', () => {
+    const paths: string[] = [];
+    const config = loadConfig(
+      {
+        ...baseEnv,
+        PORT: '8080',
+        SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+        LOG_LEVEL: 'DEBUG',
+        https_proxy: 'http://proxy:3128',
+        NO_PROXY: 'localhost',
+        BACKUP_BOT_CONFIG: '/etc/bot.yml',
+      },
+      { readFile: (p) => (paths.push(p), EXAMPLE) },
+    );
+    expect(paths).toEqual(['/etc/bot.yml']);
+    expect(config).toMatchObject({ logLevel: 'debug', slack: { port: 8080, apiUrl: 'http://127.0.0.1:9999/api/' } });
+    expect(config.cloud.proxy).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: 'localhost' });
+  });
+
+  it('lists every wrong key path at once and never a secret value', () => {
+    const yaml = `
+slack: { allowed_team_ids: [nope] }
+cloud: { region: eu-de, sandbox: maybe, endpoints: { vbs: 'ftp://x' } }
+projects:
+  - { name: prod, id: not-hex }
+  - { name: prod, id: 0123456789abcdef0123456789abcdef }
+limits: { max_volumes_per_request: 0 }
+rules:
+  - { name: r1, usergroup: [sre], decision: allow }
+  - { name: r2, decision: allow }
+  - { name: r3, everyone: true, decision: maybe }
+  - { name: r4, projects: [staging], decision: allow }
+`;
+    const problems = problemsOf(() =>
+      load({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxp-user-token-secret', PORT: 'eighty' }, yaml),
+    );
+    const paths = problems.map((p) => p.split(': ')[0]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'SLACK_BOT_TOKEN',
+        'PORT',
+        'slack.allowed_team_ids.0',
+        'cloud.sandbox',
+        'cloud.endpoints.vbs',
+        'projects.0.id',
+        'limits.max_volumes_per_request',
+        'rules.0',
+        'rules.1',
+        'rules.2.decision',
+      ]),
+    );
+    expect(problems.find((p) => p.startsWith('rules.0:'))).toMatch(/usergroup/);
+    const text = problems.join('\n');
+    expect(text).not.toContain('xoxp-user-token-secret');
+    expect(text).not.toContain('hunter2-password');
+  });
+
+  it('rejects duplicate project and rule names and two default projects', () => {
+    const yaml = `
+cloud: { region: eu-de }
+projects:
+  - { name: prod, id: 0123456789abcdef0123456789abcdef, default: true }
+  - { name: prod, id: 0123456789abcdef0123456789abcdee, default: true }
+rules:
+  - { name: r, everyone: true, decision: allow }
+  - { name: r, everyone: true, decision: deny }
+  - { name: r4, projects: [staging], decision: allow }
+`;
+    expect(problemsOf(() => load(baseEnv, yaml))).toEqual([
+      'projects.1: duplicate project name',
+      'rules.1: duplicate rule name',
+      'rules.2.projects.0: names no project under projects',
+      'projects: at most one project may be the default',
+    ]);
+  });
+
+  it('requires the signing secret in HTTP mode', () => {
+    expect(problemsOf(() => load({ ...baseEnv, SLACK_SIGNING_SECRET: '' }))).toEqual([
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: required in HTTP mode/),
+    ]);
+  });
+
+  it('requires cloud credentials outside sandbox mode and names the missing ones', () => {
+    expect(problemsOf(() => load({ SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: 's' }))[0]).toMatch(
+      /cloud credentials are required/,
+    );
+    expect(problemsOf(() => load({ ...baseEnv, OTC_DOMAIN_NAME: undefined }))).toEqual([
+      expect.stringMatching(/^OTC_DOMAIN_NAME: required/),
+    ]);
+    expect(problemsOf(() => load({ ...baseEnv, OTC_ACCESS_KEY: 'AK' }))[0]).toMatch(/not both/);
+  });
+
+  it('reports an unreadable file and invalid YAML by path', () => {
+    const missing = () =>
+      loadConfig(baseEnv, {
+        readFile: () => {
+          throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+        },
+      });
+    expect(problemsOf(missing)[0]).toMatch(/^BACKUP_BOT_CONFIG: cannot read \.\/backup-bot\.yml \(ENOENT\)/);
+    expect(problemsOf(() => load(baseEnv, 'rules: [\n  - {'))[0]).toMatch(/not valid YAML at line/);
+  });
+
+  it('exposes the wrong paths on the error', () => {
+    try {
+      load({ ...baseEnv, PORT: '99999' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).paths).toEqual(['PORT']);
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import { parseDuration } from '../../src/domain/duration';
+import { matchesGlob } from '../../src/domain/glob';
+import { formatRequestId, isUuid, parseRequestId } from '../../src/domain/ids';
+import { redactSecrets } from '../../src/domain/redact';
+import { tokenize } from '../../src/domain/tokenize';
+import { buildSummary } from '../../src/domain/summary';
+import type { VolumeId } from '../../src/domain/ids';
+
+describe('parseDuration', () => {
+  it.each([
+    ['30m', 1_800_000],
+    ['4h', 14_400_000],
+    ['1h30m', 5_400_000],
+    ['2d', 172_800_000],
+    ['45s', 45_000],
+  ])('%s is %i ms', (text, ms) => {
+    expect(parseDuration(text)).toEqual({ ok: true, value: ms });
+  });
+  it.each(['', '4', 'h', '4x', '-1h', '0m', '1.5h'])('rejects %p', (text) => {
+    expect(parseDuration(text).ok).toBe(false);
+  });
+});
+
+describe('matchesGlob', () => {
+  it.each([
+    ['inc-*', 'inc-4711', true],
+    ['inc-*', 'INC-4711', true],
+    ['inc-*', 'prod-inc-1', false],
+    ['daily-?d', 'daily-7d', true],
+    ['daily-?d', 'daily-30d', false],
+    ['a.b', 'axb', false],
+    ['(x)', '(x)', true],
+  ])('%s ~ %s = %s', (glob, text, expected) => {
+    expect(matchesGlob(glob, text)).toBe(expected);
+  });
+});
+
+describe('ids', () => {
+  it('formats short readable request ids from random bytes and parses them back', () => {
+    const id = formatRequestId(Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 255]));
+    expect(id).toMatch(/^r-[2-9a-z]{8}$/);
+    expect(parseRequestId(` ${id.toUpperCase()} `)).toBe(id);
+    expect(parseRequestId('r-0000000o')).toBeUndefined();
+    expect(() => formatRequestId(new Uint8Array(4))).toThrow(RangeError);
+  });
+  it('recognises UUIDs', () => {
+    expect(isUuid('0f187b65-8d0e-4fc0-9096-3b55d330531e')).toBe(true);
+    expect(isUuid('0f187b65-8d0e-4fc0-9096-3b55d330531')).toBe(false);
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    ['token xoxb-123-456-abcdef in text', 'xoxb-123-456-abcdef'],
+    ['app xapp-1-A1-abc', 'xapp-1-A1-abc'],
+    ['X-Auth-Token: MIIEabc.def', 'MIIEabc.def'],
+    ['{"x-subject-token":"tok123"}', 'tok123'],
+    ['SDK-HMAC-SHA256 Credential=AKID/20260101///sdk_request, SignedHeaders=host, Signature=abcdef0123', 'AKID'],
+    ['Signature=abcdef0123', 'abcdef0123'],
+    ['{"password":"hunter2","user":"x"}', 'hunter2'],
+    ['postgres://bob:s3cret@db:5432/x', 's3cret'],
+  ])('masks the secret in %p', (text, secret) => {
+    expect(redactSecrets(text)).not.toContain(secret);
+  });
+  it('leaves ordinary text alone', () => {
+    expect(redactSecrets('volume db-data-2 added to daily-7d')).toBe('volume db-data-2 added to daily-7d');
+  });
+});
+
+describe('tokenize', () => {
+  it('keeps track of words that start with a quote', () => {
+    expect(tokenize('a "b c" --x="d e"')).toEqual({
+      ok: true,
+      value: [
+        { text: 'a', quoted: false },
+        { text: 'b c', quoted: true },
+        { text: '--x=d e', quoted: false },
+      ],
+    });
+  });
+});
+
+describe('buildSummary', () => {
+  const A = 'aaaaaaaa-0000-4000-8000-000000000001' as VolumeId;
+  const B = 'aaaaaaaa-0000-4000-8000-000000000002' as VolumeId;
+  const C = 'aaaaaaaa-0000-4000-8000-000000000003' as VolumeId;
+  const volumes = [A, B, C].map((id, i) => ({
+    id,
+    name: `v${i}`,
+    status: 'in-use',
+    availabilityZone: 'eu-de-02',
+    sizeGb: 10,
+    serverId: undefined,
+  }));
+
+  it('names volumes, keeps cloud codes, adds hints and says when the cloud gave no reason', () => {
+    const summary = buildSummary(
+      { volumes },
+      {
+        added: [{ volumeId: A, availabilityZone: 'eu-de-01', pod: 'pod01.eu-de-01' }],
+        failed: [
+          { volumeId: B, code: 'AutoBackup.0206', message: 'The status of the disk to be associated is invalid.' },
+          { volumeId: C, code: undefined, message: undefined },
+        ],
+        startedAt: 1000,
+        finishedAt: 3500,
+      },
+    );
+    expect(summary.state).toBe('partially_failed');
+    expect(summary.durationMs).toBe(2500);
+    expect(summary.added).toEqual([
+      expect.objectContaining({ name: 'v0', availabilityZone: 'eu-de-01', pod: 'pod01.eu-de-01' }),
+    ]);
+    expect(summary.failed[0]).toMatchObject({
+      name: 'v1',
+      code: 'AutoBackup.0206',
+      hint: expect.stringMatching(/error or transfer state/),
+    });
+    expect(summary.failed[1]).toMatchObject({
+      name: 'v2',
+      code: undefined,
+      message: 'no reason given by the cloud',
+      hint: undefined,
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import type { CustomTypesConfig, PoolClient, QueryResultRow } from 'pg';
+import { Pool, types } from 'pg';
+import {
+  MIGRATION_LOCK_KEY,
+  pendingMigrations,
+  POSTGRES_MIGRATIONS,
+  SCHEMA_MIGRATIONS_TABLE_POSTGRES,
+} from './migrations';
+import { describeTarget, toPostgresStoreError } from './postgres-errors';
+import { StoreUnavailableError } from './request-store';
+import type { StoreLogger } from './store-logger';
+import { SILENT_STORE_LOGGER } from './store-logger';
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /** Schema for all tables (created by migrate() if missing; search_path of every connection). */
+  readonly schema?: string;
+  readonly logger?: StoreLogger;
+  /** Connections in the pool. Default 10. */
+  readonly poolMax?: number;
+  /** How long to wait for a connection before failing with StoreUnavailableError. Default 5000 ms. */
+  readonly connectionTimeoutMs?: number;
+  readonly applicationName?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const INT8_OID = 20;
+
+/** BIGINT columns (epoch ms, BIGSERIAL ids, counts) come back as numbers: all fit in 2^53. */
+const NUMERIC_INT8: CustomTypesConfig = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === INT8_OID && format !== 'binary' ? Number : (types.getTypeParser(oid, format) as unknown),
+};
+
+/** A pg Pool whose every failure to reach the server surfaces as StoreUnavailableError (never with the URL). */
+export class PostgresPool {
+  private readonly pool: Pool;
+  private readonly target: string;
+  private readonly schema: string | undefined;
+  private readonly logger: StoreLogger;
+  private ended = false;
+
+  constructor(options: PostgresStoreOptions) {
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+      throw new Error('PostgreSQL schema must be a lower-case identifier (a-z, 0-9, _)');
+    }
+    this.schema = options.schema;
+    this.target = describeTarget(options.connectionString);
+    this.logger = options.logger ?? SILENT_STORE_LOGGER;
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      application_name: options.applicationName ?? 'otc-backup-bot',
+      types: NUMERIC_INT8,
+      ...(this.schema === undefined ? {} : { options: `-c search_path=${this.schema}` }),
+    });
+    // An idle connection dropped by the server must not crash the process; the pool replaces it.
+    this.pool.on('error', (err: Error & { code?: string }) => {
+      this.logger.warn('PostgreSQL idle connection failed', { code: err.code ?? 'unknown' });
+    });
+  }
+
+  private fail(err: unknown): Error {
+    return toPostgresStoreError(err, this.target);
+  }
+
+  async rows<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, [...params])).rows;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Number of rows the statement changed. */
+  async changes(sql: string, params: readonly unknown[]): Promise<number> {
+    try {
+      return (await this.pool.query(sql, [...params])).rowCount ?? 0;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Runs `fn` in BEGIN/COMMIT on one connection; rolls back when it throws or returns `{ rollback: true }`. */
+  async transaction<T>(fn: (client: PoolClient) => Promise<{ value: T; rollback?: boolean }>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw this.fail(err);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query(result.rollback === true ? 'ROLLBACK' : 'COMMIT');
+      return result.value;
+    } catch (err) {
+      broken = this.fail(err);
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw broken;
+    } finally {
+      // A connection that failed mid-transaction is destroyed rather than returned to the pool.
+      client.release(broken instanceof StoreUnavailableError ? broken : undefined);
+    }
+  }
+
+  /** Applies missing migrations under a transaction-scoped advisory lock, creating the schema if asked to. */
+  async migrate(): Promise<void> {
+    const applied = await this.transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query(SCHEMA_MIGRATIONS_TABLE_POSTGRES);
+      const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const todo = pendingMigrations(POSTGRES_MIGRATIONS, new Set(done.rows.map((r) => r.version)));
+      for (const migration of todo) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          Date.now(),
+        ]);
+      }
+      return { value: todo.map((m) => m.version) };
+    });
+    for (const version of applied) this.logger.info('store migration applied', { dialect: 'postgres', version });
+  }
+
+  async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Row <-> record mapping shared by both stores. JSON drops `undefined`, so every record is rebuilt
+ * field by field on the way out: a stored record reads back with exactly the keys it was written with.
+ */
+import type { AccessDecision } from '../domain/access-rules';
+import type {
+  ApprovalInfo,
+  AuditEvent,
+  AuditKind,
+  BackupRequest,
+  ExecutionOutcome,
+  MessageRef,
+  RequestVolume,
+} from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import { isRequestState } from '../domain/request-state';
+import type { NewRequest, OutboxMessage } from './request-store';
+
+type Nullable<T> = T | null;
+type Json<T> = T | string;
+
+export interface RequestRow {
+  readonly id: string;
+  readonly team_id: string;
+  readonly requester_id: string;
+  readonly state: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly expires_at: Nullable<number>;
+  readonly remind_at: Nullable<number>;
+  readonly reminded_at: Nullable<number>;
+  readonly body: Json<StoredBody>;
+  readonly approval: Nullable<Json<StoredApproval>>;
+  readonly root_message: Nullable<Json<MessageRef>>;
+  readonly approval_message: Nullable<Json<MessageRef>>;
+  readonly outcome: Nullable<Json<ExecutionOutcome>>;
+}
+
+/** The immutable rest of the record, kept as JSON in `requests.body`. */
+type StoredBody = Pick<BackupRequest, 'channel' | 'project' | 'policy' | 'volumes' | 'reason' | 'decision'>;
+/** Approval fields not held in columns (expires_at, remind_at, reminded_at are). */
+type StoredApproval = Pick<ApprovalInfo, 'approvers' | 'decidedBy' | 'decidedAt' | 'comment'>;
+
+export interface ApprovalColumns {
+  readonly approval: string | null;
+  readonly expiresAt: number | null;
+  readonly remindAt: number | null;
+  readonly remindedAt: number | null;
+}
+
+export interface OutboxRow {
+  readonly id: number;
+  readonly request_id: string;
+  readonly kind: string;
+  readonly payload: Json<Record<string, unknown>>;
+  readonly attempts: number;
+  readonly next_attempt_at: number;
+  readonly created_at: number;
+  readonly last_error: Nullable<string>;
+}
+
+export interface AuditRow {
+  readonly request_id: string;
+  readonly team_id: string;
+  readonly at: number;
+  readonly actor: string;
+  readonly kind: string;
+  readonly detail: Json<Record<string, unknown>>;
+}
+
+/** PostgreSQL hands JSONB back parsed, SQLite as text. */
+function parseJson<T>(value: Json<T>): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+function orUndefined<T>(value: T | null | undefined): T | undefined {
+  return value === null || value === undefined ? undefined : value;
+}
+
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function encodeBody(request: NewRequest): string {
+  const body: StoredBody = {
+    channel: request.channel,
+    project: request.project,
+    policy: request.policy,
+    volumes: request.volumes,
+    reason: request.reason,
+    decision: request.decision,
+  };
+  return encodeJson(body);
+}
+
+export function encodeApproval(approval: ApprovalInfo | undefined): ApprovalColumns {
+  if (approval === undefined) return { approval: null, expiresAt: null, remindAt: null, remindedAt: null };
+  const stored: StoredApproval = {
+    approvers: approval.approvers,
+    decidedBy: approval.decidedBy,
+    decidedAt: approval.decidedAt,
+    comment: approval.comment,
+  };
+  return {
+    approval: encodeJson(stored),
+    expiresAt: approval.expiresAt,
+    remindAt: approval.remindAt ?? null,
+    remindedAt: approval.remindedAt ?? null,
+  };
+}
+
+/** A message reference as stored: only its two fields, or null when absent. */
+export function encodeMessageRef(ref: MessageRef | undefined): string | null {
+  return ref === undefined ? null : encodeJson({ channel: ref.channel, ts: ref.ts });
+}
+
+export function encodeOptionalJson(value: unknown): string | null {
+  return value === undefined ? null : encodeJson(value);
+}
+
+function decodeMessageRef(value: Nullable<Json<MessageRef>>): MessageRef | undefined {
+  if (value === null) return undefined;
+  const ref = parseJson(value);
+  return { channel: ref.channel, ts: ref.ts };
+}
+
+function decodeVolume(volume: RequestVolume): RequestVolume {
+  return {
+    id: volume.id,
+    name: volume.name,
+    status: volume.status,
+    availabilityZone: volume.availabilityZone,
+    sizeGb: volume.sizeGb,
+    serverId: orUndefined(volume.serverId),
+  };
+}
+
+function decodeDecision(decision: AccessDecision): AccessDecision {
+  return { verdict: decision.verdict, decidedBy: decision.decidedBy, reason: decision.reason };
+}
+
+function decodeApproval(row: RequestRow): ApprovalInfo | undefined {
+  if (row.approval === null) return undefined;
+  const stored = parseJson(row.approval);
+  return {
+    approvers: { users: [...stored.approvers.users], usergroups: [...stored.approvers.usergroups] },
+    expiresAt: row.expires_at ?? 0,
+    remindAt: orUndefined(row.remind_at),
+    remindedAt: orUndefined(row.reminded_at),
+    decidedBy: orUndefined(stored.decidedBy),
+    decidedAt: orUndefined(stored.decidedAt),
+    comment: orUndefined(stored.comment),
+  };
+}
+
+function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcome | undefined {
+  if (value === null) return undefined;
+  const outcome = parseJson(value);
+  return {
+    added: outcome.added.map((a) => ({
+      volumeId: a.volumeId,
+      availabilityZone: orUndefined(a.availabilityZone),
+      pod: orUndefined(a.pod),
+    })),
+    failed: outcome.failed.map((f) => ({
+      volumeId: f.volumeId,
+      code: orUndefined(f.code),
+      message: orUndefined(f.message),
+    })),
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+  };
+}
+
+export function decodeRequest(row: RequestRow): BackupRequest {
+  if (!isRequestState(row.state)) throw new Error(`request ${row.id} has an unknown state in the store`);
+  const body = parseJson(row.body);
+  return {
+    id: row.id as RequestId,
+    teamId: row.team_id,
+    requesterId: row.requester_id,
+    channel: { id: body.channel.id, name: orUndefined(body.channel.name) },
+    project: { name: body.project.name, id: body.project.id, region: body.project.region },
+    policy: { id: body.policy.id, name: body.policy.name },
+    volumes: body.volumes.map(decodeVolume),
+    reason: orUndefined(body.reason),
+    decision: decodeDecision(body.decision),
+    state: row.state,
+    approval: decodeApproval(row),
+    rootMessage: decodeMessageRef(row.root_message),
+    approvalMessage: decodeMessageRef(row.approval_message),
+    outcome: decodeOutcome(row.outcome),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function decodeOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    requestId: row.request_id as RequestId,
+    kind: row.kind,
+    payload: parseJson(row.payload),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    lastError: orUndefined(row.last_error),
+  };
+}
+
+export function decodeAudit(row: AuditRow): AuditEvent {
+  return {
+    requestId: row.request_id as RequestId,
+    teamId: row.team_id,
+    at: row.at,
+    actor: row.actor,
+    kind: row.kind as AuditKind,
+    detail: parseJson(row.detail),
+  };
+}
+
+/** Longest `last_error` kept for an outbox message. */
+export const MAX_ERROR_LENGTH = 2000;

@@ -1,0 +1,134 @@
+import type {
+  ApprovalInfo,
+  AuditEvent,
+  BackupRequest,
+  EpochMs,
+  ExecutionOutcome,
+  MessageRef,
+} from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import type { StartState, Transition } from '../domain/request-state';
+
+/** A request as it is first recorded; the store sets state-independent bookkeeping (updatedAt). */
+export type NewRequest = Omit<BackupRequest, 'state' | 'updatedAt' | 'outcome' | 'rootMessage' | 'approvalMessage'> & {
+  readonly state: StartState;
+};
+
+export type CreateResult =
+  | { readonly created: true; readonly request: BackupRequest }
+  | { readonly created: false; readonly existing: BackupRequest };
+
+/** Fields a transition may set together with the new state, in the same compare-and-set. */
+export interface TransitionPatch {
+  readonly approval?: ApprovalInfo;
+  readonly outcome?: ExecutionOutcome;
+  /** Taking `running`: who runs it and until when the claim holds (renewed while running). */
+  readonly runner?: { readonly owner: string; readonly leaseUntil: EpochMs };
+}
+
+export interface RequestQuery {
+  readonly teamId: string;
+  /** Only this requester's requests; leave out for everyone's. */
+  readonly requesterId?: string;
+  readonly since: EpochMs;
+  readonly limit: number;
+}
+
+/** One Slack message the bot owes: delivered at once when it can, retried from here when it cannot. */
+export interface OutboxMessage {
+  readonly id: number;
+  readonly requestId: RequestId;
+  readonly kind: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly attempts: number;
+  readonly nextAttemptAt: EpochMs;
+  readonly createdAt: EpochMs;
+  readonly lastError: string | undefined;
+}
+
+export interface NewOutboxMessage {
+  readonly kind: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** Thrown when the database cannot be reached: the bot then refuses new work rather than act unrecorded. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Durable state. Every state change is a compare-and-set on the current state, so of two
+ * replicas, clicks or retries exactly one wins. SQLite and PostgreSQL implement it and pass one
+ * conformance suite (test/store/conformance.ts).
+ */
+export interface RequestStore {
+  /** Versioned, forward-only migrations; safe to run from two replicas at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap round trip for health checks. */
+  ping(): Promise<void>;
+
+  /**
+   * Records a new request unless one with the same dedupe key was created within `windowMs`
+   * before `now` (a double submit): then returns that one. Atomic across replicas.
+   */
+  create(
+    request: NewRequest,
+    dedupe: { readonly key: string; readonly windowMs: number },
+    now: EpochMs,
+  ): Promise<CreateResult>;
+  get(id: RequestId): Promise<BackupRequest | undefined>;
+  /** Compare-and-set: applies only if the request is still in `step.from`. Returns the new record, or undefined if it lost. */
+  transition(id: RequestId, step: Transition, patch: TransitionPatch, now: EpochMs): Promise<BackupRequest | undefined>;
+  /** Records where the bot's messages about a request are (set once each; later calls keep the first). */
+  setMessages(
+    id: RequestId,
+    messages: { readonly root?: MessageRef; readonly approval?: MessageRef },
+    now: EpochMs,
+  ): Promise<BackupRequest | undefined>;
+  /** Marks the approval reminder sent; true only for the caller that set it. */
+  markReminded(id: RequestId, now: EpochMs): Promise<boolean>;
+
+  /** Extends the running claim; false if another owner holds it now. */
+  renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
+  /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */
+  claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
+
+  listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]>;
+  /** `pending_approval` requests whose approval expired at or before `now`. */
+  listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]>;
+  /** `pending_approval` requests due a reminder (remindAt <= now, not yet reminded). */
+  listDueReminders(now: EpochMs, limit: number): Promise<BackupRequest[]>;
+  listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]>;
+  /** Newest first. */
+  listRequests(query: RequestQuery): Promise<BackupRequest[]>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** Oldest first. */
+  listAudit(requestId: RequestId): Promise<AuditEvent[]>;
+
+  enqueueMessages(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]>;
+  /**
+   * Claims due messages (nextAttemptAt <= now, not done, not dead, unclaimed or claim expired),
+   * at most one per request and only that request's oldest open message, so a request's
+   * messages go out in order.
+   */
+  claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
+  /** Claims one message if it is due and its request's oldest open message. */
+  claimMessage(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined>;
+  completeMessage(id: number, owner: string, now: EpochMs): Promise<void>;
+  /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
+  failMessage(
+    id: number,
+    owner: string,
+    error: string,
+    nextAttemptAt: EpochMs | undefined,
+    now: EpochMs,
+  ): Promise<void>;
+  /** Open (not done, not given up) messages of a request, oldest first. */
+  listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]>;
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { pendingMigrations, SCHEMA_MIGRATIONS_TABLE_SQLITE, SQLITE_MIGRATIONS } from './migrations';
+import { StoreUnavailableError } from './request-store';
+
+export interface SqliteConnectionOptions {
+  /** File path; parent directories are created. `:memory:` works for throwaway stores. */
+  readonly path: string;
+  /** How long a writer waits for another connection's lock before failing. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Driver and file-system codes that mean "the database is not usable", not "this statement is wrong". */
+const UNAVAILABLE_CODES =
+  /^SQLITE_(CANTOPEN|BUSY|LOCKED|IOERR|FULL|READONLY|NOTADB|CORRUPT)|^(EACCES|EPERM|EROFS|ENOSPC|ENOTDIR)$/;
+
+export function toSqliteStoreError(err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new StoreUnavailableError(`SQLite store unavailable (${code})`, err);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Opens the file (creating its directory) with WAL, a busy timeout and foreign keys on. */
+export function openSqliteDatabase(options: SqliteConnectionOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw toSqliteStoreError(err);
+  }
+}
+
+/** Applies the missing migrations; call inside an immediate transaction. Returns the versions applied. */
+export function applySqliteMigrations(db: Database.Database, now: number): number[] {
+  db.exec(SCHEMA_MIGRATIONS_TABLE_SQLITE);
+  const rows = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all();
+  const todo = pendingMigrations(SQLITE_MIGRATIONS, new Set(rows.map((r) => r.version)));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of todo) {
+    for (const statement of migration.statements) db.exec(statement);
+    record.run(migration.version, migration.name, now);
+  }
+  return todo.map((m) => m.version);
+}

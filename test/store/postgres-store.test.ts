@@ -1,0 +1,112 @@
+import { POSTGRES_MIGRATIONS } from '../../src/store/migrations';
+import { openStore } from '../../src/store/open-store';
+import { PostgresRequestStore } from '../../src/store/postgres-store';
+import { StoreUnavailableError } from '../../src/store/request-store';
+import { describeRequestStoreConformance } from './conformance';
+import { allowedRequest, createRequest, T0, TEAM } from './fixtures';
+import { adminQuery, pgHarnessFactory, randomSchema } from './pg-harness';
+
+const databaseUrl = process.env.TEST_DATABASE_URL ?? '';
+const describePostgres = databaseUrl === '' ? describe.skip : describe;
+if (databaseUrl === '') console.warn('TEST_DATABASE_URL not set: PostgreSQL store tests skipped');
+
+describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
+  describeRequestStoreConformance('PostgresRequestStore', pgHarnessFactory(databaseUrl));
+
+  describe('PostgresRequestStore', () => {
+    const schemas: string[] = [];
+    const stores: PostgresRequestStore[] = [];
+    const open = (schema: string, extra: { applicationName?: string } = {}): PostgresRequestStore => {
+      const store = new PostgresRequestStore({ connectionString: databaseUrl, schema, ...extra });
+      stores.push(store);
+      return store;
+    };
+    const freshSchema = (): string => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      return schema;
+    };
+
+    afterEach(async () => {
+      for (const s of stores.splice(0)) await s.close();
+      for (const schema of schemas.splice(0)) await adminQuery(databaseUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    });
+
+    it('applies each migration once when two pools migrate a fresh schema at the same time', async () => {
+      const schema = freshSchema();
+      const a = open(schema);
+      const b = open(schema);
+      await Promise.all([a.migrate(), b.migrate(), a.migrate()]);
+      await b.migrate();
+      const rows = await adminQuery(databaseUrl, `SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+      expect(rows).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
+    });
+
+    it('keeps the audit trail append-only even for direct SQL', async () => {
+      const schema = freshSchema();
+      const store = open(schema);
+      await store.migrate();
+      await store.appendAudit({
+        requestId: allowedRequest().id,
+        teamId: TEAM,
+        at: T0,
+        actor: 'bot',
+        kind: 'received',
+        detail: {},
+      });
+      const update = adminQuery(databaseUrl, `UPDATE ${schema}.audit_events SET actor = 'mallory'`);
+      await expect(update).rejects.toThrow(/append-only/);
+      await expect(adminQuery(databaseUrl, `DELETE FROM ${schema}.audit_events`)).rejects.toThrow(/append-only/);
+      await expect(adminQuery(databaseUrl, `TRUNCATE ${schema}.audit_events`)).rejects.toThrow(/append-only/);
+    });
+
+    it('keeps working after the server drops its idle connections', async () => {
+      const schema = freshSchema();
+      const applicationName = `bot-test-${schema}`;
+      const store = open(schema, { applicationName });
+      await store.migrate();
+      const stored = await createRequest(store, allowedRequest());
+      const killed = await adminQuery<{ pid: number }>(
+        databaseUrl,
+        'SELECT pg_terminate_backend(pid) AS ok, pid FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      expect(killed.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await store.get(stored.id)).toStrictEqual(stored);
+    });
+
+    it('rejects a schema name that is not a plain identifier', () => {
+      expect(() => new PostgresRequestStore({ connectionString: databaseUrl, schema: 'x; DROP TABLE y' })).toThrow(
+        /schema/,
+      );
+    });
+
+    it('reports a database that does not exist as StoreUnavailableError without the password', async () => {
+      const target = new URL(databaseUrl);
+      target.password = 'Sup3rSecretPw';
+      target.pathname = '/no_such_database_for_bot_tests';
+      const store = new PostgresRequestStore({ connectionString: target.toString() });
+      stores.push(store);
+      const failure = store.ping();
+      await expect(failure).rejects.toThrow(StoreUnavailableError);
+      await expect(failure).rejects.not.toThrow(/Sup3rSecretPw/);
+    });
+
+    it('is opened by openStore from a postgres:// URL and migrated before it is returned', async () => {
+      const schema = freshSchema();
+      await adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`);
+      const target = new URL(databaseUrl);
+      target.searchParams.set('options', `-c search_path=${schema}`);
+      const store = await openStore({ databaseUrl: target.toString() });
+      try {
+        expect(store).toBeInstanceOf(PostgresRequestStore);
+        const stored = await createRequest(store, allowedRequest());
+        const rows = await adminQuery(databaseUrl, `SELECT id FROM ${schema}.requests`);
+        expect(rows).toEqual([{ id: stored.id }]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

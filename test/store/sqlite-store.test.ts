@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations';
+import type { RequestStore } from '../../src/store/request-store';
+import { StoreUnavailableError } from '../../src/store/request-store';
+import { SqliteRequestStore } from '../../src/store/sqlite-store';
+import { describeRequestStoreConformance } from './conformance';
+import { allowedRequest, createRequest, T0, TEAM } from './fixtures';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'backup-bot-store-'));
+}
+
+describeRequestStoreConformance('SqliteRequestStore', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'nested', 'store.db');
+  const opened: RequestStore[] = [];
+  const open = async (): Promise<RequestStore> => {
+    const store = new SqliteRequestStore({ path });
+    opened.push(store);
+    await store.migrate();
+    return store;
+  };
+  const store = await open();
+  return {
+    store,
+    second: open,
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SqliteRequestStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the parent directories of the file and puts the database in WAL mode', async () => {
+    const path = join(dir, 'a', 'b', 'bot.db');
+    const store = new SqliteRequestStore({ path });
+    await store.migrate();
+    await store.ping();
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('applies each migration once when two connections both migrate the same fresh file', async () => {
+    const path = join(dir, 'bot.db');
+    const a = new SqliteRequestStore({ path });
+    const b = new SqliteRequestStore({ path });
+    await Promise.all([a.migrate(), b.migrate()]);
+    await a.migrate();
+    await Promise.all([a.close(), b.close()]);
+    const raw = new Database(path, { readonly: true });
+    const rows = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    raw.close();
+    expect(rows).toEqual(SQLITE_MIGRATIONS.map((m) => ({ version: m.version })));
+  });
+
+  it('keeps the audit trail append-only even for direct SQL', async () => {
+    const path = join(dir, 'bot.db');
+    const store = new SqliteRequestStore({ path });
+    await store.migrate();
+    const request = allowedRequest();
+    await store.appendAudit({
+      requestId: request.id,
+      teamId: TEAM,
+      at: T0,
+      actor: 'bot',
+      kind: 'received',
+      detail: {},
+    });
+    await store.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("UPDATE audit_events SET actor = 'mallory'").run()).toThrow(/append-only/);
+    expect(() => raw.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    raw.close();
+  });
+
+  it('keeps data across reopening the file', async () => {
+    const path = join(dir, 'bot.db');
+    const first = new SqliteRequestStore({ path });
+    await first.migrate();
+    const stored = await createRequest(first, allowedRequest());
+    await first.close();
+    const reopened = new SqliteRequestStore({ path });
+    await reopened.migrate();
+    expect(await reopened.get(stored.id)).toStrictEqual(stored);
+    await reopened.close();
+  });
+
+  it('reports a database file it cannot open as StoreUnavailableError', () => {
+    // A directory where the file should be: cannot be opened, whoever runs the test.
+    expect(() => new SqliteRequestStore({ path: dir })).toThrow(StoreUnavailableError);
+  });
+});

@@ -1,0 +1,190 @@
+import { checkBlocks, checkView } from './block-check';
+import type { StandInState, StandInView } from './state';
+
+type Answer = Record<string, unknown>;
+const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function canPost(state: StandInState, channelId: string): Answer | undefined {
+  const channel = state.workspace.channels.find((c) => c.id === channelId);
+  if (channel === undefined || (channel.isPrivate === true && channel.botIsMember !== true))
+    return fail('channel_not_found');
+  if (channel.isArchived === true) return fail('is_archived');
+  return undefined;
+}
+
+function viewAnswer(v: StandInView): Answer {
+  return { ok: true, view: { ...v.view, id: v.id, hash: v.hash } };
+}
+
+/** Slack Web API methods the bot uses, answered from the stand-in workspace. */
+export function handleMethod(
+  state: StandInState,
+  method: string,
+  args: Record<string, unknown>,
+  ctx: { base: string; socketUrl: string | undefined },
+): Answer {
+  const ws = state.workspace;
+  switch (method) {
+    case 'auth.test':
+      return {
+        ok: true,
+        url: 'https://example-ops.slack.com/',
+        team: ws.teamName,
+        team_id: ws.teamId,
+        user: 'otc-backup',
+        user_id: ws.botUserId,
+        bot_id: ws.botId,
+      };
+    case 'chat.postMessage': {
+      const channel = str(args['channel']) ?? '';
+      const refused = canPost(state, channel);
+      if (refused) return refused;
+      const problems = checkBlocks(args['blocks'], 50);
+      if (problems.length > 0) return fail('invalid_blocks', { errors: problems });
+      const threadTs = str(args['thread_ts']);
+      if (threadTs !== undefined && !state.messages.some((m) => m.channel === channel && m.ts === threadTs))
+        return fail('thread_not_found');
+      const message = {
+        channel,
+        ts: state.nextTs(),
+        threadTs,
+        text: str(args['text']) ?? '',
+        blocks: (args['blocks'] as unknown[] | undefined) ?? [],
+        edits: 0,
+      };
+      state.messages.push(message);
+      state.log.push({ kind: 'posted', message, text: message.text, blocks: message.blocks });
+      return { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
+    }
+    case 'chat.update': {
+      const message = state.messages.find((m) => m.channel === args['channel'] && m.ts === args['ts']);
+      if (message === undefined) return fail('message_not_found');
+      const problems = checkBlocks(args['blocks'], 50);
+      if (problems.length > 0) return fail('invalid_blocks', { errors: problems });
+      message.text = str(args['text']) ?? message.text;
+      message.blocks = (args['blocks'] as unknown[] | undefined) ?? message.blocks;
+      message.edits += 1;
+      state.log.push({ kind: 'updated', message, text: message.text, blocks: message.blocks });
+      return { ok: true, channel: message.channel, ts: message.ts };
+    }
+    case 'chat.postEphemeral':
+      return canPost(state, str(args['channel']) ?? '') ?? { ok: true, message_ts: state.nextTs() };
+    case 'conversations.info': {
+      const c = ws.channels.find((x) => x.id === args['channel']);
+      if (c === undefined || (c.isPrivate === true && c.botIsMember !== true)) return fail('channel_not_found');
+      return {
+        ok: true,
+        channel: {
+          id: c.id,
+          name: c.name,
+          is_channel: !c.isPrivate,
+          is_private: c.isPrivate === true,
+          is_member: c.isPrivate ? c.botIsMember === true : false,
+          is_archived: c.isArchived === true,
+          is_im: false,
+          is_mpim: false,
+        },
+      };
+    }
+    case 'users.info': {
+      const u = ws.users.find((x) => x.id === args['user']);
+      if (u === undefined) return fail('user_not_found');
+      return {
+        ok: true,
+        user: {
+          id: u.id,
+          team_id: ws.teamId,
+          name: u.name,
+          real_name: u.name,
+          deleted: u.deleted === true,
+          is_bot: u.isBot === true,
+          is_restricted: u.isRestricted === true,
+          is_ultra_restricted: u.isUltraRestricted === true,
+          is_admin: false,
+        },
+      };
+    }
+    case 'usergroups.list':
+      return {
+        ok: true,
+        usergroups: ws.usergroups.map((g) => ({
+          id: g.id,
+          team_id: ws.teamId,
+          handle: g.handle,
+          name: g.handle,
+          is_usergroup: true,
+          user_count: g.users.length,
+        })),
+      };
+    case 'usergroups.users.list': {
+      const g = ws.usergroups.find((x) => x.id === args['usergroup']);
+      return g === undefined ? fail('no_such_subteam') : { ok: true, users: g.users };
+    }
+    case 'files.getUploadURLExternal': {
+      const id = state.nextId('F');
+      state.files.push({
+        id,
+        channel: undefined,
+        threadTs: undefined,
+        filename: str(args['filename']) ?? 'file',
+        title: undefined,
+        content: undefined,
+      });
+      return { ok: true, upload_url: `${ctx.base}/upload/${id}`, file_id: id };
+    }
+    case 'files.completeUploadExternal': {
+      const entries = (args['files'] as { id: string; title?: string }[] | undefined) ?? [];
+      const done = entries.map((e) => {
+        const index = state.files.findIndex((f) => f.id === e.id);
+        const before = state.files[index]!;
+        const file = {
+          ...before,
+          channel: str(args['channel_id']),
+          threadTs: str(args['thread_ts']),
+          title: e.title,
+          content: state.uploads.get(e.id),
+        };
+        state.files[index] = file;
+        state.log.push({ kind: 'file', file });
+        return { id: file.id, name: file.filename, title: file.title };
+      });
+      return { ok: true, files: done };
+    }
+    case 'views.open':
+    case 'views.push':
+    case 'views.publish':
+    case 'views.update': {
+      const view = (args['view'] ?? {}) as Record<string, unknown>;
+      const problems = checkView(view);
+      if (problems.length > 0) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      if (method === 'views.update') {
+        const existing = state.views.get(str(args['view_id']) ?? '');
+        if (existing === undefined) return fail('not_found');
+        if (str(args['hash']) !== undefined && args['hash'] !== existing.hash) return fail('hash_conflict');
+        existing.view = view;
+        existing.hash = state.nextId('h');
+        state.log.push({ kind: 'view', action: 'update', view: existing });
+        return viewAnswer(existing);
+      }
+      if (method !== 'views.publish' && str(args['trigger_id']) === undefined) return fail('invalid_trigger_id');
+      const created: StandInView = {
+        id: state.nextId('V'),
+        hash: state.nextId('h'),
+        view,
+        userId: str(args['user_id']),
+      };
+      state.views.set(created.id, created);
+      state.log.push({
+        kind: 'view',
+        action: method.slice('views.'.length) as 'open' | 'push' | 'publish',
+        view: created,
+      });
+      return viewAnswer(created);
+    }
+    case 'apps.connections.open':
+      return ctx.socketUrl === undefined ? fail('not_allowed_token_type') : { ok: true, url: ctx.socketUrl };
+    default:
+      return fail('unknown_method');
+  }
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleMethod } from './methods';
+import type { StandInState, StandInFault } from './state';
+import { createState } from './state';
+import type { StandInWorkspace } from './workspace';
+import { DEMO_WORKSPACE } from './workspace';
+
+export interface SlackStandIn {
+  /** Base URL of the Web API, for SLACK_API_URL (ends with /api/). */
+  readonly apiUrl: string;
+  readonly url: string;
+  readonly botToken: string;
+  readonly state: StandInState;
+  /** A response_url for a new slash command or interaction; what is posted to it lands in `state.responses`. */
+  newResponseUrl(): string;
+  /** Makes the next `times` calls of `method` fail this way. */
+  failNext(method: string, fault: StandInFault, times?: number): void;
+  stop(): Promise<void>;
+}
+
+export interface StandInOptions {
+  readonly workspace?: StandInWorkspace;
+  readonly botToken?: string;
+  /** `apps.connections.open` answers with this WebSocket URL (Socket Mode tests). */
+  readonly socketUrl?: string;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Form fields as the WebClient sends them; object-valued ones arrive JSON-encoded. */
+function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> {
+  if ((req.headers['content-type'] ?? '').includes('application/json'))
+    return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+/** The file's text from an upload: files.uploadV2 sends multipart form data. */
+async function uploadedContent(req: IncomingMessage, body: string): Promise<string> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  for (const value of form.values()) if (typeof value !== 'string') return value.text();
+  return '';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * A loopback stand-in for Slack's Web API: enough of it for the bot to run end to end with no
+ * workspace (the demo and the end-to-end tests). It keeps every message, edit, upload and
+ * ephemeral reply, checks tokens and Block Kit limits, and can fail on demand.
+ */
+export async function startSlackStandIn(options: StandInOptions = {}): Promise<SlackStandIn> {
+  const workspace = options.workspace ?? DEMO_WORKSPACE;
+  const botToken = options.botToken ?? `xoxb-standin-${randomBytes(6).toString('hex')}`;
+  const state = createState(workspace);
+  let base = '';
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const body = await readBody(req);
+      if (path.startsWith('/response/')) {
+        state.responses.push({ id: path.slice('/response/'.length), at: Date.now(), body: safeJson(body) });
+        state.log.push({ kind: 'ephemeral', responseId: path.slice('/response/'.length), body: safeJson(body) });
+        return json(res, 200, { ok: true });
+      }
+      if (path.startsWith('/upload/')) {
+        state.uploads.set(path.slice('/upload/'.length), await uploadedContent(req, body));
+        return json(res, 200, { ok: true });
+      }
+      if (!path.startsWith('/api/')) return json(res, 404, { ok: false, error: 'unknown_path' });
+      const method = path.slice('/api/'.length);
+      const args = parseArgs(req, body);
+      state.calls.push({ method, args, at: Date.now() });
+      const fault = state.takeFault(method);
+      if (fault) {
+        if ('status' in fault) {
+          const headers: Record<string, string> =
+            fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
+          return json(
+            res,
+            fault.status,
+            { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' },
+            headers,
+          );
+        }
+        return json(res, 200, { ok: false, error: fault.error });
+      }
+      const auth = req.headers.authorization ?? `Bearer ${typeof args['token'] === 'string' ? args['token'] : ''}`;
+      if (method !== 'apps.connections.open' && auth !== `Bearer ${botToken}`)
+        return json(res, 200, { ok: false, error: 'invalid_auth' });
+      json(res, 200, handleMethod(state, method, args, { base, socketUrl: options.socketUrl }));
+    })().catch((e: unknown) => json(res, 500, { ok: false, error: 'stand_in_failure', detail: String(e) }));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let responseSeq = 0;
+
+  return {
+    apiUrl: `${base}/api/`,
+    url: base,
+    botToken,
+    state,
+    newResponseUrl() {
+      responseSeq += 1;
+      return `${base}/response/r${responseSeq}`;
+    },
+    failNext(method, fault, times = 1) {
+      state.addFault(method, fault, times);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

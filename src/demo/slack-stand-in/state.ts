@@ -1,0 +1,99 @@
+import type { StandInWorkspace } from './workspace';
+
+export interface StandInMessage {
+  readonly channel: string;
+  readonly ts: string;
+  readonly threadTs: string | undefined;
+  text: string;
+  blocks: unknown[];
+  edits: number;
+}
+
+export interface StandInFile {
+  readonly id: string;
+  readonly channel: string | undefined;
+  readonly threadTs: string | undefined;
+  readonly filename: string;
+  readonly title: string | undefined;
+  content: string | undefined;
+}
+
+export interface StandInView {
+  readonly id: string;
+  hash: string;
+  view: Record<string, unknown>;
+  readonly userId: string | undefined;
+}
+
+/** Everything that happened, in order: what a person in the workspace would have seen. */
+export type StandInEvent =
+  | { readonly kind: 'posted'; readonly message: StandInMessage; readonly text: string; readonly blocks: unknown[] }
+  | { readonly kind: 'updated'; readonly message: StandInMessage; readonly text: string; readonly blocks: unknown[] }
+  | { readonly kind: 'ephemeral'; readonly responseId: string; readonly body: unknown }
+  | { readonly kind: 'file'; readonly file: StandInFile }
+  | { readonly kind: 'view'; readonly action: 'open' | 'update' | 'push' | 'publish'; readonly view: StandInView };
+
+export type StandInFault = { readonly status: number; readonly retryAfterS?: number } | { readonly error: string };
+
+export interface StandInState {
+  readonly workspace: StandInWorkspace;
+  readonly calls: { method: string; args: Record<string, unknown>; at: number }[];
+  readonly messages: StandInMessage[];
+  readonly responses: { id: string; at: number; body: unknown }[];
+  readonly uploads: Map<string, string>;
+  readonly files: StandInFile[];
+  readonly views: Map<string, StandInView>;
+  readonly log: StandInEvent[];
+  nextTs(): string;
+  nextId(prefix: string): string;
+  addFault(method: string, fault: StandInFault, times: number): void;
+  takeFault(method: string): StandInFault | undefined;
+  /** Messages in a channel (top level) or in one thread, oldest first. */
+  channelMessages(channel: string): StandInMessage[];
+  thread(channel: string, ts: string): StandInMessage[];
+  callsOf(method: string): { method: string; args: Record<string, unknown> }[];
+}
+
+export function createState(workspace: StandInWorkspace): StandInState {
+  let seq = 0;
+  const faults = new Map<string, { fault: StandInFault; left: number }[]>();
+  const state: StandInState = {
+    workspace,
+    calls: [],
+    messages: [],
+    responses: [],
+    uploads: new Map(),
+    files: [],
+    views: new Map(),
+    log: [],
+    nextTs() {
+      seq += 1;
+      return `${1_700_000_000 + seq}.${String(seq).padStart(6, '0')}`;
+    },
+    nextId(prefix) {
+      seq += 1;
+      return `${prefix}${String(seq).padStart(8, '0')}`;
+    },
+    addFault(method, fault, times) {
+      faults.set(method, [...(faults.get(method) ?? []), { fault, left: times }]);
+    },
+    takeFault(method) {
+      const queue = faults.get(method);
+      const head = queue?.[0];
+      if (!queue || !head) return undefined;
+      head.left -= 1;
+      if (head.left <= 0) queue.shift();
+      return head.fault;
+    },
+    channelMessages(channel) {
+      return state.messages.filter((m) => m.channel === channel && m.threadTs === undefined);
+    },
+    thread(channel, ts) {
+      return state.messages.filter((m) => m.channel === channel && m.threadTs === ts);
+    },
+    callsOf(method) {
+      return state.calls.filter((c) => c.method === method);
+    },
+  };
+  return state;
+}

@@ -1,0 +1,176 @@
+import type { BackupRequest, ExecutionOutcome } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import { outcomeState, step } from '../domain/request-state';
+import type { Logger } from '../log/logger';
+import type { AssociationResult, BackupBackend } from '../otc/types';
+import type { RequestStore } from '../store/request-store';
+import type { Outbox } from './outbox';
+import type { Clock } from './ports';
+
+export interface ExecutorDeps {
+  readonly store: RequestStore;
+  readonly backend: BackupBackend;
+  readonly outbox: Outbox;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** This replica's name: the runner recorded on a running request. */
+  readonly owner: string;
+  readonly associate: { readonly chunkSize: number; readonly concurrency: number };
+  /** How long a running claim holds without renewal (a dead runner's requests are resumed after it). */
+  readonly leaseMs?: number;
+}
+
+const DEFAULT_LEASE_MS = 120_000;
+
+/** The outcome when the cloud call itself threw: every volume failed, with the safe reason. */
+function failedOutcome(
+  request: BackupRequest,
+  error: unknown,
+  startedAt: number,
+  finishedAt: number,
+): ExecutionOutcome {
+  const code =
+    (error as { otcCode?: string; code?: string }).otcCode ?? (error as { code?: string }).code ?? 'INTERNAL';
+  const message = error instanceof Error ? error.message : 'the bot failed while calling the cloud';
+  return { added: [], failed: request.volumes.map((v) => ({ volumeId: v.id, code, message })), startedAt, finishedAt };
+}
+
+/**
+ * Runs an allowed or approved request exactly once: only the caller that wins the compare-and-set
+ * into `running` calls the cloud. Re-running after a crash is safe because associating a volume
+ * with the policy it is already in changes nothing.
+ */
+export class RequestExecutor {
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** Starts a request in `allowed` or `approved`. Returns false when someone else already did. */
+  async start(id: RequestId, from: 'allowed' | 'approved'): Promise<boolean> {
+    const { store, clock, owner } = this.deps;
+    const now = clock.now();
+    const request = await store.transition(
+      id,
+      step(from, 'running'),
+      { runner: { owner, leaseUntil: now + this.leaseMs } },
+      now,
+    );
+    if (request === undefined) return false;
+    await store.appendAudit({
+      requestId: id,
+      teamId: request.teamId,
+      at: now,
+      actor: 'bot',
+      kind: 'started',
+      detail: { runner: owner },
+    });
+    await this.run(request);
+    return true;
+  }
+
+  /** Finishes requests whose runner died (its claim expired): called at start and by the scheduler. */
+  async resumeStale(limit = 20): Promise<number> {
+    const { store, clock, owner } = this.deps;
+    let resumed = 0;
+    for (const request of await store.listStaleRunning(clock.now(), limit)) {
+      const now = clock.now();
+      if (!(await store.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
+      await store.appendAudit({
+        requestId: request.id,
+        teamId: request.teamId,
+        at: now,
+        actor: 'bot',
+        kind: 'resumed',
+        detail: { runner: owner },
+      });
+      this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
+      await this.run(request);
+      resumed += 1;
+    }
+    return resumed;
+  }
+
+  private async run(request: BackupRequest): Promise<void> {
+    const { store, backend, clock, outbox, logger, owner } = this.deps;
+    const startedAt = clock.now();
+    const renew = setInterval(
+      () => {
+        store
+          .renewRun(request.id, owner, clock.now() + this.leaseMs)
+          .catch((e: unknown) => logger.warn('could not renew the running claim', { requestId: request.id, error: e }));
+      },
+      Math.max(1000, Math.floor(this.leaseMs / 3)),
+    );
+    renew.unref();
+    let outcome: ExecutionOutcome;
+    try {
+      const result: AssociationResult = await backend.associate(
+        request.project,
+        request.policy.id,
+        request.volumes.map((v) => v.id),
+        this.deps.associate,
+      );
+      for (const chunk of result.chunks) {
+        await store.appendAudit({
+          requestId: request.id,
+          teamId: request.teamId,
+          at: clock.now(),
+          actor: 'bot',
+          kind: 'cloud_call',
+          detail: {
+            chunk: chunk.index,
+            volumes: chunk.volumeIds.length,
+            attempts: chunk.attempts,
+            added: chunk.added,
+            failed: chunk.failed,
+            error: chunk.error ?? null,
+          },
+        });
+        if (chunk.error)
+          logger.warn('associate call failed', {
+            requestId: request.id,
+            chunk: chunk.index,
+            code: chunk.error.code,
+            status: chunk.error.status,
+            otcCode: chunk.error.otcCode,
+            otcRequestId: chunk.error.requestId,
+          });
+      }
+      outcome = { added: result.added, failed: result.failed, startedAt, finishedAt: clock.now() };
+    } catch (e) {
+      logger.error('associate threw; recording every volume as failed', { requestId: request.id, error: e });
+      outcome = failedOutcome(request, e, startedAt, clock.now());
+    } finally {
+      clearInterval(renew);
+    }
+    const final = outcomeState(outcome.added.length, outcome.failed.length);
+    const now = clock.now();
+    const done = await store.transition(request.id, step('running', final), { outcome }, now);
+    if (done === undefined) {
+      logger.warn('request left running before it finished here', { requestId: request.id });
+      return;
+    }
+    await store.appendAudit({
+      requestId: request.id,
+      teamId: request.teamId,
+      at: now,
+      actor: 'bot',
+      kind: 'finished',
+      detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
+    });
+    logger.info('request finished', {
+      requestId: request.id,
+      state: final,
+      added: outcome.added.length,
+      failed: outcome.failed.length,
+      ms: outcome.finishedAt - outcome.startedAt,
+    });
+    await outbox.send(request.id, [
+      { kind: 'thread.summary', payload: {} },
+      { kind: 'thread.summary_file', payload: {} },
+      { kind: 'root.update', payload: {} },
+    ]);
+  }
+}

@@ -1,0 +1,139 @@
+import type { BackupRequest, MessageRef } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import type { Logger } from '../log/logger';
+import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../store/request-store';
+import type { Clock } from './ports';
+
+export type DeliveryResult =
+  | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
+  | { readonly ok: false; readonly retryable: boolean; readonly error: string };
+
+/** Renders a stored message intent from the current request and sends it (the Slack layer implements this). */
+export interface MessageDeliverer {
+  deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult>;
+}
+
+export interface OutboxOptions {
+  readonly owner: string;
+  readonly leaseMs?: number;
+  /** Waits between attempts; after the last one a message is given up (and that is audited). */
+  readonly backoffMs?: readonly number[];
+}
+
+const DEFAULT_BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+
+/**
+ * Every Slack message the bot owes goes through here: recorded first, delivered at once when
+ * Slack answers, retried by the scheduler when it does not. A request's messages go out in order.
+ */
+export class Outbox {
+  private claimSeq = 0;
+  private readonly leaseMs: number;
+  private readonly backoffMs: readonly number[];
+
+  constructor(
+    private readonly store: RequestStore,
+    private readonly deliverer: MessageDeliverer,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: OutboxOptions,
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  }
+
+  /** A claim token unique to this attempt, so two flushes in one process never share a claim. */
+  private nextOwner(): string {
+    this.claimSeq += 1;
+    return `${this.options.owner}#${this.claimSeq}`;
+  }
+
+  async send(requestId: RequestId, messages: readonly NewOutboxMessage[]): Promise<void> {
+    await this.store.enqueueMessages(requestId, messages, this.clock.now());
+    await this.flushRequest(requestId);
+  }
+
+  /** Delivers the request's due messages in order, until one is not deliverable now. */
+  async flushRequest(requestId: RequestId): Promise<void> {
+    for (;;) {
+      const [head] = await this.store.listOpenMessages(requestId);
+      if (head === undefined || head.nextAttemptAt > this.clock.now()) return;
+      const owner = this.nextOwner();
+      const claimed = await this.store.claimMessage(head.id, owner, this.clock.now(), this.leaseMs);
+      if (claimed === undefined) return;
+      const delivered = await this.attempt(claimed, owner);
+      if (!delivered) return;
+    }
+  }
+
+  /** One pass of the retry loop: every request with a due message gets a flush. */
+  async drain(limit = 50): Promise<number> {
+    const owner = this.nextOwner();
+    const due = await this.store.claimMessages(owner, this.clock.now(), this.leaseMs, limit);
+    for (const message of due) {
+      if (await this.attempt(message, owner)) await this.flushRequest(message.requestId);
+    }
+    return due.length;
+  }
+
+  private async attempt(message: OutboxMessage, owner: string): Promise<boolean> {
+    const request = await this.store.get(message.requestId);
+    let result: DeliveryResult;
+    if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };
+    else {
+      try {
+        result = await this.deliverer.deliver(message, request);
+      } catch (e) {
+        result = { ok: false, retryable: true, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    const now = this.clock.now();
+    if (result.ok) {
+      if (result.root !== undefined || result.approval !== undefined) {
+        await this.store.setMessages(
+          message.requestId,
+          { ...(result.root && { root: result.root }), ...(result.approval && { approval: result.approval }) },
+          now,
+        );
+      }
+      await this.store.completeMessage(message.id, owner, now);
+      if (request !== undefined) {
+        await this.store.appendAudit({
+          requestId: request.id,
+          teamId: request.teamId,
+          at: now,
+          actor: 'bot',
+          kind: 'message_posted',
+          detail: { kind: message.kind },
+        });
+      }
+      return true;
+    }
+    const wait = result.retryable ? this.backoffMs[message.attempts] : undefined;
+    await this.store.failMessage(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
+    if (wait === undefined && request !== undefined) {
+      this.logger.error('giving up on a Slack message', {
+        requestId: message.requestId,
+        kind: message.kind,
+        attempts: message.attempts + 1,
+        error: result.error,
+      });
+      await this.store.appendAudit({
+        requestId: request.id,
+        teamId: request.teamId,
+        at: now,
+        actor: 'bot',
+        kind: 'message_failed',
+        detail: { kind: message.kind, attempts: message.attempts + 1, error: result.error },
+      });
+    } else {
+      this.logger.warn('Slack message not delivered; will retry', {
+        requestId: message.requestId,
+        kind: message.kind,
+        attempt: message.attempts + 1,
+        error: result.error,
+      });
+    }
+    return false;
+  }
+}

@@ -1,0 +1,27 @@
+import type { EpochMs } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+
+/** What the flow needs to know about people and channels; the Slack layer implements it. */
+export interface UserFacts {
+  readonly isGuest: boolean;
+  readonly isBot: boolean;
+  readonly deleted: boolean;
+}
+
+export type ChannelAccess =
+  | { readonly canPost: true; readonly name: string | undefined }
+  | { readonly canPost: false; readonly why: 'not_in_channel' | 'direct_message' | 'archived' | 'unknown' };
+
+export interface PeopleDirectory {
+  /** Undefined when Slack could not tell (then the bot fails closed). */
+  userFacts(userId: string): Promise<UserFacts | undefined>;
+  /** The subset of `handles` the user belongs to; undefined when Slack could not tell. */
+  groupsOf(userId: string, handles: readonly string[]): Promise<string[] | undefined>;
+  channelAccess(channelId: string): Promise<ChannelAccess>;
+}
+
+export interface Clock {
+  now(): EpochMs;
+}
+
+export type NewRequestId = () => RequestId;

@@ -1,0 +1,83 @@
+import type { Logger as SlackLogger } from '@slack/bolt';
+import { LogLevel } from '@slack/bolt';
+import { redactSecrets } from '../domain/redact';
+
+/** The bot's logger: one JSON object per line, secrets masked. Bolt and the WebClient log through it too. */
+export interface Logger extends SlackLogger {
+  child(name: string): Logger;
+}
+
+const SEVERITY: Record<LogLevel, number> = {
+  [LogLevel.DEBUG]: 10,
+  [LogLevel.INFO]: 20,
+  [LogLevel.WARN]: 30,
+  [LogLevel.ERROR]: 40,
+};
+
+export type LogSink = (line: string) => void;
+
+/** Errors become {name, code, message, status, otcCode, requestId}: never their request options or bodies. */
+function describeError(e: Error): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: e.name, message: e.message };
+  for (const key of ['code', 'status', 'otcCode', 'requestId', 'method', 'path']) {
+    const value = (e as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number') out[key] = value;
+  }
+  return out;
+}
+
+function toRecord(args: readonly unknown[]): Record<string, unknown> {
+  const texts: string[] = [];
+  const fields: Record<string, unknown> = {};
+  for (const arg of args) {
+    if (arg instanceof Error) fields['error'] = describeError(arg);
+    else if (arg !== null && typeof arg === 'object' && !Array.isArray(arg)) {
+      for (const [k, v] of Object.entries(arg)) fields[k] = v instanceof Error ? describeError(v) : v;
+    } else texts.push(typeof arg === 'string' ? arg : JSON.stringify(arg));
+  }
+  return { msg: texts.join(' '), ...fields };
+}
+
+export function createLogger(
+  options: { level?: string; name?: string; sink?: LogSink; now?: () => Date } = {},
+): Logger {
+  const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? (() => new Date());
+  const state = { level: parseLevel(options.level), name: options.name ?? 'backup-bot' };
+  const emit = (level: LogLevel, args: readonly unknown[]) => {
+    if (SEVERITY[level] < SEVERITY[state.level]) return;
+    let line: string;
+    try {
+      line = JSON.stringify({ time: now().toISOString(), level, name: state.name, ...toRecord(args) });
+    } catch {
+      line = JSON.stringify({ time: now().toISOString(), level, name: state.name, msg: '[unserialisable log record]' });
+    }
+    sink(redactSecrets(line));
+  };
+  const logger: Logger = {
+    debug: (...msg: unknown[]) => emit(LogLevel.DEBUG, msg),
+    info: (...msg: unknown[]) => emit(LogLevel.INFO, msg),
+    warn: (...msg: unknown[]) => emit(LogLevel.WARN, msg),
+    error: (...msg: unknown[]) => emit(LogLevel.ERROR, msg),
+    setLevel: (level: LogLevel) => {
+      state.level = parseLevel(level);
+    },
+    getLevel: () => state.level,
+    setName: (name: string) => {
+      state.name = name;
+    },
+    child: (name: string) => createLogger({ level: state.level, name: `${state.name}.${name}`, sink, now }),
+  };
+  return logger;
+}
+
+function parseLevel(level: string | undefined): LogLevel {
+  const lower = (level ?? 'info').toLowerCase();
+  return (Object.values(LogLevel) as string[]).includes(lower) ? (lower as LogLevel) : LogLevel.INFO;
+}
+
+/** A logger that keeps its lines in memory: for tests and the demo. */
+export function createMemoryLogger(level = 'debug'): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ level, sink: (l) => lines.push(l) }), { lines });
+}

@@ -1,0 +1,69 @@
+import type { types } from '@slack/bolt';
+import { truncate } from '../mrkdwn';
+
+export type Block = types.KnownBlock;
+
+/** Slack's Block Kit limits (DESIGN §5). */
+export const LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerModal: 100,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+  buttonValue: 2000,
+  privateMetadata: 3000,
+  staticSelectOptions: 100,
+  modalTitle: 24,
+  /** `text` fallback of a message: Slack truncates above 40,000; keep it short. */
+  fallbackText: 3000,
+} as const;
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+export function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
+}
+
+export function header(text: string): Block {
+  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
+}
+
+export function context(...texts: string[]): Block {
+  return {
+    type: 'context',
+    elements: texts
+      .slice(0, LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn' as const, text: truncate(t, LIMITS.sectionText) })),
+  };
+}
+
+export function divider(): Block {
+  return { type: 'divider' };
+}
+
+/** Packs lines into as few sections as fit the 3000-character limit, never splitting a line. */
+export function packLines(lines: readonly string[], heading?: string): Block[] {
+  const blocks: Block[] = [];
+  let current = heading ?? '';
+  for (const raw of lines) {
+    const line = truncate(raw, LIMITS.sectionText - 1);
+    const next = current === '' ? line : `${current}\n${line}`;
+    if (next.length > LIMITS.sectionText) {
+      blocks.push(section(current));
+      current = line;
+    } else current = next;
+  }
+  if (current !== '') blocks.push(section(current));
+  return blocks;
+}
+
+/** A message Slack will accept: at most 50 blocks (the last one says what was left out). */
+export function message(text: string, blocks: Block[]): SlackMessage {
+  if (blocks.length <= LIMITS.blocksPerMessage) return { text: truncate(text, LIMITS.fallbackText), blocks };
+  const kept = blocks.slice(0, LIMITS.blocksPerMessage - 1);
+  kept.push(context(`${blocks.length - kept.length} more sections were left out of this message.`));
+  return { text: truncate(text, LIMITS.fallbackText), blocks: kept };
+}

@@ -1,0 +1,115 @@
+import type { AccessDecision } from '../../domain/access-rules';
+import type { BackupRequest } from '../../domain/backup-request';
+import { HELP_TEXT } from '../../domain/usage';
+import type { CheckedRequest } from '../../flow/submit-associate';
+import type { ChannelAccess } from '../../flow/ports';
+import { code, escapeText, plural, userText } from '../mrkdwn';
+import type { Block, SlackMessage } from './kit';
+import { context, message, packLines, section } from './kit';
+import { stateLine } from './request-blocks';
+
+/** Replies only the asker sees (ephemeral): help, mistakes to fix, refusals, previews. */
+function preformatted(text: string): string {
+  return `\`\`\`${escapeText(text)}\`\`\``;
+}
+
+export function buildHelpMessage(): SlackMessage {
+  return message('How to use /backup', [section(preformatted(HELP_TEXT))]);
+}
+
+export function buildProblemsMessage(problems: readonly string[], usage?: string): SlackMessage {
+  const blocks: Block[] = packLines(
+    problems.map((p) => `• ${userText(p, 600)}`),
+    problems.length === 1
+      ? ':warning: Nothing was changed. Please fix this and try again:'
+      : `:warning: Nothing was changed. Please fix these ${problems.length} things and try again:`,
+  );
+  if (usage !== undefined) blocks.push(section(preformatted(usage)));
+  return message(`Nothing was changed: ${problems[0] ?? 'invalid command'}`, blocks);
+}
+
+const CANNOT_POST: Record<Extract<ChannelAccess, { canPost: false }>['why'], string> = {
+  not_in_channel:
+    'I cannot post in this channel, so I cannot keep a record of the request here. Invite me first: type `/invite @OTC Backup` in this channel (or open the channel details > Integrations > Add apps), then run the command again.',
+  direct_message:
+    'Backup requests need a channel where the record can be seen. Run the command in a channel (an incident channel is a good place).',
+  archived: 'This channel is archived. Run the command in an active channel.',
+  unknown: 'Slack could not tell me whether I may post in this channel. Please try again in a minute.',
+};
+
+export function buildCannotPostMessage(why: Extract<ChannelAccess, { canPost: false }>['why']): SlackMessage {
+  return message(CANNOT_POST[why], [section(`:no_entry_sign: ${CANNOT_POST[why]}`)]);
+}
+
+export function buildUnknownUserMessage(): SlackMessage {
+  const text =
+    'Slack could not tell me who you are right now, so I cannot check your access. Nothing was changed. Please try again in a minute.';
+  return message(text, [section(`:warning: ${text}`)]);
+}
+
+function volumeLines(checked: CheckedRequest): string[] {
+  return checked.volumes.map(
+    (v) =>
+      `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`,
+  );
+}
+
+function policyLine(checked: CheckedRequest): string {
+  const p = checked.policy;
+  const schedule = [
+    p.startTime === undefined ? undefined : `starts ${userText(p.startTime, 16)} UTC`,
+    p.frequencyDays === undefined ? undefined : `every ${plural(p.frequencyDays, 'day')}`,
+    p.retentionCount === undefined ? undefined : `keeps ${plural(p.retentionCount, 'backup')}`,
+    p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
+  ].filter((x) => x !== undefined);
+  return `Policy *${userText(p.name, 100)}* ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project *${userText(checked.project.name, 64)}*`;
+}
+
+export function buildDeniedMessage(d: AccessDecision): SlackMessage {
+  return message(`Denied by ${d.decidedBy}`, [
+    section(`:no_entry: *Denied* by ${code(d.decidedBy)}. Nothing was changed.\n${escapeText(d.reason)}.`),
+    context('Ask a member of the on-call group, or an admin of the bot, if you need this.'),
+  ]);
+}
+
+const VERDICT_PREVIEW = {
+  allow: ':white_check_mark: *Would be allowed*',
+  require_approval: ':raised_hand: *Would need approval*',
+  deny: ':no_entry: *Would be denied*',
+} as const;
+
+export function buildDryRunMessage(checked: CheckedRequest): SlackMessage {
+  const d = checked.decision;
+  const blocks: Block[] = [
+    section(`:mag: *Dry run*: nothing was changed.\n${policyLine(checked)}`),
+    ...packLines(volumeLines(checked), `*${plural(checked.volumes.length, 'volume')}* would be added:`),
+    section(`${VERDICT_PREVIEW[d.verdict]}: decided by ${code(d.decidedBy)}. ${escapeText(d.reason)}.`),
+    context(
+      'A volume that is in another backup policy would be moved to this one (a volume belongs to at most one policy).',
+    ),
+  ];
+  if (checked.notes.length > 0) blocks.push(context(...checked.notes.map((n) => `Note: ${n}`)));
+  return message(
+    `Dry run: ${checked.volumes.length} volume(s) to ${checked.policy.name}; decided by ${d.decidedBy}`,
+    blocks,
+  );
+}
+
+export function buildDuplicateMessage(existing: BackupRequest): SlackMessage {
+  const text = `I am already working on this: request ${existing.id}, sent a moment ago with the same text. I will not start it twice.`;
+  return message(text, [
+    section(
+      `:repeat: I am already working on that: request ${code(existing.id)} (${stateLine(existing)}). Same text from you within a few seconds, so I did not start it twice.`,
+    ),
+  ]);
+}
+
+export function buildNotesMessage(requestId: string, notes: readonly string[]): SlackMessage {
+  return message(`Request ${requestId} started`, [
+    section(`Request ${code(requestId)} is under way. Note:\n${notes.map((n) => `• ${n}`).join('\n')}`),
+  ]);
+}
+
+export function buildSafeErrorMessage(sentence: string): SlackMessage {
+  return message(sentence, [section(`:warning: ${escapeText(sentence)}`)]);
+}

@@ -1,0 +1,59 @@
+import type { BackupRequest } from '../../domain/backup-request';
+import type { RequestState } from '../../domain/request-state';
+import { STATE_LABELS } from '../../domain/request-state';
+import { code, mention, plural, userText } from '../mrkdwn';
+import type { Block, SlackMessage } from './kit';
+import { context, message, section } from './kit';
+
+const STATE_ICONS: Record<RequestState, string> = {
+  pending_approval: ':raised_hand:',
+  approved: ':white_check_mark:',
+  allowed: ':hourglass_flowing_sand:',
+  running: ':hourglass_flowing_sand:',
+  succeeded: ':white_check_mark:',
+  partially_failed: ':warning:',
+  failed: ':x:',
+  denied: ':no_entry:',
+  expired: ':hourglass:',
+  cancelled: ':heavy_multiplication_x:',
+};
+
+/** Reasons are shown, escaped, up to this length; the record keeps what was typed (bounded by the store). */
+export const REASON_DISPLAY_MAX = 300;
+
+export function stateLine(request: BackupRequest): string {
+  const label = request.state === 'allowed' ? STATE_LABELS.running : STATE_LABELS[request.state];
+  const total = request.volumes.length;
+  let counts = '';
+  if (request.outcome !== undefined) {
+    const added = request.outcome.added.length;
+    const failed = request.outcome.failed.length;
+    counts = failed === 0 ? ` (${added} of ${total} added)` : ` (${added} added, ${failed} failed)`;
+  }
+  return `${STATE_ICONS[request.state]} *${label[0]!.toUpperCase()}${label.slice(1)}*${counts}`;
+}
+
+export function describeAsk(request: BackupRequest): string {
+  return (
+    `${mention(request.requesterId)} asks to add *${plural(request.volumes.length, 'volume')}* ` +
+    `to backup policy *${userText(request.policy.name, 100)}* in project *${userText(request.project.name, 64)}*.`
+  );
+}
+
+export function reasonLine(reason: string | undefined): string {
+  return reason === undefined ? '_No reason given._' : `Reason: ${userText(reason, REASON_DISPLAY_MAX)}`;
+}
+
+export function requestContext(request: BackupRequest): Block {
+  return context(`Request ${code(request.id)} · rule ${code(request.decision.decidedBy)} · details in the thread`);
+}
+
+/** The message in the channel; edited as the request moves on. */
+export function buildRootMessage(request: BackupRequest): SlackMessage {
+  const blocks: Block[] = [
+    section(`${stateLine(request)}\n${describeAsk(request)}\n${reasonLine(request.reason)}`),
+    requestContext(request),
+  ];
+  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${request.policy.name} (${request.id})`;
+  return message(fallback, blocks);
+}

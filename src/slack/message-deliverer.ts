@@ -1,0 +1,80 @@
+import type { WebClient } from '@slack/web-api';
+import type { BackupRequest } from '../domain/backup-request';
+import type { DeliveryResult, MessageDeliverer } from '../flow/outbox';
+import type { OutboxMessage } from '../store/request-store';
+import { buildRootMessage } from './blocks/request-blocks';
+import { buildSummaryMessage } from './blocks/summary-blocks';
+import { classifySlackError } from './slack-errors';
+
+/** Message kinds the flow asks for; rendered here from the request as it is at delivery time. */
+export const MESSAGE_KINDS = ['root.post', 'root.update', 'thread.summary', 'thread.summary_file'] as const;
+
+function notYet(error: string): DeliveryResult {
+  return { ok: false, retryable: true, error };
+}
+
+export class SlackMessageDeliverer implements MessageDeliverer {
+  constructor(private readonly client: WebClient) {}
+
+  async deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+    try {
+      return await this.send(message, request);
+    } catch (e) {
+      const failure = classifySlackError(e);
+      return { ok: false, retryable: failure.retryable, error: failure.error };
+    }
+  }
+
+  private async send(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+    const root = request.rootMessage;
+    switch (message.kind) {
+      case 'root.post': {
+        if (root !== undefined) return { ok: true };
+        const res = await this.client.chat.postMessage({
+          channel: request.channel.id,
+          ...buildRootMessage(request),
+          unfurl_links: false,
+        });
+        if (typeof res.ts !== 'string') return notYet('chat.postMessage returned no ts');
+        return {
+          ok: true,
+          root: { channel: typeof res.channel === 'string' ? res.channel : request.channel.id, ts: res.ts },
+        };
+      }
+      case 'root.update': {
+        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
+        await this.client.chat.update({ channel: root.channel, ts: root.ts, ...buildRootMessage(request) });
+        return { ok: true };
+      }
+      case 'thread.summary': {
+        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
+        if (request.outcome === undefined) return { ok: false, retryable: false, error: 'the request has no outcome' };
+        const summary = buildSummaryMessage(request, request.outcome);
+        await this.client.chat.postMessage({
+          channel: root.channel,
+          thread_ts: root.ts,
+          ...summary.message,
+          unfurl_links: false,
+        });
+        return { ok: true };
+      }
+      case 'thread.summary_file': {
+        // A separate message from the summary, so a failed upload is retried without posting the summary twice.
+        if (root === undefined || request.outcome === undefined)
+          return { ok: false, retryable: false, error: 'nothing to attach the file to' };
+        const { csv } = buildSummaryMessage(request, request.outcome);
+        if (csv === undefined) return { ok: true };
+        await this.client.files.uploadV2({
+          channel_id: root.channel,
+          thread_ts: root.ts,
+          filename: csv.filename,
+          title: csv.title,
+          content: csv.content,
+        });
+        return { ok: true };
+      }
+      default:
+        return { ok: false, retryable: false, error: `unknown message kind ${message.kind}` };
+    }
+  }
+}

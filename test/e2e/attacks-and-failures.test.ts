@@ -1,0 +1,183 @@
+import { signSlackRequest } from '../../src/demo/slack-driver';
+import { waitFor } from '../../src/demo/wait';
+import { seededVolumeIds } from '../../src/sandbox';
+import { ALICE, DB_DATA_1, INCIDENT, associateCalls, ephemeralReplies, rootMessages, text, useWorld } from './world';
+
+describe('bad input and attacks against the HTTP endpoint', () => {
+  const world = useWorld();
+
+  function commandBody(): string {
+    const w = world();
+    return w.driver.slashCommandBody(
+      { userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` },
+      w.slack.newResponseUrl(),
+    );
+  }
+
+  function nothingHappened(): void {
+    const w = world();
+    expect(w.slack.state.calls.map((c) => c.method)).toEqual(['auth.test']);
+    expect(w.slack.state.responses).toEqual([]);
+    expect(associateCalls(w)).toBe(0);
+  }
+
+  it('answers 401 to a forged signature and does nothing', async () => {
+    const res = await world().driver.post(commandBody(), { signature: `v0=${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    nothingHappened();
+  });
+
+  it('answers 401 to a body signed with another secret', async () => {
+    const body = commandBody();
+    const ts = String(Math.floor(Date.now() / 1000));
+    const res = await world().driver.post(body, {
+      timestamp: ts,
+      signature: signSlackRequest('not-the-secret', ts, body),
+    });
+    expect(res.status).toBe(401);
+    nothingHappened();
+  });
+
+  it('answers 401 to a correctly signed request more than five minutes old (a replay)', async () => {
+    const res = await world().driver.post(commandBody(), { timestamp: String(Math.floor(Date.now() / 1000) - 6 * 60) });
+    expect(res.status).toBe(401);
+    nothingHappened();
+  });
+
+  it('answers 401 to a correctly signed request more than five minutes in the future', async () => {
+    const res = await world().driver.post(commandBody(), { timestamp: String(Math.floor(Date.now() / 1000) + 6 * 60) });
+    expect(res.status).toBe(401);
+    nothingHappened();
+  });
+
+  it('runs one request for a double submit and tells the second click it is already under way', async () => {
+    const w = world();
+    const input = { userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1} --reason "INC-1"` };
+    const [first, second] = await Promise.all([w.driver.slashCommand(input), w.driver.slashCommand(input)]);
+    const requests = await waitFor('the request', async () => {
+      const found = await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 });
+      return found.length > 0 ? found : undefined;
+    });
+    await w.settle(requests[0]!.id);
+    expect(requests).toHaveLength(1);
+    const replies = [...w.slack.state.responses.filter((r) => r.id === first.responseId || r.id === second.responseId)];
+    expect(replies).toHaveLength(1);
+    expect(text(w, (replies[0]!.body as { blocks: unknown[] }).blocks)).toContain(
+      `I am already working on that: request \`${requests[0]!.id}\``,
+    );
+    expect(rootMessages(w, INCIDENT)).toHaveLength(1);
+    expect(associateCalls(w)).toBe(1);
+  });
+
+  it('shows mentions and markup in a reason as text, pings nobody, and cuts a 5,000-character reason', async () => {
+    const w = world();
+    const reason = `<!channel> <@U0BOB00001> R&D <b> ${'x'.repeat(5000)}`;
+    await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: `associate daily-7d ${DB_DATA_1} --reason "${reason}"`,
+    });
+    const request = await w.latestRequest(0);
+    await w.settle(request.id);
+    const [root] = rootMessages(w, INCIDENT);
+    const raw = JSON.stringify(root!.blocks);
+    expect(raw).not.toContain('<!channel>');
+    expect(raw).not.toContain('<@U0BOB00001>');
+    expect(raw).toContain('&lt;!channel&gt; &lt;@U0BOB00001&gt; R&amp;D &lt;b&gt;');
+    expect(raw).not.toContain('x'.repeat(400));
+    expect(raw).toContain('…');
+    expect(request.reason!.length).toBe(2000);
+  });
+});
+
+describe('when the cloud or Slack fails', () => {
+  const world = useWorld();
+
+  it('marks the request failed and explains in words when the cloud keeps answering 503', async () => {
+    const w = world();
+    w.sandbox.faults.inject('vbs.associate', { status: 503, times: Infinity });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.settle((await w.latestRequest(0)).id, 60_000);
+    expect(request.state).toBe('failed');
+    const [root] = rootMessages(w, INCIDENT);
+    expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
+    const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
+    expect(summary).toContain('No volume was added to daily-7d');
+    expect(summary).toContain('`HTTP 503`');
+    expect(summary).toContain('The cloud had an internal error. Asking again is safe');
+    expect(w.logger.lines.some((l) => l.includes('"associate call failed"') && l.includes('"status":503'))).toBe(true);
+  }, 90_000);
+
+  it('marks the request failed with the permission hint when VBS answers 403, without retrying', async () => {
+    const w = world();
+    w.sandbox.faults.inject('vbs.associate', { status: 403 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.settle((await w.latestRequest(0)).id);
+    expect(request.state).toBe('failed');
+    const [root] = rootMessages(w, INCIDENT);
+    const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
+    expect(summary).toContain('`AutoBackup.0213` The request is not authorized.');
+    expect(summary).toContain('An administrator must grant VBS rights');
+    expect(associateCalls(w)).toBe(1);
+    expect(w.logger.lines.some((l) => l.includes('"otcCode":"AutoBackup.0213"'))).toBe(true);
+  });
+
+  it('still posts the summary when Slack rate-limits the post (retried from the outbox)', async () => {
+    const w = world();
+    w.slack.failNext('chat.postMessage', { status: 429, retryAfterS: 1 }, 2);
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.settle((await w.latestRequest(0)).id, 30_000);
+    expect(request.state).toBe('succeeded');
+    const roots = rootMessages(w, INCIDENT);
+    expect(roots).toHaveLength(1);
+    expect(text(w, roots[0]!.blocks)).toContain('All added');
+    expect(w.slack.state.thread(INCIDENT, roots[0]!.ts)).toHaveLength(1);
+    expect(w.slack.state.callsOf('chat.postMessage').length).toBeGreaterThanOrEqual(4);
+  }, 40_000);
+
+  it('puts the first lines in the thread and the full list in a CSV file above the inline limit', async () => {
+    const w = world();
+    const project = w.sandbox.projects[0]!.id;
+    const usable = w.sandbox.state
+      .listVolumes(project)
+      .filter((v) => ['in-use', 'available'].includes(v.status) && !v.name.startsWith('scratch'))
+      .map((v) => v.id);
+    expect(usable.length).toBeGreaterThan(30);
+    await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: `associate daily-30d ${usable.join(' ')}`,
+    });
+    const request = await w.settle((await w.latestRequest(0)).id, 20_000);
+    const [root] = rootMessages(w, INCIDENT);
+    const thread = w.slack.state.thread(INCIDENT, root!.ts);
+    expect(thread).toHaveLength(1);
+    expect(text(w, thread[0]!.blocks)).toContain(`the full list of all ${usable.length} is in the attached CSV file`);
+    const [file] = w.slack.state.files;
+    expect(file).toMatchObject({ channel: INCIDENT, threadTs: root!.ts, filename: `${request.id}-summary.csv` });
+    const rows = file!.content!.trim().split('\r\n');
+    expect(rows[0]).toBe('request_id,volume_id,name,result,availability_zone,pod,code,message');
+    expect(rows).toHaveLength(usable.length + 1);
+    const hana = seededVolumeIds('sap-hana-data-1')[0]!;
+    expect(rows.find((r) => r.includes(hana))).toContain(',failed,');
+  });
+
+  it('serves GET /healthz', async () => {
+    const res = await fetch(`http://127.0.0.1:${world().bot.port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', mode: 'http' });
+  });
+
+  it('answers the user in one safe sentence when the store cannot be reached', async () => {
+    const w = world();
+    await w.bot.store.close();
+    const sent = await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: `associate daily-7d ${DB_DATA_1}`,
+    });
+    const [reply] = await ephemeralReplies(w, sent.responseId);
+    expect(reply).toMatch(/cannot record requests right now|Something went wrong inside the bot/);
+    expect(associateCalls(w)).toBe(0);
+  });
+});

@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { DemoWorld } from '../../src/demo/demo-world';
+import { startDemoWorld } from '../../src/demo/demo-world';
+import { waitFor } from '../../src/demo/wait';
+import { ALICE, DB_DATA_1, INCIDENT, rootMessages, text } from './world';
+
+/** Stands in for Slack's Socket Mode endpoint: says hello first, then sends envelopes and collects acks. */
+class SocketModeStandIn {
+  readonly server: WebSocketServer;
+  readonly acks: { envelope_id: string; payload?: unknown }[] = [];
+  socket: WebSocket | undefined;
+
+  constructor() {
+    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    this.server.on('connection', (socket) => {
+      this.socket = socket;
+      socket.on('message', (data: Buffer) => this.acks.push(JSON.parse(data.toString('utf8'))));
+      socket.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          connection_info: { app_id: 'A0BACKUPBOT' },
+          debug_info: { host: 'stand-in' },
+        }),
+      );
+    });
+  }
+
+  async url(): Promise<string> {
+    if (!this.server.address()) await new Promise((resolve) => this.server.once('listening', resolve));
+    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/link`;
+  }
+
+  send(envelope: Record<string, unknown>): void {
+    this.socket!.send(JSON.stringify(envelope));
+  }
+
+  close(): Promise<void> {
+    for (const client of this.server.clients) client.terminate();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('Socket Mode', () => {
+  let socket: SocketModeStandIn;
+  let world: DemoWorld;
+
+  beforeEach(async () => {
+    socket = new SocketModeStandIn();
+    world = await startDemoWorld({
+      socketUrl: await socket.url(),
+      env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '' },
+    });
+  });
+  afterEach(async () => {
+    await world.stop();
+    await socket.close();
+  });
+
+  it('connects, logs the mode, and serves /healthz', async () => {
+    expect(world.bot.bot.mode).toBe('socket');
+    expect(world.logger.lines.some((l) => l.includes('backup bot running in Socket Mode'))).toBe(true);
+    const res = await fetch(`http://127.0.0.1:${world.bot.port}/healthz`);
+    expect(await res.json()).toEqual({ status: 'ok', mode: 'socket' });
+  });
+
+  it('acks a slash command envelope and runs the same flow as HTTP mode', async () => {
+    const responseUrl = world.slack.newResponseUrl();
+    socket.send({
+      envelope_id: 'env-1',
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        token: 'x',
+        team_id: world.workspace.teamId,
+        team_domain: 'example-ops',
+        channel_id: INCIDENT,
+        channel_name: 'inc-4711-db-latency',
+        user_id: ALICE,
+        user_name: 'alice',
+        command: '/backup',
+        text: `associate daily-7d ${DB_DATA_1} --reason "via socket"`,
+        api_app_id: 'A0BACKUPBOT',
+        response_url: responseUrl,
+        trigger_id: '1.2.trigger',
+      },
+    });
+    await waitFor('the envelope ack', () => socket.acks.find((a) => a.envelope_id === 'env-1'));
+    const request = await world.settle((await world.latestRequest(0)).id);
+    expect(request.state).toBe('succeeded');
+    const [root] = rootMessages(world, INCIDENT);
+    expect(text(world, root!.blocks)).toContain('Reason: via socket');
+    expect(world.slack.state.thread(INCIDENT, root!.ts)).toHaveLength(1);
+  });
+});

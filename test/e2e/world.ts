@@ -1,0 +1,62 @@
+import type { DemoWorld, WorldOptions } from '../../src/demo/demo-world';
+import { startDemoWorld } from '../../src/demo/demo-world';
+import { renderBlocks } from '../../src/demo/render-text';
+import type { StandInMessage } from '../../src/demo/slack-stand-in/state';
+import { waitFor } from '../../src/demo/wait';
+import { missingScopes } from '../helpers/slack-scopes';
+
+export const ALICE = 'U0ALICE001'; // in @sre-oncall
+export const BOB = 'U0BOB00001'; // in @backup-admins
+export const DAVE = 'U0DAVE0001'; // no group
+export const CAROL = 'U0CAROL001'; // guest
+export const INCIDENT = 'C0INC4711';
+export const GENERAL = 'C0GENERAL1';
+export const PRIVATE_WITHOUT_BOT = 'G0SECRET01';
+export const DB_DATA_1 = '0f187b65-8d0e-4fc0-9096-3b55d330531e';
+export const DB_DATA_2 = 'ed53b291-0b6a-4d23-861a-474ac0e64334';
+export const DAILY_7D = 'b1cb1816-7d85-457c-9f32-2a1422d00e17';
+export const PROJECT = '0123456789abcdef0123456789abcdef';
+
+/** Starts a fresh world per test and checks, after each, that every Slack call used a scope the manifest grants. */
+export function useWorld(options: WorldOptions = {}): () => DemoWorld {
+  let world: DemoWorld | undefined;
+  beforeEach(async () => {
+    world = await startDemoWorld(options);
+  });
+  afterEach(async () => {
+    if (world === undefined) return;
+    const called = world.slack.state.calls.map((c) => c.method);
+    await world.stop();
+    world = undefined;
+    expect(missingScopes(called)).toEqual([]);
+  });
+  return () => {
+    if (world === undefined) throw new Error('world not started');
+    return world;
+  };
+}
+
+export function text(world: DemoWorld, blocks: readonly unknown[]): string {
+  return renderBlocks(blocks, world.workspace).join('\n');
+}
+
+/** The ephemeral replies sent to one command's response_url, rendered. */
+export async function ephemeralReplies(world: DemoWorld, responseId: string, count = 1): Promise<string[]> {
+  const replies = await waitFor(`${count} ephemeral replies`, () => {
+    const found = world.slack.state.responses.filter((r) => r.id === responseId);
+    return found.length >= count ? found : undefined;
+  });
+  return replies.map((r) => {
+    const body = r.body as { blocks?: unknown[]; text?: string; response_type?: string };
+    expect(body.response_type).toBe('ephemeral');
+    return body.blocks ? text(world, body.blocks) : (body.text ?? '');
+  });
+}
+
+export function rootMessages(world: DemoWorld, channel: string): StandInMessage[] {
+  return world.slack.state.channelMessages(channel);
+}
+
+export function associateCalls(world: DemoWorld): number {
+  return world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
+}

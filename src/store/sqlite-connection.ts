@@ -20,7 +20,17 @@ export function toSqliteStoreError(err: unknown): Error {
   if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
     return new StoreUnavailableError(`SQLite store unavailable (${code})`, err);
   }
-  return err instanceof Error ? err : new Error(String(err));
+  // better-sqlite3 throws a plain TypeError, without a code, once the connection is closed. The native
+  // addon's errors may come from another realm (e.g. under a test runner's VM), so no instanceof here.
+  const message = (err as { message?: unknown } | null)?.message;
+  if (typeof message === 'string' && /connection is not open/.test(message)) {
+    return new StoreUnavailableError('SQLite store unavailable (closed)', err);
+  }
+  if (err instanceof Error) return err;
+  // Same message and code, as an Error of this realm.
+  const copy = new Error(typeof message === 'string' ? message : String(err), { cause: err });
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
 }
 
 /** Opens the file (creating its directory) with WAL, a busy timeout and foreign keys on. */

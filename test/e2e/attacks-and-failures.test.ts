@@ -162,6 +162,21 @@ describe('when the cloud or Slack fails', () => {
     expect(rows.find((r) => r.includes(hana))).toContain(',failed,');
   });
 
+  it('says so ephemerally, with the code, and records nothing when the cloud is down during the look-ups', async () => {
+    const w = world();
+    w.sandbox.faults.inject('vbs.policies.list', { status: 502, times: Infinity });
+    const sent = await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: `associate daily-7d ${DB_DATA_1}`,
+    });
+    const [reply] = await ephemeralReplies(w, sent.responseId);
+    expect(reply).toContain("The cloud did not answer the bot's look-up (APIGW.0202), so nothing was changed.");
+    expect(rootMessages(w, INCIDENT)).toEqual([]);
+    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(w.logger.lines.some((l) => l.includes('"request failed"') && l.includes('"code":"OTC_HTTP"'))).toBe(true);
+  });
+
   it('serves GET /healthz', async () => {
     const res = await fetch(`http://127.0.0.1:${world().bot.port}/healthz`);
     expect(res.status).toBe(200);
@@ -177,7 +192,7 @@ describe('when the cloud or Slack fails', () => {
       text: `associate daily-7d ${DB_DATA_1}`,
     });
     const [reply] = await ephemeralReplies(w, sent.responseId);
-    expect(reply).toMatch(/cannot record requests right now|Something went wrong inside the bot/);
+    expect(reply).toContain('The bot cannot record requests right now, so it did not act: nothing was changed.');
     expect(associateCalls(w)).toBe(0);
   });
 });

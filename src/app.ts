@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from './config/load-config';
+import type { ApprovalDeps } from './flow/approvals';
+import { expireDue, remindDue } from './flow/approvals';
 import { RequestExecutor } from './flow/execute-request';
 import { Outbox } from './flow/outbox';
 import type { Clock, NewRequestId } from './flow/ports';
@@ -11,6 +13,7 @@ import type { BackupBackend, VolumeDirectory } from './otc/types';
 import type { RequestStore } from './store/request-store';
 import { errorCode, userSafeSentence } from './slack/error-reply';
 import { close, createBotHttpServer, listen } from './slack/http-server';
+import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
@@ -30,6 +33,7 @@ export interface AppDeps {
   readonly intervals?: {
     readonly outboxMs?: number;
     readonly resumeMs?: number;
+    readonly approvalsMs?: number;
     readonly outboxBackoffMs?: readonly number[];
   };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
@@ -70,10 +74,16 @@ export function createApp(deps: AppDeps): Bot {
   });
 
   const people = new SlackPeopleDirectory(app.client, clock, logger.child('directory'));
-  const outbox = new Outbox(store, new SlackMessageDeliverer(app.client), clock, logger.child('outbox'), {
-    owner: deps.owner,
-    ...(deps.intervals?.outboxBackoffMs && { backoffMs: deps.intervals.outboxBackoffMs }),
-  });
+  const outbox = new Outbox(
+    store,
+    new SlackMessageDeliverer(app.client, config.approvals?.channel),
+    clock,
+    logger.child('outbox'),
+    {
+      owner: deps.owner,
+      ...(deps.intervals?.outboxBackoffMs && { backoffMs: deps.intervals.outboxBackoffMs }),
+    },
+  );
   const executor = new RequestExecutor({
     store,
     backend: deps.cloud,
@@ -82,7 +92,9 @@ export function createApp(deps: AppDeps): Bot {
     logger: logger.child('executor'),
     owner: deps.owner,
     associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
+    leaseMs: config.execution.runLeaseMs,
   });
+  const approvals: ApprovalDeps = { store, people, outbox, executor, clock, logger: logger.child('approvals') };
   const submit = { config, cloud: deps.cloud, people, store, clock, newRequestId: deps.newRequestId };
   registerBackupCommand(app, {
     submit,
@@ -91,6 +103,7 @@ export function createApp(deps: AppDeps): Bot {
     executor,
     logger: logger.child('command'),
   });
+  registerApprovalActions(app, approvals);
 
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
     logger.error('request failed', {
@@ -136,6 +149,13 @@ export function createApp(deps: AppDeps): Bot {
         [
           { name: 'outbox', everyMs: deps.intervals?.outboxMs ?? 5_000, run: () => outbox.drain() },
           { name: 'resume', everyMs: deps.intervals?.resumeMs ?? 30_000, run: () => executor.resumeStale() },
+          {
+            name: 'start-interrupted',
+            everyMs: deps.intervals?.resumeMs ?? 30_000,
+            run: () => executor.startInterrupted(),
+          },
+          { name: 'expire', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => expireDue(approvals) },
+          { name: 'remind', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => remindDue(approvals) },
         ],
         logger.child('scheduler'),
       );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
-import type { Bot } from './app';
+import type { AppDeps, Bot } from './app';
 import { createApp } from './app';
 import type { Config } from './config/load-config';
 import { formatRequestId } from './domain/ids';
@@ -32,11 +32,7 @@ export interface StartOptions {
   readonly store?: RequestStore;
   readonly sandbox?: Sandbox;
   readonly slackRetries?: number;
-  readonly intervals?: {
-    readonly outboxMs?: number;
-    readonly resumeMs?: number;
-    readonly outboxBackoffMs?: readonly number[];
-  };
+  readonly intervals?: AppDeps['intervals'];
   readonly host?: string;
   readonly owner?: string;
 }

@@ -1,8 +1,23 @@
 import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
 
 /** The YAML rules file (snake_case), shipped as backup-bot.example.yml. Unknown keys are errors: a typo must not widen access. */
 const nonEmpty = z.string().trim().min(1);
 const list = z.array(nonEmpty).min(1);
+
+/** "30m", "4h", "1h30m", "2d" -> milliseconds. */
+const duration = z.string().transform((text, ctx) => {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+const approversSchema = z
+  .strictObject({ usergroups: list.optional(), users: list.optional() })
+  .refine((a) => a.usergroups !== undefined || a.users !== undefined, { message: 'name approver usergroups or users' });
 
 const ruleSchema = z
   .strictObject({
@@ -14,7 +29,13 @@ const ruleSchema = z
     projects: list.optional(),
     max_volumes: z.number().int().positive().optional(),
     everyone: z.boolean().optional(),
-    decision: z.enum(['allow', 'deny']),
+    decision: z.enum(['allow', 'deny', 'require_approval']),
+    /** Only with require_approval: who approves and how long the request waits, instead of approvals.*. */
+    approvers: approversSchema.optional(),
+    ttl: duration.optional(),
+  })
+  .refine((r) => r.decision === 'require_approval' || (r.approvers === undefined && r.ttl === undefined), {
+    message: 'approvers and ttl belong only to rules with decision: require_approval',
   })
   .refine(
     (r) =>
@@ -63,6 +84,26 @@ export const fileSchema = z
       .strictObject({ max_volumes_per_request: z.number().int().min(1).max(1000).default(100) })
       .default({ max_volumes_per_request: 100 }),
     rules: z.array(ruleSchema).default([]),
+    approvals: z
+      .strictObject({
+        channel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{6,}$/, 'a channel id like C0123ABCD (the bot must be able to post there)'),
+        approvers: approversSchema,
+        ttl: duration.default(4 * 3_600_000),
+        remind_after: duration.optional(),
+      })
+      .refine((a) => a.remind_after === undefined || a.remind_after < a.ttl, {
+        message: 'remind_after must be shorter than ttl',
+        path: ['remind_after'],
+      })
+      .optional(),
+    execution: z
+      .strictObject({
+        /** A running request is its replica's for this long without a heartbeat; then another may resume it. */
+        run_lease: duration.default(120_000),
+      })
+      .default({ run_lease: 120_000 }),
   })
   .superRefine((file, ctx) => {
     const dup = (values: string[], path: (string | number)[], what: string) => {
@@ -98,6 +139,15 @@ export const fileSchema = z
           });
       }),
     );
+    file.rules.forEach((rule, i) => {
+      if (rule.decision === 'require_approval' && file.approvals === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'decision'],
+          message: 'require_approval needs an approvals: block (channel, approvers)',
+        });
+      }
+    });
     if (file.projects.filter((p) => p.default === true).length > 1) {
       ctx.addIssue({ code: 'custom', path: ['projects'], message: 'at most one project may be the default' });
     }

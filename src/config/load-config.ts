@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import type { AccessPolicy } from '../domain/access-rules';
+import type { Approvers } from '../domain/backup-request';
 import type { ProjectId } from '../domain/ids';
 import { asProjectId } from '../domain/ids';
 import { ConfigError } from './config-error';
@@ -56,6 +57,17 @@ export interface Config {
   readonly defaultProject: ProjectConfig;
   readonly limits: { readonly maxVolumesPerRequest: number };
   readonly access: AccessPolicy;
+  /** Present when any rule may require approval. */
+  readonly approvals: ApprovalsConfig | undefined;
+  readonly execution: { readonly runLeaseMs: number };
+}
+
+export interface ApprovalsConfig {
+  /** Where approval cards are posted. */
+  readonly channel: string;
+  readonly approvers: Approvers;
+  readonly ttlMs: number;
+  readonly remindAfterMs: number | undefined;
 }
 
 export interface ConfigSources {
@@ -119,6 +131,10 @@ function readConfigFile(path: string, sources: ConfigSources): ConfigFile | stri
   }
   const parsed = fileSchema.safeParse(raw ?? {});
   return parsed.success ? parsed.data : describeIssues(parsed.error.issues, '');
+}
+
+function approversOf(a: { usergroups?: string[] | undefined; users?: string[] | undefined }): Approvers {
+  return { usergroups: (a.usergroups ?? []).map((h) => h.replace(/^@/, '')), users: a.users ?? [] };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -199,7 +215,16 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
         maxVolumes: r.max_volumes,
         everyone: r.everyone,
         decision: r.decision,
+        approvers: r.approvers && approversOf(r.approvers),
+        ttlMs: r.ttl,
       })),
     },
+    approvals: file.approvals && {
+      channel: file.approvals.channel,
+      approvers: approversOf(file.approvals.approvers),
+      ttlMs: file.approvals.ttl,
+      remindAfterMs: file.approvals.remind_after,
+    },
+    execution: { runLeaseMs: file.execution.run_lease },
   });
 }

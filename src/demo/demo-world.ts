@@ -31,9 +31,15 @@ projects:
   - { name: prod, id: ${DEMO_PROJECT_ID}, region: eu-de, default: true }
 limits:
   max_volumes_per_request: 100
+approvals:
+  channel: C0APPROVAL
+  approvers: { usergroups: [backup-admins] }
+  ttl: 4h
+  remind_after: 30m
 rules:
   - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }
   - { name: incident-self-service, channels: ["inc-*"], policies: ["daily-*"], max_volumes: 10, decision: allow }
+  - { name: others-need-approval, everyone: true, decision: require_approval }
 `;
 
 /** A whole bot on loopback: sandbox cloud, Slack stand-in, a fresh SQLite file, signed requests. */
@@ -44,8 +50,11 @@ export interface DemoWorld {
   readonly driver: SlackDriver;
   readonly logger: Logger & { readonly lines: string[] };
   readonly workspace: StandInWorkspace;
-  /** Waits until the request is final and every message about it went out. */
-  settle(requestId: string, timeoutMs?: number): Promise<BackupRequest>;
+  /**
+   * Waits until the request is final (or, with `finalOrWaiting`, waiting for approval) and every
+   * message about it went out.
+   */
+  settle(requestId: string, timeoutMs?: number, options?: { finalOrWaiting?: boolean }): Promise<BackupRequest>;
   /** The newest request (of anyone), once one exists after `sinceMs`. */
   latestRequest(sinceMs: number): Promise<BackupRequest>;
   stop(): Promise<void>;
@@ -81,7 +90,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     sandbox,
     host: '127.0.0.1',
     slackRetries: options.slackRetries ?? 0,
-    intervals: { outboxMs: 200, resumeMs: 500, outboxBackoffMs: [300, 600, 1200, 2400] },
+    intervals: { outboxMs: 200, resumeMs: 500, approvalsMs: 200, outboxBackoffMs: [300, 600, 1200, 2400] },
   });
   const driver = new SlackDriver({ botUrl: `http://127.0.0.1:${bot.port}`, signingSecret, standIn: slack });
   const teamId = DEMO_WORKSPACE.teamId;
@@ -92,12 +101,14 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     driver,
     logger,
     workspace: DEMO_WORKSPACE,
-    settle: (requestId, timeoutMs = 10_000) =>
+    settle: (requestId, timeoutMs = 10_000, settleOptions = {}) =>
       waitFor(
         `request ${requestId} to finish and its messages to go out`,
         async () => {
           const request = await bot.store.get(requestId as BackupRequest['id']);
-          if (request === undefined || !isFinal(request.state)) return undefined;
+          if (request === undefined) return undefined;
+          const waiting = settleOptions.finalOrWaiting === true && request.state === 'pending_approval';
+          if (!isFinal(request.state) && !waiting) return undefined;
           return (await bot.store.listOpenMessages(request.id)).length === 0 ? request : undefined;
         },
         timeoutMs,

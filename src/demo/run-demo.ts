@@ -7,29 +7,68 @@ export const DEMO_COMMANDS = {
   typo: 'associate daily-7d db-data-2 db-dta-2',
   partial:
     'associate daily-7d 0f187b65-8d0e-4fc0-9096-3b55d330531e, db-data-2 sap-hana-data-1 --reason "INC-4711 db disks"',
+  approval: 'associate weekly-4w db-log-2 --reason "keep a weekly copy of the db-02 logs"',
 } as const;
 
 const ALICE = 'U0ALICE001';
+const BOB = 'U0BOB00001';
+const DAVE = 'U0DAVE0001';
 const INCIDENT = 'C0INC4711';
+const GENERAL = 'C0GENERAL1';
+const APPROVALS = 'C0APPROVAL';
 
-async function scene(world: DemoWorld, print: (line: string) => void, title: string, text: string): Promise<void> {
+type Print = (line: string) => void;
+
+function show(world: DemoWorld, print: Print, from: number, asker: string): void {
+  for (const line of describeEvents(world.slack.state.log.slice(from), world.workspace, asker)) print(line);
+}
+
+async function command(
+  world: DemoWorld,
+  print: Print,
+  who: { id: string; name: string; channel: string; channelName: string },
+  text: string,
+): Promise<string | undefined> {
   const from = world.slack.state.log.length;
-  print('');
-  print(`▶ ${title}`);
-  print(`  @alice in #inc-4711-db-latency types:  /backup ${text}`);
+  print(`  @${who.name} in #${who.channelName} types:  /backup ${text}`);
   const startedAt = Date.now();
-  const sent = await world.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text });
+  const sent = await world.driver.slashCommand({ userId: who.id, channelId: who.channel, text });
   print(`  (Slack got its answer in time: HTTP ${sent.status})`);
   await waitFor('a reply to the command', () => (world.slack.state.log.length > from ? true : undefined));
   const request = (
     await world.bot.store.listRequests({ teamId: world.workspace.teamId, since: startedAt, limit: 1 })
   )[0];
-  if (request !== undefined) await world.settle(request.id);
-  for (const line of describeEvents(world.slack.state.log.slice(from), world.workspace, 'alice')) print(line);
+  if (request !== undefined) await world.settle(request.id, 10_000, { finalOrWaiting: true });
+  show(world, print, from, who.name);
+  return request?.id;
+}
+
+/** Bob approves the card: the click opens a modal, he writes a comment and submits it. */
+async function approve(world: DemoWorld, print: Print, requestId: string): Promise<void> {
+  const from = world.slack.state.log.length;
+  const card = world.slack.state.channelMessages(APPROVALS).at(-1)!;
+  print('  @bob clicks Approve on the card, writes "ok for a weekly copy" and submits the modal.');
+  await world.driver.clickButton({
+    userId: BOB,
+    channelId: APPROVALS,
+    messageTs: card.ts,
+    actionId: 'approval.approve',
+    value: requestId,
+  });
+  const modal = await waitFor('the approval form', () =>
+    [...world.slack.state.views.values()].find((v) => v.view['callback_id'] === 'approval.approve.modal'),
+  );
+  await world.driver.submitView({
+    userId: BOB,
+    viewId: modal.id,
+    values: { comment: { 'comment.input': { type: 'plain_text_input', value: 'ok for a weekly copy' } } },
+  });
+  await world.settle(requestId);
+  show(world, print, from, 'bob');
 }
 
 /** The bot's main job, end to end, with no Slack workspace and no cloud account. */
-export async function runDemo(print: (line: string) => void): Promise<void> {
+export async function runDemo(print: Print): Promise<void> {
   const world = await startDemoWorld();
   try {
     print(
@@ -37,17 +76,33 @@ export async function runDemo(print: (line: string) => void): Promise<void> {
     );
     print(`  cloud sandbox: ${world.sandbox.url} (project prod = ${DEMO_PROJECT_ID})`);
     print(`  Slack stand-in: ${world.slack.apiUrl}   bot: http://127.0.0.1:${world.bot.port}/slack/events`);
-    print('  rules: @sre-oncall may always; anyone in an inc-* channel may add up to 10 volumes to daily-* policies.');
-    await scene(world, print, 'A typo: the bot explains, only to the asker, and changes nothing', DEMO_COMMANDS.typo);
-    await scene(
+    print('  rules: @sre-oncall may always; anyone in an inc-* channel may add up to 10 volumes to daily-* policies;');
+    print('         everyone else needs the approval of @backup-admins (cards in #backup-approvals).');
+    const alice = { id: ALICE, name: 'alice', channel: INCIDENT, channelName: 'inc-4711-db-latency' };
+
+    print('');
+    print('▶ 1. A typo: the bot explains, only to the asker, and changes nothing');
+    await command(world, print, alice, DEMO_COMMANDS.typo);
+
+    print('');
+    print('▶ 2. A real request: two disks are protected, one cannot be (a HANA disk)');
+    await command(world, print, alice, DEMO_COMMANDS.partial);
+
+    print('');
+    print('▶ 3. A request that needs approval: @dave asks in #general, @bob approves');
+    const requestId = await command(
       world,
       print,
-      'A real request: two disks are protected, one cannot be (a HANA disk)',
-      DEMO_COMMANDS.partial,
+      { id: DAVE, name: 'dave', channel: GENERAL, channelName: 'general' },
+      DEMO_COMMANDS.approval,
     );
+    if (requestId === undefined) throw new Error('the approval request was not recorded');
+    await approve(world, print, requestId);
+
     print('');
+    const changes = world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
     print(
-      `Cloud calls that changed something: ${world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length} (one associate call, made after the checks passed).`,
+      `Cloud calls that changed something: ${changes} (one per request that passed its checks; none for the typo).`,
     );
   } catch (e) {
     print('The demo failed. The bot log follows:');

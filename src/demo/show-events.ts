@@ -30,9 +30,7 @@ export function describeEvents(
         break;
       }
       case 'updated':
-        out.push(
-          `── ${channelName(workspace, e.message.channel)} · OTC Backup edited its message (edit ${e.message.edits}):`,
-        );
+        out.push(`── ${channelName(workspace, e.message.channel)} · OTC Backup edited its message (edit ${e.edit}):`);
         out.push(...indent(renderBlocks(e.blocks, workspace)));
         break;
       case 'ephemeral': {

@@ -87,4 +87,81 @@ export class SlackDriver {
   async interaction(payload: Record<string, unknown>): Promise<{ status: number; body: string }> {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
+
+  private who(
+    userId: string,
+    teamId?: string,
+  ): { team: { id: string; domain: string }; user: { id: string; username: string; name: string; team_id: string } } {
+    const ws = this.options.standIn.state.workspace;
+    const name = ws.users.find((u) => u.id === userId)?.name ?? 'someone';
+    const team = teamId ?? ws.teamId;
+    return { team: { id: team, domain: 'example-ops' }, user: { id: userId, username: name, name, team_id: team } };
+  }
+
+  /** A click on a button of a message, as Slack sends it (block_actions). `value` is what the button carries. */
+  async clickButton(input: {
+    userId: string;
+    channelId: string;
+    messageTs: string;
+    actionId: string;
+    value: string;
+    teamId?: string;
+  }): Promise<SentRequest> {
+    const responseUrl = this.options.standIn.newResponseUrl();
+    const sent = await this.interaction({
+      type: 'block_actions',
+      ...this.who(input.userId, input.teamId),
+      api_app_id: 'A0BACKUPBOT',
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      channel: { id: input.channelId, name: 'channel' },
+      message: { ts: input.messageTs, type: 'message' },
+      response_url: responseUrl,
+      actions: [
+        {
+          action_id: input.actionId,
+          block_id: 'b',
+          type: 'button',
+          value: input.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    });
+    return { ...sent, responseId: responseUrl.slice(responseUrl.lastIndexOf('/') + 1) };
+  }
+
+  /**
+   * Submits a modal as Slack would (view_submission) with the given input values, and applies a
+   * `response_action: update` answer to the stand-in's copy of the view. Returns the bot's answer.
+   */
+  async submitView(input: {
+    userId: string;
+    viewId: string;
+    values: Record<string, Record<string, { type: string; value?: string | null }>>;
+    teamId?: string;
+    privateMetadata?: string;
+  }): Promise<{ status: number; answer: Record<string, unknown> }> {
+    const stored = this.options.standIn.state.views.get(input.viewId);
+    if (stored === undefined) throw new Error(`no view ${input.viewId} is open`);
+    const res = await this.interaction({
+      type: 'view_submission',
+      ...this.who(input.userId, input.teamId),
+      api_app_id: 'A0BACKUPBOT',
+      token: 'deprecated-verification-token',
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      view: {
+        ...stored.view,
+        id: stored.id,
+        hash: stored.hash,
+        private_metadata: input.privateMetadata ?? stored.view['private_metadata'] ?? '',
+        state: { values: input.values },
+      },
+    });
+    const answer = res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>);
+    if (answer['response_action'] === 'update' && typeof answer['view'] === 'object' && answer['view'] !== null) {
+      this.options.standIn.applyViewUpdate(stored.id, answer['view'] as Record<string, unknown>);
+    }
+    return { status: res.status, answer };
+  }
 }

@@ -14,6 +14,10 @@ export interface AccessRule {
   readonly maxVolumes?: number | undefined;
   readonly everyone?: boolean | undefined;
   readonly decision: AccessVerdict;
+  /** With require_approval: who may approve (instead of the global approvers). */
+  readonly approvers?: { readonly users: readonly string[]; readonly usergroups: readonly string[] } | undefined;
+  /** With require_approval: how long the request waits for a decision (instead of the global ttl). */
+  readonly ttlMs?: number | undefined;
 }
 
 export interface AccessPolicy {

@@ -4,6 +4,7 @@ import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
 import type { AssociationResult, BackupBackend } from '../otc/types';
 import type { RequestStore } from '../store/request-store';
+import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
 import type { Clock } from './ports';
 
@@ -68,6 +69,23 @@ export class RequestExecutor {
     });
     await this.run(request);
     return true;
+  }
+
+  /**
+   * Starts requests whose start was interrupted: allowed or approved, untouched for `graceMs`
+   * (the process stopped between the decision and the run). The compare-and-set keeps it once.
+   */
+  async startInterrupted(graceMs = 60_000, limit = 20): Promise<number> {
+    let started = 0;
+    for (const request of await this.deps.store.listStartable(this.deps.clock.now() - graceMs, limit)) {
+      if (request.state !== 'allowed' && request.state !== 'approved') continue;
+      this.deps.logger.info('starting a request whose start was interrupted', {
+        requestId: request.id,
+        state: request.state,
+      });
+      if (await this.start(request.id, request.state)) started += 1;
+    }
+    return started;
   }
 
   /** Finishes requests whose runner died (its claim expired): called at start and by the scheduler. */
@@ -167,10 +185,6 @@ export class RequestExecutor {
       failed: outcome.failed.length,
       ms: outcome.finishedAt - outcome.startedAt,
     });
-    await outbox.send(request.id, [
-      { kind: 'thread.summary', payload: {} },
-      { kind: 'thread.summary_file', payload: {} },
-      { kind: 'root.update', payload: {} },
-    ]);
+    await outbox.send(request.id, messagesOnFinished(done));
   }
 }

@@ -15,8 +15,15 @@ export type ChannelAccess =
 export interface PeopleDirectory {
   /** Undefined when Slack could not tell (then the bot fails closed). */
   userFacts(userId: string): Promise<UserFacts | undefined>;
-  /** The subset of `handles` the user belongs to; undefined when Slack could not tell. */
-  groupsOf(userId: string, handles: readonly string[]): Promise<string[] | undefined>;
+  /**
+   * The subset of `handles` the user belongs to; undefined when Slack could not tell. `fresh`
+   * skips the cache: an approval is checked against who is in the group now.
+   */
+  groupsOf(
+    userId: string,
+    handles: readonly string[],
+    options?: { readonly fresh?: boolean },
+  ): Promise<string[] | undefined>;
   channelAccess(channelId: string): Promise<ChannelAccess>;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Config, ProjectConfig } from '../config/load-config';
 import type { AccessDecision } from '../domain/access-rules';
 import { checkTeam, decideAccess } from '../domain/access-rules';
-import type { BackupRequest, RequestVolume } from '../domain/backup-request';
+import type { ApprovalInfo, BackupRequest, RequestVolume } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import { refText, resolvePolicy, resolveProject, resolveVolumes } from '../domain/resolution';
 import type { BackupPolicy, BackupBackend, VolumeDirectory } from '../otc/types';
@@ -42,7 +42,7 @@ export type CheckOutcome =
   | { readonly kind: 'checked'; readonly checked: CheckedRequest; readonly channelName: string | undefined };
 
 export interface SubmitDeps {
-  readonly config: Pick<Config, 'projects' | 'access'>;
+  readonly config: Pick<Config, 'projects' | 'access' | 'approvals'>;
   readonly cloud: BackupBackend & VolumeDirectory;
   readonly people: PeopleDirectory;
   readonly store: RequestStore;
@@ -122,7 +122,30 @@ export async function checkAssociate(
   };
 }
 
-/** Checks, then records an allowed request (once per double submit). The caller starts it. */
+/** Approvers and deadlines of a request that needs approval: the deciding rule's, else the global ones. */
+export function approvalFor(
+  config: SubmitDeps['config'],
+  decision: AccessDecision,
+  now: number,
+): ApprovalInfo | undefined {
+  const global = config.approvals;
+  const rule = config.access.rules.find((r) => r.name === decision.decidedBy);
+  const approvers = rule?.approvers ?? global?.approvers;
+  const ttlMs = rule?.ttlMs ?? global?.ttlMs;
+  if (approvers === undefined || ttlMs === undefined || global === undefined) return undefined;
+  const remindAfter = global.remindAfterMs;
+  return {
+    approvers,
+    expiresAt: now + ttlMs,
+    remindAt: remindAfter !== undefined && remindAfter < ttlMs ? now + remindAfter : undefined,
+    remindedAt: undefined,
+    decidedBy: undefined,
+    decidedAt: undefined,
+    comment: undefined,
+  };
+}
+
+/** Checks, then records a request that is allowed or needs approval (once per double submit). The caller starts it. */
 export async function submitAssociate(
   deps: SubmitDeps,
   origin: CommandOrigin,
@@ -132,9 +155,23 @@ export async function submitAssociate(
   if (result.kind !== 'checked') return result;
   const { checked } = result;
   if (cmd.dryRun) return { kind: 'dry_run', checked };
-  if (checked.decision.verdict !== 'allow') return { kind: 'denied', decision: checked.decision, checked };
+  if (checked.decision.verdict === 'deny') return { kind: 'denied', decision: checked.decision, checked };
 
   const now = deps.clock.now();
+  const approval =
+    checked.decision.verdict === 'require_approval' ? approvalFor(deps.config, checked.decision, now) : undefined;
+  if (checked.decision.verdict === 'require_approval' && approval === undefined) {
+    // Config validation makes this unreachable; fail closed if it ever is reached.
+    return {
+      kind: 'denied',
+      decision: {
+        ...checked.decision,
+        verdict: 'deny',
+        reason: 'approval is required but no approvers are configured',
+      },
+      checked,
+    };
+  }
   const created = await deps.store.create(
     {
       id: deps.newRequestId(),
@@ -146,8 +183,8 @@ export async function submitAssociate(
       volumes: checked.volumes,
       reason: cmd.reason === undefined ? undefined : [...cmd.reason].slice(0, REASON_STORE_MAX).join(''),
       decision: checked.decision,
-      state: 'allowed',
-      approval: undefined,
+      state: approval === undefined ? 'allowed' : 'pending_approval',
+      approval,
       createdAt: now,
     },
     { key: doubleSubmitKey(origin), windowMs: DOUBLE_SUBMIT_WINDOW_MS },
@@ -178,5 +215,15 @@ export async function submitAssociate(
     kind: 'decided',
     detail: { verdict: checked.decision.verdict, rule: checked.decision.decidedBy, why: checked.decision.reason },
   });
+  if (request.approval !== undefined) {
+    await deps.store.appendAudit({
+      requestId: request.id,
+      teamId: request.teamId,
+      at: now,
+      actor: 'bot',
+      kind: 'approval_requested',
+      detail: { approvers: request.approval.approvers, expiresAt: new Date(request.approval.expiresAt).toISOString() },
+    });
+  }
   return { kind: 'accepted', request: created.request, notes: checked.notes };
 }

@@ -3,18 +3,33 @@ import type { BackupRequest } from '../domain/backup-request';
 import type { DeliveryResult, MessageDeliverer } from '../flow/outbox';
 import type { OutboxMessage } from '../store/request-store';
 import { buildRootMessage } from './blocks/request-blocks';
+import { buildApprovalCard, buildApprovalReminder } from './blocks/approval-card';
 import { buildSummaryMessage } from './blocks/summary-blocks';
+import { buildThreadNote, isThreadNote } from './blocks/thread-notes';
 import { classifySlackError } from './slack-errors';
 
 /** Message kinds the flow asks for; rendered here from the request as it is at delivery time. */
-export const MESSAGE_KINDS = ['root.post', 'root.update', 'thread.summary', 'thread.summary_file'] as const;
+export const MESSAGE_KINDS = [
+  'root.post',
+  'root.update',
+  'thread.summary',
+  'thread.summary_file',
+  'thread.note',
+  'card.post',
+  'card.update',
+  'card.remind',
+] as const;
 
 function notYet(error: string): DeliveryResult {
   return { ok: false, retryable: true, error };
 }
 
 export class SlackMessageDeliverer implements MessageDeliverer {
-  constructor(private readonly client: WebClient) {}
+  /** `approvalChannel`: where new approval cards go (config `approvals.channel`). */
+  constructor(
+    private readonly client: WebClient,
+    private readonly approvalChannel: string | undefined,
+  ) {}
 
   async deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     try {
@@ -70,6 +85,51 @@ export class SlackMessageDeliverer implements MessageDeliverer {
           filename: csv.filename,
           title: csv.title,
           content: csv.content,
+        });
+        return { ok: true };
+      }
+      case 'thread.note': {
+        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
+        const note = message.payload['note'];
+        if (!isThreadNote(note)) return { ok: false, retryable: false, error: `unknown thread note ${String(note)}` };
+        await this.client.chat.postMessage({
+          channel: root.channel,
+          thread_ts: root.ts,
+          ...buildThreadNote(note, request),
+          unfurl_links: false,
+        });
+        return { ok: true };
+      }
+      case 'card.post': {
+        if (request.approvalMessage !== undefined) return { ok: true };
+        if (this.approvalChannel === undefined)
+          return { ok: false, retryable: false, error: 'no approvals channel is configured' };
+        const res = await this.client.chat.postMessage({
+          channel: this.approvalChannel,
+          ...buildApprovalCard(request),
+          unfurl_links: false,
+        });
+        if (typeof res.ts !== 'string') return notYet('chat.postMessage returned no ts');
+        return {
+          ok: true,
+          approval: { channel: typeof res.channel === 'string' ? res.channel : this.approvalChannel, ts: res.ts },
+        };
+      }
+      case 'card.update': {
+        const card = request.approvalMessage;
+        if (card === undefined) return { ok: false, retryable: false, error: 'the approval card was never posted' };
+        await this.client.chat.update({ channel: card.channel, ts: card.ts, ...buildApprovalCard(request) });
+        return { ok: true };
+      }
+      case 'card.remind': {
+        const card = request.approvalMessage;
+        if (card === undefined) return { ok: false, retryable: false, error: 'the approval card was never posted' };
+        if (request.state !== 'pending_approval') return { ok: true };
+        await this.client.chat.postMessage({
+          channel: card.channel,
+          thread_ts: card.ts,
+          reply_broadcast: true,
+          ...buildApprovalReminder(request),
         });
         return { ok: true };
       }

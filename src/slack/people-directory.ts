@@ -63,8 +63,8 @@ export class SlackPeopleDirectory implements PeopleDirectory {
   }
 
   /** handle -> usergroup id, for every group of the workspace. */
-  private async groupIdsByHandle(): Promise<ReadonlyMap<string, string>> {
-    const cached = this.groupIds.get('all');
+  private async groupIdsByHandle(fresh: boolean): Promise<ReadonlyMap<string, string>> {
+    const cached = fresh ? undefined : this.groupIds.get('all');
     if (cached) return cached;
     const res = await this.client.usergroups.list({ include_disabled: false });
     const map = new Map(
@@ -74,8 +74,8 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     return map;
   }
 
-  private async membersOf(groupId: string): Promise<ReadonlySet<string>> {
-    const cached = this.members.get(groupId);
+  private async membersOf(groupId: string, fresh: boolean): Promise<ReadonlySet<string>> {
+    const cached = fresh ? undefined : this.members.get(groupId);
     if (cached) return cached;
     const res = await this.client.usergroups.users.list({ usergroup: groupId });
     const set = new Set(res.users ?? []);
@@ -83,13 +83,18 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     return set;
   }
 
-  async groupsOf(userId: string, handles: readonly string[]): Promise<string[] | undefined> {
+  async groupsOf(
+    userId: string,
+    handles: readonly string[],
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<string[] | undefined> {
+    const fresh = options.fresh === true;
     try {
-      const ids = await this.groupIdsByHandle();
+      const ids = await this.groupIdsByHandle(fresh);
       const mine: string[] = [];
       for (const handle of handles) {
         const id = ids.get(handle.replace(/^@/, '').toLowerCase());
-        if (id !== undefined && (await this.membersOf(id)).has(userId)) mine.push(handle);
+        if (id !== undefined && (await this.membersOf(id, fresh)).has(userId)) mine.push(handle);
       }
       return mine;
     } catch (e) {

@@ -44,6 +44,8 @@ export const PG = {
     WHERE id = $1 AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < $4)`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < $1)
     ORDER BY run_lease_until NULLS FIRST, id LIMIT $2`,
+  listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= $1
+    ORDER BY updated_at, id LIMIT $2`,
   listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= $1
     ORDER BY expires_at, id LIMIT $2`,
   listDueReminders: `SELECT * FROM requests WHERE state = 'pending_approval' AND remind_at <= $1 AND reminded_at IS NULL

@@ -146,6 +146,10 @@ export class PostgresRequestStore implements RequestStore {
     return this.requests(PG.listStaleRunning, [now, limit]);
   }
 
+  listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return this.requests(PG.listStartable, [before, limit]);
+  }
+
   listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]> {
     return this.requests(PG.listExpired, [now, limit]);
   }

@@ -99,6 +99,11 @@ export interface RequestStore {
   claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
 
   listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]>;
+  /**
+   * `allowed` or `approved` requests last changed at or before `before`: ones whose start was
+   * interrupted (the process stopped between the decision and the run). Oldest first.
+   */
+  listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]>;
   /** `pending_approval` requests whose approval expired at or before `now`. */
   listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]>;
   /** `pending_approval` requests due a reminder (remindAt <= now, not yet reminded). */

@@ -41,6 +41,8 @@ export const SQL = {
     WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)
     ORDER BY run_lease_until, id LIMIT @limit`,
+  listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= @before
+    ORDER BY updated_at, id LIMIT @limit`,
   listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= @now
     ORDER BY expires_at, id LIMIT @limit`,
   listDueReminders: `SELECT * FROM requests WHERE state = 'pending_approval' AND remind_at <= @now AND reminded_at IS NULL

@@ -166,6 +166,10 @@ export class SqliteRequestStore implements RequestStore {
     return this.run(() => this.requestRows(SQL.listStaleRunning, { now, limit }));
   }
 
+  listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return this.run(() => this.requestRows(SQL.listStartable, { before, limit }));
+  }
+
   listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]> {
     return this.run(() => this.requestRows(SQL.listExpired, { now, limit }));
   }

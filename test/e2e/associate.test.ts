@@ -15,6 +15,7 @@ import {
   text,
   useWorld,
 } from './world';
+import { DEMO_CONFIG_YAML } from '../../src/demo/demo-world';
 
 describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Slack stand-in, OTC sandbox)', () => {
   const world = useWorld();
@@ -109,21 +110,6 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     expect(associateCalls(w)).toBe(0);
   });
 
-  it('denies someone no rule allows, naming the deciding rule, and changes nothing', async () => {
-    const w = world();
-    const sent = await w.driver.slashCommand({
-      userId: DAVE,
-      channelId: GENERAL,
-      text: 'associate daily-7d db-data-2',
-    });
-    const [reply] = await ephemeralReplies(w, sent.responseId);
-    expect(reply).toContain('Denied by `no matching rule (deny)`');
-    expect(reply).toContain('sre-oncall: you are not in @sre-oncall');
-    expect(reply).toContain('incident-self-service: this channel is not inc-*');
-    expect(rootMessages(w, GENERAL)).toEqual([]);
-    expect(associateCalls(w)).toBe(0);
-  });
-
   it('denies a guest even in an incident channel', async () => {
     const w = world();
     const sent = await w.driver.slashCommand({
@@ -200,5 +186,24 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     const [reply] = await ephemeralReplies(w, sent.responseId);
     expect(reply).toContain('Named more than once, counted once: db-data-2.');
     expect(reply).toContain(`\`db-data-1\` and \`${DB_DATA_1}\` are the same volume; counted once.`);
+  });
+});
+
+describe('/backup associate without a catch-all approval rule', () => {
+  const world = useWorld({ yaml: DEMO_CONFIG_YAML.replace(/^.*others-need-approval.*$/m, '') });
+
+  it('denies someone no rule allows, naming the deciding rule, and changes nothing', async () => {
+    const w = world();
+    const sent = await w.driver.slashCommand({
+      userId: DAVE,
+      channelId: GENERAL,
+      text: 'associate daily-7d db-data-2',
+    });
+    const [reply] = await ephemeralReplies(w, sent.responseId);
+    expect(reply).toContain('Denied by `no matching rule (deny)`');
+    expect(reply).toContain('sre-oncall: you are not in @sre-oncall');
+    expect(reply).toContain('incident-self-service: this channel is not inc-*');
+    expect(rootMessages(w, GENERAL)).toEqual([]);
+    expect(associateCalls(w)).toBe(0);
   });
 });

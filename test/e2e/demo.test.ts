@@ -1,7 +1,7 @@
 import { runDemo } from '../../src/demo/run-demo';
 
 describe('npm run demo', () => {
-  it('plays a typo and a partly failed request, printed as people in Slack see them', async () => {
+  it('plays a typo, a partly failed request and an approval, printed as people in Slack see them', async () => {
     const lines: string[] = [];
     await runDemo((line) => lines.push(line));
     const out = lines.join('\n');
@@ -20,6 +20,17 @@ describe('npm run demo', () => {
     expect(out.slice(thread, edited)).toContain('sap-hana-data-1');
     expect(out.slice(thread, edited)).toContain('`AutoBackup.0210`');
     expect(out.slice(edited)).toContain('Partly failed (2 added, 1 failed)');
-    expect(out).toContain('Cloud calls that changed something: 1');
+    const approval = out.slice(out.indexOf('▶ 3.'));
+    expect(approval).toContain('── #general · OTC Backup posted:\n    ✋ Waiting for approval');
+    expect(approval).toContain('Waiting for approval by @backup-admins');
+    expect(approval).toContain('[ Cancel request ]');
+    expect(approval).toContain('── #backup-approvals · OTC Backup posted:');
+    expect(approval).toContain('[ Approve ] [ Deny ]');
+    expect(approval).toContain('── a modal opened: Approve request');
+    expect(approval).toContain('✅ Approved by @bob at');
+    expect(approval).toContain(': ok for a weekly copy');
+    expect(approval).toContain('The volume was added to weekly-4w.');
+    expect(approval).toContain('Outcome: 1 added, 0 failed');
+    expect(out).toContain('Cloud calls that changed something: 2');
   });
 });

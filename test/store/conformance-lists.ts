@@ -18,6 +18,27 @@ export function describeListConformance(ctx: () => StoreContext): void {
       expect(ids(await store.listExpired(T0 + 2 * HOUR, 1))).toEqual([early.id]);
     });
 
+    it('lists allowed and approved requests not changed since a given time, oldest first: interrupted starts', async () => {
+      const { store } = ctx();
+      const allowed = allowedRequest({ createdAt: T0 });
+      const approved = pendingRequest({ createdAt: T0 });
+      const fresh = allowedRequest({ createdAt: T0 + HOUR });
+      const running = allowedRequest({ createdAt: T0 });
+      const pending = pendingRequest({ createdAt: T0 });
+      for (const r of [allowed, approved, running, pending]) await createRequest(store, r);
+      await createRequest(store, fresh, T0 + HOUR);
+      await store.transition(approved.id, step('pending_approval', 'approved'), {}, T0 + 1);
+      await store.transition(
+        running.id,
+        step('allowed', 'running'),
+        { runner: { owner: 'a', leaseUntil: T0 + HOUR } },
+        T0 + 1,
+      );
+      expect(ids(await store.listStartable(T0 + 10, 10))).toEqual([allowed.id, approved.id]);
+      expect(ids(await store.listStartable(T0 + 10, 1))).toEqual([allowed.id]);
+      expect(ids(await store.listStartable(T0 + HOUR, 10))).toEqual([allowed.id, approved.id, fresh.id]);
+    });
+
     it('lists pending requests due a reminder that has not been sent', async () => {
       const { store } = ctx();
       const due = pendingRequest({ approval: approvalInfo({ remindAt: T0 + HOUR }) });

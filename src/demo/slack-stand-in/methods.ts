@@ -65,7 +65,7 @@ export function handleMethod(
       message.text = str(args['text']) ?? message.text;
       message.blocks = (args['blocks'] as unknown[] | undefined) ?? message.blocks;
       message.edits += 1;
-      state.log.push({ kind: 'updated', message, text: message.text, blocks: message.blocks });
+      state.log.push({ kind: 'updated', message, text: message.text, blocks: message.blocks, edit: message.edits });
       return { ok: true, channel: message.channel, ts: message.ts };
     }
     case 'chat.postEphemeral':
@@ -164,7 +164,7 @@ export function handleMethod(
         if (str(args['hash']) !== undefined && args['hash'] !== existing.hash) return fail('hash_conflict');
         existing.view = view;
         existing.hash = state.nextId('h');
-        state.log.push({ kind: 'view', action: 'update', view: existing });
+        state.log.push({ kind: 'view', action: 'update', view: { ...existing } });
         return viewAnswer(existing);
       }
       if (method !== 'views.publish' && str(args['trigger_id']) === undefined) return fail('invalid_trigger_id');
@@ -178,7 +178,7 @@ export function handleMethod(
       state.log.push({
         kind: 'view',
         action: method.slice('views.'.length) as 'open' | 'push' | 'publish',
-        view: created,
+        view: { ...created },
       });
       return viewAnswer(created);
     }

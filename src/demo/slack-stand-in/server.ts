@@ -16,6 +16,8 @@ export interface SlackStandIn {
   readonly state: StandInState;
   /** A response_url for a new slash command or interaction; what is posted to it lands in `state.responses`. */
   newResponseUrl(): string;
+  /** A modal changed by a view_submission answer (`response_action: update`), as Slack would apply it. */
+  applyViewUpdate(viewId: string, view: Record<string, unknown>): void;
   /** Makes the next `times` calls of `method` fail this way. */
   failNext(method: string, fault: StandInFault, times?: number): void;
   stop(): Promise<void>;
@@ -131,6 +133,13 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
     newResponseUrl() {
       responseSeq += 1;
       return `${base}/response/r${responseSeq}`;
+    },
+    applyViewUpdate(viewId, view) {
+      const existing = state.views.get(viewId);
+      if (existing === undefined) return;
+      existing.view = view;
+      existing.hash = state.nextId('h');
+      state.log.push({ kind: 'view', action: 'update', view: { ...existing } });
     },
     failNext(method, fault, times = 1) {
       state.addFault(method, fault, times);

@@ -28,7 +28,13 @@ export interface StandInView {
 /** Everything that happened, in order: what a person in the workspace would have seen. */
 export type StandInEvent =
   | { readonly kind: 'posted'; readonly message: StandInMessage; readonly text: string; readonly blocks: unknown[] }
-  | { readonly kind: 'updated'; readonly message: StandInMessage; readonly text: string; readonly blocks: unknown[] }
+  | {
+      readonly kind: 'updated';
+      readonly message: StandInMessage;
+      readonly text: string;
+      readonly blocks: unknown[];
+      readonly edit: number;
+    }
   | { readonly kind: 'ephemeral'; readonly responseId: string; readonly body: unknown }
   | { readonly kind: 'file'; readonly file: StandInFile }
   | { readonly kind: 'view'; readonly action: 'open' | 'update' | 'push' | 'publish'; readonly view: StandInView };
@@ -36,7 +42,9 @@ export type StandInEvent =
 export type StandInFault = { readonly status: number; readonly retryAfterS?: number } | { readonly error: string };
 
 export interface StandInState {
+  /** A copy of the workspace the stand-in was started with; tests may change group members. */
   readonly workspace: StandInWorkspace;
+  setGroupMembers(handle: string, users: readonly string[]): void;
   readonly calls: { method: string; args: Record<string, unknown>; at: number }[];
   readonly messages: StandInMessage[];
   readonly responses: { id: string; at: number; body: unknown }[];
@@ -54,11 +62,20 @@ export interface StandInState {
   callsOf(method: string): { method: string; args: Record<string, unknown> }[];
 }
 
-export function createState(workspace: StandInWorkspace): StandInState {
+export function createState(initial: StandInWorkspace): StandInState {
   let seq = 0;
   const faults = new Map<string, { fault: StandInFault; left: number }[]>();
+  let workspace: StandInWorkspace = structuredClone(initial);
   const state: StandInState = {
-    workspace,
+    get workspace() {
+      return workspace;
+    },
+    setGroupMembers(handle, users) {
+      workspace = {
+        ...workspace,
+        usergroups: workspace.usergroups.map((g) => (g.handle === handle ? { ...g, users: [...users] } : g)),
+      };
+    },
     calls: [],
     messages: [],
     responses: [],

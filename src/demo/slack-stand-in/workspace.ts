@@ -43,6 +43,7 @@ export const DEMO_WORKSPACE: StandInWorkspace = {
     { id: 'U0ALICE001', name: 'alice' },
     { id: 'U0BOB00001', name: 'bob' },
     { id: 'U0DAVE0001', name: 'dave' },
+    { id: 'U0ERIN0001', name: 'erin' },
     { id: 'U0CAROL001', name: 'carol', isRestricted: true },
     { id: 'U0BACKUPBOT', name: 'otc-backup', isBot: true },
   ],
@@ -55,6 +56,6 @@ export const DEMO_WORKSPACE: StandInWorkspace = {
   ],
   usergroups: [
     { id: 'S0SREONCALL', handle: 'sre-oncall', users: ['U0ALICE001'] },
-    { id: 'S0BACKUPADM', handle: 'backup-admins', users: ['U0BOB00001'] },
+    { id: 'S0BACKUPADM', handle: 'backup-admins', users: ['U0BOB00001', 'U0ERIN0001'] },
   ],
 };

@@ -3,6 +3,7 @@ import type { RequestState } from '../../domain/request-state';
 import { STATE_LABELS } from '../../domain/request-state';
 import { code, mention, plural, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
+import { decisionLine } from './approval-text';
 import { context, message, section } from './kit';
 
 const STATE_ICONS: Record<RequestState, string> = {
@@ -50,8 +51,11 @@ export function requestContext(request: BackupRequest): Block {
 
 /** The message in the channel; edited as the request moves on. */
 export function buildRootMessage(request: BackupRequest): SlackMessage {
+  const decided =
+    request.approval !== undefined && (request.approval.decidedBy !== undefined || request.state === 'expired');
   const blocks: Block[] = [
     section(`${stateLine(request)}\n${describeAsk(request)}\n${reasonLine(request.reason)}`),
+    ...(decided ? [context(decisionLine(request))] : []),
     requestContext(request),
   ];
   const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${request.policy.name} (${request.id})`;

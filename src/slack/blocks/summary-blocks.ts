@@ -59,7 +59,9 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
 
   const headline =
     s.state === 'succeeded'
-      ? `:white_check_mark: All ${plural(s.added.length, 'volume')} added to *${policy}*.`
+      ? s.added.length === 1
+        ? `:white_check_mark: The volume was added to *${policy}*.`
+        : `:white_check_mark: All ${s.added.length} volumes added to *${policy}*.`
       : s.state === 'partially_failed'
         ? `:warning: ${plural(s.added.length, 'volume')} added to *${policy}*, ${s.failed.length} failed.`
         : `:x: No volume was added to *${policy}*: ${plural(s.failed.length, 'volume')} failed.`;

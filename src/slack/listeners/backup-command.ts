@@ -1,6 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
 import type { RequestExecutor } from '../../flow/execute-request';
+import { messagesOnAccepted } from '../../flow/notify';
 import type { Outbox } from '../../flow/outbox';
 import type { SubmitDeps, SubmitOutcome } from '../../flow/submit-associate';
 import { submitAssociate } from '../../flow/submit-associate';
@@ -85,8 +86,8 @@ export function registerBackupCommand(app: App, deps: CommandDeps): void {
       return;
     }
     const { request } = outcome;
-    await deps.outbox.send(request.id, [{ kind: 'root.post', payload: {} }]);
+    await deps.outbox.send(request.id, messagesOnAccepted(request));
     if (outcome.notes.length > 0) await ephemeral(respond, buildNotesMessage(request.id, outcome.notes));
-    await deps.executor.start(request.id, 'allowed');
+    if (request.state === 'allowed') await deps.executor.start(request.id, 'allowed');
   });
 }

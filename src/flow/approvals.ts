@@ -1,0 +1,218 @@
+import type { Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import { step } from '../domain/request-state';
+import type { Logger } from '../log/logger';
+import type { RequestStore } from '../store/request-store';
+import type { RequestExecutor } from './execute-request';
+import { messagesOnClosedApproval, messagesOnReminder } from './notify';
+import type { Outbox } from './outbox';
+import type { Clock, PeopleDirectory } from './ports';
+
+export interface ApprovalDeps {
+  readonly store: RequestStore;
+  readonly people: PeopleDirectory;
+  readonly outbox: Outbox;
+  readonly executor: RequestExecutor;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Who clicked, from the signed payload, and on which request (from the button or modal: an id only). */
+export interface Actor {
+  readonly teamId: string;
+  readonly userId: string;
+}
+
+export type Refusal =
+  | { readonly why: 'unknown_request' }
+  | { readonly why: 'other_workspace' }
+  | { readonly why: 'not_an_approver' }
+  | { readonly why: 'approver_unknown' }
+  | { readonly why: 'own_request' }
+  | { readonly why: 'not_requester' }
+  | { readonly why: 'comment_required' }
+  | { readonly why: 'expired'; readonly request: BackupRequest }
+  | { readonly why: 'no_longer_pending'; readonly request: BackupRequest };
+
+export type ApprovalResult =
+  { readonly ok: true; readonly request: BackupRequest } | { readonly ok: false; readonly refusal: Refusal };
+
+export type ApprovalAction = 'approve' | 'deny' | 'cancel';
+
+/** Is this person an approver of this request now: named, or in one of its groups by a fresh look-up. Never a guest or bot unless named. */
+export async function approverStatus(
+  people: PeopleDirectory,
+  approvers: Approvers,
+  userId: string,
+): Promise<'yes' | 'no' | 'unknown'> {
+  if (approvers.users.includes(userId)) return 'yes';
+  if (approvers.usergroups.length === 0) return 'no';
+  const facts = await people.userFacts(userId);
+  if (facts === undefined) return 'unknown';
+  if (facts.isGuest || facts.isBot || facts.deleted) return 'no';
+  const groups = await people.groupsOf(userId, approvers.usergroups, { fresh: true });
+  if (groups === undefined) return 'unknown';
+  return groups.length > 0 ? 'yes' : 'no';
+}
+
+function audit(
+  deps: ApprovalDeps,
+  request: Pick<BackupRequest, 'id' | 'teamId'>,
+  actor: string,
+  kind: AuditEvent['kind'],
+  detail: AuditEvent['detail'],
+): Promise<void> {
+  return deps.store.appendAudit({
+    requestId: request.id,
+    teamId: request.teamId,
+    at: deps.clock.now(),
+    actor,
+    kind,
+    detail,
+  });
+}
+
+async function refuse(
+  deps: ApprovalDeps,
+  requestId: RequestId,
+  actor: Actor,
+  action: ApprovalAction,
+  refusal: Refusal,
+): Promise<ApprovalResult> {
+  deps.logger.warn('refused a request action', {
+    requestId,
+    user: actor.userId,
+    team: actor.teamId,
+    action,
+    why: refusal.why,
+  });
+  await audit(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why });
+  return { ok: false, refusal };
+}
+
+/** Loads the request and checks what every action needs: it exists, belongs to this workspace, is pending and not expired. */
+async function loadPending(
+  deps: ApprovalDeps,
+  requestId: RequestId,
+  actor: Actor,
+  action: ApprovalAction,
+): Promise<ApprovalResult> {
+  const request = await deps.store.get(requestId);
+  if (request === undefined) return refuse(deps, requestId, actor, action, { why: 'unknown_request' });
+  if (request.teamId !== actor.teamId) return refuse(deps, requestId, actor, action, { why: 'other_workspace' });
+  if (request.state !== 'pending_approval' || request.approval === undefined) {
+    return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request });
+  }
+  if (request.approval.expiresAt <= deps.clock.now()) {
+    await expireRequest(deps, request);
+    return refuse(deps, requestId, actor, action, {
+      why: 'expired',
+      request: (await deps.store.get(requestId)) ?? request,
+    });
+  }
+  return { ok: true, request };
+}
+
+/** Checks an approver may decide this request now, without changing anything (e.g. before opening the modal). */
+export async function checkDecision(
+  deps: ApprovalDeps,
+  requestId: RequestId,
+  actor: Actor,
+  action: 'approve' | 'deny',
+): Promise<ApprovalResult> {
+  const loaded = await loadPending(deps, requestId, actor, action);
+  if (!loaded.ok) return loaded;
+  const { request } = loaded;
+  if (request.requesterId === actor.userId) return refuse(deps, requestId, actor, action, { why: 'own_request' });
+  const status = await approverStatus(deps.people, request.approval!.approvers, actor.userId);
+  if (status === 'unknown') return refuse(deps, requestId, actor, action, { why: 'approver_unknown' });
+  if (status === 'no') return refuse(deps, requestId, actor, action, { why: 'not_an_approver' });
+  return loaded;
+}
+
+/**
+ * Records an approver's decision, re-checked from the store and Slack at submit time. Exactly
+ * one decision wins (compare-and-set). Fast: the Slack messages and the run follow in
+ * `followDecision`, after the modal has been answered.
+ */
+export async function recordDecision(
+  deps: ApprovalDeps,
+  requestId: RequestId,
+  actor: Actor,
+  action: 'approve' | 'deny',
+  comment: string | undefined,
+): Promise<ApprovalResult> {
+  if (action === 'deny' && (comment === undefined || comment.trim() === ''))
+    return refuse(deps, requestId, actor, action, { why: 'comment_required' });
+  const checked = await checkDecision(deps, requestId, actor, action);
+  if (!checked.ok) return checked;
+  const now = deps.clock.now();
+  const approval = {
+    ...checked.request.approval!,
+    decidedBy: actor.userId,
+    decidedAt: now,
+    comment: comment?.trim() || undefined,
+  };
+  const to = action === 'approve' ? 'approved' : 'denied';
+  const decided = await deps.store.transition(requestId, step('pending_approval', to), { approval }, now);
+  if (decided === undefined) {
+    const current = await deps.store.get(requestId);
+    return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request: current ?? checked.request });
+  }
+  await audit(deps, decided, actor.userId, action === 'approve' ? 'approved' : 'denied', {
+    comment: approval.comment ?? null,
+  });
+  return { ok: true, request: decided };
+}
+
+/** After a recorded decision: the card, the requester's thread and the root message say so; an approval runs. */
+export async function followDecision(deps: ApprovalDeps, request: BackupRequest): Promise<void> {
+  await deps.outbox.send(request.id, messagesOnClosedApproval('decision'));
+  if (request.state === 'approved') await deps.executor.start(request.id, 'approved');
+}
+
+/** The requester withdraws a pending request. */
+export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Actor): Promise<ApprovalResult> {
+  const loaded = await loadPending(deps, requestId, actor, 'cancel');
+  if (!loaded.ok) return loaded;
+  if (loaded.request.requesterId !== actor.userId)
+    return refuse(deps, requestId, actor, 'cancel', { why: 'not_requester' });
+  const now = deps.clock.now();
+  const approval = { ...loaded.request.approval!, decidedBy: actor.userId, decidedAt: now };
+  const cancelled = await deps.store.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now);
+  if (cancelled === undefined) {
+    const current = await deps.store.get(requestId);
+    return refuse(deps, requestId, actor, 'cancel', { why: 'no_longer_pending', request: current ?? loaded.request });
+  }
+  await audit(deps, cancelled, actor.userId, 'cancelled', {});
+  await deps.outbox.send(requestId, messagesOnClosedApproval('cancelled'));
+  return { ok: true, request: cancelled };
+}
+
+async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promise<boolean> {
+  const expired = await deps.store.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now());
+  if (expired === undefined) return false;
+  await audit(deps, expired, 'bot', 'expired', { expiresAt: new Date(request.approval!.expiresAt).toISOString() });
+  await deps.outbox.send(request.id, messagesOnClosedApproval('expired'));
+  return true;
+}
+
+/** Scheduler task: expires what timed out (also what expired while the bot was down). */
+export async function expireDue(deps: ApprovalDeps, limit = 50): Promise<number> {
+  let count = 0;
+  for (const request of await deps.store.listExpired(deps.clock.now(), limit))
+    if (await expireRequest(deps, request)) count += 1;
+  return count;
+}
+
+/** Scheduler task: one reminder per request in the approval channel. */
+export async function remindDue(deps: ApprovalDeps, limit = 50): Promise<number> {
+  let count = 0;
+  for (const request of await deps.store.listDueReminders(deps.clock.now(), limit)) {
+    if (!(await deps.store.markReminded(request.id, deps.clock.now()))) continue;
+    await audit(deps, request, 'bot', 'reminded', {});
+    await deps.outbox.send(request.id, messagesOnReminder());
+    count += 1;
+  }
+  return count;
+}

@@ -1,0 +1,45 @@
+import type { BackupRequest } from '../../domain/backup-request';
+import type { ThreadNote } from '../../flow/notify';
+import { ACTION_CANCEL } from '../ids';
+import { slackTime } from '../mrkdwn';
+import { describeApprovers, decisionLine } from './approval-text';
+import type { Block, SlackMessage } from './kit';
+import { message, section } from './kit';
+
+export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired'];
+
+export function isThreadNote(value: unknown): value is ThreadNote {
+  return typeof value === 'string' && (THREAD_NOTES as readonly string[]).includes(value);
+}
+
+/** A reply in the requester's thread about the approval: waiting (with Cancel), decided, cancelled, expired. */
+export function buildThreadNote(note: ThreadNote, request: BackupRequest): SlackMessage {
+  if (note === 'waiting' && request.approval !== undefined) {
+    const text = `Waiting for approval by ${describeApprovers(request.approval.approvers)} (expires ${slackTime(request.approval.expiresAt)}).`;
+    const blocks: Block[] = [
+      section(
+        `:raised_hand: ${text}\nThe approvers got a card with this request; you can withdraw it until someone decides.`,
+      ),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_CANCEL,
+            text: { type: 'plain_text', text: 'Cancel request' },
+            value: request.id,
+            confirm: {
+              title: { type: 'plain_text', text: 'Cancel this request?' },
+              text: { type: 'plain_text', text: 'Nothing will be changed in the cloud.' },
+              confirm: { type: 'plain_text', text: 'Cancel it' },
+              deny: { type: 'plain_text', text: 'Keep it' },
+            },
+          },
+        ],
+      },
+    ];
+    return message(`${request.id}: waiting for approval`, blocks);
+  }
+  const line = decisionLine(request);
+  return message(`${request.id}: ${line.replace(/[*:]/g, '')}`, [section(line)]);
+}

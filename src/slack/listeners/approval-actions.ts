@@ -1,0 +1,84 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { ApprovalDeps, Actor } from '../../flow/approvals';
+import { cancel, checkDecision, followDecision, recordDecision } from '../../flow/approvals';
+import { parseRequestId } from '../../domain/ids';
+import type { RequestId } from '../../domain/ids';
+import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
+import { refusalText, decisionLine } from '../blocks/approval-text';
+import {
+  ACTION_APPROVE,
+  ACTION_CANCEL,
+  ACTION_DENY,
+  BLOCK_COMMENT,
+  INPUT_COMMENT,
+  VIEW_APPROVE,
+  VIEW_DENY,
+} from '../ids';
+
+/** The signed payload's team and user are the truth; a workspace-less payload gets an id that matches nothing. */
+function actorOf(body: { team: { id: string } | null; user: { id: string; team_id?: string } }): Actor {
+  return { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+}
+
+const INVALID_ID = 'r-00000000' as RequestId;
+
+/** Approve / Deny buttons (modal), the modal submissions, and the requester's Cancel button. */
+export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
+  for (const [actionId, decision] of [
+    [ACTION_APPROVE, 'approve'],
+    [ACTION_DENY, 'deny'],
+  ] as const) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      // The trigger lives three seconds and works once: open first, check after.
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildLoadingModal(decision) });
+      const viewId = opened.view?.id;
+      const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
+      const checked = await checkDecision(deps, requestId, actorOf(body), decision);
+      const view = checked.ok
+        ? buildDecisionModal(checked.request, decision)
+        : buildInfoModal('Nothing changed', refusalText(checked.refusal));
+      if (viewId !== undefined)
+        await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view });
+    });
+  }
+
+  for (const [callbackId, decision] of [
+    [VIEW_APPROVE, 'approve'],
+    [VIEW_DENY, 'deny'],
+  ] as const) {
+    app.view(callbackId, async ({ ack, body, view, client }) => {
+      const comment = view.state.values[BLOCK_COMMENT]?.[INPUT_COMMENT]?.value ?? undefined;
+      if (decision === 'deny' && (comment === undefined || comment.trim() === '')) {
+        await ack({ response_action: 'errors', errors: { [BLOCK_COMMENT]: 'Please say why you deny it.' } });
+        return;
+      }
+      // Answer Slack at once; the decision is re-checked from the store and Slack, then shown in the modal.
+      await ack({
+        response_action: 'update',
+        view: buildInfoModal(
+          decision === 'approve' ? 'Approving…' : 'Denying…',
+          ':hourglass_flowing_sand: Recording your decision…',
+        ),
+      });
+      const requestId = parseRequestId(view.private_metadata) ?? INVALID_ID;
+      const result = await recordDecision(deps, requestId, actorOf(body), decision, comment);
+      const text = result.ok
+        ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
+        : refusalText(result.refusal);
+      await client.views.update({
+        view_id: view.id,
+        view: buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text),
+      });
+      if (result.ok) await followDecision(deps, result.request);
+    });
+  }
+
+  app.action<BlockButtonAction>(ACTION_CANCEL, async ({ ack, body, action, respond }) => {
+    await ack();
+    const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
+    const result = await cancel(deps, requestId, actorOf(body));
+    if (!result.ok)
+      await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(result.refusal) });
+  });
+}

@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps): Bot {
     outbox,
     executor,
     logger: logger.child('command'),
+    history: { store, people, clock, approvers: config.approvals?.approvers },
   });
   registerApprovalActions(app, approvals);
 

@@ -1,10 +1,10 @@
-import type { VolumeId } from './ids';
-import { asVolumeId, isUuid } from './ids';
+import type { RequestId, VolumeId } from './ids';
+import { asVolumeId, isUuid, parseRequestId } from './ids';
 import type { Result } from './result';
 import { err, ok } from './result';
 import type { Token } from './tokenize';
 import { decodeSlackEntities, tokenize } from './tokenize';
-import { ASSOCIATE_USAGE, HELP_TEXT } from './usage';
+import { ASSOCIATE_USAGE, AUDIT_USAGE, HELP_TEXT, STATUS_USAGE } from './usage';
 
 export type VolumeRef =
   { readonly kind: 'id'; readonly id: VolumeId } | { readonly kind: 'name'; readonly name: string };
@@ -21,7 +21,14 @@ export interface AssociateCommand {
   readonly notes: readonly string[];
 }
 
-export type BackupCommand = { readonly kind: 'help' } | AssociateCommand;
+export type BackupCommand =
+  | { readonly kind: 'help' }
+  | AssociateCommand
+  | { readonly kind: 'status'; readonly requestId: RequestId }
+  | { readonly kind: 'audit'; readonly days: number };
+
+export const AUDIT_DEFAULT_DAYS = 7;
+export const AUDIT_MAX_DAYS = 90;
 
 export interface CommandError {
   readonly message: string;
@@ -32,7 +39,7 @@ export interface GrammarOptions {
   readonly maxVolumes: number;
 }
 
-const SUBCOMMANDS = ['associate', 'help'] as const;
+const SUBCOMMANDS = ['associate', 'status', 'audit', 'help'] as const;
 const VALUE_FLAGS = new Set(['project', 'reason']);
 const BOOLEAN_FLAGS = new Set(['dry-run']);
 /** Looks like an attempt at an id (8 hex digits and a dash, or the 8-4-4-4-12 shape) but is not a UUID. */
@@ -57,6 +64,8 @@ export function parseBackupCommand(text: string, options: GrammarOptions): Resul
   const sub = first.text.toLowerCase();
   if (sub === 'help' || sub === '--help' || sub === '-h') return ok({ kind: 'help' });
   if (sub === 'associate') return parseAssociate(rest, options);
+  if (sub === 'status') return parseStatus(rest);
+  if (sub === 'audit') return parseAudit(rest);
   const guess = SUBCOMMANDS.find((s) => editDistance(s, sub) <= 2);
   const hint = guess ? ` Did you mean \`${guess}\`?` : '';
   return fail(`\`${first.text}\` is not a /backup subcommand.${hint}`, HELP_TEXT);
@@ -127,6 +136,33 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
     dryRun,
     notes,
   });
+}
+
+function parseStatus(tokens: readonly Token[]): Result<BackupCommand, CommandError> {
+  const [first, ...rest] = tokens;
+  if (first === undefined) return fail('Which request? Give its id, e.g. `/backup status r-7kq2m9xa`.', STATUS_USAGE);
+  if (rest.length > 0) return fail('Give one request id.', STATUS_USAGE);
+  const requestId = parseRequestId(first.text);
+  if (requestId === undefined)
+    return fail(`\`${first.text}\` is not a request id: they look like r-7kq2m9xa.`, STATUS_USAGE);
+  return ok({ kind: 'status', requestId });
+}
+
+function parseAudit(tokens: readonly Token[]): Result<BackupCommand, CommandError> {
+  let days: number | undefined;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    const name = flagName(token);
+    if (name !== 'days') return fail(`\`${token.text}\` is not an option of /backup audit.`, AUDIT_USAGE);
+    if (days !== undefined) return fail('`--days` is given twice.', AUDIT_USAGE);
+    const eq = token.text.indexOf('=');
+    const value = eq !== -1 ? token.text.slice(eq + 1) : tokens[(i += 1)]?.text;
+    if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > AUDIT_MAX_DAYS) {
+      return fail(`\`--days\` takes a whole number from 1 to ${AUDIT_MAX_DAYS}.`, AUDIT_USAGE);
+    }
+    days = Number(value);
+  }
+  return ok({ kind: 'audit', days: days ?? AUDIT_DEFAULT_DAYS });
 }
 
 function parseVolumeRefs(tokens: readonly Token[]): Result<{ refs: VolumeRef[]; duplicates: string[] }, CommandError> {

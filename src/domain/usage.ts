@@ -7,9 +7,15 @@ export const ASSOCIATE_USAGE =
   '  --reason   why, shown in the record: --reason "INC-4711 db disks" or --reason=INC-4711\n' +
   '  --dry-run  check everything and say what would happen and which rule decides; change nothing';
 
+export const STATUS_USAGE =
+  "/backup status <request-id>   a request's state and history, e.g. /backup status r-7kq2m9xa";
+export const AUDIT_USAGE =
+  "/backup audit [--days N]      a CSV file of recent requests (yours; everyone's for approvers), default 7 days, at most 90";
+
 export const HELP_TEXT =
   'Attach EVS volumes to a VBS backup policy.\n\n' +
   `${ASSOCIATE_USAGE}\n\n` +
   'Example:\n' +
   '  /backup associate daily-7d 0f187b65-8d0e-4fc0-9096-3b55d330531e, db-data-2 --reason "INC-4711 db disks"\n\n' +
-  '/backup help  shows this text.';
+  `${STATUS_USAGE}\n${AUDIT_USAGE}\n` +
+  '/backup help                  shows this text.';

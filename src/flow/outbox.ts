@@ -61,8 +61,7 @@ export class Outbox {
       const owner = this.nextOwner();
       const claimed = await this.store.claimMessage(head.id, owner, this.clock.now(), this.leaseMs);
       if (claimed === undefined) return;
-      const delivered = await this.attempt(claimed, owner);
-      if (!delivered) return;
+      if ((await this.attempt(claimed, owner)) === 'retry_later') return;
     }
   }
 
@@ -71,12 +70,13 @@ export class Outbox {
     const owner = this.nextOwner();
     const due = await this.store.claimMessages(owner, this.clock.now(), this.leaseMs, limit);
     for (const message of due) {
-      if (await this.attempt(message, owner)) await this.flushRequest(message.requestId);
+      if ((await this.attempt(message, owner)) !== 'retry_later') await this.flushRequest(message.requestId);
     }
     return due.length;
   }
 
-  private async attempt(message: OutboxMessage, owner: string): Promise<boolean> {
+  /** One delivery attempt; a message given up for good lets the request's next message go. */
+  private async attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
     const request = await this.store.get(message.requestId);
     let result: DeliveryResult;
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };
@@ -107,7 +107,7 @@ export class Outbox {
           detail: { kind: message.kind },
         });
       }
-      return true;
+      return 'delivered';
     }
     const wait = result.retryable ? this.backoffMs[message.attempts] : undefined;
     await this.store.failMessage(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
@@ -134,6 +134,6 @@ export class Outbox {
         error: result.error,
       });
     }
-    return false;
+    return wait === undefined ? 'given_up' : 'retry_later';
   }
 }

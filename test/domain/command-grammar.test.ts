@@ -137,3 +137,33 @@ describe('editDistance', () => {
     expect(editDistance(a, b)).toBe(d);
   });
 });
+
+describe('parseBackupCommand: status and audit', () => {
+  it.each([
+    ['status r-7kq2m9xa', { kind: 'status', requestId: 'r-7kq2m9xa' }],
+    ['status R-7KQ2M9XA', { kind: 'status', requestId: 'r-7kq2m9xa' }],
+    ['audit', { kind: 'audit', days: 7 }],
+    ['audit --days 30', { kind: 'audit', days: 30 }],
+    ['audit --days=90', { kind: 'audit', days: 90 }],
+    ['audit —days 1', { kind: 'audit', days: 1 }],
+  ])('reads %p', (text, expected) => {
+    expect(parseBackupCommand(text, opts)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['status', /Which request\?/, /\/backup status <request-id>/],
+    ['status r-7kq2m9xa extra', /Give one request id/, /\/backup status/],
+    ['status r-0000000o', /is not a request id/, /\/backup status/],
+    ['audit --days 0', /from 1 to 90/, /\/backup audit/],
+    ['audit --days 91', /from 1 to 90/, /\/backup audit/],
+    ['audit --days', /from 1 to 90/, /\/backup audit/],
+    ['audit --days 3 --days 4', /given twice/, /\/backup audit/],
+    ['audit yesterday', /is not an option of \/backup audit/, /\/backup audit/],
+    ['stauts r-7kq2m9xa', /Did you mean `status`/, /\/backup associate/],
+  ])('rejects %p', (text, message, usage) => {
+    const result = parseBackupCommand(text, opts);
+    if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
+    expect(result.error.message).toMatch(message);
+    expect(result.error.usage).toMatch(usage);
+  });
+});

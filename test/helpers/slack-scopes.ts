@@ -11,6 +11,7 @@ const EXTRA: Record<string, string[]> = {
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
   'views.publish': [],
+  'conversations.open': ['im:write', 'mpim:write', 'channels:manage', 'groups:write'],
 };
 
 export function manifestBotScopes(): string[] {

@@ -105,6 +105,12 @@ export function handleMethod(
         },
       };
     }
+    case 'conversations.open': {
+      const user = ws.users.find((u) => u.id === args['users']);
+      return user === undefined
+        ? fail('user_not_found')
+        : { ok: true, channel: { id: `D${user.id.slice(1)}`, is_im: true } };
+    }
     case 'usergroups.list':
       return {
         ok: true,

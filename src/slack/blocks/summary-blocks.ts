@@ -3,6 +3,7 @@ import type { RequestSummary, SummaryLine } from '../../domain/summary';
 import { buildSummary, MOVE_NOTE } from '../../domain/summary';
 import { code, formatElapsed, plural, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
+import { csvRow } from './csv';
 import { context, message, packLines, section } from './kit';
 
 /** Above this many volumes the thread shows the first lines and attaches the full list as CSV. */
@@ -32,20 +33,13 @@ function failedLine(l: SummaryLine): string {
   return `• *${userText(l.name, 100)}* ${code(l.volumeId)} · ${why}${hint}`;
 }
 
-function csvCell(value: string | undefined): string {
-  const text = value ?? '';
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text)
-    ? `"${text.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"`
-    : text;
-}
-
 export function summaryCsv(requestId: string, s: RequestSummary): string {
   const rows = [['request_id', 'volume_id', 'name', 'result', 'availability_zone', 'pod', 'code', 'message']];
   for (const l of s.added)
     rows.push([requestId, l.volumeId, l.name, 'added', l.availabilityZone ?? '', l.pod ?? '', '', '']);
   for (const l of s.failed)
     rows.push([requestId, l.volumeId, l.name, 'failed', l.availabilityZone ?? '', '', l.code ?? '', l.message ?? '']);
-  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return rows.map(csvRow).join('');
 }
 
 /** The thread reply that says what happened to each volume. Valid Block Kit at any size. */

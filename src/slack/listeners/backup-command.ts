@@ -2,6 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
 import type { RequestExecutor } from '../../flow/execute-request';
 import { messagesOnAccepted } from '../../flow/notify';
+import type { HistoryDeps } from '../../flow/history';
 import type { Outbox } from '../../flow/outbox';
 import type { SubmitDeps, SubmitOutcome } from '../../flow/submit-associate';
 import { submitAssociate } from '../../flow/submit-associate';
@@ -17,6 +18,7 @@ import {
   buildProblemsMessage,
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
+import { answerAudit, answerStatus } from './history-commands';
 
 export const BACKUP_COMMAND = '/backup';
 
@@ -26,6 +28,7 @@ export interface CommandDeps {
   readonly outbox: Outbox;
   readonly executor: RequestExecutor;
   readonly logger: Logger;
+  readonly history: HistoryDeps;
 }
 
 function ephemeral(respond: RespondFn, m: SlackMessage): Promise<unknown> {
@@ -51,7 +54,7 @@ function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>): SlackM
 
 /** `/backup …`: acked first, then parsed, checked, recorded, posted and run. */
 export function registerBackupCommand(app: App, deps: CommandDeps): void {
-  app.command(BACKUP_COMMAND, async ({ command, ack, respond }) => {
+  app.command(BACKUP_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const parsed = parseBackupCommand(command.text, { maxVolumes: deps.maxVolumes });
     if (!parsed.ok) {
@@ -60,6 +63,15 @@ export function registerBackupCommand(app: App, deps: CommandDeps): void {
     }
     if (parsed.value.kind === 'help') {
       await ephemeral(respond, buildHelpMessage());
+      return;
+    }
+    const actor = { teamId: command.team_id, userId: command.user_id };
+    if (parsed.value.kind === 'status') {
+      await answerStatus(deps.history, actor, parsed.value.requestId, respond);
+      return;
+    }
+    if (parsed.value.kind === 'audit') {
+      await answerAudit(deps.history, actor, parsed.value.days, client, respond);
       return;
     }
     const origin = {

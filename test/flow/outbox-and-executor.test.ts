@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BackupRequest } from '../../src/domain/backup-request';
+import { RequestExecutor } from '../../src/flow/execute-request';
+import type { DeliveryResult, MessageDeliverer } from '../../src/flow/outbox';
+import { Outbox } from '../../src/flow/outbox';
+import { startScheduler } from '../../src/flow/scheduler';
+import { waitFor } from '../../src/demo/wait';
+import { createMemoryLogger } from '../../src/log/logger';
+import type { AssociationResult, BackupBackend } from '../../src/otc/types';
+import { openStore } from '../../src/store/open-store';
+import type { OutboxMessage, RequestStore } from '../../src/store/request-store';
+import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
+
+/** Records deliveries; answers from a script (default: ok). */
+class ScriptedDeliverer implements MessageDeliverer {
+  readonly delivered: string[] = [];
+  readonly script: DeliveryResult[] = [];
+  deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+    const next = this.script.shift() ?? { ok: true };
+    if (next.ok) this.delivered.push(`${request.id}:${message.kind}`);
+    return Promise.resolve(
+      message.kind === 'root.post' && next.ok ? { ok: true, root: { channel: 'C1', ts: '1.1' } } : next,
+    );
+  }
+}
+
+describe('Outbox', () => {
+  let dir: string;
+  let store: RequestStore;
+  let now: number;
+  const clock = { now: () => now };
+  let deliverer: ScriptedDeliverer;
+  let outbox: Outbox;
+  const logger = createMemoryLogger('debug');
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    store = await openStore({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}` });
+    now = T0;
+    deliverer = new ScriptedDeliverer();
+    outbox = new Outbox(store, deliverer, clock, logger, { owner: 'test', backoffMs: [1000, 5000] });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers at once, in order, and records the root message', async () => {
+    const r = await createRequest(store, allowedRequest());
+    await outbox.send(r.id, [
+      { kind: 'root.post', payload: {} },
+      { kind: 'root.update', payload: {} },
+    ]);
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
+    expect((await store.get(r.id))!.rootMessage).toEqual({ channel: 'C1', ts: '1.1' });
+    expect(await store.listOpenMessages(r.id)).toEqual([]);
+  });
+
+  it('keeps a failed message and its followers, and retries them in order after the backoff', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
+    await outbox.send(r.id, [
+      { kind: 'root.post', payload: {} },
+      { kind: 'thread.summary', payload: {} },
+    ]);
+    expect(deliverer.delivered).toEqual([]);
+    expect((await store.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['root.post', 'thread.summary']);
+    now += 999;
+    expect(await outbox.drain()).toBe(0);
+    now += 1;
+    await outbox.drain();
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`]);
+    expect(logger.lines.some((l) => l.includes('will retry'))).toBe(true);
+  });
+
+  it('gives up after the last backoff step, audits it, and moves on to the next message', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.script.push(
+      ...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, error: 'internal_error' })),
+    );
+    await outbox.send(r.id, [
+      { kind: 'root.post', payload: {} },
+      { kind: 'root.update', payload: {} },
+    ]);
+    now += MINUTE;
+    await outbox.drain();
+    now += MINUTE;
+    await outbox.drain();
+    expect(deliverer.delivered).toEqual([`${r.id}:root.update`]);
+    const audit = await store.listAudit(r.id);
+    expect(audit.find((e) => e.kind === 'message_failed')?.detail).toMatchObject({
+      kind: 'root.post',
+      attempts: 3,
+      error: 'internal_error',
+    });
+  });
+
+  it('gives up at once on a permanent failure', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
+    await outbox.send(r.id, [{ kind: 'root.post', payload: {} }]);
+    expect(await store.listOpenMessages(r.id)).toEqual([]);
+    expect((await store.listAudit(r.id)).map((e) => e.kind)).toContain('message_failed');
+  });
+});
+
+describe('RequestExecutor', () => {
+  let dir: string;
+  let store: RequestStore;
+  let now: number;
+  const clock = { now: () => now };
+
+  function executor(backend: BackupBackend, owner = 'replica-a') {
+    const logger = createMemoryLogger('debug');
+    const outbox = new Outbox(store, new ScriptedDeliverer(), clock, logger, { owner });
+    return new RequestExecutor({
+      store,
+      backend,
+      outbox,
+      clock,
+      logger,
+      owner,
+      associate: { chunkSize: 20, concurrency: 2 },
+      leaseMs: MINUTE,
+    });
+  }
+
+  const ok: AssociationResult = { added: [], failed: [], chunks: [] };
+  function backend(result: () => Promise<AssociationResult>): BackupBackend & { calls: number } {
+    const b = {
+      calls: 0,
+      listPolicies: () => Promise.resolve([]),
+      disassociate: () => Promise.resolve(ok),
+      associate: () => {
+        b.calls += 1;
+        return result();
+      },
+    };
+    return b;
+  }
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'executor-'));
+    store = await openStore({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}` });
+    now = T0;
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a request once however many times it is started', async () => {
+    const r = await createRequest(store, allowedRequest());
+    const volumeId = r.volumes[0]!.id;
+    const b = backend(() =>
+      Promise.resolve({ added: [{ volumeId, availabilityZone: 'eu-de-01', pod: 'pod01' }], failed: [], chunks: [] }),
+    );
+    const results = await Promise.all([
+      executor(b).start(r.id, 'allowed'),
+      executor(b, 'replica-b').start(r.id, 'allowed'),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(b.calls).toBe(1);
+    expect((await store.get(r.id))!.state).toBe('succeeded');
+  });
+
+  it('records every volume as failed, with the code, when the backend throws', async () => {
+    const r = await createRequest(store, allowedRequest());
+    const b = backend(() => Promise.reject(Object.assign(new Error('boom'), { code: 'OTC_NETWORK' })));
+    await executor(b).start(r.id, 'allowed');
+    const done = (await store.get(r.id))!;
+    expect(done.state).toBe('failed');
+    expect(done.outcome!.failed).toEqual([{ volumeId: r.volumes[0]!.id, code: 'OTC_NETWORK', message: 'boom' }]);
+  });
+
+  it('resumes a running request only after its runner stopped renewing the claim', async () => {
+    const r = await createRequest(store, allowedRequest());
+    await store.transition(
+      r.id,
+      { from: 'allowed', to: 'running' },
+      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
+      T0,
+    );
+    const b = backend(() => Promise.resolve(ok));
+    expect(await executor(b).resumeStale()).toBe(0);
+    now = T0 + MINUTE + 1;
+    expect(await executor(b).resumeStale()).toBe(1);
+    expect(b.calls).toBe(1);
+    expect((await store.listAudit(r.id)).map((e) => e.kind)).toContain('resumed');
+  });
+
+  it('starts an allowed request whose start was interrupted, after a grace period', async () => {
+    const r = await createRequest(store, allowedRequest());
+    const b = backend(() => Promise.resolve(ok));
+    expect(await executor(b).startInterrupted(MINUTE)).toBe(0);
+    now = T0 + MINUTE;
+    expect(await executor(b).startInterrupted(MINUTE)).toBe(1);
+    expect((await store.get(r.id))!.state).not.toBe('allowed');
+  });
+});
+
+describe('startScheduler', () => {
+  it('runs every task, logs a failing one and goes on, and never overlaps a task with itself', async () => {
+    const logger = createMemoryLogger('debug');
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const slow = {
+      name: 'slow',
+      everyMs: 60_000,
+      run: () => {
+        runs += 1;
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        return new Promise<void>((resolve) => {
+          release = () => {
+            running -= 1;
+            resolve();
+          };
+        });
+      },
+    };
+    const failing = { name: 'failing', everyMs: 60_000, run: () => Promise.reject(new Error('nope')) };
+    const scheduler = startScheduler([slow, failing], logger);
+    const first = scheduler.runAll();
+    await waitFor('the slow task to start', () => (runs === 1 ? true : undefined));
+    const second = scheduler.runAll();
+    release();
+    await Promise.all([first, second]);
+    await scheduler.stop();
+    expect(maxRunning).toBe(1);
+    expect(runs).toBe(1);
+    expect(logger.lines.some((l) => l.includes('background task failing failed') && l.includes('nope'))).toBe(true);
+  });
+});

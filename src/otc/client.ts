@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE, runChunked } from './associate';
 import { createAkSkAuthorizer, createTokenAuthorizer } from './auth';
 import type { OtcCredentials, RequestAuthorizer } from './auth';
+import { createEcsApi, DEFAULT_SERVER_PAGE_SIZE } from './ecs';
 import { resolveEndpointTemplates } from './endpoints';
 import { createEvsApi, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_VOLUME_PAGE_SIZE } from './evs';
 import { createHttpCore, DEFAULT_RESPONSE_TIMEOUT_MS } from './http';
@@ -12,7 +13,7 @@ import type { RetryPolicy } from './retry-policy';
 import { SILENT_LOGGER, SYSTEM_CLOCK } from './runtime';
 import type { Clock, OtcLogger } from './runtime';
 import { createTokenCache } from './token-cache';
-import type { BackupBackend, VolumeDirectory } from './types';
+import type { BackupBackend, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
 
 export interface OtcClientOptions {
@@ -20,7 +21,14 @@ export interface OtcClientOptions {
   /** IAM v3 base template, default `https://iam.{region}.otc.t-systems.com/v3`. */
   readonly authUrl?: string | undefined;
   /** Service base templates with `{region}`; defaults are OTC's public endpoints. */
-  readonly endpoints?: { readonly vbs?: string | undefined; readonly evs?: string | undefined } | undefined;
+  readonly endpoints?:
+    | {
+        readonly vbs?: string | undefined;
+        readonly evs?: string | undefined;
+        /** Default `https://ecs.{region}.otc.t-systems.com` (Huawei Cloud: `https://ecs.{region}.myhuaweicloud.com`). */
+        readonly ecs?: string | undefined;
+      }
+    | undefined;
   /** undici Agent from createOtcDispatcher in production, a MockAgent in tests. */
   readonly dispatcher: Dispatcher;
   readonly retry?: Partial<RetryPolicy> | undefined;
@@ -32,6 +40,8 @@ export interface OtcClientOptions {
   /** EVS paging (default 1000 per page) and parallel look-ups in findVolumesByRef (default 4). */
   readonly volumes?:
     { readonly pageSize?: number | undefined; readonly lookupConcurrency?: number | undefined } | undefined;
+  /** ECS server list paging (default 1000 per page, Nova's usual maximum). */
+  readonly servers?: { readonly pageSize?: number | undefined } | undefined;
   /** Refresh IAM tokens this long before they expire (default 10 minutes). */
   readonly token?: { readonly refreshAheadMs?: number | undefined } | undefined;
   readonly clock?: Clock | undefined;
@@ -40,18 +50,19 @@ export interface OtcClientOptions {
   readonly logger?: OtcLogger | undefined;
 }
 
-export interface OtcClient extends BackupBackend, VolumeDirectory {
+export interface OtcClient extends BackupBackend, VolumeDirectory, ServerDirectory {
   /** How requests are authenticated: IAM token (password credentials) or AK/SK signature. */
   readonly authKind: 'token' | 'aksk';
 }
 
-/** Builds the VBS + EVS client. Throws TypeError/RangeError on bad options (names the option, never a value). */
+/** Builds the VBS + EVS + ECS client. Throws TypeError/RangeError on bad options (names the option, never a value). */
 export function createOtcClient(options: OtcClientOptions): OtcClient {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const endpoints = resolveEndpointTemplates({
     iam: options.authUrl,
     vbs: options.endpoints?.vbs,
     evs: options.endpoints?.evs,
+    ecs: options.endpoints?.ecs,
   });
   const responseTimeoutMs = options.timeouts?.responseMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   checkPositive('timeouts.responseMs', responseTimeoutMs);
@@ -72,6 +83,9 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   checkPositive('volumes.pageSize', volumes.pageSize, true);
   checkPositive('volumes.lookupConcurrency', volumes.lookupConcurrency, true);
   const evs = createEvsApi(http, endpoints.evs, authorizer, volumes);
+  const serverPageSize = options.servers?.pageSize ?? DEFAULT_SERVER_PAGE_SIZE;
+  checkPositive('servers.pageSize', serverPageSize, true);
+  const ecs = createEcsApi(http, endpoints.ecs, authorizer, { pageSize: serverPageSize });
   const defaults = {
     chunkSize: options.associate?.chunkSize ?? DEFAULT_CHUNK_SIZE,
     concurrency: options.associate?.concurrency ?? DEFAULT_CHUNK_CONCURRENCY,
@@ -106,6 +120,8 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
     listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),
     findVolumesByRef: (project, refs) => evs.findVolumesByRef(project, refs),
+    findServersByRef: (project, ref) => ecs.findServersByRef(project, ref),
+    listServers: (project) => ecs.listServers(project),
   };
 }
 

@@ -10,12 +10,15 @@ export interface EndpointTemplates {
   readonly iam: string;
   readonly vbs: string;
   readonly evs: string;
+  /** ECS (Nova-compatible compute), the server calls are `{ecs}/v2.1/{project_id}/servers...`. */
+  readonly ecs: string;
 }
 
 export const DEFAULT_ENDPOINTS: EndpointTemplates = Object.freeze({
   iam: 'https://iam.{region}.otc.t-systems.com/v3',
   vbs: 'https://vbs.{region}.otc.t-systems.com',
   evs: 'https://evs.{region}.otc.t-systems.com',
+  ecs: 'https://ecs.{region}.otc.t-systems.com',
 });
 
 const SAMPLE_REGION = 'eu-de';
@@ -29,6 +32,7 @@ export function resolveEndpointTemplates(overrides: EndpointOverrides | undefine
     iam: checkTemplate('iam', overrides?.iam ?? DEFAULT_ENDPOINTS.iam),
     vbs: checkTemplate('vbs', overrides?.vbs ?? DEFAULT_ENDPOINTS.vbs),
     evs: checkTemplate('evs', overrides?.evs ?? DEFAULT_ENDPOINTS.evs),
+    ecs: checkTemplate('ecs', overrides?.ecs ?? DEFAULT_ENDPOINTS.ecs),
   });
 }
 

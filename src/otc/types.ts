@@ -135,3 +135,22 @@ export interface VolumeDirectory {
    */
   findVolumesByRef(project: ProjectRef, refs: readonly string[]): Promise<ReadonlyMap<string, readonly Volume[]>>;
 }
+
+/** An ECS server, as far as `--server` needs it. */
+export interface Server {
+  readonly id: ServerId;
+  readonly name: string;
+  /** Nova status (`ACTIVE`, `SHUTOFF`, ...); undefined after a name look-up (the plain server list has none). */
+  readonly status: string | undefined;
+}
+
+/** ECS look-ups: a server a user named, so the volumes attached to it can be found (`listAllVolumes` with `serverId`). */
+export interface ServerDirectory {
+  /**
+   * A UUID ref is looked up by id (missing -> []); any other ref is an exact, case-sensitive server
+   * name. Names are not unique in ECS: more than one server is ambiguous (the caller decides).
+   */
+  findServersByRef(project: ProjectRef, ref: string): Promise<readonly Server[]>;
+  /** Every server of the project (id and name), paged. */
+  listServers(project: ProjectRef): Promise<readonly Server[]>;
+}

@@ -15,14 +15,14 @@ const AUTH_RE =
 const SDK_DATE_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /**
- * Checks that a VBS/EVS request may act in `projectId`: an IAM token this sandbox issued, unexpired
+ * Checks that a VBS/EVS/ECS request may act in `projectId`: an IAM token this sandbox issued, unexpired
  * and scoped to that project, or an AK/SK signature (`Credential=` flavour) that recomputes exactly.
  */
 export function checkAuth(
   ctx: SandboxContext,
   req: SandboxRequest,
   projectId: string,
-  service: 'vbs' | 'evs',
+  service: 'vbs' | 'evs' | 'ecs',
 ): AuthOutcome {
   const token = headerValue(req.headers, 'x-auth-token');
   if (token !== undefined && token !== '') return checkToken(ctx, req, token, projectId, service);
@@ -36,7 +36,7 @@ function checkToken(
   req: SandboxRequest,
   token: string,
   projectId: string,
-  service: 'vbs' | 'evs',
+  service: 'vbs' | 'evs' | 'ecs',
 ): AuthOutcome {
   const found = ctx.tokens.lookup(token, ctx.now());
   if (found === 'unknown') return denyGateway(req, 'decrypt token fail');

@@ -29,6 +29,7 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
     `  IAM  ${url}/v3        (POST /v3/auth/tokens)`,
     `  VBS  ${url}           (/v2/{project_id}/backuppolicy, /backuppolicyresources)`,
     `  EVS  ${url}           (/v2/{project_id}/cloudvolumes/detail, /volumes/{id})`,
+    `  ECS  ${url}           (/v2.1/{project_id}/servers?name=, /servers/{id})`,
     '',
     'Credentials',
     formatTable([
@@ -77,11 +78,27 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
         }),
       ]),
     );
+    lines.push('', `Servers in ${project.name} (${project.id})`, formatServers(sandbox, project.id));
   }
   if (first !== undefined)
     lines.push('', ...configSnippet(sandbox, first.region), '', ...curlExample(sandbox, first.id));
   lines.push('', 'Press Ctrl+C to stop.');
   return lines.join('\n');
+}
+
+/** Each server with the volumes attached to it, in device order (`/dev/vda` first). */
+function formatServers(sandbox: Sandbox, projectId: string): string {
+  const volumes = sandbox.state.listVolumes(projectId);
+  return formatTable([
+    ['NAME', 'ID', 'STATUS', 'VOLUMES ATTACHED'],
+    ...sandbox.state.listServers(projectId).map((server) => {
+      const attached = volumes
+        .flatMap((v) => v.attachments.filter((a) => a.serverId === server.id).map((a) => [a.device, v.name] as const))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, name]) => name);
+      return [server.name, server.id, server.status, attached.join(', ') || '-'];
+    }),
+  ]);
 }
 
 /** Matches the bot's config file (backup-bot.yml) and environment; credentials never go in the file. */

@@ -7,7 +7,8 @@ import type { SandboxRoute } from './types';
  * An injected failure, answered as the layer that would fail: the API gateway for 429 (throttling),
  * 502 (backend unavailable) and 504 (backend timeout), the service itself for 500, and a bare
  * gateway body without a code for any other status (a client must cope with a failure it cannot name).
- * A 403 on VBS is the service refusing a permission the account lacks.
+ * A 403 on VBS or ECS is the service refusing a permission the account lacks (ECS answers in Nova's
+ * shapes: `computeFault`, `forbidden`).
  */
 export function faultReply(
   route: SandboxRoute,
@@ -21,9 +22,16 @@ export function faultReply(
   if (status === 500 && route.startsWith('vbs.')) {
     return reply(500, { error: { code: 'AutoBackup.0009', message: VBS_INTERNAL_ERROR } }, headers);
   }
+  if (status === 500 && route.startsWith('ecs.')) {
+    return reply(500, { computeFault: { code: 500, message: NOVA_INTERNAL_ERROR } }, headers);
+  }
   if (status === 500) return reply(500, { error: { code: 500, message: 'Internal Server Error' } }, headers);
   if (status === 403 && route.startsWith('vbs.')) {
     return reply(403, { error: { code: 'AutoBackup.0213', message: 'The request is not authorized.' } }, headers);
+  }
+  if (status === 403 && route.startsWith('ecs.')) {
+    const message = `Policy doesn't allow os_compute_api:servers:${route === 'ecs.servers.list' ? 'index' : 'show'} to be performed.`;
+    return reply(403, { forbidden: { code: 403, message } }, headers);
   }
   return reply(status, { error_msg: STATUS_CODES[status] ?? 'Server Error', request_id: requestId }, headers);
 }
@@ -33,4 +41,6 @@ const GATEWAY_FAULTS: Readonly<Record<number, readonly [string, string]>> = {
   502: ['APIGW.0202', 'Backend unavailable.'],
   504: ['APIGW.0203', 'Backend timeout.'],
 };
+const NOVA_INTERNAL_ERROR =
+  'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.';
 const VBS_INTERNAL_ERROR = 'An exception occurred in internal system processing.';

@@ -9,10 +9,17 @@ export type {
 } from './types';
 export { SANDBOX_ROUTES } from './types';
 export { SandboxState } from './state';
-export type { NewPolicyInput, NewVolumeInput } from './state';
+export type { NewPolicyInput, NewServerInput, NewVolumeInput } from './state';
 export { FaultInjector } from './faults';
 export type { Fault } from './faults';
-export type { SandboxAttachment, SandboxPolicy, SandboxProject, SandboxVolume, VolumeStatus } from './model';
+export type {
+  SandboxAttachment,
+  SandboxPolicy,
+  SandboxProject,
+  SandboxServer,
+  SandboxVolume,
+  VolumeStatus,
+} from './model';
 export { VBS_INVALID_DISK_STATUSES, VOLUME_STATUSES } from './model';
 export { DEFAULT_PROJECT_ID, deriveUuid, seededPolicyId, seededServerId, seededVolumeIds } from './seed';
 export { DEFAULT_CREDENTIALS, DEFAULT_TOKEN_TTL_MS } from './options';

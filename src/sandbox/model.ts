@@ -81,17 +81,33 @@ export interface SandboxVolume {
   readonly attachments: readonly SandboxAttachment[];
 }
 
+/** An ECS server (Nova). The sandbox knows only what `--server` look-ups need. */
+export interface SandboxServer {
+  readonly id: string;
+  readonly name: string;
+  /** Nova status, e.g. `ACTIVE`, `SHUTOFF`. */
+  readonly status: string;
+  readonly createdAt: string;
+}
+
 /** Everything one project holds. `bindings` maps volume id -> policy id (a disk is in at most one policy). */
 export interface ProjectData {
   readonly project: SandboxProject;
   readonly policies: Map<string, SandboxPolicy>;
   readonly volumes: Map<string, SandboxVolume>;
+  /** In creation order (the ECS list order of the sandbox). */
+  readonly servers: Map<string, SandboxServer>;
   readonly bindings: Map<string, string>;
 }
 
 /** `2024-03-11T09:14:22.123456` (Cinder timestamps carry microseconds and no zone). */
 export function formatCinderTime(date: Date): string {
   return `${date.toISOString().slice(0, 23)}000`;
+}
+
+/** `2024-03-11T09:14:22Z` (Nova timestamps). */
+export function formatNovaTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 /** `2015-11-09T01:42:57.527363Z` (IAM timestamps). */

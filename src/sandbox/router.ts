@@ -1,4 +1,5 @@
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
+import { handleGetServer, handleListServers } from './ecs-routes';
 import { handleGetVolume, handleListVolumes } from './evs-routes';
 import { handleIssueToken } from './iam-routes';
 import type { SandboxRoute } from './types';
@@ -9,12 +10,12 @@ export interface RouteDef {
   readonly method: 'GET' | 'POST';
   readonly pattern: RegExp;
   readonly params: readonly string[];
-  /** Which service answers; IAM needs no prior auth, VBS and EVS do (with their own error bodies). */
-  readonly service: 'iam' | 'vbs' | 'evs';
+  /** Which service answers; IAM needs no prior auth, VBS, EVS and ECS do (with their own error bodies). */
+  readonly service: 'iam' | 'vbs' | 'evs' | 'ecs';
   readonly handle: (ctx: SandboxContext, req: SandboxRequest) => Reply;
 }
 
-/** IAM lives under /v3, VBS and EVS under /v2/{project_id}: the paths never collide. */
+/** IAM lives under /v3, VBS and EVS under /v2/{project_id}, ECS under /v2.1/{project_id}: the paths never collide. */
 export const ROUTES: readonly RouteDef[] = [
   route('iam.tokens', 'POST', /^\/v3\/auth\/tokens$/, [], 'iam', handleIssueToken),
   route('vbs.policies.list', 'GET', /^\/v2\/([^/]+)\/backuppolicy$/, ['projectId'], 'vbs', handleListPolicies),
@@ -35,6 +36,16 @@ export const ROUTES: readonly RouteDef[] = [
     ['projectId', 'volumeId'],
     'evs',
     handleGetVolume,
+  ),
+  route('ecs.servers.list', 'GET', /^\/v2\.1\/([^/]+)\/servers$/, ['projectId'], 'ecs', handleListServers),
+  // `servers/detail` is Nova's detailed list, which the sandbox does not serve: not a server id.
+  route(
+    'ecs.server.get',
+    'GET',
+    /^\/v2\.1\/([^/]+)\/servers\/(?!detail$)([^/]+)$/,
+    ['projectId', 'serverId'],
+    'ecs',
+    handleGetServer,
   ),
 ];
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ProjectData, SandboxPolicy, SandboxProject, SandboxVolume, VolumeStatus } from './model';
-import { VOLUME_STATUSES, formatCinderTime } from './model';
+import type { ProjectData, SandboxPolicy, SandboxProject, SandboxServer, SandboxVolume, VolumeStatus } from './model';
+import { VOLUME_STATUSES, formatCinderTime, formatNovaTime } from './model';
 
 /**
  * The seeded project: a small but realistic estate. Deterministic (no randomness, no clock): the
@@ -139,6 +139,8 @@ function keyed(table: string): Array<{ key: string; row: string[] }> {
 
 const BASE_TIME = Date.UTC(2024, 0, 8, 9, 0, 0);
 const MINUTE = 60_000;
+/** Servers were created an hour apart, before the first volume. */
+const SERVER_COUNT = rows(SERVERS).length;
 
 /** Builds one project's data. `fixedIds` (the first project) uses the literal ids of the tables. */
 export function buildSeedProject(project: SandboxProject, fixedIds: boolean): ProjectData {
@@ -158,7 +160,14 @@ export function buildSeedProject(project: SandboxProject, fixedIds: boolean): Pr
       status: cell(row, 6) === 'ON' ? 'ON' : 'OFF',
     });
   }
-  const serverIds = new Map(keyed(SERVERS).map(({ key, row }) => [key, id(`server/${key}`, cell(row, 1))]));
+  const servers = new Map<string, SandboxServer>();
+  const serverIds = new Map<string, string>();
+  keyed(SERVERS).forEach(({ key, row }, index) => {
+    const serverId = id(`server/${key}`, cell(row, 1));
+    serverIds.set(key, serverId);
+    const createdAt = formatNovaTime(new Date(BASE_TIME - (SERVER_COUNT - index) * 60 * MINUTE));
+    servers.set(serverId, { id: serverId, name: cell(row, 0), status: 'ACTIVE', createdAt });
+  });
   const volumes = new Map<string, SandboxVolume>();
   const bindings = new Map<string, string>();
   keyed(VOLUMES).forEach(({ key, row }, index) => {
@@ -200,7 +209,7 @@ export function buildSeedProject(project: SandboxProject, fixedIds: boolean): Pr
     const policyId = policyIdByName.get(cell(row, 7));
     if (policyId !== undefined) bindings.set(volumeId, policyId);
   });
-  return { project, policies, volumes, bindings };
+  return { project, policies, volumes, servers, bindings };
 }
 
 /** First-project ids by name, for demos and tests (`scratch` has two). */

@@ -18,7 +18,7 @@ import type { RecordedRequest, Sandbox, SandboxCredentials, SandboxOptions } fro
 
 type Recorded = Omit<RecordedRequest, 'status'>;
 
-/** Starts the OTC sandbox (IAM, VBS, EVS) on loopback. */
+/** Starts the OTC sandbox (IAM, VBS, EVS, ECS) on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = new SandboxServer(resolveOptions(options));
   await sandbox.listen();

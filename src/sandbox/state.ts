@@ -1,39 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ProjectData, SandboxPolicy, SandboxProject, SandboxVolume, VolumeStatus } from './model';
-import { formatCinderTime } from './model';
+import type { ProjectData, SandboxPolicy, SandboxProject, SandboxServer, SandboxVolume, VolumeStatus } from './model';
+import { formatCinderTime, formatNovaTime } from './model';
 import { buildSeedProject } from './seed';
+import type { NewPolicyInput, NewServerInput, NewVolumeInput } from './state-inputs';
 
-export interface NewPolicyInput {
-  readonly id?: string;
-  readonly name: string;
-  readonly startTime?: string;
-  readonly frequency?: number;
-  readonly retentionNum?: number;
-  readonly remainFirstBackupOfCurMonth?: 'Y' | 'N';
-  readonly status?: 'ON' | 'OFF';
-}
-
-export interface NewVolumeInput {
-  readonly id?: string;
-  readonly name: string;
-  readonly size?: number;
-  readonly volumeType?: string;
-  /** Default: the project's `${region}-01`. */
-  readonly availabilityZone?: string;
-  readonly pod?: string;
-  /** Default: `in-use` when attached, else `available`. */
-  readonly status?: VolumeStatus;
-  readonly bootable?: boolean;
-  readonly description?: string | null;
-  readonly metadata?: Readonly<Record<string, string>>;
-  readonly attachments?: ReadonlyArray<{
-    readonly serverId: string;
-    readonly serverName?: string;
-    readonly device?: string;
-  }>;
-  /** Put the new volume in this policy at once. */
-  readonly policyId?: string;
-}
+export type { NewPolicyInput, NewServerInput, NewVolumeInput } from './state-inputs';
 
 /**
  * The sandbox's live data, per project. Routes and tests share it: tests arrange (add volumes,
@@ -94,6 +65,31 @@ export class SandboxState {
     return this.listVolumes(projectId).filter((v) => v.name === name);
   }
 
+  /** Servers in creation order (the ECS list order of the sandbox). */
+  listServers(projectId: string): SandboxServer[] {
+    return [...this.project(projectId).servers.values()].map((s) => ({ ...s }));
+  }
+
+  getServer(projectId: string, serverId: string): SandboxServer | undefined {
+    const server = this.project(projectId).servers.get(serverId.toLowerCase());
+    return server === undefined ? undefined : { ...server };
+  }
+
+  /** Adds an ECS server (names need not be unique, as in ECS). Attach volumes to it with addVolume. */
+  addServer(projectId: string, input: NewServerInput): SandboxServer {
+    const data = this.project(projectId);
+    const id = (input.id ?? randomUUID()).toLowerCase();
+    if (data.servers.has(id)) throw new Error(`sandbox: server ${id} exists`);
+    const server: SandboxServer = {
+      id,
+      name: input.name,
+      status: input.status ?? 'ACTIVE',
+      createdAt: formatNovaTime(this.now()),
+    };
+    data.servers.set(id, server);
+    return { ...server };
+  }
+
   /** The policy a volume is in, if any. */
   policyOfVolume(projectId: string, volumeId: string): string | undefined {
     return this.project(projectId).bindings.get(volumeId.toLowerCase());
@@ -150,7 +146,7 @@ export class SandboxState {
     const time = formatCinderTime(this.now());
     const attachments = (input.attachments ?? []).map((a, index) => ({
       serverId: a.serverId.toLowerCase(),
-      serverName: a.serverName ?? a.serverId,
+      serverName: a.serverName ?? data.servers.get(a.serverId.toLowerCase())?.name ?? a.serverId,
       device: a.device ?? `/dev/vd${String.fromCharCode(98 + index)}`,
       attachmentId: randomUUID(),
       attachedAt: time,

@@ -9,6 +9,8 @@ export const SANDBOX_ROUTES = [
   'vbs.disassociate',
   'evs.volumes.detail',
   'evs.volume.get',
+  'ecs.servers.list',
+  'ecs.server.get',
 ] as const;
 export type SandboxRoute = (typeof SANDBOX_ROUTES)[number];
 
@@ -57,7 +59,7 @@ export interface RecordedRequest {
 }
 
 export interface Sandbox {
-  /** e.g. http://127.0.0.1:41234 ; IAM at `${url}/v3`, VBS and EVS at `${url}`. */
+  /** e.g. http://127.0.0.1:41234 ; IAM at `${url}/v3`, VBS, EVS and ECS at `${url}`. */
   readonly url: string;
   readonly credentials: SandboxCredentials;
   readonly projects: readonly SandboxProject[];

@@ -1,12 +1,12 @@
 import { Agent } from 'undici';
-import { asPolicyId, asProjectId, asVolumeId } from '../../src/domain/ids';
+import { asPolicyId, asProjectId, asServerId, asVolumeId } from '../../src/domain/ids';
 import type { VolumeId } from '../../src/domain/ids';
 import { createOtcClient } from '../../src/otc/client';
 import type { OtcClient } from '../../src/otc/client';
 import { OtcAuthError } from '../../src/otc/errors';
 import type { ProjectRef } from '../../src/otc/types';
 import type { Sandbox } from '../../src/sandbox';
-import { DEFAULT_PROJECT_ID, seededPolicyId, seededVolumeIds, startSandbox } from '../../src/sandbox';
+import { DEFAULT_PROJECT_ID, seededPolicyId, seededServerId, seededVolumeIds, startSandbox } from '../../src/sandbox';
 import { createFakeClock } from './helpers';
 
 const PROJECT: ProjectRef = { id: asProjectId(DEFAULT_PROJECT_ID), region: 'eu-de' };
@@ -35,7 +35,7 @@ describe('OTC client against the sandbox over real HTTP', () => {
           ? { kind, username: c.username, password: c.password, domainName: c.domainName }
           : { kind, accessKey: c.accessKey, secretKey: c.secretKey },
       authUrl: `${sandbox.url}/v3`,
-      endpoints: { vbs: sandbox.url, evs: sandbox.url },
+      endpoints: { vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url },
       dispatcher: agent,
       // Real time for signing dates and token expiry; retry waits are skipped (full jitter with random 0).
       clock: { ...createFakeClock(new Date().toISOString()), now: () => Date.now() },
@@ -145,6 +145,47 @@ describe('OTC client against the sandbox over real HTTP', () => {
     expect(found.get('scratch')).toHaveLength(2);
     expect(found.get('db-data')).toEqual([]);
     expect(found.get('00000000-0000-4000-8000-000000000000')).toEqual([]);
+  });
+
+  it.each([
+    ['password', 'token'],
+    ['aksk', 'aksk'],
+  ] as const)(
+    'resolves the server web-01 by name and by id, then lists exactly its two volumes (%s)',
+    async (kind, via) => {
+      const c = client(kind);
+      const web01 = asServerId(seededServerId('web-01')!);
+
+      const byName = await c.findServersByRef(PROJECT, 'web-01');
+      expect(byName).toEqual([{ id: web01, name: 'web-01', status: undefined }]);
+      expect(await c.findServersByRef(PROJECT, web01)).toEqual([{ id: web01, name: 'web-01', status: 'ACTIVE' }]);
+      const volumes = await c.listAllVolumes(PROJECT, { serverId: byName[0]!.id });
+
+      expect(volumes.map((v) => v.name).sort()).toEqual(['web-01-data', 'web-01-root']);
+      expect(volumes.map((v) => v.id).sort()).toEqual([one('web-01-data'), one('web-01-root')].sort());
+      const list = sandbox.requests.find((r) => r.route === 'ecs.servers.list');
+      expect(new URLSearchParams(list!.query).get('name')).toBe('^web\\-01$');
+      const ecsCalls = sandbox.requests.filter((r) => r.route.startsWith('ecs.'));
+      expect(ecsCalls.map((r) => [r.route, r.status, r.auth])).toEqual([
+        ['ecs.servers.list', 200, via],
+        ['ecs.server.get', 200, via],
+      ]);
+    },
+  );
+
+  it('lists every server of the project without a name filter', async () => {
+    const servers = await client('password').listServers(PROJECT);
+    expect(servers.map((s) => s.name)).toEqual(expect.arrayContaining(['web-01', 'db-01', 'hana-01']));
+    expect(servers.find((s) => s.name === 'db-01')!.id).toBe(seededServerId('db-01'));
+    const list = sandbox.requests.find((r) => r.route === 'ecs.servers.list');
+    expect(new URLSearchParams(list!.query).has('name')).toBe(false);
+  });
+
+  it('finds no server for a name that only matches loosely, nor for an unknown id', async () => {
+    const c = client('password');
+    expect(await c.findServersByRef(PROJECT, 'web')).toEqual([]);
+    expect(await c.findServersByRef(PROJECT, 'web-0.')).toEqual([]);
+    expect(await c.findServersByRef(PROJECT, '00000000-0000-4000-8000-000000000000')).toEqual([]);
   });
 
   it('refuses wrong credentials with OtcAuthError, without retrying', async () => {

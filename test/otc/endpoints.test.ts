@@ -1,12 +1,13 @@
 import { buildUrl, DEFAULT_ENDPOINTS, resolveEndpoint, resolveEndpointTemplates } from '../../src/otc/endpoints';
 
 describe('endpoint templates', () => {
-  it("defaults to OTC's public IAM, VBS and EVS endpoints", () => {
+  it("defaults to OTC's public IAM, VBS, EVS and ECS endpoints", () => {
     const templates = resolveEndpointTemplates(undefined);
     expect(templates).toEqual(DEFAULT_ENDPOINTS);
     expect(resolveEndpoint(templates.iam, 'eu-de')).toBe('https://iam.eu-de.otc.t-systems.com/v3');
     expect(resolveEndpoint(templates.vbs, 'eu-nl')).toBe('https://vbs.eu-nl.otc.t-systems.com');
     expect(resolveEndpoint(templates.evs, 'eu-ch2')).toBe('https://evs.eu-ch2.otc.t-systems.com');
+    expect(resolveEndpoint(templates.ecs, 'eu-de')).toBe('https://ecs.eu-de.otc.t-systems.com');
   });
 
   it('takes overrides one by one, without a trailing slash', () => {
@@ -14,6 +15,9 @@ describe('endpoint templates', () => {
     expect(templates.vbs).toBe('https://vbs.{region}.myhuaweicloud.com');
     expect(templates.evs).toBe(DEFAULT_ENDPOINTS.evs);
     expect(resolveEndpointTemplates({ evs: 'http://127.0.0.1:8080' }).evs).toBe('http://127.0.0.1:8080');
+    const huawei = resolveEndpointTemplates({ ecs: 'https://ecs.{region}.myhuaweicloud.com/' });
+    expect(resolveEndpoint(huawei.ecs, 'ap-southeast-1')).toBe('https://ecs.ap-southeast-1.myhuaweicloud.com');
+    expect(huawei.vbs).toBe(DEFAULT_ENDPOINTS.vbs);
   });
 
   it.each([

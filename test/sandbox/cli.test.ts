@@ -104,6 +104,21 @@ describe('formatSandboxBanner', () => {
     expect(banner).toMatch(/handover-data\s+\S+\s+eu-de-01\s+50 GB SATA\s+awaiting-transfer\s+-\s+-\n/);
   });
 
+  it('names the ECS endpoint and shows a servers table with status and the volumes attached, boot disk first', () => {
+    expect(banner).toContain(`ECS  ${sandbox.url}`);
+    expect(banner).toMatch(
+      /Servers in sandbox \(0123456789abcdef0123456789abcdef\)\n\s+NAME\s+ID\s+STATUS\s+VOLUMES ATTACHED\n/,
+    );
+    expect(banner).toMatch(/web-01\s+dde53f64-b9a5-4b5f-b3c1-8c1b55270a2c\s+ACTIVE\s+web-01-root, web-01-data\n/);
+    expect(banner).toMatch(/db-01\s+\S+\s+ACTIVE\s+db-01-root, db-data-1, db-log-1\n/);
+    expect(banner).toMatch(/hana-01\s+\S+\s+ACTIVE\s+sap-hana-data-1\n/);
+
+    const project = sandbox.projects[0]!.id;
+    const spare = sandbox.state.addServer(project, { name: 'spare-01', status: 'SHUTOFF' });
+    expect(formatSandboxBanner(sandbox)).toMatch(new RegExp(`spare-01\\s+${spare.id}\\s+SHUTOFF\\s+-\\n`));
+    sandbox.state.reset();
+  });
+
   it('gives a cloud: YAML snippet, the environment and a curl example that point at the sandbox', () => {
     expect(banner).toContain(
       `cloud:\n  region: eu-de\n  auth_url: ${sandbox.url}/v3\n  endpoints: { vbs: '${sandbox.url}', evs: '${sandbox.url}' }\n`,

@@ -47,7 +47,19 @@ export interface ApiBody {
   volumes_links: Array<{ href: string; rel: string }>;
   volume: VolumeJson;
   badrequest: { code: number; message: string };
+  badRequest: { code: number; message: string };
   itemNotFound: { code: number; message: string };
+  servers: ServerJson[];
+  servers_links: Array<{ href: string; rel: string }>;
+  server: ServerJson;
+}
+
+export interface ServerJson {
+  id: string;
+  name: string;
+  links: Array<{ href: string; rel: string }>;
+  status?: string;
+  [field: string]: unknown;
 }
 
 export interface JsonResponse {

@@ -61,6 +61,7 @@ describe('sandbox seed', () => {
       for (const projectId of [DEFAULT_PROJECT_ID, OTHER]) {
         expect(again.state.listVolumes(projectId)).toEqual(sandbox.state.listVolumes(projectId));
         expect(again.state.listPolicies(projectId)).toEqual(sandbox.state.listPolicies(projectId));
+        expect(again.state.listServers(projectId)).toEqual(sandbox.state.listServers(projectId));
       }
     } finally {
       await again.stop();
@@ -82,6 +83,25 @@ describe('sandbox seed', () => {
     expect(
       second.every((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v.id)),
     ).toBe(true);
+  });
+
+  it('seeds the servers the volumes are attached to, with derived ids in a further project', () => {
+    const first = sandbox.state.listServers(DEFAULT_PROJECT_ID);
+    const second = sandbox.state.listServers(OTHER);
+
+    expect(first.map((s) => s.name).slice(0, 3)).toEqual(['web-01', 'web-02', 'web-03']);
+    expect(first.find((s) => s.name === 'web-01')).toMatchObject({ id: seededServerId('web-01'), status: 'ACTIVE' });
+    expect(second.map((s) => s.name)).toEqual(first.map((s) => s.name));
+    expect(second.some((s) => first.some((f) => f.id === s.id))).toBe(false);
+    for (const [projectId, servers] of [
+      [DEFAULT_PROJECT_ID, first],
+      [OTHER, second],
+    ] as const) {
+      const serverIds = new Set(servers.map((s) => s.id));
+      const attached = sandbox.state.listVolumes(projectId).flatMap((v) => v.attachments);
+      expect(attached.length).toBeGreaterThan(30);
+      expect(attached.every((a) => serverIds.has(a.serverId))).toBe(true);
+    }
   });
 
   it('refuses invalid options', async () => {
@@ -162,6 +182,17 @@ describe('sandbox state changes are what the API serves', () => {
     sandbox.state.reset();
 
     expect(sandbox.state.getVolume(P, '0f187b65-8d0e-4fc0-9096-3b55d330531e')?.name).toBe('db-data-1');
+  });
+
+  it('adds a server (any id case), refuses a duplicate id, and reset() drops it', () => {
+    const id = '11111111-2222-4333-8444-555555555555';
+    const added = sandbox.state.addServer(P, { id: id.toUpperCase(), name: 'web-01' });
+
+    expect(added).toMatchObject({ id, name: 'web-01', status: 'ACTIVE' });
+    expect(sandbox.state.getServer(P, id.toUpperCase())).toEqual(added);
+    expect(() => sandbox.state.addServer(P, { id, name: 'again' })).toThrow(`server ${id} exists`);
+    sandbox.state.reset();
+    expect(sandbox.state.getServer(P, id)).toBeUndefined();
   });
 
   it('throws on an unknown project or volume, naming it', () => {

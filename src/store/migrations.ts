@@ -91,6 +91,21 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX outbox_open_due ON outbox (next_attempt_at, id) WHERE done_at IS NULL AND dead_at IS NULL',
     ],
   },
+  {
+    version: 2,
+    name: 'modal drafts',
+    statements: [
+      `CREATE TABLE request_drafts (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        channel_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -160,6 +175,21 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       )`,
       'CREATE INDEX outbox_open_request ON outbox (request_id, id) WHERE done_at IS NULL AND dead_at IS NULL',
       'CREATE INDEX outbox_open_due ON outbox (next_attempt_at, id) WHERE done_at IS NULL AND dead_at IS NULL',
+    ],
+  },
+  {
+    version: 2,
+    name: 'modal drafts',
+    statements: [
+      `CREATE TABLE request_drafts (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        channel_id TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
     ],
   },
 ];

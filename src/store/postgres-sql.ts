@@ -44,6 +44,10 @@ export const PG = {
     WHERE id = $1 AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < $4)`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < $1)
     ORDER BY run_lease_until NULLS FIRST, id LIMIT $2`,
+  createDraft: `INSERT INTO request_drafts (id, team_id, user_id, channel_id, created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6)`,
+  getDraft: 'SELECT * FROM request_drafts WHERE id = $1 AND expires_at > $2',
+  deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= $1',
   listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= $1
     ORDER BY updated_at, id LIMIT $2`,
   listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= $1

@@ -4,10 +4,12 @@ import { redactSecrets } from '../domain/redact';
 import type { Transition } from '../domain/request-state';
 import type { PostgresStoreOptions } from './postgres-pool';
 import { PostgresPool } from './postgres-pool';
+import type { PoolClient } from 'pg';
 import { PG } from './postgres-sql';
-import type { AuditRow, OutboxRow, RequestRow } from './record-codec';
+import type { AuditRow, DraftRow, OutboxRow, RequestRow } from './record-codec';
 import {
   decodeAudit,
+  decodeDraft,
   decodeOutbox,
   decodeRequest,
   encodeApproval,
@@ -22,8 +24,10 @@ import type {
   NewOutboxMessage,
   NewRequest,
   OutboxMessage,
+  RequestDraft,
   RequestQuery,
   RequestStore,
+  StoreEffects,
   TransitionPatch,
 } from './request-store';
 
@@ -58,7 +62,35 @@ export class PostgresRequestStore implements RequestStore {
     await this.db.rows('SELECT 1');
   }
 
-  async create(request: NewRequest, dedupe: { key: string; windowMs: number }, now: EpochMs): Promise<CreateResult> {
+  /** Writes a state change's audit entries and messages on the transaction's client. */
+  private async apply(client: PoolClient, requestId: RequestId, effects: StoreEffects, now: EpochMs): Promise<void> {
+    for (const e of effects.audit ?? []) {
+      await client.query(PG.appendAudit, [e.requestId, e.teamId, e.at, e.actor, e.kind, encodeJson(e.detail)]);
+    }
+    await this.queue(client, requestId, effects.messages ?? [], now);
+  }
+
+  /** Queues outbox messages on a client inside a transaction. */
+  private async queue(
+    client: PoolClient,
+    requestId: RequestId,
+    messages: readonly NewOutboxMessage[],
+    now: EpochMs,
+  ): Promise<OutboxMessage[]> {
+    const out: OutboxMessage[] = [];
+    for (const m of messages) {
+      const { rows } = await client.query<OutboxRow>(PG.enqueue, [requestId, m.kind, encodeJson(m.payload), now]);
+      out.push(...rows.map(decodeOutbox));
+    }
+    return out;
+  }
+
+  async create(
+    request: NewRequest,
+    dedupe: { key: string; windowMs: number },
+    now: EpochMs,
+    effects: StoreEffects = {},
+  ): Promise<CreateResult> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const approval = encodeApproval(request.approval);
       const created = await this.db.transaction(async (client) => {
@@ -83,9 +115,9 @@ export class PostgresRequestStore implements RequestStore {
           now - dedupe.windowMs,
         ]);
         const row = inserted.rows[0];
-        return took.rowCount === 1 && row !== undefined
-          ? { value: decodeRequest(row) }
-          : { value: undefined, rollback: true };
+        if (took.rowCount !== 1 || row === undefined) return { value: undefined, rollback: true };
+        await this.apply(client, request.id, effects, now);
+        return { value: decodeRequest(row) };
       });
       if (created !== undefined) return { created: true, request: created };
       const existing = await this.firstRequest(PG.dedupeHolder, [dedupe.key]);
@@ -103,9 +135,10 @@ export class PostgresRequestStore implements RequestStore {
     step: Transition,
     patch: TransitionPatch,
     now: EpochMs,
+    effects: StoreEffects = {},
   ): Promise<BackupRequest | undefined> {
     const approval = encodeApproval(patch.approval);
-    return this.firstRequest(PG.transition, [
+    const params = [
       id,
       step.from,
       step.to,
@@ -118,7 +151,14 @@ export class PostgresRequestStore implements RequestStore {
       encodeOptionalJson(patch.outcome),
       patch.runner?.owner ?? null,
       patch.runner?.leaseUntil ?? null,
-    ]);
+    ];
+    if (isEmpty(effects)) return this.firstRequest(PG.transition, params);
+    return this.db.transaction(async (client) => {
+      const row = (await client.query<RequestRow>(PG.transition, params)).rows[0];
+      if (row === undefined) return { value: undefined };
+      await this.apply(client, id, effects, now);
+      return { value: decodeRequest(row) };
+    });
   }
 
   setMessages(
@@ -130,8 +170,13 @@ export class PostgresRequestStore implements RequestStore {
     return this.firstRequest(PG.setMessages, params);
   }
 
-  async markReminded(id: RequestId, now: EpochMs): Promise<boolean> {
-    return (await this.db.changes(PG.markReminded, [id, now])) === 1;
+  async markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
+    if (isEmpty(effects)) return (await this.db.changes(PG.markReminded, [id, now])) === 1;
+    return this.db.transaction(async (client) => {
+      const won = ((await client.query(PG.markReminded, [id, now])).rowCount ?? 0) === 1;
+      if (won) await this.apply(client, id, effects, now);
+      return { value: won };
+    });
   }
 
   async renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
@@ -173,6 +218,26 @@ export class PostgresRequestStore implements RequestStore {
     await this.db.rows(PG.appendAudit, [requestId, teamId, at, actor, kind, encodeJson(event.detail)]);
   }
 
+  async createDraft(draft: RequestDraft): Promise<void> {
+    await this.db.changes(PG.createDraft, [
+      draft.id,
+      draft.teamId,
+      draft.userId,
+      draft.channelId ?? null,
+      draft.createdAt,
+      draft.expiresAt,
+    ]);
+  }
+
+  async getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
+    const [row] = await this.db.rows<DraftRow>(PG.getDraft, [id, now]);
+    return row === undefined ? undefined : decodeDraft(row);
+  }
+
+  async deleteExpiredDrafts(now: EpochMs): Promise<number> {
+    return this.db.changes(PG.deleteExpiredDrafts, [now]);
+  }
+
   async listAudit(requestId: RequestId): Promise<AuditEvent[]> {
     return (await this.db.rows<AuditRow>(PG.listAudit, [requestId])).map(decodeAudit);
   }
@@ -183,14 +248,7 @@ export class PostgresRequestStore implements RequestStore {
     now: EpochMs,
   ): Promise<OutboxMessage[]> {
     if (messages.length === 0) return [];
-    return this.db.transaction(async (client) => {
-      const out: OutboxMessage[] = [];
-      for (const m of messages) {
-        const { rows } = await client.query<OutboxRow>(PG.enqueue, [requestId, m.kind, encodeJson(m.payload), now]);
-        out.push(...rows.map(decodeOutbox));
-      }
-      return { value: out };
-    });
+    return this.db.transaction(async (client) => ({ value: await this.queue(client, requestId, messages, now) }));
   }
 
   async claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
@@ -221,4 +279,8 @@ export class PostgresRequestStore implements RequestStore {
   async listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]> {
     return (await this.db.rows<OutboxRow>(PG.listOpen, [requestId])).map(decodeOutbox);
   }
+}
+
+function isEmpty(effects: StoreEffects): boolean {
+  return (effects.audit?.length ?? 0) === 0 && (effects.messages?.length ?? 0) === 0;
 }

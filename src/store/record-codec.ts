@@ -14,7 +14,7 @@ import type {
 } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { isRequestState } from '../domain/request-state';
-import type { NewRequest, OutboxMessage } from './request-store';
+import type { NewRequest, OutboxMessage, RequestDraft } from './request-store';
 
 type Nullable<T> = T | null;
 type Json<T> = T | string;
@@ -221,3 +221,23 @@ export function decodeAudit(row: AuditRow): AuditEvent {
 
 /** Longest `last_error` kept for an outbox message. */
 export const MAX_ERROR_LENGTH = 2000;
+
+export interface DraftRow {
+  readonly id: string;
+  readonly team_id: string;
+  readonly user_id: string;
+  readonly channel_id: string | null;
+  readonly created_at: number;
+  readonly expires_at: number;
+}
+
+export function decodeDraft(row: DraftRow): RequestDraft {
+  return {
+    id: row.id as RequestId,
+    teamId: row.team_id,
+    userId: row.user_id,
+    channelId: row.channel_id ?? undefined,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}

@@ -46,9 +46,30 @@ export interface OutboxMessage {
   readonly lastError: string | undefined;
 }
 
+/** What a state change brings with it, committed in the same transaction (or not at all). */
+export interface StoreEffects {
+  readonly audit?: readonly AuditEvent[];
+  readonly messages?: readonly NewOutboxMessage[];
+}
+
 export interface NewOutboxMessage {
   readonly kind: string;
   readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A request being put together in a modal: who opened it, in which workspace and channel. The
+ * modal carries only its id (`private_metadata`); on submit the draft must belong to the submitter,
+ * and it becomes the request with the same id.
+ */
+export interface RequestDraft {
+  readonly id: RequestId;
+  readonly teamId: string;
+  readonly userId: string;
+  /** The channel the command was typed in; undefined for a global shortcut (the modal asks). */
+  readonly channelId: string | undefined;
+  readonly createdAt: EpochMs;
+  readonly expiresAt: EpochMs;
 }
 
 /** Thrown when the database cannot be reached: the bot then refuses new work rather than act unrecorded. */
@@ -74,24 +95,36 @@ export interface RequestStore {
 
   /**
    * Records a new request unless one with the same dedupe key was created within `windowMs`
-   * before `now` (a double submit): then returns that one. Atomic across replicas.
+   * before `now` (a double submit): then returns that one. Atomic across replicas. `effects` are
+   * written with a new request, in the same transaction.
    */
   create(
     request: NewRequest,
     dedupe: { readonly key: string; readonly windowMs: number },
     now: EpochMs,
+    effects?: StoreEffects,
   ): Promise<CreateResult>;
   get(id: RequestId): Promise<BackupRequest | undefined>;
-  /** Compare-and-set: applies only if the request is still in `step.from`. Returns the new record, or undefined if it lost. */
-  transition(id: RequestId, step: Transition, patch: TransitionPatch, now: EpochMs): Promise<BackupRequest | undefined>;
+  /**
+   * Compare-and-set: applies only if the request is still in `step.from`. Returns the new record, or
+   * undefined if it lost. `effects` are written in the same transaction, only when it wins: a state
+   * change, its audit entries and the Slack messages that announce it are never separated by a crash.
+   */
+  transition(
+    id: RequestId,
+    step: Transition,
+    patch: TransitionPatch,
+    now: EpochMs,
+    effects?: StoreEffects,
+  ): Promise<BackupRequest | undefined>;
   /** Records where the bot's messages about a request are (set once each; later calls keep the first). */
   setMessages(
     id: RequestId,
     messages: { readonly root?: MessageRef; readonly approval?: MessageRef },
     now: EpochMs,
   ): Promise<BackupRequest | undefined>;
-  /** Marks the approval reminder sent; true only for the caller that set it. */
-  markReminded(id: RequestId, now: EpochMs): Promise<boolean>;
+  /** Marks the approval reminder sent; true only for the caller that set it, whose `effects` are written with it. */
+  markReminded(id: RequestId, now: EpochMs, effects?: StoreEffects): Promise<boolean>;
 
   /** Extends the running claim; false if another owner holds it now. */
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
@@ -136,4 +169,10 @@ export interface RequestStore {
   ): Promise<void>;
   /** Open (not done, not given up) messages of a request, oldest first. */
   listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]>;
+
+  createDraft(draft: RequestDraft): Promise<void>;
+  /** The draft, if it exists and has not expired at `now`. */
+  getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined>;
+  /** Removes drafts that expired before `now`; returns how many. */
+  deleteExpiredDrafts(now: EpochMs): Promise<number>;
 }

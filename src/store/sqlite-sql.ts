@@ -41,6 +41,10 @@ export const SQL = {
     WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)
     ORDER BY run_lease_until, id LIMIT @limit`,
+  createDraft: `INSERT INTO request_drafts (id, team_id, user_id, channel_id, created_at, expires_at)
+    VALUES (@id, @teamId, @userId, @channelId, @createdAt, @expiresAt)`,
+  getDraft: 'SELECT * FROM request_drafts WHERE id = @id AND expires_at > @now',
+  deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= @now',
   listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= @before
     ORDER BY updated_at, id LIMIT @limit`,
   listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= @now

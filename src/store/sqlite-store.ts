@@ -3,9 +3,10 @@ import type { AuditEvent, BackupRequest, EpochMs, MessageRef } from '../domain/b
 import type { RequestId } from '../domain/ids';
 import { redactSecrets } from '../domain/redact';
 import type { Transition } from '../domain/request-state';
-import type { AuditRow, OutboxRow, RequestRow } from './record-codec';
+import type { AuditRow, DraftRow, OutboxRow, RequestRow } from './record-codec';
 import {
   decodeAudit,
+  decodeDraft,
   decodeOutbox,
   decodeRequest,
   encodeApproval,
@@ -20,8 +21,10 @@ import type {
   NewOutboxMessage,
   NewRequest,
   OutboxMessage,
+  RequestDraft,
   RequestQuery,
   RequestStore,
+  StoreEffects,
   TransitionPatch,
 } from './request-store';
 import type { SqliteConnectionOptions } from './sqlite-connection';
@@ -95,7 +98,33 @@ export class SqliteRequestStore implements RequestStore {
     });
   }
 
-  create(request: NewRequest, dedupe: { key: string; windowMs: number }, now: EpochMs): Promise<CreateResult> {
+  /** Writes a state change's audit entries and messages; call inside the same write transaction. */
+  private apply(requestId: RequestId, effects: StoreEffects, now: EpochMs): void {
+    for (const event of effects.audit ?? []) this.insertAudit(event);
+    this.queue(requestId, effects.messages ?? [], now);
+  }
+
+  private insertAudit(event: AuditEvent): void {
+    const { requestId, teamId, at, actor, kind } = event;
+    this.prepare(SQL.appendAudit).run({ requestId, teamId, at, actor, kind, detail: encodeJson(event.detail) });
+  }
+
+  /** Queues outbox messages; call inside a write transaction. */
+  private queue(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): OutboxMessage[] {
+    const insert = this.prepare<[Record<string, unknown>], OutboxRow>(SQL.enqueue);
+    return messages.map((m) => {
+      const row = insert.get({ requestId, kind: m.kind, payload: encodeJson(m.payload), now });
+      if (row === undefined) throw new Error('insert returned no row');
+      return decodeOutbox(row);
+    });
+  }
+
+  create(
+    request: NewRequest,
+    dedupe: { key: string; windowMs: number },
+    now: EpochMs,
+    effects: StoreEffects = {},
+  ): Promise<CreateResult> {
     return this.write((): CreateResult => {
       const existing = this.requestRow(SQL.dedupeHit, { key: dedupe.key, since: now - dedupe.windowMs });
       if (existing !== undefined) return { created: false, existing };
@@ -112,6 +141,7 @@ export class SqliteRequestStore implements RequestStore {
       });
       this.prepare(SQL.upsertDedupe).run({ key: dedupe.key, id: request.id, now, until: now + dedupe.windowMs });
       if (created === undefined) throw new Error('insert returned no row');
+      this.apply(request.id, effects, now);
       return { created: true, request: created };
     });
   }
@@ -125,9 +155,10 @@ export class SqliteRequestStore implements RequestStore {
     step: Transition,
     patch: TransitionPatch,
     now: EpochMs,
+    effects: StoreEffects = {},
   ): Promise<BackupRequest | undefined> {
-    return this.run(() =>
-      this.requestRow(SQL.transition, {
+    return this.write(() => {
+      const row = this.requestRow(SQL.transition, {
         id,
         from: step.from,
         to: step.to,
@@ -137,8 +168,10 @@ export class SqliteRequestStore implements RequestStore {
         outcome: encodeOptionalJson(patch.outcome),
         owner: patch.runner?.owner ?? null,
         leaseUntil: patch.runner?.leaseUntil ?? null,
-      }),
-    );
+      });
+      if (row !== undefined) this.apply(id, effects, now);
+      return row;
+    });
   }
 
   setMessages(
@@ -150,8 +183,12 @@ export class SqliteRequestStore implements RequestStore {
     return this.run(() => this.requestRow(SQL.setMessages, params));
   }
 
-  markReminded(id: RequestId, now: EpochMs): Promise<boolean> {
-    return this.run(() => this.prepare(SQL.markReminded).run({ id, now }).changes === 1);
+  markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
+    return this.write(() => {
+      const won = this.prepare(SQL.markReminded).run({ id, now }).changes === 1;
+      if (won) this.apply(id, effects, now);
+      return won;
+    });
   }
 
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
@@ -189,10 +226,24 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   appendAudit(event: AuditEvent): Promise<void> {
+    return this.run(() => this.insertAudit(event));
+  }
+
+  createDraft(draft: RequestDraft): Promise<void> {
     return this.run(() => {
-      const { requestId, teamId, at, actor, kind } = event;
-      this.prepare(SQL.appendAudit).run({ requestId, teamId, at, actor, kind, detail: encodeJson(event.detail) });
+      this.prepare(SQL.createDraft).run({ ...draft, channelId: draft.channelId ?? null });
     });
+  }
+
+  getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
+    return this.run(() => {
+      const row = this.prepare<[Record<string, unknown>], DraftRow>(SQL.getDraft).get({ id, now });
+      return row === undefined ? undefined : decodeDraft(row);
+    });
+  }
+
+  deleteExpiredDrafts(now: EpochMs): Promise<number> {
+    return this.run(() => this.prepare(SQL.deleteExpiredDrafts).run({ now }).changes);
   }
 
   listAudit(requestId: RequestId): Promise<AuditEvent[]> {
@@ -200,14 +251,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   enqueueMessages(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]> {
-    return this.write(() => {
-      const insert = this.prepare<[Record<string, unknown>], OutboxRow>(SQL.enqueue);
-      return messages.map((m) => {
-        const row = insert.get({ requestId, kind: m.kind, payload: encodeJson(m.payload), now });
-        if (row === undefined) throw new Error('insert returned no row');
-        return decodeOutbox(row);
-      });
-    });
+    return this.write(() => this.queue(requestId, messages, now));
   }
 
   claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]> {

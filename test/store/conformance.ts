@@ -5,6 +5,8 @@
  */
 import type { RequestStore } from '../../src/store/request-store';
 import { describeAuditConformance } from './conformance-audit';
+import { describeDraftConformance } from './conformance-drafts';
+import { describeEffectsConformance } from './conformance-effects';
 import { describeLeaseConformance } from './conformance-leases';
 import { describeListConformance } from './conformance-lists';
 import { describeOutboxConformance } from './conformance-outbox';
@@ -52,5 +54,7 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
     describeListConformance(context);
     describeAuditConformance(context);
     describeOutboxConformance(context);
+    describeDraftConformance(context);
+    describeEffectsConformance(context);
   });
 }

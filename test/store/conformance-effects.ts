@@ -1,0 +1,89 @@
+import type { AuditEvent } from '../../src/domain/backup-request';
+import type { RequestId } from '../../src/domain/ids';
+import { step } from '../../src/domain/request-state';
+import type { StoreContext } from './conformance';
+import { allowedRequest, approvalInfo, concurrently, MINUTE, pendingRequest, T0, TEAM } from './fixtures';
+
+const event = (requestId: RequestId, kind: 'received' | 'approved' | 'reminded'): AuditEvent => ({
+  requestId,
+  teamId: TEAM,
+  at: T0,
+  actor: 'U0BOB0001',
+  kind,
+  detail: { n: 1 },
+});
+
+export function describeEffectsConformance(ctx: () => StoreContext): void {
+  describe('effects written with a state change', () => {
+    it('writes a new request, its audit entry and its first message together', async () => {
+      const { store } = ctx();
+      const r = allowedRequest();
+      const created = await store.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0, {
+        audit: [event(r.id, 'received')],
+        messages: [{ kind: 'root.post', payload: {} }],
+      });
+      expect(created.created).toBe(true);
+      expect((await store.listAudit(r.id)).map((e) => e.kind)).toEqual(['received']);
+      expect((await store.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['root.post']);
+      // A deduplicated second create writes nothing.
+      const again = await store.create(
+        { ...r, id: allowedRequest().id },
+        { key: `k-${r.id}`, windowMs: MINUTE },
+        T0 + 1,
+        {
+          audit: [event(r.id, 'received')],
+          messages: [{ kind: 'root.post', payload: {} }],
+        },
+      );
+      expect(again.created).toBe(false);
+      expect(await store.listAudit(r.id)).toHaveLength(1);
+      expect(await store.listOpenMessages(r.id)).toHaveLength(1);
+    });
+
+    it('writes a transition’s effects only for the one caller that wins it', async () => {
+      const [a, b] = await ctx().both();
+      const r = pendingRequest();
+      await a.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      const results = await concurrently([a, b], 20, (store, i) =>
+        store.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
+          audit: [event(r.id, 'approved')],
+          messages: [
+            { kind: 'card.update', payload: { i } },
+            { kind: 'root.update', payload: {} },
+          ],
+        }),
+      );
+      expect(results.filter((x) => x !== undefined)).toHaveLength(1);
+      expect((await a.listAudit(r.id)).map((e) => e.kind)).toEqual(['approved']);
+      expect((await a.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['card.update', 'root.update']);
+    });
+
+    it('writes nothing when the compare-and-set loses', async () => {
+      const { store } = ctx();
+      const r = allowedRequest();
+      await store.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      const lost = await store.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
+        audit: [event(r.id, 'approved')],
+        messages: [{ kind: 'card.update', payload: {} }],
+      });
+      expect(lost).toBeUndefined();
+      expect(await store.listAudit(r.id)).toEqual([]);
+      expect(await store.listOpenMessages(r.id)).toEqual([]);
+    });
+
+    it('queues the reminder with the mark, once', async () => {
+      const [a, b] = await ctx().both();
+      const r = pendingRequest({ approval: approvalInfo({ remindAt: T0 }) });
+      await a.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      const won = await concurrently([a, b], 10, (store) =>
+        store.markReminded(r.id, T0 + 1, {
+          audit: [event(r.id, 'reminded')],
+          messages: [{ kind: 'card.remind', payload: {} }],
+        }),
+      );
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect((await a.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['card.remind']);
+      expect((await b.listAudit(r.id)).map((e) => e.kind)).toEqual(['reminded']);
+    });
+  });
+}

@@ -9,12 +9,16 @@ import type { Clock, NewRequestId } from './flow/ports';
 import type { Scheduler } from './flow/scheduler';
 import { startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
-import type { BackupBackend, VolumeDirectory } from './otc/types';
+import type { CloudReads } from './flow/check-request';
+import type { BackupBackend } from './otc/types';
 import type { RequestStore } from './store/request-store';
 import { errorCode, userSafeSentence } from './slack/error-reply';
 import { close, createBotHttpServer, listen } from './slack/http-server';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
+import type { FormDeps } from './slack/listeners/request-form';
+import { registerRequestForm } from './slack/listeners/request-form';
+import { CloudCache } from './flow/cloud-cache';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
 
@@ -22,7 +26,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: RequestStore;
-  readonly cloud: BackupBackend & VolumeDirectory;
+  readonly cloud: BackupBackend & CloudReads;
   readonly clock: Clock;
   readonly newRequestId: NewRequestId;
   /** This replica's name, recorded as the runner of the requests it executes. */
@@ -96,6 +100,7 @@ export function createApp(deps: AppDeps): Bot {
   });
   const approvals: ApprovalDeps = { store, people, outbox, executor, clock, logger: logger.child('approvals') };
   const submit = { config, cloud: deps.cloud, people, store, clock, newRequestId: deps.newRequestId };
+  const form: FormDeps = { submit, cache: new CloudCache(deps.cloud, clock), config, outbox, executor };
   registerBackupCommand(app, {
     submit,
     maxVolumes: config.limits.maxVolumesPerRequest,
@@ -103,8 +108,10 @@ export function createApp(deps: AppDeps): Bot {
     executor,
     logger: logger.child('command'),
     history: { store, people, clock, approvers: config.approvals?.approvers },
+    form,
   });
   registerApprovalActions(app, approvals);
+  registerRequestForm(app, form);
 
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
     logger.error('request failed', {
@@ -157,6 +164,7 @@ export function createApp(deps: AppDeps): Bot {
           },
           { name: 'expire', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => expireDue(approvals) },
           { name: 'remind', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => remindDue(approvals) },
+          { name: 'drafts', everyMs: 3_600_000, run: () => store.deleteExpiredDrafts(clock.now()) },
         ],
         logger.child('scheduler'),
       );

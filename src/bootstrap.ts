@@ -73,7 +73,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           }
         : config.cloud.credentials!,
       authUrl: sandbox ? `${sandbox.url}/v3` : config.cloud.authUrl,
-      endpoints: sandbox ? { vbs: sandbox.url, evs: sandbox.url } : config.cloud.endpoints,
+      endpoints: sandbox ? { vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url } : config.cloud.endpoints,
       dispatcher,
       timeouts: { responseMs: config.cloud.responseTimeoutMs },
       associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },

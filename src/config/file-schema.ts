@@ -30,6 +30,8 @@ const ruleSchema = z
     max_volumes: z.number().int().positive().optional(),
     everyone: z.boolean().optional(),
     decision: z.enum(['allow', 'deny', 'require_approval']),
+    /** The request must say why (--reason, or the form's reason field). */
+    require_reason: z.boolean().optional(),
     /** Only with require_approval: who approves and how long the request waits, instead of approvals.*. */
     approvers: approversSchema.optional(),
     ttl: duration.optional(),
@@ -68,7 +70,9 @@ export const fileSchema = z
     cloud: z.strictObject({
       region: nonEmpty.default('eu-de'),
       auth_url: urlTemplate.optional(),
-      endpoints: z.strictObject({ vbs: urlTemplate.optional(), evs: urlTemplate.optional() }).optional(),
+      endpoints: z
+        .strictObject({ vbs: urlTemplate.optional(), evs: urlTemplate.optional(), ecs: urlTemplate.optional() })
+        .optional(),
       sandbox: z.boolean().default(false),
       associate_chunk_size: z.number().int().min(1).max(100).default(20),
       associate_concurrency: z.number().int().min(1).max(8).default(2),

@@ -38,7 +38,11 @@ export interface Config {
     readonly sandbox: boolean;
     readonly region: string;
     readonly authUrl: string | undefined;
-    readonly endpoints: { readonly vbs: string | undefined; readonly evs: string | undefined };
+    readonly endpoints: {
+      readonly vbs: string | undefined;
+      readonly evs: string | undefined;
+      readonly ecs: string | undefined;
+    };
     /** Undefined only in sandbox mode (the sandbox brings its own). */
     readonly credentials: CloudCredentials | undefined;
     readonly proxy: {
@@ -187,7 +191,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       sandbox: file.cloud.sandbox,
       region: file.cloud.region,
       authUrl: file.cloud.auth_url,
-      endpoints: { vbs: file.cloud.endpoints?.vbs, evs: file.cloud.endpoints?.evs },
+      endpoints: { vbs: file.cloud.endpoints?.vbs, evs: file.cloud.endpoints?.evs, ecs: file.cloud.endpoints?.ecs },
       credentials,
       proxy: {
         httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
@@ -217,6 +221,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
         decision: r.decision,
         approvers: r.approvers && approversOf(r.approvers),
         ttlMs: r.ttl,
+        requireReason: r.require_reason,
       })),
     },
     approvals: file.approvals && {

@@ -6,7 +6,7 @@ import type { RunningBot } from '../bootstrap';
 import { startBot } from '../bootstrap';
 import { loadConfig } from '../config/load-config';
 import { isFinal } from '../domain/request-state';
-import type { BackupRequest } from '../domain/backup-request';
+import type { AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { Logger } from '../log/logger';
 import { createMemoryLogger } from '../log/logger';
 import type { Sandbox } from '../sandbox';
@@ -42,12 +42,41 @@ rules:
   - { name: others-need-approval, everyone: true, decision: require_approval }
 `;
 
-/** A whole bot on loopback: sandbox cloud, Slack stand-in, a fresh SQLite file, signed requests. */
+/** Audit kinds of the steps that make a request final; each queues its Slack messages right after it is recorded. */
+const CLOSING_STEPS: ReadonlySet<AuditEvent['kind']> = new Set(['finished', 'denied', 'cancelled', 'expired']);
+
+/**
+ * Whether the last message the latest step queued is through the outbox (posted or given up).
+ * A state is recorded before its messages are queued, so an empty outbox alone does not mean
+ * they went out: they may not be queued yet. The messages a final step queues end with (or, for
+ * an approval card, just before) the edit of the root message; a new request waiting for
+ * approval ends with posting its card.
+ */
+function lastMessageDone(events: readonly AuditEvent[], state: BackupRequest['state']): boolean {
+  const last = state === 'pending_approval' ? 'card.post' : 'root.update';
+  const from = state === 'pending_approval' ? 0 : events.findLastIndex((e) => CLOSING_STEPS.has(e.kind));
+  if (from < 0) return false;
+  return events
+    .slice(from)
+    .some((e) => (e.kind === 'message_posted' || e.kind === 'message_failed') && e.detail['kind'] === last);
+}
+
+/**
+ * A whole bot on loopback: sandbox cloud, Slack stand-in, a fresh SQLite file, signed requests.
+ * With `replicas`, several bots share the sandbox, the stand-in and the database, as replicas
+ * behind one Slack app do.
+ */
 export interface DemoWorld {
+  /** The first replica. */
   readonly bot: RunningBot;
+  /** Every replica, each with its own store connection (SQLite) or pool (PostgreSQL) and port. */
+  readonly bots: readonly RunningBot[];
   readonly sandbox: Sandbox;
   readonly slack: SlackStandIn;
+  /** Sends to the first replica. */
   readonly driver: SlackDriver;
+  /** One per replica, in the order of `bots`: `drivers[i]` signs requests to `bots[i]`. */
+  readonly drivers: readonly SlackDriver[];
   readonly logger: Logger & { readonly lines: string[] };
   readonly workspace: StandInWorkspace;
   /**
@@ -63,66 +92,91 @@ export interface DemoWorld {
 export interface WorldOptions {
   readonly yaml?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** `postgres://…` or `sqlite:<path>`; default a SQLite file in the world's temp dir. Every replica opens its own connection to it. */
   readonly databaseUrl?: string;
   readonly slackRetries?: number;
   readonly socketUrl?: string;
+  /** How many bots to start on the same sandbox, Slack stand-in and database. Default 1. */
+  readonly replicas?: number;
 }
 
 export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWorld> {
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new Error(`replicas must be a whole number >= 1, not ${replicas}`);
   const dir = mkdtempSync(join(tmpdir(), 'otc-backup-bot-'));
-  const sandbox = await startSandbox({ projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }] });
-  const slack = await startSlackStandIn(options.socketUrl === undefined ? {} : { socketUrl: options.socketUrl });
-  const signingSecret = randomBytes(16).toString('hex');
-  const logger = createMemoryLogger('debug');
-  const config = loadConfig(
-    {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dir, 'requests.db')}`,
-      ...options.env,
-    },
-    { readFile: () => options.yaml ?? DEMO_CONFIG_YAML },
-  );
-  const bot = await startBot(config, {
-    logger,
-    sandbox,
-    host: '127.0.0.1',
-    slackRetries: options.slackRetries ?? 0,
-    intervals: { outboxMs: 200, resumeMs: 500, approvalsMs: 200, outboxBackoffMs: [300, 600, 1200, 2400] },
-  });
-  const driver = new SlackDriver({ botUrl: `http://127.0.0.1:${bot.port}`, signingSecret, standIn: slack });
-  const teamId = DEMO_WORKSPACE.teamId;
-  return {
-    bot,
-    sandbox,
-    slack,
-    driver,
-    logger,
-    workspace: DEMO_WORKSPACE,
-    settle: (requestId, timeoutMs = 10_000, settleOptions = {}) =>
-      waitFor(
-        `request ${requestId} to finish and its messages to go out`,
-        async () => {
-          const request = await bot.store.get(requestId as BackupRequest['id']);
-          if (request === undefined) return undefined;
-          const waiting = settleOptions.finalOrWaiting === true && request.state === 'pending_approval';
-          if (!isFinal(request.state) && !waiting) return undefined;
-          return (await bot.store.listOpenMessages(request.id)).length === 0 ? request : undefined;
-        },
-        timeoutMs,
-      ),
-    latestRequest: (sinceMs) =>
-      waitFor(
-        'a request to be recorded',
-        async () => (await bot.store.listRequests({ teamId, since: sinceMs, limit: 1 }))[0],
-      ),
-    async stop() {
-      await bot.stop();
-      await slack.stop();
-      await sandbox.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const stops: Array<() => Promise<void>> = [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
   };
+  try {
+    const sandbox = await startSandbox({ projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }] });
+    stops.push(() => sandbox.stop());
+    const slack = await startSlackStandIn(options.socketUrl === undefined ? {} : { socketUrl: options.socketUrl });
+    stops.push(() => slack.stop());
+    const signingSecret = randomBytes(16).toString('hex');
+    const logger = createMemoryLogger('debug');
+    const config = loadConfig(
+      {
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dir, 'requests.db')}`,
+        ...options.env,
+      },
+      { readFile: () => options.yaml ?? DEMO_CONFIG_YAML },
+    );
+    const bots: RunningBot[] = [];
+    // One after the other: the first migrates the database, the others find it up to date.
+    for (let i = 0; i < replicas; i += 1) {
+      const bot = await startBot(config, {
+        logger: replicas === 1 ? logger : logger.child(`replica-${i + 1}`),
+        sandbox,
+        host: '127.0.0.1',
+        slackRetries: options.slackRetries ?? 0,
+        intervals: { outboxMs: 200, resumeMs: 500, approvalsMs: 200, outboxBackoffMs: [300, 600, 1200, 2400] },
+        ...(replicas > 1 && { owner: `replica-${i + 1}` }),
+      });
+      bots.push(bot);
+      stops.push(() => bot.stop());
+    }
+    const drivers = bots.map(
+      (b) => new SlackDriver({ botUrl: `http://127.0.0.1:${b.port}`, signingSecret, standIn: slack }),
+    );
+    const bot = bots[0]!;
+    const teamId = DEMO_WORKSPACE.teamId;
+    return {
+      bot,
+      bots,
+      sandbox,
+      slack,
+      driver: drivers[0]!,
+      drivers,
+      logger,
+      workspace: DEMO_WORKSPACE,
+      settle: (requestId, timeoutMs = 10_000, settleOptions = {}) =>
+        waitFor(
+          `request ${requestId} to finish and its messages to go out`,
+          async () => {
+            const request = await bot.store.get(requestId as BackupRequest['id']);
+            if (request === undefined) return undefined;
+            const waiting = settleOptions.finalOrWaiting === true && request.state === 'pending_approval';
+            if (!isFinal(request.state) && !waiting) return undefined;
+            if ((await bot.store.listOpenMessages(request.id)).length > 0) return undefined;
+            return lastMessageDone(await bot.store.listAudit(request.id), request.state) ? request : undefined;
+          },
+          timeoutMs,
+        ),
+      latestRequest: (sinceMs) =>
+        waitFor(
+          'a request to be recorded',
+          async () => (await bot.store.listRequests({ teamId, since: sinceMs, limit: 1 }))[0],
+        ),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll().catch(() => undefined);
+    throw e;
+  }
 }

@@ -18,6 +18,8 @@ export interface AccessRule {
   readonly approvers?: { readonly users: readonly string[]; readonly usergroups: readonly string[] } | undefined;
   /** With require_approval: how long the request waits for a decision (instead of the global ttl). */
   readonly ttlMs?: number | undefined;
+  /** Requests this rule lets through must give a reason. */
+  readonly requireReason?: boolean | undefined;
 }
 
 export interface AccessPolicy {
@@ -133,6 +135,12 @@ const VERDICT_WORDS: Record<AccessVerdict, string> = {
   deny: 'denied',
   require_approval: 'needs approval',
 };
+
+/** Why, without the "allowed by rule x:" lead-in (for texts that name the verdict and rule themselves). */
+export function decisionGrounds(decision: AccessDecision): string {
+  const lead = `${VERDICT_WORDS[decision.verdict]} by rule ${decision.decidedBy}: `;
+  return decision.reason.startsWith(lead) ? decision.reason.slice(lead.length) : decision.reason;
+}
 
 /** The workspace check alone: a deny when `allowed_team_ids` is set and does not list the team. */
 export function checkTeam(policy: AccessPolicy, teamId: string): AccessDecision | undefined {

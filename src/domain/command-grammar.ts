@@ -14,6 +14,8 @@ export interface AssociateCommand {
   readonly kind: 'associate';
   readonly policy: PolicyRef;
   readonly volumes: readonly VolumeRef[];
+  /** `--server NAME|ID`: every volume attached to that server, frozen into ids when the request is made. */
+  readonly server: string | undefined;
   readonly project: string | undefined;
   readonly reason: string | undefined;
   readonly dryRun: boolean;
@@ -23,6 +25,7 @@ export interface AssociateCommand {
 
 export type BackupCommand =
   | { readonly kind: 'help' }
+  | { readonly kind: 'open_modal' }
   | AssociateCommand
   | { readonly kind: 'status'; readonly requestId: RequestId }
   | { readonly kind: 'audit'; readonly days: number };
@@ -40,7 +43,7 @@ export interface GrammarOptions {
 }
 
 const SUBCOMMANDS = ['associate', 'status', 'audit', 'help'] as const;
-const VALUE_FLAGS = new Set(['project', 'reason']);
+const VALUE_FLAGS = new Set(['project', 'reason', 'server']);
 const BOOLEAN_FLAGS = new Set(['dry-run']);
 /** Looks like an attempt at an id (8 hex digits and a dash, or the 8-4-4-4-12 shape) but is not a UUID. */
 const ID_LIKE = /^(?:[0-9a-f]{8}-[0-9a-f-]*|[0-9a-z]{8}(?:-[0-9a-z]{4}){3}-[0-9a-z]{12})$/i;
@@ -63,13 +66,15 @@ export function parseBackupCommand(text: string, options: GrammarOptions): Resul
   if (first === undefined) return ok({ kind: 'help' });
   const sub = first.text.toLowerCase();
   if (sub === 'help' || sub === '--help' || sub === '-h') return ok({ kind: 'help' });
-  if (sub === 'associate') return parseAssociate(rest, options);
+  if (sub === 'associate') return rest.length === 0 ? ok({ kind: 'open_modal' }) : parseAssociate(rest, options);
   if (sub === 'status') return parseStatus(rest);
   if (sub === 'audit') return parseAudit(rest);
   const guess = SUBCOMMANDS.find((s) => editDistance(s, sub) <= 2);
   const hint = guess ? ` Did you mean \`${guess}\`?` : '';
   return fail(`\`${first.text}\` is not a /backup subcommand.${hint}`, HELP_TEXT);
 }
+
+const FLAG_EXAMPLES: Record<string, string> = { reason: '"INC-4711 db disks"', project: 'prod', server: 'web-01' };
 
 function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Result<AssociateCommand, CommandError> {
   const values = new Map<string, string>();
@@ -104,7 +109,7 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
       }
     }
     if (value === undefined || value.trim() === '')
-      return fail(`\`--${name}\` needs a value, e.g. --${name} "${name === 'reason' ? 'INC-4711 db disks' : 'prod'}".`);
+      return fail(`\`--${name}\` needs a value, e.g. --${name} ${FLAG_EXAMPLES[name] ?? 'x'}.`);
     values.set(name, value.trim());
   }
 
@@ -120,7 +125,11 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
   const volumes = parseVolumeRefs(volumeTokens);
   if (!volumes.ok) return volumes;
   const { refs, duplicates } = volumes.value;
-  if (refs.length === 0) return fail(`Which volumes? Name at least one volume after the policy \`${policyText}\`.`);
+  if (refs.length === 0 && !values.has('server')) {
+    return fail(
+      `Which volumes? Name at least one volume after the policy \`${policyText}\`, or a server with --server.`,
+    );
+  }
   if (refs.length > options.maxVolumes) {
     return fail(
       `That is ${refs.length} volumes; one request may hold at most ${options.maxVolumes}. Split it into several requests.`,
@@ -131,6 +140,7 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
     kind: 'associate',
     policy,
     volumes: refs,
+    server: values.get('server'),
     project: values.get('project'),
     reason: values.get('reason'),
     dryRun,

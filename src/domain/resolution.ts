@@ -77,8 +77,28 @@ export function resolvePolicy<P extends PolicyFacts>(ref: PolicyRef, policies: r
 
 export interface ResolvedVolumes {
   readonly volumes: readonly RequestVolume[];
+  /** Volumes that cannot be added (status), left out: only in `exclude` mode. */
+  readonly excluded: readonly RequestVolume[];
   /** Not errors: e.g. a volume named by both its name and its id. */
   readonly notes: readonly string[];
+}
+
+/** A disk VBS would refuse: `error` for a volume the user named (they can fix it), `exclude` for one picked in a form or by server. */
+export type UnusableMode = 'error' | 'exclude';
+
+export function toRequestVolume(v: VolumeFacts): RequestVolume {
+  return {
+    id: v.id.toLowerCase() as RequestVolume['id'],
+    name: v.name,
+    status: v.status,
+    availabilityZone: v.availabilityZone,
+    sizeGb: v.sizeGb,
+    serverId: v.attachments[0]?.serverId,
+  };
+}
+
+export function unusableReason(v: Pick<VolumeFacts, 'name' | 'id' | 'status'>): string {
+  return `\`${v.name}\` (\`${v.id}\`) is in status \`${v.status}\`, and a disk in that status cannot be added to a backup policy.`;
 }
 
 function describeChoice(v: VolumeFacts): string {
@@ -92,10 +112,12 @@ function describeChoice(v: VolumeFacts): string {
 export function resolveVolumes(
   refs: readonly VolumeRef[],
   found: ReadonlyMap<string, readonly VolumeFacts[]>,
+  mode: UnusableMode = 'error',
 ): Result<ResolvedVolumes, readonly string[]> {
   const problems: string[] = [];
   const notes: string[] = [];
   const volumes: RequestVolume[] = [];
+  const excluded: RequestVolume[] = [];
   const seen = new Map<string, string>();
   for (const ref of refs) {
     const text = refText(ref);
@@ -116,9 +138,8 @@ export function resolveVolumes(
     }
     const v = matches[0]!;
     if (UNASSOCIABLE_STATUSES.has(v.status)) {
-      problems.push(
-        `\`${v.name}\` (\`${v.id}\`) is in status \`${v.status}\`, and a disk in that status cannot be added to a backup policy.`,
-      );
+      if (mode === 'error') problems.push(unusableReason(v));
+      else if (!excluded.some((e) => e.id === v.id.toLowerCase())) excluded.push(toRequestVolume(v));
       continue;
     }
     const earlier = seen.get(v.id);
@@ -127,14 +148,7 @@ export function resolveVolumes(
       continue;
     }
     seen.set(v.id, text);
-    volumes.push({
-      id: v.id.toLowerCase() as RequestVolume['id'],
-      name: v.name,
-      status: v.status,
-      availabilityZone: v.availabilityZone,
-      sizeGb: v.sizeGb,
-      serverId: v.attachments[0]?.serverId,
-    });
+    volumes.push(toRequestVolume(v));
   }
-  return problems.length > 0 ? err(problems) : ok({ volumes, notes });
+  return problems.length > 0 ? err(problems) : ok({ volumes, excluded, notes });
 }

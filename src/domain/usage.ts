@@ -1,8 +1,9 @@
 /** Usage text, shown by `/backup help` and after every grammar error. Plain text; the Slack layer formats it. */
 export const ASSOCIATE_USAGE =
-  '/backup associate <policy> <volume>... [--project NAME] [--reason TEXT] [--dry-run]\n' +
+  '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--dry-run]\n' +
   '  <policy>   a backup policy name or id, e.g. daily-7d\n' +
   '  <volume>   EVS volume ids or names, separated by spaces or commas\n' +
+  '  --server   also every volume attached to this server (name or id)\n' +
   '  --project  the project to act in (default: the configured default project)\n' +
   '  --reason   why, shown in the record: --reason "INC-4711 db disks" or --reason=INC-4711\n' +
   '  --dry-run  check everything and say what would happen and which rule decides; change nothing';
@@ -14,6 +15,7 @@ export const AUDIT_USAGE =
 
 export const HELP_TEXT =
   'Attach EVS volumes to a VBS backup policy.\n\n' +
+  '/backup associate    opens a form: pick the project, the policy and volumes by name, see who must approve\n' +
   `${ASSOCIATE_USAGE}\n\n` +
   'Example:\n' +
   '  /backup associate daily-7d 0f187b65-8d0e-4fc0-9096-3b55d330531e, db-data-2 --reason "INC-4711 db disks"\n\n' +

@@ -55,21 +55,15 @@ export async function approverStatus(
   return groups.length > 0 ? 'yes' : 'no';
 }
 
-function audit(
+/** An audit entry stamped now: written with the state change it records, or alone for a refusal. */
+function event(
   deps: ApprovalDeps,
   request: Pick<BackupRequest, 'id' | 'teamId'>,
   actor: string,
   kind: AuditEvent['kind'],
   detail: AuditEvent['detail'],
-): Promise<void> {
-  return deps.store.appendAudit({
-    requestId: request.id,
-    teamId: request.teamId,
-    at: deps.clock.now(),
-    actor,
-    kind,
-    detail,
-  });
+): AuditEvent {
+  return { requestId: request.id, teamId: request.teamId, at: deps.clock.now(), actor, kind, detail };
 }
 
 async function refuse(
@@ -86,7 +80,9 @@ async function refuse(
     action,
     why: refusal.why,
   });
-  await audit(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why });
+  await deps.store.appendAudit(
+    event(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why }),
+  );
   return { ok: false, refusal };
 }
 
@@ -154,20 +150,20 @@ export async function recordDecision(
     comment: comment?.trim() || undefined,
   };
   const to = action === 'approve' ? 'approved' : 'denied';
-  const decided = await deps.store.transition(requestId, step('pending_approval', to), { approval }, now);
+  const decided = await deps.store.transition(requestId, step('pending_approval', to), { approval }, now, {
+    audit: [event(deps, checked.request, actor.userId, to, { comment: approval.comment ?? null })],
+    messages: messagesOnClosedApproval('decision'),
+  });
   if (decided === undefined) {
     const current = await deps.store.get(requestId);
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request: current ?? checked.request });
   }
-  await audit(deps, decided, actor.userId, action === 'approve' ? 'approved' : 'denied', {
-    comment: approval.comment ?? null,
-  });
   return { ok: true, request: decided };
 }
 
 /** After a recorded decision: the card, the requester's thread and the root message say so; an approval runs. */
 export async function followDecision(deps: ApprovalDeps, request: BackupRequest): Promise<void> {
-  await deps.outbox.send(request.id, messagesOnClosedApproval('decision'));
+  await deps.outbox.flushRequest(request.id);
   if (request.state === 'approved') await deps.executor.start(request.id, 'approved');
 }
 
@@ -179,21 +175,25 @@ export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Ac
     return refuse(deps, requestId, actor, 'cancel', { why: 'not_requester' });
   const now = deps.clock.now();
   const approval = { ...loaded.request.approval!, decidedBy: actor.userId, decidedAt: now };
-  const cancelled = await deps.store.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now);
+  const cancelled = await deps.store.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now, {
+    audit: [event(deps, loaded.request, actor.userId, 'cancelled', {})],
+    messages: messagesOnClosedApproval('cancelled'),
+  });
   if (cancelled === undefined) {
     const current = await deps.store.get(requestId);
     return refuse(deps, requestId, actor, 'cancel', { why: 'no_longer_pending', request: current ?? loaded.request });
   }
-  await audit(deps, cancelled, actor.userId, 'cancelled', {});
-  await deps.outbox.send(requestId, messagesOnClosedApproval('cancelled'));
+  await deps.outbox.flushRequest(requestId);
   return { ok: true, request: cancelled };
 }
 
 async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promise<boolean> {
-  const expired = await deps.store.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now());
+  const expired = await deps.store.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now(), {
+    audit: [event(deps, request, 'bot', 'expired', { expiresAt: new Date(request.approval!.expiresAt).toISOString() })],
+    messages: messagesOnClosedApproval('expired'),
+  });
   if (expired === undefined) return false;
-  await audit(deps, expired, 'bot', 'expired', { expiresAt: new Date(request.approval!.expiresAt).toISOString() });
-  await deps.outbox.send(request.id, messagesOnClosedApproval('expired'));
+  await deps.outbox.flushRequest(request.id);
   return true;
 }
 
@@ -209,9 +209,9 @@ export async function expireDue(deps: ApprovalDeps, limit = 50): Promise<number>
 export async function remindDue(deps: ApprovalDeps, limit = 50): Promise<number> {
   let count = 0;
   for (const request of await deps.store.listDueReminders(deps.clock.now(), limit)) {
-    if (!(await deps.store.markReminded(request.id, deps.clock.now()))) continue;
-    await audit(deps, request, 'bot', 'reminded', {});
-    await deps.outbox.send(request.id, messagesOnReminder());
+    const effects = { audit: [event(deps, request, 'bot', 'reminded', {})], messages: messagesOnReminder() };
+    if (!(await deps.store.markReminded(request.id, deps.clock.now(), effects))) continue;
+    await deps.outbox.flushRequest(request.id);
     count += 1;
   }
   return count;

@@ -165,19 +165,23 @@ export class RequestExecutor {
     }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
-    const done = await store.transition(request.id, step('running', final), { outcome }, now);
+    const done = await store.transition(request.id, step('running', final), { outcome }, now, {
+      audit: [
+        {
+          requestId: request.id,
+          teamId: request.teamId,
+          at: now,
+          actor: 'bot',
+          kind: 'finished',
+          detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
+        },
+      ],
+      messages: messagesOnFinished(request.approval !== undefined),
+    });
     if (done === undefined) {
       logger.warn('request left running before it finished here', { requestId: request.id });
       return;
     }
-    await store.appendAudit({
-      requestId: request.id,
-      teamId: request.teamId,
-      at: now,
-      actor: 'bot',
-      kind: 'finished',
-      detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
-    });
     logger.info('request finished', {
       requestId: request.id,
       state: final,
@@ -185,6 +189,6 @@ export class RequestExecutor {
       failed: outcome.failed.length,
       ms: outcome.finishedAt - outcome.startedAt,
     });
-    await outbox.send(request.id, messagesOnFinished(done));
+    await outbox.flushRequest(request.id);
   }
 }

@@ -1,4 +1,3 @@
-import type { BackupRequest } from '../domain/backup-request';
 import type { NewOutboxMessage } from '../store/request-store';
 
 /** Notes in the requester's thread, rendered by the Slack layer from the request as it is then. */
@@ -8,9 +7,12 @@ const note = (n: ThreadNote): NewOutboxMessage => ({ kind: 'thread.note', payloa
 const ROOT_UPDATE: NewOutboxMessage = { kind: 'root.update', payload: {} };
 const CARD_UPDATE: NewOutboxMessage = { kind: 'card.update', payload: {} };
 
-/** What Slack must show when a request is recorded. */
-export function messagesOnAccepted(request: BackupRequest): NewOutboxMessage[] {
-  if (request.state !== 'pending_approval') return [{ kind: 'root.post', payload: {} }];
+/**
+ * The Slack messages each state change owes. They are written to the outbox in the same
+ * transaction as the change (never lost to a crash in between) and rendered when delivered.
+ */
+export function messagesOnAccepted(state: 'allowed' | 'pending_approval'): NewOutboxMessage[] {
+  if (state === 'allowed') return [{ kind: 'root.post', payload: {} }];
   return [{ kind: 'root.post', payload: {} }, note('waiting'), { kind: 'card.post', payload: {} }];
 }
 
@@ -24,11 +26,11 @@ export function messagesOnReminder(): NewOutboxMessage[] {
 }
 
 /** After the cloud call: the summary (and its CSV), the final root state, and the card's final line. */
-export function messagesOnFinished(request: BackupRequest): NewOutboxMessage[] {
+export function messagesOnFinished(hadApproval: boolean): NewOutboxMessage[] {
   return [
     { kind: 'thread.summary', payload: {} },
     { kind: 'thread.summary_file', payload: {} },
     ROOT_UPDATE,
-    ...(request.approval !== undefined ? [CARD_UPDATE] : []),
+    ...(hadApproval ? [CARD_UPDATE] : []),
   ];
 }

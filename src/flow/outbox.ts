@@ -1,7 +1,7 @@
 import type { BackupRequest, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
-import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../store/request-store';
+import type { OutboxMessage, RequestStore } from '../store/request-store';
 import type { Clock } from './ports';
 
 export type DeliveryResult =
@@ -46,11 +46,6 @@ export class Outbox {
   private nextOwner(): string {
     this.claimSeq += 1;
     return `${this.options.owner}#${this.claimSeq}`;
-  }
-
-  async send(requestId: RequestId, messages: readonly NewOutboxMessage[]): Promise<void> {
-    await this.store.enqueueMessages(requestId, messages, this.clock.now());
-    await this.flushRequest(requestId);
   }
 
   /** Delivers the request's due messages in order, until one is not deliverable now. */

@@ -1,52 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { Config, ProjectConfig } from '../config/load-config';
 import type { AccessDecision } from '../domain/access-rules';
-import { checkTeam, decideAccess } from '../domain/access-rules';
-import type { ApprovalInfo, BackupRequest, RequestVolume } from '../domain/backup-request';
+import type { ApprovalInfo, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
-import { refText, resolvePolicy, resolveProject, resolveVolumes } from '../domain/resolution';
-import type { BackupPolicy, BackupBackend, VolumeDirectory } from '../otc/types';
-import type { RequestStore } from '../store/request-store';
-import type { ChannelAccess, Clock, NewRequestId, PeopleDirectory } from './ports';
+import type { RequestId } from '../domain/ids';
+import type { Asker, CheckDeps, CheckedRequest, CheckOutcome } from './check-request';
+import { checkRequest } from './check-request';
+import { messagesOnAccepted } from './notify';
+import type { NewRequestId } from './ports';
 
-/** The signed facts of a slash command: the truth about who asks from where. */
-export interface CommandOrigin {
-  readonly teamId: string;
-  readonly userId: string;
-  readonly channelId: string;
-  readonly channelName: string | undefined;
-  /** The command text as typed, for the double-submit check. */
+/** The signed facts of a slash command, and its text (for the double-submit check). */
+export interface CommandOrigin extends Asker {
   readonly text: string;
 }
 
-/** Everything checked, nothing recorded: what a dry run shows and what a real request records. */
-export interface CheckedRequest {
-  readonly project: ProjectConfig;
-  readonly policy: BackupPolicy;
-  readonly volumes: readonly RequestVolume[];
-  readonly decision: AccessDecision;
-  readonly notes: readonly string[];
-}
-
 export type SubmitOutcome =
-  | { readonly kind: 'invalid'; readonly problems: readonly string[] }
-  | { readonly kind: 'cannot_post'; readonly why: Extract<ChannelAccess, { canPost: false }>['why'] }
-  | { readonly kind: 'unknown_user' }
-  | { readonly kind: 'denied'; readonly decision: AccessDecision; readonly checked: CheckedRequest | undefined }
+  | Exclude<CheckOutcome, { kind: 'checked' }>
   | { readonly kind: 'dry_run'; readonly checked: CheckedRequest }
   | { readonly kind: 'duplicate'; readonly existing: BackupRequest }
   | { readonly kind: 'accepted'; readonly request: BackupRequest; readonly notes: readonly string[] };
 
-export type CheckOutcome =
-  | Extract<SubmitOutcome, { kind: 'invalid' | 'cannot_post' | 'unknown_user' | 'denied' }>
-  | { readonly kind: 'checked'; readonly checked: CheckedRequest; readonly channelName: string | undefined };
-
-export interface SubmitDeps {
-  readonly config: Pick<Config, 'projects' | 'access' | 'approvals'>;
-  readonly cloud: BackupBackend & VolumeDirectory;
-  readonly people: PeopleDirectory;
-  readonly store: RequestStore;
-  readonly clock: Clock;
+export interface SubmitDeps extends CheckDeps {
   readonly newRequestId: NewRequestId;
 }
 
@@ -62,69 +35,9 @@ export function doubleSubmitKey(origin: CommandOrigin): string {
     .digest('hex');
 }
 
-function usergroupHandles(config: SubmitDeps['config']): string[] {
-  return [...new Set(config.access.rules.flatMap((r) => r.usergroups ?? []).map((h) => h.replace(/^@/, '')))];
-}
-
-/**
- * Checks a typed `/backup associate`: the channel, the person, the project, the policy, the
- * volumes and the access rules. Reads the cloud, never writes it.
- */
-export async function checkAssociate(
-  deps: SubmitDeps,
-  origin: CommandOrigin,
-  cmd: AssociateCommand,
-): Promise<CheckOutcome> {
-  // A foreign workspace learns nothing about the cloud: refused before any look-up.
-  const foreign = checkTeam(deps.config.access, origin.teamId);
-  if (foreign !== undefined) return { kind: 'denied', decision: foreign, checked: undefined };
-  const project = resolveProject(cmd.project, deps.config.projects);
-  if (!project.ok) return { kind: 'invalid', problems: [project.error] };
-
-  const [access, user, policies, found] = await Promise.all([
-    deps.people.channelAccess(origin.channelId),
-    deps.people.userFacts(origin.userId),
-    deps.cloud.listPolicies(project.value),
-    deps.cloud.findVolumesByRef(project.value, cmd.volumes.map(refText)),
-  ]);
-  if (!access.canPost) return { kind: 'cannot_post', why: access.why };
-  if (user === undefined || user.deleted) return { kind: 'unknown_user' };
-
-  const problems: string[] = [];
-  const policy = resolvePolicy(cmd.policy, policies);
-  if (!policy.ok) problems.push(policy.error);
-  const volumes = resolveVolumes(cmd.volumes, found);
-  if (!volumes.ok) problems.push(...volumes.error);
-  if (!policy.ok || !volumes.ok) return { kind: 'invalid', problems };
-
-  const handles = usergroupHandles(deps.config);
-  const groups = handles.length === 0 ? [] : await deps.people.groupsOf(origin.userId, handles);
-  const channelName = access.name ?? origin.channelName;
-  const decision = decideAccess(deps.config.access, {
-    teamId: origin.teamId,
-    user: { id: origin.userId, isGuest: user.isGuest, isBot: user.isBot },
-    usergroups: groups,
-    channel: { id: origin.channelId, name: channelName },
-    policy: { id: policy.value.id, name: policy.value.name },
-    project: project.value.name,
-    volumeCount: volumes.value.volumes.length,
-  });
-  return {
-    kind: 'checked',
-    channelName,
-    checked: {
-      project: project.value,
-      policy: policy.value,
-      volumes: volumes.value.volumes,
-      decision,
-      notes: [...cmd.notes, ...volumes.value.notes],
-    },
-  };
-}
-
 /** Approvers and deadlines of a request that needs approval: the deciding rule's, else the global ones. */
 export function approvalFor(
-  config: SubmitDeps['config'],
+  config: CheckDeps['config'],
   decision: AccessDecision,
   now: number,
 ): ApprovalInfo | undefined {
@@ -145,23 +58,22 @@ export function approvalFor(
   };
 }
 
-/** Checks, then records a request that is allowed or needs approval (once per double submit). The caller starts it. */
-export async function submitAssociate(
+/**
+ * Records a checked request that is allowed or needs approval, with its audit entries and its
+ * first Slack messages; a second record with the same dedupe key inside the window returns the
+ * first. The caller flushes the outbox and starts an allowed request.
+ */
+export async function recordRequest(
   deps: SubmitDeps,
-  origin: CommandOrigin,
-  cmd: AssociateCommand,
-): Promise<SubmitOutcome> {
-  const result = await checkAssociate(deps, origin, cmd);
-  if (result.kind !== 'checked') return result;
-  const { checked } = result;
-  if (cmd.dryRun) return { kind: 'dry_run', checked };
-  if (checked.decision.verdict === 'deny') return { kind: 'denied', decision: checked.decision, checked };
-
+  asker: Asker,
+  checked: CheckedRequest,
+  options: { readonly id: RequestId; readonly reason: string | undefined; readonly dedupeKey: string },
+): Promise<Exclude<SubmitOutcome, { kind: 'dry_run' | 'invalid' | 'cannot_post' | 'unknown_user' }>> {
   const now = deps.clock.now();
   const approval =
     checked.decision.verdict === 'require_approval' ? approvalFor(deps.config, checked.decision, now) : undefined;
-  if (checked.decision.verdict === 'require_approval' && approval === undefined) {
-    // Config validation makes this unreachable; fail closed if it ever is reached.
+  if (checked.decision.verdict !== 'allow' && approval === undefined) {
+    // Config validation makes a missing approvals block unreachable; fail closed if it ever is reached.
     return {
       kind: 'denied',
       decision: {
@@ -172,58 +84,82 @@ export async function submitAssociate(
       checked,
     };
   }
+  const reason = options.reason?.trim() ? [...options.reason.trim()].slice(0, REASON_STORE_MAX).join('') : undefined;
+  const state = approval === undefined ? 'allowed' : 'pending_approval';
+  const id = options.id;
+  const audit = (actor: string, kind: AuditEvent['kind'], detail: AuditEvent['detail']): AuditEvent => ({
+    requestId: id,
+    teamId: asker.teamId,
+    at: now,
+    actor,
+    kind,
+    detail,
+  });
   const created = await deps.store.create(
     {
-      id: deps.newRequestId(),
-      teamId: origin.teamId,
-      requesterId: origin.userId,
-      channel: { id: origin.channelId, name: result.channelName },
+      id,
+      teamId: asker.teamId,
+      requesterId: asker.userId,
+      channel: { id: asker.channelId, name: checked.channelName },
       project: { name: checked.project.name, id: checked.project.id, region: checked.project.region },
       policy: { id: checked.policy.id, name: checked.policy.name },
       volumes: checked.volumes,
-      reason: cmd.reason === undefined ? undefined : [...cmd.reason].slice(0, REASON_STORE_MAX).join(''),
+      reason,
       decision: checked.decision,
-      state: approval === undefined ? 'allowed' : 'pending_approval',
+      state,
       approval,
       createdAt: now,
     },
-    { key: doubleSubmitKey(origin), windowMs: DOUBLE_SUBMIT_WINDOW_MS },
+    { key: options.dedupeKey, windowMs: DOUBLE_SUBMIT_WINDOW_MS },
     now,
+    {
+      // The record, its audit entries and the messages that announce it commit together.
+      audit: [
+        audit(asker.userId, 'received', {
+          channel: asker.channelId,
+          project: checked.project.name,
+          policy: checked.policy.name,
+          policyId: checked.policy.id,
+          volumes: checked.volumes.map((v) => v.id),
+          excluded: checked.excluded.map((v) => v.id),
+          reason: reason ?? null,
+        }),
+        audit('bot', 'decided', {
+          verdict: checked.decision.verdict,
+          rule: checked.decision.decidedBy,
+          why: checked.decision.reason,
+        }),
+        ...(approval === undefined
+          ? []
+          : [
+              audit('bot', 'approval_requested', {
+                approvers: approval.approvers,
+                expiresAt: new Date(approval.expiresAt).toISOString(),
+              }),
+            ]),
+      ],
+      messages: messagesOnAccepted(state),
+    },
   );
   if (!created.created) return { kind: 'duplicate', existing: created.existing };
   const request = created.request;
-  await deps.store.appendAudit({
-    requestId: request.id,
-    teamId: request.teamId,
-    at: now,
-    actor: origin.userId,
-    kind: 'received',
-    detail: {
-      channel: origin.channelId,
-      project: request.project.name,
-      policy: request.policy.name,
-      policyId: request.policy.id,
-      volumes: request.volumes.map((v) => v.id),
-      reason: request.reason ?? null,
-    },
-  });
-  await deps.store.appendAudit({
-    requestId: request.id,
-    teamId: request.teamId,
-    at: now,
-    actor: 'bot',
-    kind: 'decided',
-    detail: { verdict: checked.decision.verdict, rule: checked.decision.decidedBy, why: checked.decision.reason },
-  });
-  if (request.approval !== undefined) {
-    await deps.store.appendAudit({
-      requestId: request.id,
-      teamId: request.teamId,
-      at: now,
-      actor: 'bot',
-      kind: 'approval_requested',
-      detail: { approvers: request.approval.approvers, expiresAt: new Date(request.approval.expiresAt).toISOString() },
-    });
+  return { kind: 'accepted', request, notes: checked.notes };
+}
+
+/** A typed `/backup associate`: named volumes must all be usable; a dry run only shows what would happen. */
+export async function submitAssociate(
+  deps: SubmitDeps,
+  origin: CommandOrigin,
+  cmd: AssociateCommand,
+): Promise<SubmitOutcome> {
+  const result = await checkRequest(deps, origin, cmd, 'error');
+  if (cmd.dryRun && (result.kind === 'checked' || (result.kind === 'denied' && result.checked !== undefined))) {
+    return { kind: 'dry_run', checked: result.checked! };
   }
-  return { kind: 'accepted', request: created.request, notes: checked.notes };
+  if (result.kind !== 'checked') return result;
+  return recordRequest(deps, origin, result.checked, {
+    id: deps.newRequestId(),
+    reason: cmd.reason,
+    dedupeKey: doubleSubmitKey(origin),
+  });
 }

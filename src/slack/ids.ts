@@ -9,3 +9,13 @@ export const BLOCK_COMMENT = 'comment';
 export const INPUT_COMMENT = 'comment.input';
 /** Longest comment an approver may write (shown on the card and in the thread). */
 export const COMMENT_MAX = 500;
+
+/** The request form (modal): opened by `/backup associate` with no arguments or the global shortcut. */
+export const SHORTCUT_REQUEST = 'request_backup';
+export const VIEW_FORM = 'request.form';
+export const FORM_PROJECT = 'form.project';
+export const FORM_CHANNEL = 'form.channel';
+export const FORM_POLICY = 'form.policy';
+export const FORM_SERVER = 'form.server';
+export const FORM_VOLUMES = 'form.volumes';
+export const FORM_REASON = 'form.reason';

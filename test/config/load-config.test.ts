@@ -44,9 +44,23 @@ describe('loadConfig', () => {
       id: '0123456789abcdef0123456789abcdef',
       region: 'eu-de',
     });
-    expect(config.access.rules.map((r) => r.name)).toEqual(['sre-oncall', 'incident-self-service', 'dba-approves-db-policies', 'everyone-else-asks']);
-    expect(config.access.rules[2]).toMatchObject({ decision: 'require_approval', approvers: { usergroups: ['dba-leads'], users: [] }, ttlMs: 2 * 3_600_000 });
-    expect(config.approvals).toEqual({ channel: 'C0APPROVALS', approvers: { usergroups: ['backup-admins'], users: ['U0123ABCD'] }, ttlMs: 4 * 3_600_000, remindAfterMs: 30 * 60_000 });
+    expect(config.access.rules.map((r) => r.name)).toEqual([
+      'sre-oncall',
+      'incident-self-service',
+      'dba-approves-db-policies',
+      'everyone-else-asks',
+    ]);
+    expect(config.access.rules[2]).toMatchObject({
+      decision: 'require_approval',
+      approvers: { usergroups: ['dba-leads'], users: [] },
+      ttlMs: 2 * 3_600_000,
+    });
+    expect(config.approvals).toEqual({
+      channel: 'C0APPROVALS',
+      approvers: { usergroups: ['backup-admins'], users: ['U0123ABCD'] },
+      ttlMs: 4 * 3_600_000,
+      remindAfterMs: 30 * 60_000,
+    });
     expect(config.execution).toEqual({ runLeaseMs: 120_000 });
     expect(config.access.rules[1]).toMatchObject({
       channels: ['inc-*'],
@@ -158,15 +172,25 @@ rules:
 cloud: { region: eu-de }
 projects: [{ name: prod, id: 0123456789abcdef0123456789abcdef }]
 `;
-    expect(problemsOf(() => load(baseEnv, `${base}rules: [{ name: r, everyone: true, decision: require_approval }]`))).toEqual([
-      'rules.0.decision: require_approval needs an approvals: block (channel, approvers)',
-    ]);
-    const approvals = (block: string) => `${base}approvals: ${block}\nrules: [{ name: r, everyone: true, decision: allow, ttl: 2h }]`;
-    const problems = problemsOf(() => load(baseEnv, approvals('{ channel: general, approvers: {}, ttl: 4x, remind_after: 5h }')));
-    expect(problems.map((p) => p.split(': ')[0])).toEqual(expect.arrayContaining(['approvals.channel', 'approvals.approvers', 'approvals.ttl', 'rules.0']));
-    expect(problemsOf(() => load(baseEnv, `${base}approvals: { channel: C0APPROVALS, approvers: { users: [U1] }, ttl: 1h, remind_after: 2h }`))).toEqual([
-      'approvals.remind_after: remind_after must be shorter than ttl',
-    ]);
+    expect(
+      problemsOf(() => load(baseEnv, `${base}rules: [{ name: r, everyone: true, decision: require_approval }]`)),
+    ).toEqual(['rules.0.decision: require_approval needs an approvals: block (channel, approvers)']);
+    const approvals = (block: string) =>
+      `${base}approvals: ${block}\nrules: [{ name: r, everyone: true, decision: allow, ttl: 2h }]`;
+    const problems = problemsOf(() =>
+      load(baseEnv, approvals('{ channel: general, approvers: {}, ttl: 4x, remind_after: 5h }')),
+    );
+    expect(problems.map((p) => p.split(': ')[0])).toEqual(
+      expect.arrayContaining(['approvals.channel', 'approvals.approvers', 'approvals.ttl', 'rules.0']),
+    );
+    expect(
+      problemsOf(() =>
+        load(
+          baseEnv,
+          `${base}approvals: { channel: C0APPROVALS, approvers: { users: [U1] }, ttl: 1h, remind_after: 2h }`,
+        ),
+      ),
+    ).toEqual(['approvals.remind_after: remind_after must be shorter than ttl']);
   });
 
   it('requires the signing secret in HTTP mode', () => {

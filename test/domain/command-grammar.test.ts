@@ -13,6 +13,12 @@ type Expect = Partial<Omit<Extract<BackupCommand, { kind: 'associate' }>, 'volum
 
 const good: Array<[string, string, Expect]> = [
   ['empty text is help', '', { kind: 'help' }],
+  ['--server without volumes', 'associate daily-7d --server web-01', { volumes: [], server: 'web-01' }],
+  [
+    '--server with volumes',
+    'associate daily-7d db-data-2 --server=web-01',
+    { volumes: ['name:db-data-2'], server: 'web-01' },
+  ],
   ['only spaces is help', '   ', { kind: 'help' }],
   ['help', 'help', { kind: 'help' }],
   ['HELP in capitals', 'HELP', { kind: 'help' }],
@@ -69,7 +75,12 @@ const good: Array<[string, string, Expect]> = [
 const bad: Array<[string, string, RegExp]> = [
   ['unknown subcommand', 'frobnicate', /is not a \/backup subcommand/],
   ['typo of associate suggests it', 'asociate p a', /Did you mean `associate`/],
-  ['associate without arguments', 'associate', /Which backup policy/],
+  ['associate with only flags', 'associate --dry-run', /Which backup policy/],
+  [
+    'policy, no volumes and an empty --server',
+    'associate daily-7d --server=',
+    /`--server` needs a value, e.g. --server web-01/,
+  ],
   ['policy but no volumes', 'associate daily-7d', /Which volumes\?/],
   ['policy with only commas after it', 'associate daily-7d , ,', /Which volumes\?/],
   ['unknown flag', 'associate p a --force', /`--force` is not an option/],
@@ -135,6 +146,13 @@ describe('editDistance', () => {
     ['', 'abc', 3],
   ] as const)('%s ~ %s = %i', (a, b, d) => {
     expect(editDistance(a, b)).toBe(d);
+  });
+});
+
+describe('parseBackupCommand: the form', () => {
+  it('opens the form for associate without arguments', () => {
+    expect(parseBackupCommand('associate', opts)).toEqual({ ok: true, value: { kind: 'open_modal' } });
+    expect(parseBackupCommand('  ASSOCIATE  ', opts)).toEqual({ ok: true, value: { kind: 'open_modal' } });
   });
 });
 

@@ -41,9 +41,20 @@ describe('resolveVolumes', () => {
             serverId: undefined,
           },
         ],
+        excluded: [],
         notes: [],
       },
     });
+  });
+
+  it('leaves out disks in a bad state in exclude mode (a form or a server), and lists them', () => {
+    const found = new Map([
+      ['a', [vol(A, 'a')]],
+      ['b', [vol(B, 'b', 'error_restoring')]],
+    ]);
+    const result = resolveVolumes(refs('a b'), found, 'exclude');
+    expect(result.ok && result.value.volumes.map((v) => v.name)).toEqual(['a']);
+    expect(result.ok && result.value.excluded.map((v) => [v.name, v.status])).toEqual([['b', 'error_restoring']]);
   });
 
   it('lists every unknown, ambiguous and unusable volume in one answer', () => {

@@ -83,7 +83,10 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     for (const t of ['help', '']) {
       const sent = await w.driver.slashCommand({ userId: DAVE, channelId: GENERAL, text: t });
       const [reply] = await ephemeralReplies(w, sent.responseId);
-      expect(reply).toContain('/backup associate <policy> <volume>... [--project NAME] [--reason TEXT] [--dry-run]');
+      expect(reply).toContain(
+        '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--dry-run]',
+      );
+      expect(reply).toContain('/backup associate    opens a form');
     }
     expect(rootMessages(w, GENERAL)).toEqual([]);
   });
@@ -152,10 +155,10 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
       text: `associate daily-7d ${DB_DATA_1} db-data-2 --dry-run`,
     });
     const [reply] = await ephemeralReplies(w, sent.responseId);
-    expect(reply).toContain('Dry run: nothing was changed.');
+    expect(reply).toContain('Dry run: nothing was changed. This is what the request would do:');
     expect(reply).toContain('Policy daily-7d');
-    expect(reply).toContain('2 volumes would be added');
-    expect(reply).toContain('Would be allowed: decided by `sre-oncall`');
+    expect(reply).toContain('2 volumes will be added:');
+    expect(reply).toContain('Allowed by rule `sre-oncall`: you are in @sre-oncall.');
     expect(associateCalls(w)).toBe(0);
     expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
   });

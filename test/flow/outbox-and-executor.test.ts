@@ -10,7 +10,7 @@ import { waitFor } from '../../src/demo/wait';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { AssociationResult, BackupBackend } from '../../src/otc/types';
 import { openStore } from '../../src/store/open-store';
-import type { OutboxMessage, RequestStore } from '../../src/store/request-store';
+import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
 import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
 
 /** Records deliveries; answers from a script (default: ok). */
@@ -34,6 +34,11 @@ describe('Outbox', () => {
   let deliverer: ScriptedDeliverer;
   let outbox: Outbox;
   const logger = createMemoryLogger('debug');
+  /** What a state change does: queue the messages with it, then flush. */
+  const send = async (id: BackupRequest['id'], messages: NewOutboxMessage[]) => {
+    await store.enqueueMessages(id, messages, now);
+    await outbox.flushRequest(id);
+  };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbox-'));
@@ -49,7 +54,7 @@ describe('Outbox', () => {
 
   it('delivers at once, in order, and records the root message', async () => {
     const r = await createRequest(store, allowedRequest());
-    await outbox.send(r.id, [
+    await send(r.id, [
       { kind: 'root.post', payload: {} },
       { kind: 'root.update', payload: {} },
     ]);
@@ -61,7 +66,7 @@ describe('Outbox', () => {
   it('keeps a failed message and its followers, and retries them in order after the backoff', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
-    await outbox.send(r.id, [
+    await send(r.id, [
       { kind: 'root.post', payload: {} },
       { kind: 'thread.summary', payload: {} },
     ]);
@@ -80,7 +85,7 @@ describe('Outbox', () => {
     deliverer.script.push(
       ...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, error: 'internal_error' })),
     );
-    await outbox.send(r.id, [
+    await send(r.id, [
       { kind: 'root.post', payload: {} },
       { kind: 'root.update', payload: {} },
     ]);
@@ -100,7 +105,7 @@ describe('Outbox', () => {
   it('gives up at once on a permanent failure', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
-    await outbox.send(r.id, [{ kind: 'root.post', payload: {} }]);
+    await send(r.id, [{ kind: 'root.post', payload: {} }]);
     expect(await store.listOpenMessages(r.id)).toEqual([]);
     expect((await store.listAudit(r.id)).map((e) => e.kind)).toContain('message_failed');
   });

@@ -1,11 +1,12 @@
 import type { AccessDecision } from '../../domain/access-rules';
-import type { BackupRequest } from '../../domain/backup-request';
+import type { Approvers, BackupRequest } from '../../domain/backup-request';
 import { HELP_TEXT } from '../../domain/usage';
-import type { CheckedRequest } from '../../flow/submit-associate';
+import type { CheckedRequest } from '../../flow/check-request';
 import type { ChannelAccess } from '../../flow/ports';
-import { code, escapeText, plural, userText } from '../mrkdwn';
+import { code, escapeText, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
 import { context, message, packLines, section } from './kit';
+import { buildPreviewBlocks } from './preview-blocks';
 import { stateLine } from './request-blocks';
 
 /** Replies only the asker sees (ephemeral): help, mistakes to fix, refusals, previews. */
@@ -47,24 +48,6 @@ export function buildUnknownUserMessage(): SlackMessage {
   return message(text, [section(`:warning: ${text}`)]);
 }
 
-function volumeLines(checked: CheckedRequest): string[] {
-  return checked.volumes.map(
-    (v) =>
-      `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`,
-  );
-}
-
-function policyLine(checked: CheckedRequest): string {
-  const p = checked.policy;
-  const schedule = [
-    p.startTime === undefined ? undefined : `starts ${userText(p.startTime, 16)} UTC`,
-    p.frequencyDays === undefined ? undefined : `every ${plural(p.frequencyDays, 'day')}`,
-    p.retentionCount === undefined ? undefined : `keeps ${plural(p.retentionCount, 'backup')}`,
-    p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
-  ].filter((x) => x !== undefined);
-  return `Policy *${userText(p.name, 100)}* ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project *${userText(checked.project.name, 64)}*`;
-}
-
 export function buildDeniedMessage(d: AccessDecision): SlackMessage {
   return message(`Denied by ${d.decidedBy}`, [
     section(`:no_entry: *Denied* by ${code(d.decidedBy)}. Nothing was changed.\n${escapeText(d.reason)}.`),
@@ -72,26 +55,13 @@ export function buildDeniedMessage(d: AccessDecision): SlackMessage {
   ]);
 }
 
-const VERDICT_PREVIEW = {
-  allow: ':white_check_mark: *Would be allowed*',
-  require_approval: ':raised_hand: *Would need approval*',
-  deny: ':no_entry: *Would be denied*',
-} as const;
-
-export function buildDryRunMessage(checked: CheckedRequest): SlackMessage {
-  const d = checked.decision;
-  const blocks: Block[] = [
-    section(`:mag: *Dry run*: nothing was changed.\n${policyLine(checked)}`),
-    ...packLines(volumeLines(checked), `*${plural(checked.volumes.length, 'volume')}* would be added:`),
-    section(`${VERDICT_PREVIEW[d.verdict]}: decided by ${code(d.decidedBy)}. ${escapeText(d.reason)}.`),
-    context(
-      'A volume that is in another backup policy would be moved to this one (a volume belongs to at most one policy).',
-    ),
-  ];
-  if (checked.notes.length > 0) blocks.push(context(...checked.notes.map((n) => `Note: ${n}`)));
+export function buildDryRunMessage(checked: CheckedRequest, approvers: Approvers | undefined): SlackMessage {
   return message(
-    `Dry run: ${checked.volumes.length} volume(s) to ${checked.policy.name}; decided by ${d.decidedBy}`,
-    blocks,
+    `Dry run: ${checked.volumes.length} volume(s) to ${checked.policy.name}; decided by ${checked.decision.decidedBy}`,
+    [
+      section(':mag: *Dry run*: nothing was changed. This is what the request would do:'),
+      ...buildPreviewBlocks(checked, approvers),
+    ],
   );
 }
 

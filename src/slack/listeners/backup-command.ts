@@ -1,11 +1,10 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
 import type { RequestExecutor } from '../../flow/execute-request';
-import { messagesOnAccepted } from '../../flow/notify';
 import type { HistoryDeps } from '../../flow/history';
 import type { Outbox } from '../../flow/outbox';
 import type { SubmitDeps, SubmitOutcome } from '../../flow/submit-associate';
-import { submitAssociate } from '../../flow/submit-associate';
+import { approvalFor, submitAssociate } from '../../flow/submit-associate';
 import type { Logger } from '../../log/logger';
 import type { SlackMessage } from '../blocks/kit';
 import {
@@ -19,6 +18,8 @@ import {
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
 import { answerAudit, answerStatus } from './history-commands';
+import type { FormDeps } from './request-form';
+import { openRequestForm } from './request-form';
 
 export const BACKUP_COMMAND = '/backup';
 
@@ -29,16 +30,17 @@ export interface CommandDeps {
   readonly executor: RequestExecutor;
   readonly logger: Logger;
   readonly history: HistoryDeps;
+  readonly form: FormDeps;
 }
 
 function ephemeral(respond: RespondFn, m: SlackMessage): Promise<unknown> {
   return respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
 }
 
-function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>): SlackMessage {
+function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>, config: SubmitDeps['config']): SlackMessage {
   switch (outcome.kind) {
     case 'invalid':
-      return buildProblemsMessage(outcome.problems);
+      return buildProblemsMessage(outcome.problems.map((p) => p.text));
     case 'cannot_post':
       return buildCannotPostMessage(outcome.why);
     case 'unknown_user':
@@ -46,7 +48,7 @@ function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>): SlackM
     case 'denied':
       return buildDeniedMessage(outcome.decision);
     case 'dry_run':
-      return buildDryRunMessage(outcome.checked);
+      return buildDryRunMessage(outcome.checked, approvalFor(config, outcome.checked.decision, 0)?.approvers);
     case 'duplicate':
       return buildDuplicateMessage(outcome.existing);
   }
@@ -63,6 +65,14 @@ export function registerBackupCommand(app: App, deps: CommandDeps): void {
     }
     if (parsed.value.kind === 'help') {
       await ephemeral(respond, buildHelpMessage());
+      return;
+    }
+    if (parsed.value.kind === 'open_modal') {
+      await openRequestForm(deps.form, client, command.trigger_id, {
+        teamId: command.team_id,
+        userId: command.user_id,
+        channelId: command.channel_id,
+      });
       return;
     }
     const actor = { teamId: command.team_id, userId: command.user_id };
@@ -94,11 +104,11 @@ export function registerBackupCommand(app: App, deps: CommandDeps): void {
       }),
     });
     if (outcome.kind !== 'accepted') {
-      await ephemeral(respond, replyFor(outcome));
+      await ephemeral(respond, replyFor(outcome, deps.submit.config));
       return;
     }
     const { request } = outcome;
-    await deps.outbox.send(request.id, messagesOnAccepted(request));
+    await deps.outbox.flushRequest(request.id);
     if (outcome.notes.length > 0) await ephemeral(respond, buildNotesMessage(request.id, outcome.notes));
     if (request.state === 'allowed') await deps.executor.start(request.id, 'allowed');
   });

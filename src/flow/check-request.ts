@@ -1,0 +1,220 @@
+import type { Config, ProjectConfig } from '../config/load-config';
+import type { AccessDecision } from '../domain/access-rules';
+import { checkTeam, decideAccess } from '../domain/access-rules';
+import type { BackupRequest, RequestVolume } from '../domain/backup-request';
+import type { AssociateCommand } from '../domain/command-grammar';
+import { STATE_LABELS, isFinal } from '../domain/request-state';
+import type { UnusableMode } from '../domain/resolution';
+import {
+  refText,
+  resolvePolicy,
+  resolveProject,
+  resolveVolumes,
+  toRequestVolume,
+  UNASSOCIABLE_STATUSES,
+} from '../domain/resolution';
+import type { BackupBackend, BackupPolicy, ProjectRef, ServerDirectory, Volume, VolumeDirectory } from '../otc/types';
+import type { RequestStore } from '../store/request-store';
+import type { ChannelAccess, Clock, PeopleDirectory } from './ports';
+
+/** A part of the request form a problem belongs to (the modal shows it on that field). */
+export type Field = 'project' | 'channel' | 'policy' | 'server' | 'volumes' | 'reason';
+export interface Problem {
+  readonly field: Field;
+  readonly text: string;
+}
+
+/** What checking needs to read from the cloud: the live client, or the modal's short-lived cache. */
+export type CloudReads = Pick<BackupBackend, 'listPolicies'> &
+  Pick<VolumeDirectory, 'findVolumesByRef' | 'listAllVolumes'> &
+  ServerDirectory;
+
+export interface CheckDeps {
+  readonly config: Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
+  readonly cloud: CloudReads;
+  readonly people: PeopleDirectory;
+  readonly store: RequestStore;
+  readonly clock: Clock;
+}
+
+/** Who asks from where: the signed payload's facts. */
+export interface Asker {
+  readonly teamId: string;
+  readonly userId: string;
+  readonly channelId: string;
+  readonly channelName: string | undefined;
+}
+
+/** Everything checked, nothing recorded: what a preview shows and what a request records. */
+export interface CheckedRequest {
+  readonly project: ProjectConfig;
+  readonly policy: BackupPolicy;
+  readonly volumes: readonly RequestVolume[];
+  /** Left out because of their status (picked in a form or attached to the server). */
+  readonly excluded: readonly RequestVolume[];
+  readonly decision: AccessDecision;
+  readonly notes: readonly string[];
+  readonly channelName: string | undefined;
+}
+
+export type CheckOutcome =
+  | { readonly kind: 'invalid'; readonly problems: readonly Problem[] }
+  | { readonly kind: 'cannot_post'; readonly why: Extract<ChannelAccess, { canPost: false }>['why'] }
+  | { readonly kind: 'unknown_user' }
+  | { readonly kind: 'denied'; readonly decision: AccessDecision; readonly checked: CheckedRequest | undefined }
+  | { readonly kind: 'checked'; readonly checked: CheckedRequest };
+
+const ACTIVE_LOOKBACK_MS = 7 * 86_400_000;
+
+function usergroupHandles(config: CheckDeps['config']): string[] {
+  return [...new Set(config.access.rules.flatMap((r) => r.usergroups ?? []).map((h) => h.replace(/^@/, '')))];
+}
+
+/** The volumes of `--server`: one server must match; its unusable disks are left out, not errors. */
+async function serverVolumes(
+  deps: CheckDeps,
+  project: ProjectRef,
+  ref: string,
+): Promise<{ volumes: readonly Volume[] } | { problem: Problem }> {
+  const servers = await deps.cloud.findServersByRef(project, ref);
+  if (servers.length === 0)
+    return { problem: { field: 'server', text: `No server is named \`${ref}\` in this project.` } };
+  if (servers.length > 1) {
+    return {
+      problem: {
+        field: 'server',
+        text: `${servers.length} servers are named \`${ref}\`; use the id: ${servers.map((s) => `\`${s.id}\``).join(', ')}.`,
+      },
+    };
+  }
+  const volumes = await deps.cloud.listAllVolumes(project, {
+    serverId: servers[0]!.id,
+  });
+  if (volumes.length === 0)
+    return { problem: { field: 'server', text: `No volume is attached to server \`${ref}\`.` } };
+  return { volumes };
+}
+
+/** Other open requests adding the same volumes: allowed (adding twice is harmless), but worth saying. */
+async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonly RequestVolume[]): Promise<string[]> {
+  const recent = await deps.store.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
+  const mine = new Set(volumes.map((v) => v.id));
+  const notes: string[] = [];
+  for (const other of recent.filter((r: BackupRequest) => !isFinal(r.state))) {
+    const shared = other.volumes.filter((v) => mine.has(v.id)).map((v) => `\`${v.name}\``);
+    if (shared.length > 0)
+      notes.push(
+        `${shared.join(', ')} ${shared.length === 1 ? 'is' : 'are'} also in request \`${other.id}\` (${STATE_LABELS[other.state]}); adding a volume twice is harmless.`,
+      );
+  }
+  return notes;
+}
+
+/**
+ * Checks a request however it was made (typed or in the form): the workspace, the channel, the
+ * person, the project, the policy, the volumes (and a server's), the size limit, the access rules
+ * and a required reason. Reads the cloud and the store, writes nothing.
+ */
+export async function checkRequest(
+  deps: CheckDeps,
+  asker: Asker,
+  cmd: AssociateCommand,
+  mode: UnusableMode,
+): Promise<CheckOutcome> {
+  // A foreign workspace learns nothing about the cloud: refused before any look-up.
+  const foreign = checkTeam(deps.config.access, asker.teamId);
+  if (foreign !== undefined) return { kind: 'denied', decision: foreign, checked: undefined };
+  const project = resolveProject(cmd.project, deps.config.projects);
+  if (!project.ok) return { kind: 'invalid', problems: [{ field: 'project', text: project.error }] };
+
+  const [access, user, policies, found, fromServer] = await Promise.all([
+    deps.people.channelAccess(asker.channelId),
+    deps.people.userFacts(asker.userId),
+    deps.cloud.listPolicies(project.value),
+    deps.cloud.findVolumesByRef(project.value, cmd.volumes.map(refText)),
+    cmd.server === undefined ? undefined : serverVolumes(deps, project.value, cmd.server),
+  ]);
+  if (!access.canPost) return { kind: 'cannot_post', why: access.why };
+  if (user === undefined || user.deleted) return { kind: 'unknown_user' };
+
+  const problems: Problem[] = [];
+  const policy = resolvePolicy(cmd.policy, policies);
+  if (!policy.ok) problems.push({ field: 'policy', text: policy.error });
+  const named = resolveVolumes(cmd.volumes, found, mode);
+  if (!named.ok) problems.push(...named.error.map((text) => ({ field: 'volumes' as const, text })));
+  if (fromServer !== undefined && 'problem' in fromServer) problems.push(fromServer.problem);
+  if (!policy.ok || !named.ok || problems.length > 0) return { kind: 'invalid', problems };
+
+  const volumes = [...named.value.volumes];
+  const excluded = [...named.value.excluded];
+  const notes = [...cmd.notes, ...named.value.notes];
+  if (fromServer !== undefined && 'volumes' in fromServer) {
+    const before = volumes.length;
+    for (const v of fromServer.volumes.map(toRequestVolume)) {
+      if (volumes.some((x) => x.id === v.id) || excluded.some((x) => x.id === v.id)) continue;
+      (UNASSOCIABLE_STATUSES.has(v.status) ? excluded : volumes).push(v);
+    }
+    notes.push(
+      `Server \`${cmd.server!}\` added ${volumes.length - before} volume(s): ${fromServer.volumes.map((v) => `\`${v.name}\``).join(', ')}.`,
+    );
+  }
+  if (volumes.length === 0)
+    return {
+      kind: 'invalid',
+      problems: [
+        { field: 'volumes', text: 'None of these volumes can be added to a backup policy (see their status).' },
+      ],
+    };
+  const max = deps.config.limits.maxVolumesPerRequest;
+  if (volumes.length > max) {
+    return {
+      kind: 'invalid',
+      problems: [
+        {
+          field: 'volumes',
+          text: `That is ${volumes.length} volumes; one request may hold at most ${max}. Split it into several requests.`,
+        },
+      ],
+    };
+  }
+
+  const handles = usergroupHandles(deps.config);
+  const groups = handles.length === 0 ? [] : await deps.people.groupsOf(asker.userId, handles);
+  const channelName = access.name ?? asker.channelName;
+  const decision = decideAccess(deps.config.access, {
+    teamId: asker.teamId,
+    user: { id: asker.userId, isGuest: user.isGuest, isBot: user.isBot },
+    usergroups: groups,
+    channel: { id: asker.channelId, name: channelName },
+    policy: { id: policy.value.id, name: policy.value.name },
+    project: project.value.name,
+    volumeCount: volumes.length,
+  });
+  const rule = deps.config.access.rules.find((r) => r.name === decision.decidedBy);
+  if (
+    decision.verdict !== 'deny' &&
+    rule?.requireReason === true &&
+    (cmd.reason === undefined || cmd.reason.trim() === '')
+  ) {
+    return {
+      kind: 'invalid',
+      problems: [
+        {
+          field: 'reason',
+          text: `Rule \`${rule.name}\` needs a reason: add --reason "…" (for example the incident number).`,
+        },
+      ],
+    };
+  }
+  notes.push(...(await concurrentNotes(deps, asker.teamId, volumes)));
+  const checked: CheckedRequest = {
+    project: project.value,
+    policy: policy.value,
+    volumes,
+    excluded,
+    decision,
+    notes,
+    channelName,
+  };
+  return decision.verdict === 'deny' ? { kind: 'denied', decision, checked } : { kind: 'checked', checked };
+}

@@ -1,0 +1,105 @@
+import type { BackupPolicy, ProjectRef, Server, Volume, VolumeFilters } from '../otc/types';
+import type { CloudReads } from './check-request';
+import type { Clock } from './ports';
+
+/** The modal's look-ups: answered from a short-lived copy of a project's volumes and policies. */
+export const CLOUD_CACHE_TTL_MS = 60_000;
+/** Slack shows at most 100 options; a longer query than this is not a name anyone types. */
+export const MAX_OPTIONS = 100;
+export const MAX_QUERY_LENGTH = 100;
+
+interface Entry<T> {
+  readonly until: number;
+  readonly value: Promise<T>;
+}
+
+/**
+ * Caches each project's policy list and full volume list for a minute (one EVS listing, paged,
+ * shared by concurrent callers) and filters in memory, so type-ahead over thousands of volumes
+ * answers at once and never costs a cloud call per keystroke. Implements the same reads as the
+ * live client, so the form's preview runs the very checks a request runs (the submit then
+ * re-checks against the live cloud).
+ */
+export class CloudCache implements CloudReads {
+  private readonly volumes = new Map<string, Entry<readonly Volume[]>>();
+  private readonly policies = new Map<string, Entry<readonly BackupPolicy[]>>();
+  private readonly servers = new Map<string, Entry<readonly Server[]>>();
+
+  constructor(
+    private readonly cloud: CloudReads,
+    private readonly clock: Clock,
+    private readonly ttlMs = CLOUD_CACHE_TTL_MS,
+  ) {}
+
+  private cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit !== undefined && hit.until > this.clock.now()) return hit.value;
+    const value = load();
+    map.set(key, { until: this.clock.now() + this.ttlMs, value });
+    // A failed load is not kept: the next caller tries again.
+    value.catch(() => map.delete(key));
+    return value;
+  }
+
+  private allVolumes(project: ProjectRef): Promise<readonly Volume[]> {
+    return this.cached(this.volumes, project.id, () => this.cloud.listAllVolumes(project, {}));
+  }
+
+  listPolicies(project: ProjectRef): Promise<readonly BackupPolicy[]> {
+    return this.cached(this.policies, project.id, () => this.cloud.listPolicies(project));
+  }
+
+  async listAllVolumes(project: ProjectRef, filters: VolumeFilters): Promise<readonly Volume[]> {
+    return (await this.allVolumes(project)).filter(
+      (v) =>
+        (filters.name === undefined || v.name === filters.name) &&
+        (filters.status === undefined || v.status === filters.status) &&
+        (filters.availabilityZone === undefined || v.availabilityZone === filters.availabilityZone) &&
+        (filters.serverId === undefined || v.attachments.some((a) => a.serverId === filters.serverId)),
+    );
+  }
+
+  async findVolumesByRef(
+    project: ProjectRef,
+    refs: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly Volume[]>> {
+    const all = await this.allVolumes(project);
+    return new Map(refs.map((ref) => [ref, all.filter((v) => v.id === ref.toLowerCase() || v.name === ref)] as const));
+  }
+
+  findServersByRef(project: ProjectRef, ref: string): ReturnType<CloudReads['findServersByRef']> {
+    return this.cloud.findServersByRef(project, ref);
+  }
+
+  listServers(project: ProjectRef): Promise<readonly Server[]> {
+    return this.cached(this.servers, project.id, () => this.cloud.listServers(project));
+  }
+
+  /** Forgets a project's copies, so the next read (a submit) sees the cloud as it is now. */
+  invalidate(project: ProjectRef): void {
+    this.volumes.delete(project.id);
+    this.policies.delete(project.id);
+    this.servers.delete(project.id);
+  }
+
+  /** Type-ahead: exact name first, then names starting with the query, then containing it, then id prefixes. */
+  async searchVolumes(project: ProjectRef, query: string, limit = MAX_OPTIONS): Promise<readonly Volume[]> {
+    const q = query.trim().toLowerCase();
+    if (q.length > MAX_QUERY_LENGTH) return [];
+    const all = await this.allVolumes(project);
+    if (q === '') return [...all].sort((a, b) => a.name.localeCompare(b.name)).slice(0, limit);
+    const rank = (v: Volume): number => {
+      const name = v.name.toLowerCase();
+      if (name === q) return 0;
+      if (name.startsWith(q)) return 1;
+      if (name.includes(q)) return 2;
+      return v.id.startsWith(q) ? 3 : 4;
+    };
+    return all
+      .map((v) => [rank(v), v] as const)
+      .filter(([r]) => r < 4)
+      .sort(([ra, a], [rb, b]) => ra - rb || a.name.localeCompare(b.name))
+      .slice(0, limit)
+      .map(([, v]) => v);
+  }
+}

@@ -1,0 +1,62 @@
+import { decisionGrounds } from '../../domain/access-rules';
+import type { Approvers } from '../../domain/backup-request';
+import { unusableReason } from '../../domain/resolution';
+import type { CheckedRequest } from '../../flow/check-request';
+import { code, escapeText, plural, userText } from '../mrkdwn';
+import { describeApprovers } from './approval-text';
+import type { Block } from './kit';
+import { context, packLines, section } from './kit';
+
+/** Volumes listed in a preview; the rest are counted. */
+const PREVIEW_VOLUMES = 40;
+
+export function policyLine(checked: CheckedRequest): string {
+  const p = checked.policy;
+  const schedule = [
+    p.startTime === undefined ? undefined : `starts ${userText(p.startTime, 16)} UTC`,
+    p.frequencyDays === undefined ? undefined : `every ${plural(p.frequencyDays, 'day')}`,
+    p.retentionCount === undefined ? undefined : `keeps ${plural(p.retentionCount, 'backup')}`,
+    p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
+  ].filter((x) => x !== undefined);
+  return `Policy *${userText(p.name, 100)}* ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project *${userText(checked.project.name, 64)}*`;
+}
+
+/** "Allowed by rule x", "Needs approval by @backup-admins (rule y)", "Denied: … (rule z)". */
+export function decisionPreview(checked: CheckedRequest, approvers: Approvers | undefined): string {
+  const d = checked.decision;
+  const why = escapeText(decisionGrounds(d));
+  if (d.verdict === 'allow') return `:white_check_mark: *Allowed* by rule ${code(d.decidedBy)}: ${why}.`;
+  if (d.verdict === 'require_approval') {
+    return `:raised_hand: *Needs approval* by ${approvers ? describeApprovers(approvers) : 'an approver'} (rule ${code(d.decidedBy)}: ${why}).`;
+  }
+  return `:no_entry: *Denied* by ${code(d.decidedBy)}: ${why}.`;
+}
+
+/** What will happen: the policy, each volume, what is left out and why, the move note, who decides. Shared by the form and --dry-run. */
+export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers | undefined): Block[] {
+  const shown = checked.volumes.slice(0, PREVIEW_VOLUMES);
+  const lines = shown.map(
+    (v) =>
+      `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`,
+  );
+  if (checked.volumes.length > shown.length) lines.push(`…and ${checked.volumes.length - shown.length} more`);
+  const blocks: Block[] = [
+    section(policyLine(checked)),
+    ...packLines(lines, `*${plural(checked.volumes.length, 'volume')}* will be added:`),
+  ];
+  if (checked.excluded.length > 0) {
+    blocks.push(
+      ...packLines(
+        checked.excluded.map((v) => `• ${escapeText(unusableReason(v))}`),
+        `*Left out* (${checked.excluded.length}):`,
+      ),
+    );
+  }
+  blocks.push(section(decisionPreview(checked, approvers)));
+  blocks.push(
+    context('A volume belongs to at most one backup policy: one that is in another policy will be moved to this one.'),
+  );
+  if (checked.notes.length > 0)
+    blocks.push(context(...checked.notes.slice(0, 9).map((n) => `Note: ${userText(n, 300)}`)));
+  return blocks;
+}

@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { renderBlocks } from '../../src/demo/render-text';
+import { SlackDriver } from '../../src/demo/slack-driver';
+import type { SlackStandIn } from '../../src/demo/slack-stand-in/server';
+import { startSlackStandIn } from '../../src/demo/slack-stand-in/server';
+import type { StandInMessage } from '../../src/demo/slack-stand-in/state';
+import { DEMO_WORKSPACE } from '../../src/demo/slack-stand-in/workspace';
+import { waitFor } from '../../src/demo/wait';
+import type { BackupRequest } from '../../src/domain/backup-request';
+import { isFinal } from '../../src/domain/request-state';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
+import { openStore } from '../../src/store/open-store';
+import type { RequestStore } from '../../src/store/request-store';
+import type { BotProcess } from '../helpers/bot-process';
+import { cleanUpBotProcesses, makeTempDir, spawnBotProcess, startBotProcess } from '../helpers/bot-process';
+import { missingScopes } from '../helpers/slack-scopes';
+
+/**
+ * The bot run as `npm start` runs it (src/main.ts in its own OS process, configured by env and
+ * YAML like a deployment, not sandbox mode), killed and restarted: nothing is lost on a crash.
+ */
+
+const ALICE = 'U0ALICE001'; // in @sre-oncall
+const DAVE = 'U0DAVE0001'; // in no group
+const INCIDENT = 'C0INC4711';
+const GENERAL = 'C0GENERAL1';
+const APPROVALS = 'C0APPROVAL';
+const PROJECT = '0123456789abcdef0123456789abcdef'; // the sandbox's default project
+const DB_DATA_1 = '0f187b65-8d0e-4fc0-9096-3b55d330531e';
+const DAILY_7D = 'b1cb1816-7d85-457c-9f32-2a1422d00e17';
+const TEAM = DEMO_WORKSPACE.teamId;
+
+const ALLOW_SRE = '  - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }';
+const ASK_APPROVAL = `  - { name: approval, everyone: true, decision: require_approval }
+approvals:
+  channel: ${APPROVALS}
+  approvers: { usergroups: [backup-admins] }
+  ttl: 3s`;
+
+jest.setTimeout(60_000);
+
+let sandbox: Sandbox;
+let slack: SlackStandIn;
+let dir: string;
+let signingSecret: string;
+let store: RequestStore | undefined;
+
+beforeEach(async () => {
+  sandbox = await startSandbox();
+  slack = await startSlackStandIn();
+  dir = makeTempDir();
+  signingSecret = randomBytes(16).toString('hex');
+});
+
+afterEach(async () => {
+  await cleanUpBotProcesses();
+  await store?.close();
+  store = undefined;
+  await slack.stop();
+  await sandbox.stop();
+  expect(missingScopes(slack.state.calls.map((c) => c.method))).toEqual([]);
+});
+
+/** A real deployment's YAML: the cloud at the sandbox's URLs, one project, the given rules, a short run lease. */
+function deploymentYaml(rules: string): string {
+  return `
+slack:
+  allowed_team_ids: [${TEAM}]
+cloud:
+  region: eu-de
+  auth_url: "${sandbox.url}/v3"
+  endpoints: { vbs: "${sandbox.url}", evs: "${sandbox.url}" }
+projects:
+  - { name: prod, id: ${PROJECT}, region: eu-de, default: true }
+execution:
+  run_lease: 2s
+rules:
+${rules}
+`;
+}
+
+/** A real deployment's environment: Slack at the stand-in, IAM credentials, SQLite in the temp dir. */
+function deploymentEnv(): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: `sqlite:${join(dir, 'bot.db')}`,
+    OTC_USERNAME: sandbox.credentials.username,
+    OTC_PASSWORD: sandbox.credentials.password,
+    OTC_DOMAIN_NAME: sandbox.credentials.domainName,
+    LOG_LEVEL: 'debug',
+  };
+}
+
+function startBot(name: string, rules: string): Promise<{ bot: BotProcess; port: number }> {
+  return startBotProcess({ name, env: deploymentEnv(), yaml: deploymentYaml(rules), dir });
+}
+
+/** The test's own connection to the bot's SQLite file (WAL lets it read while a bot writes). */
+async function openTestStore(): Promise<RequestStore> {
+  store = await openStore({ databaseUrl: `sqlite:${join(dir, 'bot.db')}` });
+  return store;
+}
+
+async function slashCommand(port: number, userId: string, channelId: string, text: string): Promise<void> {
+  const driver = new SlackDriver({ botUrl: `http://127.0.0.1:${port}`, signingSecret, standIn: slack });
+  const sent = await driver.slashCommand({ userId, channelId, text });
+  expect(sent.status).toBe(200);
+}
+
+function waitForRequest(
+  db: RequestStore,
+  what: string,
+  since: number,
+  ready: (request: BackupRequest) => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<BackupRequest> {
+  return waitFor(
+    `the request ${what}`,
+    async () => {
+      const [request] = await db.listRequests({ teamId: TEAM, since, limit: 1 });
+      return request !== undefined && (await ready(request)) ? request : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** The audit trail as words: `finished`, `posted root.update`, … */
+async function auditTrail(db: RequestStore, request: BackupRequest): Promise<string[]> {
+  return (await db.listAudit(request.id)).map((e) =>
+    e.kind === 'message_posted' ? `posted ${String(e.detail['kind'])}` : e.kind,
+  );
+}
+
+/**
+ * Final, and every message about it went out. The state changes before the closing messages are
+ * queued, so "final and nothing queued" is not enough: the root message's last edit, which comes
+ * after the summary or the expiry note, must have been posted after the request closed.
+ */
+async function settled(db: RequestStore, request: BackupRequest): Promise<boolean> {
+  if (!isFinal(request.state) || (await db.listOpenMessages(request.id)).length > 0) return false;
+  const trail = await auditTrail(db, request);
+  const closed = Math.max(trail.lastIndexOf('finished'), trail.lastIndexOf('expired'));
+  return closed >= 0 && trail.lastIndexOf('posted root.update') > closed;
+}
+
+function text(message: StandInMessage): string {
+  return renderBlocks(message.blocks, DEMO_WORKSPACE).join('\n');
+}
+
+function associateCalls(): number {
+  return sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
+}
+
+/**
+ * Alice asks to add db-data-1 to daily-7d; the sandbox holds the associate call for 30 s, and the
+ * bot is SIGKILLed while the request is `running`. Waits until the dead runner's claim expired.
+ */
+async function killWhileRunning(): Promise<{ db: RequestStore; request: BackupRequest }> {
+  const { bot: first, port } = await startBot('first bot', ALLOW_SRE);
+  const db = await openTestStore();
+  sandbox.faults.inject('vbs.associate', { latencyMs: 30_000 });
+  const since = Date.now();
+  await slashCommand(port, ALICE, INCIDENT, `associate daily-7d ${DB_DATA_1}`);
+  const running = await waitForRequest(db, 'to be running', since, (r) => r.state === 'running');
+  await waitFor('the associate call to reach the cloud', () =>
+    sandbox.faults.pending('vbs.associate') === 0 ? true : undefined,
+  );
+
+  expect(await first.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+  expect((await db.get(running.id))!.state).toBe('running');
+  expect(sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBeUndefined();
+  // The dead runner's claim (run_lease: 2s) runs out; a bot started after that resumes at once.
+  await waitFor('the dead runner’s claim to expire', async () =>
+    (await db.listStaleRunning(Date.now(), 10)).some((r) => r.id === running.id) ? true : undefined,
+  );
+  return { db, request: running };
+}
+
+describe('the bot process, killed and restarted', () => {
+  it('finishes a request that was running when the bot was killed, after a restart, and reports it once', async () => {
+    const { db, request } = await killWhileRunning();
+
+    const { bot: second } = await startBot('second bot', ALLOW_SRE);
+    const done = await waitForRequest(db, 'to finish after the restart', request.createdAt, (r) => settled(db, r));
+    expect(done.id).toBe(request.id);
+    expect(done.state).toBe('succeeded');
+    expect(sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBe(DAILY_7D);
+
+    const roots = slack.state.channelMessages(INCIDENT);
+    expect(roots).toHaveLength(1);
+    const [root] = roots;
+    expect(text(root!)).toContain('All added');
+    expect(root!.edits).toBeGreaterThanOrEqual(1);
+    const thread = slack.state.thread(INCIDENT, root!.ts);
+    expect(thread).toHaveLength(1);
+    expect(text(thread[0]!)).toContain('added to daily-7d');
+    expect(text(thread[0]!)).toContain(DB_DATA_1);
+
+    expect(await auditTrail(db, request)).toContain('resumed');
+    await second.waitForLog(
+      'that it resumed the request',
+      (r) => r['msg'] === 'resuming a request whose runner stopped' && r['requestId'] === request.id,
+    );
+  });
+
+  it('expires a request whose approval deadline passed while the bot was down, and says so', async () => {
+    const { bot: first, port } = await startBot('first bot', ASK_APPROVAL);
+    const db = await openTestStore();
+    const since = Date.now();
+    await slashCommand(port, DAVE, GENERAL, `associate daily-7d ${DB_DATA_1}`);
+    const pending = await waitForRequest(
+      db,
+      'to wait for approval with its card posted',
+      since,
+      async (r) =>
+        r.state === 'pending_approval' &&
+        (await auditTrail(db, r)).includes('posted card.post') &&
+        (await db.listOpenMessages(r.id)).length === 0,
+    );
+    expect(slack.state.channelMessages(APPROVALS)).toHaveLength(1);
+    await first.kill('SIGKILL');
+
+    const deadline = pending.approval!.expiresAt;
+    await waitFor('the approval deadline to pass', () => (Date.now() > deadline ? true : undefined), 30_000, 100);
+    expect((await db.get(pending.id))!.state).toBe('pending_approval');
+
+    await startBot('second bot', ASK_APPROVAL);
+    const done = await waitForRequest(db, 'to expire after the restart', since, (r) => settled(db, r));
+    expect(done.id).toBe(pending.id);
+    expect(done.state).toBe('expired');
+
+    const [card, ...moreCards] = slack.state.channelMessages(APPROVALS);
+    expect(moreCards).toEqual([]);
+    expect(text(card!)).toContain('Expired');
+    expect(JSON.stringify(card!.blocks)).not.toContain('"button"');
+    const [root] = slack.state.channelMessages(GENERAL);
+    expect(text(root!)).toMatch(/expired/i);
+    const notes = slack.state.thread(GENERAL, root!.ts).map(text);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toContain('Waiting for approval');
+    expect(notes[1]).toContain('Expired');
+    expect(notes[1]).toContain('nobody decided in time. Nothing was changed.');
+
+    expect(await auditTrail(db, pending)).toContain('expired');
+    expect(associateCalls()).toBe(0);
+    expect(sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBeUndefined();
+  });
+
+  it('delivers, after a restart, a summary Slack refused while the bot was up, exactly once', async () => {
+    const { db, request } = await killWhileRunning();
+    // From now on Slack fails every chat.postMessage: the summary cannot be posted.
+    slack.failNext('chat.postMessage', { error: 'internal_error' }, 1000);
+
+    const { bot: second } = await startBot('second bot', ALLOW_SRE);
+    const stuck = await waitFor('the summary to fail and stay in the outbox', async () => {
+      const current = await db.get(request.id);
+      const [head] = await db.listOpenMessages(request.id);
+      return current !== undefined && isFinal(current.state) && head?.kind === 'thread.summary' && head.attempts >= 1
+        ? head
+        : undefined;
+    });
+    expect(stuck.lastError).toBe('internal_error');
+    await second.kill('SIGKILL');
+    const [root] = slack.state.channelMessages(INCIDENT);
+    expect(slack.state.thread(INCIDENT, root!.ts)).toEqual([]);
+    // The root message (posted by the first bot), then at least one refused summary (by the second).
+    expect(slack.state.callsOf('chat.postMessage').length).toBeGreaterThanOrEqual(2);
+
+    // Slack is healthy again (the faults not yet used are dropped) and the bot restarts.
+    while (slack.state.takeFault('chat.postMessage') !== undefined);
+    await startBot('third bot', ALLOW_SRE);
+    const done = await waitForRequest(db, 'to have every message out', request.createdAt, (r) => settled(db, r));
+    expect(done.state).toBe('succeeded');
+
+    expect(slack.state.channelMessages(INCIDENT)).toHaveLength(1);
+    const thread = slack.state.thread(INCIDENT, root!.ts);
+    expect(thread).toHaveLength(1);
+    expect(text(thread[0]!)).toContain('added to daily-7d');
+    expect(text(slack.state.channelMessages(INCIDENT)[0]!)).toContain('All added');
+    expect((await auditTrail(db, request)).filter((step) => step === 'posted thread.summary')).toHaveLength(1);
+  });
+});
+
+describe('npm start’s contract from outside', () => {
+  it('exits with code 1 on a bad environment and YAML, listing every wrong key path and no secret', async () => {
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const { SLACK_BOT_TOKEN: _omitted, ...env } = deploymentEnv();
+    const bot = spawnBotProcess({
+      name: 'misconfigured bot',
+      env: { ...env, OTC_PASSWORD: password, PORT: 'eighty' },
+      yaml: deploymentYaml('  - { name: sre-oncall, usergroup: [sre-oncall], decision: allow }'),
+      dir,
+    });
+    const exit = await bot.exited;
+    expect(exit).toEqual({ code: 1, signal: null });
+    const output = bot.lines.join('\n');
+    const failure = bot.logs().find((r) => r['msg'] === 'invalid configuration; not starting');
+    expect(failure).toBeDefined();
+    const problems = failure!['problems'] as string[];
+    for (const path of ['SLACK_BOT_TOKEN', 'PORT', 'rules.0'])
+      expect(problems.some((p) => p.startsWith(`${path}:`))).toBe(true);
+    expect(problems.join('\n')).toContain('usergroup');
+    expect(output).not.toContain(password);
+    expect(output).not.toContain(signingSecret);
+  });
+
+  it('serves GET /healthz with a good configuration and stops with code 0 on SIGTERM', async () => {
+    const { bot, port } = await startBot('bot', ALLOW_SRE);
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', mode: 'http' });
+    expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(bot.logs().map((r) => r['msg'])).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+  });
+});

@@ -18,6 +18,7 @@ import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
 import type { FormDeps } from './slack/listeners/request-form';
 import { registerRequestForm } from './slack/listeners/request-form';
+import { registerAppHome } from './slack/listeners/app-home';
 import { CloudCache } from './flow/cloud-cache';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Bot {
   });
   registerApprovalActions(app, approvals);
   registerRequestForm(app, form);
+  registerAppHome(app, { store, people, clock }, form);
 
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
     logger.error('request failed', {

@@ -98,6 +98,8 @@ export interface WorldOptions {
   readonly socketUrl?: string;
   /** How many bots to start on the same sandbox, Slack stand-in and database. Default 1. */
   readonly replicas?: number;
+  /** Further sandbox projects (the first, prod, is always seeded). */
+  readonly extraProjects?: readonly { readonly id: string; readonly name: string; readonly region: string }[];
 }
 
 export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWorld> {
@@ -110,7 +112,9 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
-    const sandbox = await startSandbox({ projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }] });
+    const sandbox = await startSandbox({
+      projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }, ...(options.extraProjects ?? [])],
+    });
     stops.push(() => sandbox.stop());
     const slack = await startSlackStandIn(options.socketUrl === undefined ? {} : { socketUrl: options.socketUrl });
     stops.push(() => slack.stop());

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { SlackStandIn } from './slack-stand-in/server';
+import type { StandInView } from './slack-stand-in/state';
 
 /** Sends what Slack sends: signed form posts to the bot's /slack/events. */
 export interface DriverOptions {
@@ -138,12 +139,11 @@ export class SlackDriver {
   async submitView(input: {
     userId: string;
     viewId: string;
-    values: Record<string, Record<string, { type: string; value?: string | null }>>;
+    values: ViewValues;
     teamId?: string;
     privateMetadata?: string;
   }): Promise<{ status: number; answer: Record<string, unknown> }> {
-    const stored = this.options.standIn.state.views.get(input.viewId);
-    if (stored === undefined) throw new Error(`no view ${input.viewId} is open`);
+    const stored = this.view(input.viewId);
     const res = await this.interaction({
       type: 'view_submission',
       ...this.who(input.userId, input.teamId),
@@ -164,4 +164,119 @@ export class SlackDriver {
     }
     return { status: res.status, answer };
   }
+
+  private view(viewId: string): StandInView {
+    const stored = this.options.standIn.state.views.get(viewId);
+    if (stored === undefined) throw new Error(`no view ${viewId} is open`);
+    return stored;
+  }
+
+  /** A global shortcut, as Slack sends it. */
+  async shortcut(input: {
+    userId: string;
+    callbackId: string;
+    teamId?: string;
+  }): Promise<{ status: number; body: string }> {
+    return this.interaction({
+      type: 'shortcut',
+      ...this.who(input.userId, input.teamId),
+      token: 'deprecated-verification-token',
+      callback_id: input.callbackId,
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      action_ts: String(Date.now() / 1000),
+    });
+  }
+
+  /** Type-ahead in a modal's external select (block_suggestion); returns the options the bot answered. */
+  async suggest(input: {
+    userId: string;
+    viewId: string;
+    blockId: string;
+    actionId: string;
+    value: string;
+    values?: ViewValues;
+    teamId?: string;
+    privateMetadata?: string;
+  }): Promise<{ status: number; options: { text: { text: string }; value: string }[] }> {
+    const stored = this.view(input.viewId);
+    const res = await this.interaction({
+      type: 'block_suggestion',
+      ...this.who(input.userId, input.teamId),
+      api_app_id: 'A0BACKUPBOT',
+      token: 'deprecated-verification-token',
+      action_id: input.actionId,
+      block_id: input.blockId,
+      value: input.value,
+      container: { type: 'view', view_id: stored.id },
+      view: {
+        ...stored.view,
+        id: stored.id,
+        hash: stored.hash,
+        private_metadata: input.privateMetadata ?? stored.view['private_metadata'] ?? '',
+        state: { values: input.values ?? {} },
+      },
+    });
+    const parsed =
+      res.body === '' ? {} : (JSON.parse(res.body) as { options?: { text: { text: string }; value: string }[] });
+    return { status: res.status, options: parsed.options ?? [] };
+  }
+
+  /** A change in a modal's input with dispatch_action (block_actions from a view), carrying the whole state. */
+  async changeView(input: {
+    userId: string;
+    viewId: string;
+    blockId: string;
+    actionId: string;
+    action: Record<string, unknown>;
+    values: ViewValues;
+    teamId?: string;
+  }): Promise<{ status: number; body: string }> {
+    const stored = this.view(input.viewId);
+    return this.interaction({
+      type: 'block_actions',
+      ...this.who(input.userId, input.teamId),
+      api_app_id: 'A0BACKUPBOT',
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: stored.id },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      view: { ...stored.view, id: stored.id, hash: stored.hash, state: { values: input.values } },
+      actions: [
+        { action_id: input.actionId, block_id: input.blockId, action_ts: String(Date.now() / 1000), ...input.action },
+      ],
+    });
+  }
+
+  /** An Events API delivery (JSON), e.g. app_home_opened; `retryNum` adds Slack's retry headers. */
+  async event(
+    event: Record<string, unknown>,
+    options: { teamId?: string; retryNum?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    const body = JSON.stringify({
+      token: 'deprecated-verification-token',
+      team_id: options.teamId ?? this.options.standIn.state.workspace.teamId,
+      api_app_id: 'A0BACKUPBOT',
+      event: { ...event, event_ts: String(Date.now() / 1000) },
+      type: 'event_callback',
+      event_id: `Ev${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+    });
+    const timestamp = String(this.now());
+    const res = await fetch(`${this.options.botUrl}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': signSlackRequest(this.options.signingSecret, timestamp, body),
+        ...(options.retryNum !== undefined && {
+          'x-slack-retry-num': String(options.retryNum),
+          'x-slack-retry-reason': 'http_timeout',
+        }),
+      },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
 }
+
+/** A modal's `state.values`: block id -> action id -> value, as Slack sends them. */
+export type ViewValues = Record<string, Record<string, Record<string, unknown>>>;

@@ -39,18 +39,22 @@ export type ApprovalResult =
 
 export type ApprovalAction = 'approve' | 'deny' | 'cancel';
 
-/** Is this person an approver of this request now: named, or in one of its groups by a fresh look-up. Never a guest or bot unless named. */
+/**
+ * Is this person an approver: named, or in one of the groups. Decisions look the groups up afresh
+ * (`fresh`, the default); listings may use the directory's short cache. Never a guest or bot unless named.
+ */
 export async function approverStatus(
   people: PeopleDirectory,
   approvers: Approvers,
   userId: string,
+  options: { readonly fresh?: boolean } = {},
 ): Promise<'yes' | 'no' | 'unknown'> {
   if (approvers.users.includes(userId)) return 'yes';
   if (approvers.usergroups.length === 0) return 'no';
   const facts = await people.userFacts(userId);
   if (facts === undefined) return 'unknown';
   if (facts.isGuest || facts.isBot || facts.deleted) return 'no';
-  const groups = await people.groupsOf(userId, approvers.usergroups, { fresh: true });
+  const groups = await people.groupsOf(userId, approvers.usergroups, { fresh: options.fresh ?? true });
   if (groups === undefined) return 'unknown';
   return groups.length > 0 ? 'yes' : 'no';
 }

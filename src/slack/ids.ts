@@ -19,3 +19,5 @@ export const FORM_POLICY = 'form.policy';
 export const FORM_SERVER = 'form.server';
 export const FORM_VOLUMES = 'form.volumes';
 export const FORM_REASON = 'form.reason';
+/** The App Home's "Request backup" button. */
+export const ACTION_HOME_REQUEST = 'home.request';

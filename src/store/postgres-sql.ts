@@ -15,7 +15,7 @@ const claimable = (alias: string, now: string): string =>
 export const PG = {
   insertRequest: `INSERT INTO requests
     (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb) RETURNING *`,
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb) ON CONFLICT (id) DO NOTHING RETURNING *`,
   /** Takes the key unless its holder was created after $5 (= now - window); returns a row only when taken. */
   takeDedupe: `INSERT INTO request_dedupe (key, request_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (key) DO UPDATE SET request_id = EXCLUDED.request_id, created_at = EXCLUDED.created_at,

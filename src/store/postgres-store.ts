@@ -120,7 +120,10 @@ export class PostgresRequestStore implements RequestStore {
         return { value: decodeRequest(row) };
       });
       if (created !== undefined) return { created: true, request: created };
-      const existing = await this.firstRequest(PG.dedupeHolder, [dedupe.key]);
+      // A request with this id already exists (the same form submitted twice): that one stands.
+      const existing =
+        (await this.firstRequest(PG.getRequest, [request.id])) ??
+        (await this.firstRequest(PG.dedupeHolder, [dedupe.key]));
       if (existing !== undefined) return { created: false, existing };
     }
     throw new Error('request dedupe key kept changing hands; giving up');

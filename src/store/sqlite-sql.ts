@@ -14,7 +14,7 @@ export const SQL = {
   insertRequest: `INSERT INTO requests
     (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval)
     VALUES (@id, @teamId, @requesterId, @state, @createdAt, @updatedAt, @expiresAt, @remindAt, @remindedAt, @body, @approval)
-    RETURNING *`,
+    ON CONFLICT (id) DO NOTHING RETURNING *`,
   upsertDedupe: `INSERT INTO request_dedupe (key, request_id, created_at, expires_at) VALUES (@key, @id, @now, @until)
     ON CONFLICT (key) DO UPDATE SET request_id = excluded.request_id, created_at = excluded.created_at,
     expires_at = excluded.expires_at`,

@@ -139,8 +139,13 @@ export class SqliteRequestStore implements RequestStore {
         body: encodeBody(request),
         ...approval,
       });
+      if (created === undefined) {
+        // A request with this id already exists (the same form submitted twice): that one stands.
+        const same = this.requestRow('SELECT * FROM requests WHERE id = @id', { id: request.id });
+        if (same === undefined) throw new Error('insert returned no row');
+        return { created: false, existing: same };
+      }
       this.prepare(SQL.upsertDedupe).run({ key: dedupe.key, id: request.id, now, until: now + dedupe.windowMs });
-      if (created === undefined) throw new Error('insert returned no row');
       this.apply(request.id, effects, now);
       return { created: true, request: created };
     });

@@ -4,7 +4,18 @@ import type { StandInView } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import { renderBlocks } from '../../src/demo/render-text';
-import { ALICE, BOB, DAVE, GENERAL, associateCalls, ephemeralReplies, rootMessages, text, useWorld } from './world';
+import {
+  ALICE,
+  BOB,
+  DAVE,
+  GENERAL,
+  STORES,
+  associateCalls,
+  ephemeralReplies,
+  rootMessages,
+  text,
+  useWorld,
+} from './world';
 
 const APPROVALS = 'C0APPROVAL';
 const ERIN = 'U0ERIN0001';
@@ -71,8 +82,8 @@ async function audits(w: DemoWorld, id: string): Promise<string[]> {
   return (await w.bot.store.listAudit(id as BackupRequest['id'])).map((e) => e.kind);
 }
 
-describe('approvals, end to end', () => {
-  const world = useWorld();
+describe.each(STORES)('approvals, end to end, on %s', (store) => {
+  const world = useWorld({}, store);
 
   it('posts a waiting note with Cancel in the thread and a card with every volume to the approvers', async () => {
     const w = world();
@@ -215,10 +226,11 @@ describe('approvals, end to end', () => {
   });
 });
 
-describe('approval deadlines', () => {
-  const world = useWorld({
-    yaml: DEMO_CONFIG_YAML.replace('ttl: 4h', 'ttl: 2s').replace('remind_after: 30m', 'remind_after: 1s'),
-  });
+describe.each(STORES)('approval deadlines, on %s', (store) => {
+  const world = useWorld(
+    { yaml: DEMO_CONFIG_YAML.replace('ttl: 4h', 'ttl: 2s').replace('remind_after: 30m', 'remind_after: 1s') },
+    store,
+  );
 
   it('reminds once in the card thread, then expires the request and says so everywhere', async () => {
     const w = world();

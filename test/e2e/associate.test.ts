@@ -210,3 +210,65 @@ describe('/backup associate without a catch-all approval rule', () => {
     expect(associateCalls(w)).toBe(0);
   });
 });
+
+describe('/backup associate --server and rules that need a reason', () => {
+  const world = useWorld({
+    yaml: DEMO_CONFIG_YAML.replace(
+      'max_volumes: 10, decision: allow }',
+      'max_volumes: 10, decision: allow, require_reason: true }',
+    ),
+  });
+
+  it('adds every volume of a server, shown in the dry run and frozen into the request', async () => {
+    const w = world();
+    const dry = await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: 'associate daily-7d --server web-01 --dry-run',
+    });
+    const [preview] = await ephemeralReplies(w, dry.responseId);
+    expect(preview).toContain('2 volumes will be added:');
+    expect(preview).toContain('web-01-root');
+    expect(preview).toContain('web-01-data');
+    expect(preview).toContain('Server `web-01` added 2 volume(s)');
+    const started = Date.now();
+    await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: 'associate daily-7d db-data-1 --server web-01',
+    });
+    const request = await w.settle((await w.latestRequest(started)).id);
+    expect(request.volumes.map((v) => v.name)).toEqual(['db-data-1', 'web-01-data', 'web-01-root']);
+  });
+
+  it('says so when no server has that name', async () => {
+    const w = world();
+    const sent = await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: 'associate daily-7d --server web-99',
+    });
+    expect((await ephemeralReplies(w, sent.responseId))[0]).toContain('No server is named `web-99` in this project.');
+    expect(associateCalls(w)).toBe(0);
+  });
+
+  it('asks for a reason when the deciding rule requires one', async () => {
+    const w = world();
+    const sent = await w.driver.slashCommand({
+      userId: DAVE,
+      channelId: INCIDENT,
+      text: 'associate daily-7d db-data-2',
+    });
+    expect((await ephemeralReplies(w, sent.responseId))[0]).toContain(
+      'Rule `incident-self-service` needs a reason: add --reason',
+    );
+    expect(associateCalls(w)).toBe(0);
+    const started = Date.now();
+    await w.driver.slashCommand({
+      userId: DAVE,
+      channelId: INCIDENT,
+      text: 'associate daily-7d db-data-2 --reason INC-4711',
+    });
+    expect((await w.settle((await w.latestRequest(started)).id)).state).toBe('succeeded');
+  });
+});

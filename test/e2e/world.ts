@@ -3,6 +3,8 @@ import { startDemoWorld } from '../../src/demo/demo-world';
 import { renderBlocks } from '../../src/demo/render-text';
 import type { StandInMessage } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
+import type { TestSchema } from '../helpers/pg-schema';
+import { createTestSchema } from '../helpers/pg-schema';
 import { missingScopes } from '../helpers/slack-scopes';
 
 export const ALICE = 'U0ALICE001'; // in @sre-oncall
@@ -17,17 +19,28 @@ export const DB_DATA_2 = 'ed53b291-0b6a-4d23-861a-474ac0e64334';
 export const DAILY_7D = 'b1cb1816-7d85-457c-9f32-2a1422d00e17';
 export const PROJECT = '0123456789abcdef0123456789abcdef';
 
-/** Starts a fresh world per test and checks, after each, that every Slack call used a scope the manifest grants. */
-export function useWorld(options: WorldOptions = {}): () => DemoWorld {
+export type StoreKind = 'SQLite' | 'PostgreSQL';
+
+/** The stores an end-to-end suite runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export const STORES: readonly StoreKind[] = process.env['TEST_DATABASE_URL'] ? ['SQLite', 'PostgreSQL'] : ['SQLite'];
+
+/**
+ * Starts a fresh world per test (on a fresh PostgreSQL schema for 'PostgreSQL') and checks,
+ * after each, that every Slack call used a scope the manifest grants.
+ */
+export function useWorld(options: WorldOptions = {}, store: StoreKind = 'SQLite'): () => DemoWorld {
   let world: DemoWorld | undefined;
+  let schema: TestSchema | undefined;
   beforeEach(async () => {
-    world = await startDemoWorld(options);
+    if (store === 'PostgreSQL') schema = await createTestSchema(process.env['TEST_DATABASE_URL']!);
+    world = await startDemoWorld({ ...options, ...(schema && { databaseUrl: schema.url }) });
   });
   afterEach(async () => {
-    if (world === undefined) return;
-    const called = world.slack.state.calls.map((c) => c.method);
-    await world.stop();
+    const called = world?.slack.state.calls.map((c) => c.method) ?? [];
+    await world?.stop();
     world = undefined;
+    await schema?.drop();
+    schema = undefined;
     expect(missingScopes(called)).toEqual([]);
   });
   return () => {

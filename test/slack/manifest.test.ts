@@ -24,13 +24,22 @@ describe('manifest.yml', () => {
         command: '/backup',
         should_escape: false,
         url: expect.stringMatching(/\/slack\/events$/),
-        usage_hint: expect.stringContaining('associate <policy>'),
+        usage_hint: expect.stringContaining('associate [<policy> <volume>...'),
       }),
     ]);
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
       request_url: expect.stringMatching(/\/slack\/events$/),
+      message_menu_options_url: expect.stringMatching(/\/slack\/events$/),
     });
+  });
+
+  it('has the Request backup shortcut, the App Home tab and its event', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'global', callback_id: 'request_backup', name: 'Request backup' }),
+    ]);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
   });
 
   it('grants a scope for every Web API method the bot calls', () => {

@@ -16,6 +16,21 @@ import {
 
 export function describeRequestConformance(ctx: () => StoreContext): void {
   describe('create and get', () => {
+    it('returns the existing request, writing nothing, when one with the same id exists (a form submitted twice)', async () => {
+      const [a, b] = await ctx().both();
+      const r = allowedRequest();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? a : b).create(r, { key: `form:${r.id}:${i % 3}`, windowMs: MINUTE }, T0 + i, {
+            messages: [{ kind: 'root.post', payload: { i } }],
+          }),
+        ),
+      );
+      expect(results.filter((x) => x.created)).toHaveLength(1);
+      for (const x of results) expect(x.created ? x.request.id : x.existing.id).toBe(r.id);
+      expect(await a.listOpenMessages(r.id)).toHaveLength(1);
+    });
+
     it('stores a request whose optional fields are undefined and reads it back exactly', async () => {
       const request = allowedRequest();
       const result = await ctx().store.create(request, { key: 'k-1', windowMs: MINUTE }, T0 + 5);

@@ -1,0 +1,78 @@
+import type { types } from '@slack/bolt';
+import type { BackupRequest } from '../../domain/backup-request';
+import type { HomeContent } from '../../flow/home';
+import { ACTION_APPROVE, ACTION_DENY, ACTION_HOME_REQUEST } from '../ids';
+import { channelLink, code, mention, plural, slackTime, userText } from '../mrkdwn';
+import type { Block } from './kit';
+import { context, divider, header, section } from './kit';
+import { stateLine } from './request-blocks';
+
+/** Items per list: a home view holds at most 100 blocks. */
+const SHOWN = 10;
+
+function requestLine(r: BackupRequest): string {
+  return `${stateLine(r)} · ${code(r.id)} · ${plural(r.volumes.length, 'volume')} to *${userText(r.policy.name, 100)}* in ${userText(r.project.name, 64)} · ${slackTime(r.createdAt)}`;
+}
+
+function decisionBlocks(r: BackupRequest): Block[] {
+  const reason = r.reason === undefined ? '' : `\n> ${userText(r.reason, 300)}`;
+  return [
+    section(
+      `${mention(r.requesterId)} asks to add ${plural(r.volumes.length, 'volume')} to *${userText(r.policy.name, 100)}* in ${userText(r.project.name, 64)}, from ${channelLink(r.channel.id)}.${reason}`,
+    ),
+    context(
+      `Request ${code(r.id)} · rule ${code(r.decision.decidedBy)}${r.approval ? ` · expires ${slackTime(r.approval.expiresAt)}` : ''}`,
+    ),
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_APPROVE,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value: r.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION_DENY,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Deny' },
+          value: r.id,
+        },
+      ],
+    },
+  ];
+}
+
+/** The App Home: request a backup, your recent requests, and (for approvers) what waits for you. */
+export function buildHomeView(content: HomeContent): types.HomeView {
+  const blocks: Block[] = [
+    header('OTC Backup'),
+    section('Add EVS volumes to a VBS backup policy: type `/backup associate` in a channel, or use the button.'),
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_HOME_REQUEST,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Request backup' },
+        },
+      ],
+    },
+  ];
+  if (content.toDecide.length > 0) {
+    blocks.push(divider(), header(`Waiting for your decision (${content.toDecide.length})`));
+    for (const r of content.toDecide.slice(0, SHOWN)) blocks.push(...decisionBlocks(r));
+    if (content.toDecide.length > SHOWN)
+      blocks.push(context(`…and ${content.toDecide.length - SHOWN} more in the approvals channel.`));
+  }
+  blocks.push(divider(), header('Your recent requests'));
+  if (content.recent.length === 0) blocks.push(context('No requests in the last 30 days.'));
+  else blocks.push(section(content.recent.slice(0, SHOWN).map(requestLine).join('\n')));
+  blocks.push(
+    context('`/backup status <id>` shows a request’s history; `/backup audit` sends you a CSV of your requests.'),
+  );
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}

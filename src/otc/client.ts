@@ -13,7 +13,7 @@ import type { RetryPolicy } from './retry-policy';
 import { SILENT_LOGGER, SYSTEM_CLOCK } from './runtime';
 import type { Clock, OtcLogger } from './runtime';
 import { createTokenCache } from './token-cache';
-import type { BackupBackend, ServerDirectory, VolumeDirectory } from './types';
+import type { AssociateOptions, BackupBackend, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
 
 export interface OtcClientOptions {
@@ -93,28 +93,22 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   checkPositive('associate.chunkSize', defaults.chunkSize, true);
   checkPositive('associate.concurrency', defaults.concurrency, true);
 
+  const chunking = (callOptions: AssociateOptions | undefined) => ({
+    chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
+    concurrency: callOptions?.concurrency ?? defaults.concurrency,
+    signal: callOptions?.signal,
+  });
+
   return {
     authKind: authorizer.kind,
     listPolicies: (project) => vbs.listPolicies(project),
     associate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(
-        volumeIds,
-        {
-          chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
-          concurrency: callOptions?.concurrency ?? defaults.concurrency,
-          signal: callOptions?.signal,
-        },
-        (chunk, signal) => vbs.associateChunk(project, policyId, chunk, signal),
+      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
+        vbs.associateChunk(project, policyId, chunk, signal),
       ),
     disassociate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(
-        volumeIds,
-        {
-          chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
-          concurrency: callOptions?.concurrency ?? defaults.concurrency,
-          signal: callOptions?.signal,
-        },
-        (chunk, signal) => vbs.disassociateChunk(project, policyId, chunk, signal),
+      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
+        vbs.disassociateChunk(project, policyId, chunk, signal),
       ),
     getVolume: (project, id) => evs.getVolume(project, id),
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),

@@ -13,6 +13,29 @@ function volumeLine(v: BackupRequest['volumes'][number]): string {
   return `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`;
 }
 
+/** Approve / Deny, on the card and in the App Home: they carry the request id only. */
+export function approvalButtons(requestId: string): Block {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_APPROVE,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Approve' },
+        value: requestId,
+      },
+      {
+        type: 'button',
+        action_id: ACTION_DENY,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Deny' },
+        value: requestId,
+      },
+    ],
+  };
+}
+
 /** The approval card in the approvals channel: everything an approver needs, resolved at request time. */
 export function buildApprovalCard(request: BackupRequest): SlackMessage {
   const shown = request.volumes.slice(0, CARD_VOLUMES);
@@ -37,25 +60,7 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
     ),
   );
   if (request.state === 'pending_approval') {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_APPROVE,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve' },
-          value: request.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION_DENY,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Deny' },
-          value: request.id,
-        },
-      ],
-    });
+    blocks.push(approvalButtons(request.id));
   } else {
     blocks.push(section(decisionLine(request)));
     if (request.outcome !== undefined) {

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { BackupRequest } from '../../domain/backup-request';
 import type { HomeContent } from '../../flow/home';
-import { ACTION_APPROVE, ACTION_DENY, ACTION_HOME_REQUEST } from '../ids';
+import { ACTION_HOME_REQUEST } from '../ids';
+import { approvalButtons } from './approval-card';
 import { channelLink, code, mention, plural, slackTime, userText } from '../mrkdwn';
 import type { Block } from './kit';
 import { context, divider, header, section } from './kit';
@@ -23,25 +24,7 @@ function decisionBlocks(r: BackupRequest): Block[] {
     context(
       `Request ${code(r.id)} · rule ${code(r.decision.decidedBy)}${r.approval ? ` · expires ${slackTime(r.approval.expiresAt)}` : ''}`,
     ),
-    {
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_APPROVE,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve' },
-          value: r.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION_DENY,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Deny' },
-          value: r.id,
-        },
-      ],
-    },
+    approvalButtons(r.id),
   ];
 }
 

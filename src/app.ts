@@ -74,7 +74,12 @@ export function createApp(deps: AppDeps): Bot {
     extendedErrorHandler: true,
     clientOptions: {
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-      retryConfig: { retries: deps.slackRetries ?? 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 },
+      // Bounded: a call gives up within about half a minute, well inside the outbox's claim, and
+      // the outbox retries what must arrive. A 429 is not waited out here (that would hold every
+      // other call, modals included, behind it): it fails at once and the outbox honours Retry-After.
+      retryConfig: { retries: deps.slackRetries ?? 2, factor: 2, minTimeout: 1000, maxTimeout: 5000 },
+      timeout: 10_000,
+      rejectRateLimitedCalls: true,
     },
   });
 
@@ -101,7 +106,14 @@ export function createApp(deps: AppDeps): Bot {
   });
   const approvals: ApprovalDeps = { store, people, outbox, executor, clock, logger: logger.child('approvals') };
   const submit = { config, cloud: deps.cloud, people, store, clock, newRequestId: deps.newRequestId };
-  const form: FormDeps = { submit, cache: new CloudCache(deps.cloud, clock), config, outbox, executor };
+  const form: FormDeps = {
+    submit,
+    cache: new CloudCache(deps.cloud, clock),
+    config,
+    outbox,
+    executor,
+    logger: logger.child('form'),
+  };
   registerBackupCommand(app, {
     submit,
     maxVolumes: config.limits.maxVolumesPerRequest,

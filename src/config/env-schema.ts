@@ -7,6 +7,11 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const proxyUrl = optionalText.refine(
+  (v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v),
+  'must be a proxy URL like http://proxy:3128',
+);
+
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string()
@@ -37,10 +42,10 @@ export const envSchema = z.object({
     (v) => v === undefined || /^(postgres(ql)?:\/\/|sqlite:)/.test(v),
     'must be postgres://…, postgresql://… or sqlite:<path> (leave unset for ./data/backup-bot.db)',
   ),
-  HTTPS_PROXY: optionalText,
-  https_proxy: optionalText,
-  HTTP_PROXY: optionalText,
-  http_proxy: optionalText,
+  HTTPS_PROXY: proxyUrl,
+  https_proxy: proxyUrl,
+  HTTP_PROXY: proxyUrl,
+  http_proxy: proxyUrl,
   NO_PROXY: optionalText,
   no_proxy: optionalText,
 });

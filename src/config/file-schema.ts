@@ -50,7 +50,7 @@ const ruleSchema = z
   );
 
 const projectSchema = z.strictObject({
-  name: nonEmpty.regex(/^[\w.-]+$/, 'letters, digits, ".", "-" and "_" only'),
+  name: nonEmpty.max(64).regex(/^[\w.-]+$/, 'letters, digits, ".", "-" and "_" only'),
   id: z.string().regex(/^[0-9a-f]{32}$/, 'an OTC project id: 32 hex characters'),
   region: nonEmpty.optional(),
   default: z.boolean().optional(),

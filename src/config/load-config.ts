@@ -158,15 +158,19 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     (typeof rawEnv['BACKUP_BOT_CONFIG'] === 'string' && rawEnv['BACKUP_BOT_CONFIG'].trim()) || DEFAULT_CONFIG_PATH;
   const file = readConfigFile(configPath, sources);
   if (Array.isArray(file)) problems.push(...file);
-  if (!envResult.success || Array.isArray(file)) throw new ConfigError(problems);
+  // The checks across variables run whenever the environment parsed, so one start lists everything.
+  let credentials: CloudCredentials | undefined;
+  if (envResult.success) {
+    const env = envResult.data;
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+      problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (set SLACK_APP_TOKEN instead for Socket Mode)');
+    }
+    credentials = pickCredentials(env, Array.isArray(file) ? false : file.cloud.sandbox, problems);
+  }
+  if (!envResult.success || Array.isArray(file) || problems.length > 0) throw new ConfigError(problems);
 
   const env = envResult.data;
   const mode = env.SLACK_APP_TOKEN !== undefined ? 'socket' : 'http';
-  if (mode === 'http' && env.SLACK_SIGNING_SECRET === undefined) {
-    problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (set SLACK_APP_TOKEN instead for Socket Mode)');
-  }
-  const credentials = pickCredentials(env, file.cloud.sandbox, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const projects = file.projects.map((p, i) => ({
     name: p.name,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { checkSuggestionOptions } from './slack-stand-in/block-check';
 import type { SlackStandIn } from './slack-stand-in/server';
 import type { StandInView } from './slack-stand-in/state';
 
@@ -21,6 +22,10 @@ export interface SlashCommandInput {
   readonly command?: string;
 }
 
+/**
+ * What the bot answered. Slack waits three seconds for a 200; Bolt answers 404 when no listener
+ * called ack() within them, so a status other than 200 means Slack would have shown an error.
+ */
 export interface SentRequest {
   readonly status: number;
   readonly body: string;
@@ -74,7 +79,7 @@ export class SlackDriver {
       api_app_id: 'A0BACKUPBOT',
       is_enterprise_install: 'false',
       response_url: responseUrl,
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      trigger_id: this.options.standIn.newTriggerId(),
     }).toString();
   }
 
@@ -84,7 +89,11 @@ export class SlackDriver {
     return { ...sent, responseId: responseUrl.slice(responseUrl.lastIndexOf('/') + 1) };
   }
 
-  /** Interactivity (block_actions, view_submission, block_suggestion): `payload=<json>`. */
+  /**
+   * Interactivity (block_actions, view_submission, block_suggestion): `payload=<json>`. Returns the
+   * bot's status as it is (404 when nobody acked within three seconds); the callers that read an
+   * answer (`submitView`, `suggest`) throw on anything but a 200.
+   */
   async interaction(payload: Record<string, unknown>): Promise<{ status: number; body: string }> {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
@@ -115,7 +124,7 @@ export class SlackDriver {
       api_app_id: 'A0BACKUPBOT',
       token: 'deprecated-verification-token',
       container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      trigger_id: this.options.standIn.newTriggerId(),
       channel: { id: input.channelId, name: 'channel' },
       message: { ts: input.messageTs, type: 'message' },
       response_url: responseUrl,
@@ -149,7 +158,7 @@ export class SlackDriver {
       ...this.who(input.userId, input.teamId),
       api_app_id: 'A0BACKUPBOT',
       token: 'deprecated-verification-token',
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      trigger_id: this.options.standIn.newTriggerId(),
       view: {
         ...stored.view,
         id: stored.id,
@@ -158,7 +167,13 @@ export class SlackDriver {
         state: { values: input.values },
       },
     });
-    const answer = res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>);
+    if (res.status !== 200)
+      throw new Error(
+        `the bot answered the view_submission of ${stored.id} with HTTP ${res.status}${res.body ? ` (${res.body.slice(0, 200)})` : ''}: ` +
+          'Slack needs a 200 within three seconds (Bolt answers 404 when no listener acked in time), ' +
+          'so the person would see an error instead of an answer',
+      );
+    const answer = parseAnswer(res.body, `the view_submission of ${stored.id}`);
     if (answer['response_action'] === 'update' && typeof answer['view'] === 'object' && answer['view'] !== null) {
       this.options.standIn.applyViewUpdate(stored.id, answer['view'] as Record<string, unknown>);
     }
@@ -182,12 +197,16 @@ export class SlackDriver {
       ...this.who(input.userId, input.teamId),
       token: 'deprecated-verification-token',
       callback_id: input.callbackId,
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      trigger_id: this.options.standIn.newTriggerId(),
       action_ts: String(Date.now() / 1000),
     });
   }
 
-  /** Type-ahead in a modal's external select (block_suggestion); returns the options the bot answered. */
+  /**
+   * Type-ahead in a modal's external select (block_suggestion); returns the options the bot answered.
+   * Throws when Slack would show none of them: an answer other than 200, more than 100 options, or
+   * an option beyond Slack's limits (text over 75 characters, value over 150).
+   */
   async suggest(input: {
     userId: string;
     viewId: string;
@@ -216,8 +235,17 @@ export class SlackDriver {
         state: { values: input.values ?? {} },
       },
     });
-    const parsed =
-      res.body === '' ? {} : (JSON.parse(res.body) as { options?: { text: { text: string }; value: string }[] });
+    if (res.status !== 200)
+      throw new Error(
+        `the bot answered the block_suggestion for ${input.actionId} with HTTP ${res.status}: ` +
+          'Slack needs a 200 within three seconds, else the menu shows no options',
+      );
+    const parsed = parseAnswer(res.body, `the block_suggestion for ${input.actionId}`) as {
+      options?: { text: { text: string }; value: string }[];
+    };
+    const problems = checkSuggestionOptions(parsed.options);
+    if (problems.length > 0)
+      throw new Error(`Slack would refuse the options the bot answered for ${input.actionId}: ${problems.join('; ')}`);
     return { status: res.status, options: parsed.options ?? [] };
   }
 
@@ -238,7 +266,7 @@ export class SlackDriver {
       api_app_id: 'A0BACKUPBOT',
       token: 'deprecated-verification-token',
       container: { type: 'view', view_id: stored.id },
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+      trigger_id: this.options.standIn.newTriggerId(),
       view: { ...stored.view, id: stored.id, hash: stored.hash, state: { values: input.values } },
       actions: [
         { action_id: input.actionId, block_id: input.blockId, action_ts: String(Date.now() / 1000), ...input.action },
@@ -275,6 +303,16 @@ export class SlackDriver {
       body,
     });
     return { status: res.status, body: await res.text() };
+  }
+}
+
+/** The bot's JSON answer to an interaction (an empty body is an empty answer). */
+function parseAnswer(body: string, what: string): Record<string, unknown> {
+  if (body === '') return {};
+  try {
+    return JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    throw new Error(`the bot answered ${what} with a body that is not JSON: ${body.slice(0, 200)}`);
   }
 }
 

@@ -142,6 +142,21 @@ export function decisionGrounds(decision: AccessDecision): string {
   return decision.reason.startsWith(lead) ? decision.reason.slice(lead.length) : decision.reason;
 }
 
+/**
+ * A guest or bot that no rule names is refused before anything else is looked at: rules match
+ * them only by their user id, so nothing they could ask for would be allowed.
+ */
+export function checkUnnamedAccount(policy: AccessPolicy, user: AccessRequest['user']): AccessDecision | undefined {
+  if (!user.isGuest && !user.isBot) return undefined;
+  if (policy.rules.some((r) => r.users?.includes(user.id))) return undefined;
+  const who = user.isBot ? 'bots' : 'guest accounts';
+  return {
+    verdict: 'deny',
+    decidedBy: NO_RULE_MATCHED,
+    reason: `no rule allows this request (${who} only match rules that name their user id)`,
+  };
+}
+
 /** The workspace check alone: a deny when `allowed_team_ids` is set and does not list the team. */
 export function checkTeam(policy: AccessPolicy, teamId: string): AccessDecision | undefined {
   if (

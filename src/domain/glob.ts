@@ -9,7 +9,3 @@ export function globToRegExp(glob: string): RegExp {
 export function matchesGlob(glob: string, text: string): boolean {
   return globToRegExp(glob).test(text);
 }
-
-export function isGlob(text: string): boolean {
-  return text.includes('*') || text.includes('?');
-}

@@ -1,6 +1,6 @@
 import type { Config, ProjectConfig } from '../config/load-config';
 import type { AccessDecision } from '../domain/access-rules';
-import { checkTeam, decideAccess } from '../domain/access-rules';
+import { checkTeam, checkUnnamedAccount, decideAccess } from '../domain/access-rules';
 import type { BackupRequest, RequestVolume } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import { STATE_LABELS, isFinal } from '../domain/request-state';
@@ -127,15 +127,26 @@ export async function checkRequest(
   const project = resolveProject(cmd.project, deps.config.projects);
   if (!project.ok) return { kind: 'invalid', problems: [{ field: 'project', text: project.error }] };
 
-  const [access, user, policies, found, fromServer] = await Promise.all([
+  // Who asks, and from where, before anything is read from the cloud: a guest or bot no rule
+  // names, or a channel the bot cannot post in, learns nothing about the project.
+  const [access, user] = await Promise.all([
     deps.people.channelAccess(asker.channelId),
     deps.people.userFacts(asker.userId),
+  ]);
+  if (!access.canPost) return { kind: 'cannot_post', why: access.why };
+  if (user === undefined || user.deleted) return { kind: 'unknown_user' };
+  const unnamed = checkUnnamedAccount(deps.config.access, {
+    id: asker.userId,
+    isGuest: user.isGuest,
+    isBot: user.isBot,
+  });
+  if (unnamed !== undefined) return { kind: 'denied', decision: unnamed, checked: undefined };
+
+  const [policies, found, fromServer] = await Promise.all([
     deps.cloud.listPolicies(project.value),
     deps.cloud.findVolumesByRef(project.value, cmd.volumes.map(refText)),
     cmd.server === undefined ? undefined : serverVolumes(deps, project.value, cmd.server),
   ]);
-  if (!access.canPost) return { kind: 'cannot_post', why: access.why };
-  if (user === undefined || user.deleted) return { kind: 'unknown_user' };
 
   const problems: Problem[] = [];
   const policy = resolvePolicy(cmd.policy, policies);

@@ -67,19 +67,29 @@ export class CloudCache implements CloudReads {
     return new Map(refs.map((ref) => [ref, all.filter((v) => v.id === ref.toLowerCase() || v.name === ref)] as const));
   }
 
-  findServersByRef(project: ProjectRef, ref: string): ReturnType<CloudReads['findServersByRef']> {
-    return this.cloud.findServersByRef(project, ref);
+  /** From the copy of the project's server list: an id, or an exact name. */
+  async findServersByRef(project: ProjectRef, ref: string): Promise<readonly Server[]> {
+    const servers = await this.listServers(project);
+    return servers.filter((s) => s.id === ref.toLowerCase() || s.name === ref);
   }
 
   listServers(project: ProjectRef): Promise<readonly Server[]> {
     return this.cached(this.servers, project.id, () => this.cloud.listServers(project));
   }
 
-  /** Forgets a project's copies, so the next read (a submit) sees the cloud as it is now. */
-  invalidate(project: ProjectRef): void {
-    this.volumes.delete(project.id);
-    this.policies.delete(project.id);
-    this.servers.delete(project.id);
+  /**
+   * Reads for a submit: the policies, the picked volumes and the server come from the cloud
+   * itself (a policy deleted a moment ago is noticed); only a server's volume list comes from
+   * the copy, and the associate call itself fails any volume that vanished since.
+   */
+  forSubmit(): CloudReads {
+    return {
+      listPolicies: (p) => this.cloud.listPolicies(p),
+      findVolumesByRef: (p, refs) => this.cloud.findVolumesByRef(p, refs),
+      findServersByRef: (p, ref) => this.cloud.findServersByRef(p, ref),
+      listServers: (p) => this.listServers(p),
+      listAllVolumes: (p, filters) => this.listAllVolumes(p, filters),
+    };
   }
 
   /** Type-ahead: exact name first, then names starting with the query, then containing it, then id prefixes. */

@@ -2,6 +2,7 @@ import type { BackupRequest, ExecutionOutcome } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
+import { isOtcError } from '../otc/errors';
 import type { AssociationResult, BackupBackend } from '../otc/types';
 import type { RequestStore } from '../store/request-store';
 import { messagesOnFinished } from './notify';
@@ -30,9 +31,12 @@ function failedOutcome(
   startedAt: number,
   finishedAt: number,
 ): ExecutionOutcome {
-  const code =
-    (error as { otcCode?: string; code?: string }).otcCode ?? (error as { code?: string }).code ?? 'INTERNAL';
-  const message = error instanceof Error ? error.message : 'the bot failed while calling the cloud';
+  // A cloud error's code and redacted message are safe to show; anything else is a bug, told in a fixed sentence.
+  const cloud = isOtcError(error);
+  const code = cloud ? ((error as { otcCode?: string }).otcCode ?? error.code) : 'INTERNAL';
+  const message = cloud
+    ? error.message
+    : 'the bot failed while calling the cloud; its administrators have the details in the log';
   return { added: [], failed: request.volumes.map((v) => ({ volumeId: v.id, code, message })), startedAt, finishedAt };
 }
 
@@ -51,22 +55,21 @@ export class RequestExecutor {
   /** Starts a request in `allowed` or `approved`. Returns false when someone else already did. */
   async start(id: RequestId, from: 'allowed' | 'approved'): Promise<boolean> {
     const { store, clock, owner } = this.deps;
+    const before = await store.get(id);
+    if (before === undefined || before.state !== from) return false;
     const now = clock.now();
     const request = await store.transition(
       id,
       step(from, 'running'),
       { runner: { owner, leaseUntil: now + this.leaseMs } },
       now,
+      {
+        audit: [
+          { requestId: id, teamId: before.teamId, at: now, actor: 'bot', kind: 'started', detail: { runner: owner } },
+        ],
+      },
     );
     if (request === undefined) return false;
-    await store.appendAudit({
-      requestId: id,
-      teamId: request.teamId,
-      at: now,
-      actor: 'bot',
-      kind: 'started',
-      detail: { runner: owner },
-    });
     await this.run(request);
     return true;
   }
@@ -113,10 +116,20 @@ export class RequestExecutor {
   private async run(request: BackupRequest): Promise<void> {
     const { store, backend, clock, outbox, logger, owner } = this.deps;
     const startedAt = clock.now();
+    // While the calls run, the claim is renewed; if another replica took it over (this one was
+    // thought dead), the chunks not yet sent are not sent from here.
+    const lost = new AbortController();
     const renew = setInterval(
       () => {
         store
           .renewRun(request.id, owner, clock.now() + this.leaseMs)
+          .then((held) => {
+            if (held) return;
+            logger.warn('another runner took this request over; sending no more of it from here', {
+              requestId: request.id,
+            });
+            lost.abort();
+          })
           .catch((e: unknown) => logger.warn('could not renew the running claim', { requestId: request.id, error: e }));
       },
       Math.max(1000, Math.floor(this.leaseMs / 3)),
@@ -128,7 +141,7 @@ export class RequestExecutor {
         request.project,
         request.policy.id,
         request.volumes.map((v) => v.id),
-        this.deps.associate,
+        { ...this.deps.associate, signal: lost.signal },
       );
       for (const chunk of result.chunks) {
         await store.appendAudit({

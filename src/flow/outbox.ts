@@ -6,7 +6,7 @@ import type { Clock } from './ports';
 
 export type DeliveryResult =
   | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
-  | { readonly ok: false; readonly retryable: boolean; readonly error: string };
+  | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
 
 /** Renders a stored message intent from the current request and sends it (the Slack layer implements this). */
 export interface MessageDeliverer {
@@ -38,7 +38,7 @@ export class Outbox {
     private readonly logger: Logger,
     private readonly options: OutboxOptions,
   ) {
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 180_000;
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   }
 
@@ -62,12 +62,17 @@ export class Outbox {
 
   /** One pass of the retry loop: every request with a due message gets a flush. */
   async drain(limit = 50): Promise<number> {
-    const owner = this.nextOwner();
-    const due = await this.store.claimMessages(owner, this.clock.now(), this.leaseMs, limit);
-    for (const message of due) {
+    let handled = 0;
+    // One claim at a time, each delivered at once: a batch claimed up front could outlive its
+    // lease while earlier messages are slow, and be delivered a second time by someone else.
+    while (handled < limit) {
+      const owner = this.nextOwner();
+      const [message] = await this.store.claimMessages(owner, this.clock.now(), this.leaseMs, 1);
+      if (message === undefined) break;
+      handled += 1;
       if ((await this.attempt(message, owner)) !== 'retry_later') await this.flushRequest(message.requestId);
     }
-    return due.length;
+    return handled;
   }
 
   /** One delivery attempt; a message given up for good lets the request's next message go. */
@@ -104,7 +109,9 @@ export class Outbox {
       }
       return 'delivered';
     }
-    const wait = result.retryable ? this.backoffMs[message.attempts] : undefined;
+    const backoff = result.retryable ? this.backoffMs[message.attempts] : undefined;
+    // Slack's Retry-After is a floor for the next attempt.
+    const wait = backoff === undefined ? undefined : Math.max(backoff, result.retryAfterMs ?? 0);
     await this.store.failMessage(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
     if (wait === undefined && request !== undefined) {
       this.logger.error('giving up on a Slack message', {

@@ -25,6 +25,8 @@ export interface PeopleDirectory {
     options?: { readonly fresh?: boolean },
   ): Promise<string[] | undefined>;
   channelAccess(channelId: string): Promise<ChannelAccess>;
+  /** Whether the user is in the channel; undefined when Slack could not tell. */
+  isMember(channelId: string, userId: string): Promise<boolean | undefined>;
 }
 
 export interface Clock {

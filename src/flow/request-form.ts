@@ -1,4 +1,4 @@
-import { checkTeam } from '../domain/access-rules';
+import { checkTeam, checkUnnamedAccount } from '../domain/access-rules';
 import type { AssociateCommand } from '../domain/command-grammar';
 import type { RequestId } from '../domain/ids';
 import { asVolumeId, isUuid } from '../domain/ids';
@@ -44,7 +44,7 @@ export async function mayRequest(
   if (checkTeam(deps.config.access, teamId) !== undefined) return 'not_allowed';
   const facts = await deps.people.userFacts(userId);
   if (facts === undefined || facts.deleted) return 'unknown_user';
-  if ((facts.isGuest || facts.isBot) && !deps.config.access.rules.some((r) => r.users?.includes(userId)))
+  if (checkUnnamedAccount(deps.config.access, { id: userId, isGuest: facts.isGuest, isBot: facts.isBot }))
     return 'not_allowed';
   return 'yes';
 }
@@ -128,6 +128,18 @@ export async function previewForm(
   const cmd = commandOf(selection);
   const asker = askerOf(draft, selection);
   if (missing.length > 0 || cmd === undefined || asker === undefined) return { kind: 'incomplete', missing };
+  // A channel picked in the form is user input: it only counts (for the rules, and as the place
+  // of the record) if the person is in it, as they are in a channel a command was typed in.
+  if (draft.channelId === undefined) {
+    const member = await deps.people.isMember(asker.channelId, asker.userId);
+    if (member !== true) {
+      const text =
+        member === false
+          ? 'You are not in that channel: pick one you are in (the record goes there).'
+          : 'Slack could not tell me whether you are in that channel. Please try again.';
+      return { kind: 'invalid', problems: [{ field: 'channel', text }] };
+    }
+  }
   return checkRequest(deps, asker, cmd, 'exclude');
 }
 

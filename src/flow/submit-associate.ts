@@ -153,9 +153,9 @@ export async function submitAssociate(
   cmd: AssociateCommand,
 ): Promise<SubmitOutcome> {
   const result = await checkRequest(deps, origin, cmd, 'error');
-  if (cmd.dryRun && (result.kind === 'checked' || (result.kind === 'denied' && result.checked !== undefined))) {
-    return { kind: 'dry_run', checked: result.checked! };
-  }
+  // A dry run shows the preview only to someone the rules would let through (allow or approval);
+  // a denial is a denial, dry or not.
+  if (cmd.dryRun && result.kind === 'checked') return { kind: 'dry_run', checked: result.checked };
   if (result.kind !== 'checked') return result;
   return recordRequest(deps, origin, result.checked, {
     id: deps.newRequestId(),

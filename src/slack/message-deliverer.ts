@@ -6,19 +6,7 @@ import { buildRootMessage } from './blocks/request-blocks';
 import { buildApprovalCard, buildApprovalReminder } from './blocks/approval-card';
 import { buildSummaryMessage } from './blocks/summary-blocks';
 import { buildThreadNote, isThreadNote } from './blocks/thread-notes';
-import { classifySlackError } from './slack-errors';
-
-/** Message kinds the flow asks for; rendered here from the request as it is at delivery time. */
-export const MESSAGE_KINDS = [
-  'root.post',
-  'root.update',
-  'thread.summary',
-  'thread.summary_file',
-  'thread.note',
-  'card.post',
-  'card.update',
-  'card.remind',
-] as const;
+import { classifySlackError, slackErrorName } from './slack-errors';
 
 function notYet(error: string): DeliveryResult {
   return { ok: false, retryable: true, error };
@@ -35,8 +23,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     try {
       return await this.send(message, request);
     } catch (e) {
-      const failure = classifySlackError(e);
-      return { ok: false, retryable: failure.retryable, error: failure.error };
+      return { ok: false, ...classifySlackError(e) };
     }
   }
 
@@ -79,13 +66,23 @@ export class SlackMessageDeliverer implements MessageDeliverer {
           return { ok: false, retryable: false, error: 'nothing to attach the file to' };
         const { csv } = buildSummaryMessage(request, request.outcome);
         if (csv === undefined) return { ok: true };
-        await this.client.files.uploadV2({
-          channel_id: root.channel,
-          thread_ts: root.ts,
-          filename: csv.filename,
-          title: csv.title,
-          content: csv.content,
-        });
+        const upload = () =>
+          this.client.files.uploadV2({
+            channel_id: root.channel,
+            thread_ts: root.ts,
+            filename: csv.filename,
+            title: csv.title,
+            content: csv.content,
+          });
+        try {
+          await upload();
+        } catch (e) {
+          // chat:write.public lets the bot post in a public channel it never joined, but a file needs
+          // membership: join (public channels only) and upload once more.
+          if (slackErrorName(e) !== 'not_in_channel') throw e;
+          await this.client.conversations.join({ channel: root.channel });
+          await upload();
+        }
         return { ok: true };
       }
       case 'thread.note': {

@@ -30,6 +30,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
   private readonly users: TtlCache<UserFacts>;
   private readonly groupIds: TtlCache<ReadonlyMap<string, string>>;
   private readonly members: TtlCache<ReadonlySet<string>>;
+  private readonly channelMembers: TtlCache<ReadonlySet<string>>;
 
   constructor(
     private readonly client: WebClient,
@@ -40,6 +41,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     this.users = new TtlCache(ttlMs, clock);
     this.groupIds = new TtlCache(ttlMs, clock);
     this.members = new TtlCache(ttlMs, clock);
+    this.channelMembers = new TtlCache(ttlMs, clock);
   }
 
   async userFacts(userId: string): Promise<UserFacts | undefined> {
@@ -99,6 +101,32 @@ export class SlackPeopleDirectory implements PeopleDirectory {
       return mine;
     } catch (e) {
       this.logger.warn('user group look-up failed; group rules will not match', { error: slackErrorName(e) });
+      return undefined;
+    }
+  }
+
+  /** Channel members, paged (conversations.members), cached like the rest. */
+  async isMember(channelId: string, userId: string): Promise<boolean | undefined> {
+    try {
+      let members = this.channelMembers.get(channelId);
+      if (members === undefined) {
+        const all = new Set<string>();
+        let cursor: string | undefined;
+        do {
+          const res = await this.client.conversations.members({
+            channel: channelId,
+            limit: 1000,
+            ...(cursor && { cursor }),
+          });
+          for (const m of res.members ?? []) all.add(m);
+          cursor = res.response_metadata?.next_cursor || undefined;
+        } while (cursor !== undefined);
+        members = all;
+        this.channelMembers.set(channelId, members);
+      }
+      return members.has(userId);
+    } catch (e) {
+      this.logger.warn('conversations.members failed', { error: slackErrorName(e) });
       return undefined;
     }
   }

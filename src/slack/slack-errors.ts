@@ -22,6 +22,8 @@ const PERMANENT = new Set([
 export interface SlackFailure {
   readonly error: string;
   readonly retryable: boolean;
+  /** Slack's Retry-After on a 429 (the WebClient rejects rate-limited calls; the outbox waits). */
+  readonly retryAfterMs?: number;
 }
 
 /** Platform error name (`channel_not_found`), or the WebClient error code, or the message. */
@@ -35,5 +37,10 @@ export function slackErrorName(e: unknown): string {
 
 export function classifySlackError(e: unknown): SlackFailure {
   const error = slackErrorName(e);
-  return { error, retryable: !PERMANENT.has(error) };
+  const retryAfter = (e as { retryAfter?: unknown }).retryAfter;
+  return {
+    error,
+    retryable: !PERMANENT.has(error),
+    ...(typeof retryAfter === 'number' && { retryAfterMs: retryAfter * 1000 }),
+  };
 }

@@ -193,6 +193,13 @@ projects: [{ name: prod, id: 0123456789abcdef0123456789abcdef }]
     ).toEqual(['approvals.remind_after: remind_after must be shorter than ttl']);
   });
 
+  it('lists cross-variable problems together with file problems, and checks proxy URLs', () => {
+    const problems = problemsOf(() => load({ SLACK_BOT_TOKEN: SECRET }, 'cloud: { region: eu-de }\nprojects: []\n'));
+    expect(problems.map((p) => p.split(': ')[0])).toEqual(['projects', 'SLACK_SIGNING_SECRET', 'OTC_USERNAME']);
+    const proxy = problemsOf(() => load({ ...baseEnv, HTTPS_PROXY: 'proxy.corp:3128' }));
+    expect(proxy).toEqual(['HTTPS_PROXY: must be a proxy URL like http://proxy:3128']);
+  });
+
   it('requires the signing secret in HTTP mode', () => {
     expect(problemsOf(() => load({ ...baseEnv, SLACK_SIGNING_SECRET: '' }))).toEqual([
       expect.stringMatching(/^SLACK_SIGNING_SECRET: required in HTTP mode/),

@@ -182,6 +182,9 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect(modalText(w, unknown)).toContain('I do not know that request.');
     const foreign = await clickDecision(w, BOB, request.id, 'approve', 'T0ELSEWHERE');
     expect(modalText(w, foreign)).toContain('belongs to another Slack workspace');
+    expect((await w.bot.store.listAudit(request.id)).filter((e) => e.kind === 'refused')).toEqual([
+      expect.objectContaining({ actor: BOB, kind: 'refused', detail: { action: 'approve', why: 'other_workspace' } }),
+    ]);
     const notApprover = await clickDecision(w, ALICE, request.id, 'approve');
     expect(modalText(w, notApprover)).toContain('You are not an approver of this request');
     // The form of a real approver, submitted as someone else, is refused too.

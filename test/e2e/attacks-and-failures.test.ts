@@ -1,7 +1,17 @@
 import { signSlackRequest } from '../../src/demo/slack-driver';
 import { waitFor } from '../../src/demo/wait';
 import { seededVolumeIds } from '../../src/sandbox';
-import { ALICE, DB_DATA_1, INCIDENT, associateCalls, ephemeralReplies, rootMessages, text, useWorld } from './world';
+import {
+  ALICE,
+  DB_DATA_1,
+  INCIDENT,
+  PROJECT,
+  associateCalls,
+  ephemeralReplies,
+  rootMessages,
+  text,
+  useWorld,
+} from './world';
 
 describe('bad input and attacks against the HTTP endpoint', () => {
   const world = useWorld();
@@ -106,6 +116,28 @@ describe('when the cloud or Slack fails', () => {
     expect(summary).toContain('`HTTP 503`');
     expect(summary).toContain('The cloud had an internal error. Asking again is safe');
     expect(w.logger.lines.some((l) => l.includes('"associate call failed"') && l.includes('"status":503'))).toBe(true);
+  }, 90_000);
+
+  it('marks the request failed and says the cloud could not be reached when every associate call loses its connection', async () => {
+    const w = world();
+    w.sandbox.faults.inject('vbs.associate', { drop: true, times: Infinity });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.settle((await w.latestRequest(0)).id, 60_000);
+    expect(request.state).toBe('failed');
+    expect(request.outcome!.added).toEqual([]);
+    expect(request.outcome!.failed.map((f) => [f.volumeId, f.code])).toEqual([[DB_DATA_1, 'OTC_NETWORK']]);
+    const [root] = rootMessages(w, INCIDENT);
+    expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
+    const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
+    expect(summary).toContain('No volume was added to daily-7d');
+    expect(summary).toContain('`OTC_NETWORK`');
+    expect(summary).toContain('The cloud could not be reached. Asking again is safe');
+    expect(associateCalls(w)).toBeGreaterThanOrEqual(1);
+    expect(w.sandbox.requests.filter((r) => r.route === 'vbs.associate').every((r) => r.status === 0)).toBe(true);
+    expect(w.sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBeUndefined();
+    expect(
+      w.logger.lines.some((l) => l.includes('"associate call failed"') && l.includes('"code":"OTC_NETWORK"')),
+    ).toBe(true);
   }, 90_000);
 
   it('marks the request failed with the permission hint when VBS answers 403, without retrying', async () => {

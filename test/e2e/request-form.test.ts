@@ -5,7 +5,7 @@ import { renderBlocks } from '../../src/demo/render-text';
 import type { StandInView } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
 import { seededPolicyId, seededServerId, seededVolumeIds } from '../../src/sandbox';
-import { ALICE, DAVE, GENERAL, INCIDENT, STORES, associateCalls, rootMessages, text, useWorld } from './world';
+import { ALICE, CAROL, DAVE, GENERAL, INCIDENT, STORES, associateCalls, rootMessages, text, useWorld } from './world';
 
 const DAILY_7D = seededPolicyId('daily-7d')!;
 const id = (name: string) => seededVolumeIds(name)[0]!;
@@ -171,6 +171,33 @@ describe.each(STORES)('the request form, on %s', (store) => {
       value: 'db',
     });
     expect(foreign).toEqual({ status: 200, options: [] });
+  });
+
+  it('answers type-ahead from a guest and from another workspace with no options and no error, reading nothing from the cloud', async () => {
+    const w = world();
+    const form = await openForm(w);
+    const cloudCalls = w.sandbox.requests.length;
+    const asked = [
+      { userId: CAROL, blockId: 'volumes.prod', actionId: 'form.volumes', value: 'db' },
+      { userId: CAROL, blockId: 'policy.prod', actionId: 'form.policy', value: '' },
+      { userId: ALICE, teamId: 'T0ELSEWHERE', blockId: 'volumes.prod', actionId: 'form.volumes', value: 'db' },
+      { userId: ALICE, teamId: 'T0ELSEWHERE', blockId: 'server.prod', actionId: 'form.server', value: 'web' },
+    ];
+    for (const input of asked) {
+      // Sent against Alice's form (a guest cannot open one), carrying its draft id.
+      expect(await w.driver.suggest({ viewId: form.id, ...input })).toEqual({ status: 200, options: [] });
+    }
+    expect(w.sandbox.requests.length).toBe(cloudCalls);
+    expect(w.logger.lines.filter((l) => l.includes('"request failed"'))).toEqual([]);
+    // Alice herself, in her own workspace, is answered from the same form.
+    const own = await w.driver.suggest({
+      userId: ALICE,
+      viewId: form.id,
+      blockId: 'volumes.prod',
+      actionId: 'form.volumes',
+      value: 'db-data-1',
+    });
+    expect(own.options.map((o) => o.value)).toEqual([id('db-data-1')]);
   });
 
   it('redraws a preview as fields change: what will be added, what is left out and why, and who decides', async () => {

@@ -9,6 +9,7 @@ import { startScheduler } from '../../src/flow/scheduler';
 import { waitFor } from '../../src/demo/wait';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { AssociationResult, BackupBackend } from '../../src/otc/types';
+import { OtcNetworkError } from '../../src/otc/errors';
 import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
 import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
@@ -117,7 +118,7 @@ describe('RequestExecutor', () => {
   let now: number;
   const clock = { now: () => now };
 
-  function executor(backend: BackupBackend, owner = 'replica-a') {
+  function executor(backend: BackupBackend, owner = 'replica-a', leaseMs = MINUTE) {
     const logger = createMemoryLogger('debug');
     const outbox = new Outbox(store, new ScriptedDeliverer(), clock, logger, { owner });
     return new RequestExecutor({
@@ -128,7 +129,7 @@ describe('RequestExecutor', () => {
       logger,
       owner,
       associate: { chunkSize: 20, concurrency: 2 },
-      leaseMs: MINUTE,
+      leaseMs,
     });
   }
 
@@ -171,13 +172,52 @@ describe('RequestExecutor', () => {
     expect((await store.get(r.id))!.state).toBe('succeeded');
   });
 
-  it('records every volume as failed, with the code, when the backend throws', async () => {
+  it('records every volume as failed, with the cloud error’s code and safe message, when the backend throws one', async () => {
     const r = await createRequest(store, allowedRequest());
-    const b = backend(() => Promise.reject(Object.assign(new Error('boom'), { code: 'OTC_NETWORK' })));
+    const b = backend(() =>
+      Promise.reject(
+        new OtcNetworkError({ method: 'POST', path: '/v2/p/backuppolicyresources' }, 'connection refused'),
+      ),
+    );
     await executor(b).start(r.id, 'allowed');
     const done = (await store.get(r.id))!;
     expect(done.state).toBe('failed');
-    expect(done.outcome!.failed).toEqual([{ volumeId: r.volumes[0]!.id, code: 'OTC_NETWORK', message: 'boom' }]);
+    expect(done.outcome!.failed).toEqual([
+      {
+        volumeId: r.volumes[0]!.id,
+        code: 'OTC_NETWORK',
+        message: 'POST /v2/p/backuppolicyresources failed: connection refused',
+      },
+    ]);
+  });
+
+  it('does not show the text of an unexpected error (a bug), only a fixed sentence', async () => {
+    const r = await createRequest(store, allowedRequest());
+    const b = backend(() => Promise.reject(new TypeError('Cannot read properties of undefined (reading secretThing)')));
+    await executor(b).start(r.id, 'allowed');
+    const [failed] = (await store.get(r.id))!.outcome!.failed;
+    expect(failed).toMatchObject({ code: 'INTERNAL' });
+    expect(failed!.message).not.toContain('secretThing');
+  });
+
+  it('stops sending chunks when another runner took the request over', async () => {
+    const r = await createRequest(store, allowedRequest());
+    let aborted = false;
+    const b = backend(() => Promise.resolve(ok));
+    // The call hangs until the executor gives it up (the renewal, every second here, finds the claim gone).
+    b.associate = (_p: unknown, _id: unknown, _v: unknown, options?: { signal?: AbortSignal }) =>
+      new Promise<AssociationResult>((resolve) => {
+        options?.signal?.addEventListener('abort', () => {
+          aborted = true;
+          resolve(ok);
+        });
+      });
+    const running = executor(b, 'replica-a', 3000).start(r.id, 'allowed');
+    await waitFor('the run to start', async () => ((await store.get(r.id))?.state === 'running' ? true : undefined));
+    now += 3001;
+    expect(await store.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
+    await running;
+    expect(aborted).toBe(true);
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

@@ -12,6 +12,8 @@ const EXTRA: Record<string, string[]> = {
   'files.completeUploadExternal': ['files:write'],
   'views.publish': [],
   'conversations.open': ['im:write', 'mpim:write', 'channels:manage', 'groups:write'],
+  'conversations.join': ['channels:join'],
+  'conversations.members': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
 };
 
 export function manifestBotScopes(): string[] {

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
+import { waitFor } from '../../src/demo/wait';
 import { PROJECT, call, getToken } from './helpers';
 
 const DAILY_7D = 'b1cb1816-7d85-457c-9f32-2a1422d00e17';
@@ -224,16 +225,30 @@ describe('sandbox request log, routing and lifecycle', () => {
     expect(response.body.error_code).toBe('APIGW.0201');
   });
 
-  it('stop() closes idle keep-alive connections at once, is idempotent, and the port then refuses', async () => {
-    const agent = new Agent({ keepAliveTimeout: 60_000 });
+  it('stop() closes a keep-alive connection the client still holds idle, is idempotent, and the port then refuses', async () => {
+    // The client would keep the connection for a minute: only the server can close it.
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+    const events: string[] = [];
+    const disconnected = new Promise<void>((resolve) =>
+      agent.on('disconnect', () => {
+        events.push('connection closed');
+        resolve();
+      }),
+    );
     const url = sandbox.url;
     try {
       const response = await request(`${url}/v2/${PROJECT}/backuppolicy`, { dispatcher: agent });
       await response.body.text();
+      expect(response.statusCode).toBe(401);
 
-      const started = Date.now();
-      await Promise.all([sandbox.stop(), sandbox.stop()]);
-      expect(Date.now() - started).toBeLessThan(1000);
+      events.push('stop called');
+      const stops = [sandbox.stop(), sandbox.stop()];
+      await Promise.all(stops);
+      await disconnected;
+
+      expect(stops[1]).toBe(stops[0]);
+      expect(events.filter((e) => e === 'connection closed')).toHaveLength(1);
+      expect(events.indexOf('connection closed')).toBeGreaterThan(events.indexOf('stop called'));
       await expect(request(`${url}/v3/auth/tokens`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
         code: 'ECONNREFUSED',
       });
@@ -242,15 +257,30 @@ describe('sandbox request log, routing and lifecycle', () => {
     }
   });
 
-  it('stop() does not wait for a request held by injected latency', async () => {
+  it('stop() ends a request held by injected latency without answering it, and the port then refuses', async () => {
+    // The latency outlasts the test's own timeout: a stop() that waited for it could not pass.
     sandbox.faults.inject('iam.tokens', { latencyMs: 60_000 });
-    const pending = request(`${sandbox.url}/v3/auth/tokens`, { method: 'POST', body: '{}' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const url = sandbox.url;
+    const outcome: string[] = [];
+    const pending = request(`${url}/v3/auth/tokens`, { method: 'POST', body: '{}' }).then(
+      (r) => outcome.push(`answered ${r.statusCode}`),
+      (e: unknown) => {
+        outcome.push('failed');
+        return e;
+      },
+    );
+    // The request is being held once it has consumed the fault.
+    await waitFor('the request to be held by the latency', () =>
+      sandbox.faults.pending('iam.tokens') === 0 ? true : undefined,
+    );
 
-    const started = Date.now();
     await sandbox.stop();
 
-    expect(Date.now() - started).toBeLessThan(1000);
-    await expect(pending).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect(await pending).toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect(outcome).toEqual(['failed']);
+    expect(sandbox.requests.filter((r) => r.route === 'iam.tokens')).toEqual([]);
+    await expect(request(`${url}/v3/auth/tokens`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });

@@ -1,8 +1,17 @@
-import { checkBlocks, checkView } from './block-check';
+import { BLOCK_LIMITS, checkBlocks, checkView } from './block-check';
 import type { StandInState, StandInView } from './state';
 
 type Answer = Record<string, unknown>;
 const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
+
+/** A refusal Slack would answer; kept in `state.refused` so a failing test can say what was wrong. */
+function refuse(state: StandInState, method: string, error: string, problems: string[]): Answer {
+  state.refused.push({ method, error, problems });
+  if (problems.length === 0) return fail(error);
+  return error === 'invalid_blocks'
+    ? fail(error, { errors: problems })
+    : fail(error, { response_metadata: { messages: problems } });
+}
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function canPost(state: StandInState, channelId: string): Answer | undefined {
@@ -40,8 +49,8 @@ export function handleMethod(
       const channel = str(args['channel']) ?? '';
       const refused = canPost(state, channel);
       if (refused) return refused;
-      const problems = checkBlocks(args['blocks'], 50);
-      if (problems.length > 0) return fail('invalid_blocks', { errors: problems });
+      const problems = checkBlocks(args['blocks'], BLOCK_LIMITS.blocksPerMessage);
+      if (problems.length > 0) return refuse(state, method, 'invalid_blocks', problems);
       const threadTs = str(args['thread_ts']);
       if (threadTs !== undefined && !state.messages.some((m) => m.channel === channel && m.ts === threadTs))
         return fail('thread_not_found');
@@ -60,16 +69,21 @@ export function handleMethod(
     case 'chat.update': {
       const message = state.messages.find((m) => m.channel === args['channel'] && m.ts === args['ts']);
       if (message === undefined) return fail('message_not_found');
-      const problems = checkBlocks(args['blocks'], 50);
-      if (problems.length > 0) return fail('invalid_blocks', { errors: problems });
+      const problems = checkBlocks(args['blocks'], BLOCK_LIMITS.blocksPerMessage);
+      if (problems.length > 0) return refuse(state, method, 'invalid_blocks', problems);
       message.text = str(args['text']) ?? message.text;
       message.blocks = (args['blocks'] as unknown[] | undefined) ?? message.blocks;
       message.edits += 1;
       state.log.push({ kind: 'updated', message, text: message.text, blocks: message.blocks, edit: message.edits });
       return { ok: true, channel: message.channel, ts: message.ts };
     }
-    case 'chat.postEphemeral':
-      return canPost(state, str(args['channel']) ?? '') ?? { ok: true, message_ts: state.nextTs() };
+    case 'chat.postEphemeral': {
+      const refused = canPost(state, str(args['channel']) ?? '');
+      if (refused) return refused;
+      const problems = checkBlocks(args['blocks'], BLOCK_LIMITS.blocksPerMessage);
+      if (problems.length > 0) return refuse(state, method, 'invalid_blocks', problems);
+      return { ok: true, message_ts: state.nextTs() };
+    }
     case 'conversations.info': {
       const c = ws.channels.find((x) => x.id === args['channel']);
       if (c === undefined || (c.isPrivate === true && c.botIsMember !== true)) return fail('channel_not_found');
@@ -86,6 +100,18 @@ export function handleMethod(
           is_mpim: false,
         },
       };
+    }
+    case 'conversations.members': {
+      const c = ws.channels.find((x) => x.id === args['channel']);
+      if (c === undefined || (c.isPrivate === true && c.botIsMember !== true)) return fail('channel_not_found');
+      // Paged as Slack pages it: `limit` (at most 1000) per page, `cursor` from the previous page.
+      const limit = Math.min(Math.max(Number(args['limit'] ?? 100) || 100, 1), 1000);
+      const offset =
+        str(args['cursor']) === undefined ? 0 : Number(Buffer.from(String(args['cursor']), 'base64').toString());
+      if (!Number.isInteger(offset) || offset < 0) return fail('invalid_cursor');
+      const members = c.members ?? [];
+      const next = offset + limit < members.length ? Buffer.from(String(offset + limit)).toString('base64') : '';
+      return { ok: true, members: members.slice(offset, offset + limit), response_metadata: { next_cursor: next } };
     }
     case 'users.info': {
       const u = ws.users.find((x) => x.id === args['user']);
@@ -140,6 +166,9 @@ export function handleMethod(
       return { ok: true, upload_url: `${ctx.base}/upload/${id}`, file_id: id };
     }
     case 'files.completeUploadExternal': {
+      // Posting in a public channel works without joining (chat:write.public); sharing a file does not.
+      const target = ws.channels.find((c) => c.id === args['channel_id']);
+      if (target?.members !== undefined && !target.members.includes(ws.botUserId)) return fail('not_in_channel');
       const entries = (args['files'] as { id: string; title?: string }[] | undefined) ?? [];
       const done = entries.map((e) => {
         const index = state.files.findIndex((f) => f.id === e.id);
@@ -157,13 +186,25 @@ export function handleMethod(
       });
       return { ok: true, files: done };
     }
+    case 'conversations.join': {
+      const c = ws.channels.find((x) => x.id === args['channel']);
+      if (c === undefined || c.isPrivate === true)
+        return fail(c === undefined ? 'channel_not_found' : 'method_not_supported_for_channel_type');
+      if (c.isArchived === true) return fail('is_archived');
+      if (!(c.members ?? []).includes(ws.botUserId))
+        state.setChannelMembers(c.id, [...(c.members ?? []), ws.botUserId]);
+      return { ok: true, channel: { id: c.id, name: c.name, is_member: true } };
+    }
     case 'views.open':
     case 'views.push':
     case 'views.publish':
     case 'views.update': {
       const view = (args['view'] ?? {}) as Record<string, unknown>;
       const problems = checkView(view);
-      if (problems.length > 0) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      if (method === 'views.publish' && view['type'] !== 'home') problems.push('views.publish takes a home view');
+      if ((method === 'views.open' || method === 'views.push') && view['type'] !== 'modal')
+        problems.push(`${method} takes a modal view`);
+      if (problems.length > 0) return refuse(state, method, 'invalid_arguments', problems);
       if (method === 'views.update') {
         const existing = state.views.get(str(args['view_id']) ?? '');
         if (existing === undefined) return fail('not_found');
@@ -173,7 +214,11 @@ export function handleMethod(
         state.log.push({ kind: 'view', action: 'update', view: { ...existing } });
         return viewAnswer(existing);
       }
-      if (method !== 'views.publish' && str(args['trigger_id']) === undefined) return fail('invalid_trigger_id');
+      // A trigger_id lives three seconds from the interaction that carried it, and works once.
+      if (method !== 'views.publish') {
+        const refusal = state.exchangeTrigger(args['trigger_id']);
+        if (refusal !== undefined) return refuse(state, method, refusal, []);
+      }
       const created: StandInView = {
         id: state.nextId('V'),
         hash: state.nextId('h'),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BLOCK_LIMITS, checkBlocks, checkView } from './block-check';
 import { handleMethod } from './methods';
 import type { StandInState, StandInFault } from './state';
 import { createState } from './state';
@@ -16,7 +17,15 @@ export interface SlackStandIn {
   readonly state: StandInState;
   /** A response_url for a new slash command or interaction; what is posted to it lands in `state.responses`. */
   newResponseUrl(): string;
-  /** A modal changed by a view_submission answer (`response_action: update`), as Slack would apply it. */
+  /**
+   * A trigger_id for a new slash command or interaction, issued now by the stand-in's clock:
+   * `views.open` and `views.push` accept it once, within three seconds.
+   */
+  newTriggerId(): string;
+  /**
+   * A modal changed by a view_submission answer (`response_action: update`), as Slack would apply
+   * it. Throws, naming the problems, when Slack would refuse the view (the person would see an error).
+   */
   applyViewUpdate(viewId: string, view: Record<string, unknown>): void;
   /** Makes the next `times` calls of `method` fail this way. */
   failNext(method: string, fault: StandInFault, times?: number): void;
@@ -28,6 +37,8 @@ export interface StandInOptions {
   readonly botToken?: string;
   /** `apps.connections.open` answers with this WebSocket URL (Socket Mode tests). */
   readonly socketUrl?: string;
+  /** Milliseconds since the epoch, for issuing and expiring trigger ids (default `Date.now`). */
+  readonly clock?: () => number;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -80,7 +91,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function startSlackStandIn(options: StandInOptions = {}): Promise<SlackStandIn> {
   const workspace = options.workspace ?? DEMO_WORKSPACE;
   const botToken = options.botToken ?? `xoxb-standin-${randomBytes(6).toString('hex')}`;
-  const state = createState(workspace);
+  const state = createState(workspace, options.clock ?? Date.now);
   let base = '';
 
   const server = createServer((req, res) => {
@@ -88,6 +99,15 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const body = await readBody(req);
       if (path.startsWith('/response/')) {
+        // Slack refuses a response_url message that breaks Block Kit limits, as an incoming webhook does.
+        const problems = checkBlocks(
+          (safeJson(body) as { blocks?: unknown } | null)?.blocks,
+          BLOCK_LIMITS.blocksPerMessage,
+        );
+        if (problems.length > 0) {
+          state.refused.push({ method: 'response_url', error: 'invalid_blocks', problems });
+          return json(res, 400, { ok: false, error: 'invalid_blocks', errors: problems });
+        }
         state.responses.push({ id: path.slice('/response/'.length), at: Date.now(), body: safeJson(body) });
         state.log.push({ kind: 'ephemeral', responseId: path.slice('/response/'.length), body: safeJson(body) });
         return json(res, 200, { ok: true });
@@ -134,9 +154,15 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       responseSeq += 1;
       return `${base}/response/r${responseSeq}`;
     },
+    newTriggerId: () => state.issueTrigger(),
     applyViewUpdate(viewId, view) {
       const existing = state.views.get(viewId);
       if (existing === undefined) return;
+      const problems = checkView(view);
+      if (problems.length > 0) {
+        state.refused.push({ method: 'response_action', error: 'invalid_arguments', problems });
+        throw new Error(`Slack would refuse the view the bot answered for ${viewId}: ${problems.join('; ')}`);
+      }
       existing.view = view;
       existing.hash = state.nextId('h');
       state.log.push({ kind: 'view', action: 'update', view: { ...existing } });

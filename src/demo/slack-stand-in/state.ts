@@ -1,4 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { StandInWorkspace } from './workspace';
+
+/** A trigger_id works for this long after the interaction that carried it, and once. */
+export const TRIGGER_TTL_MS = 3000;
+
+/** Why Slack refuses a trigger_id: missing or never issued, already used, or too old. */
+export type TriggerRefusal = 'invalid_trigger_id' | 'exchanged_trigger_id' | 'expired_trigger_id';
 
 export interface StandInMessage {
   readonly channel: string;
@@ -45,6 +52,7 @@ export interface StandInState {
   /** A copy of the workspace the stand-in was started with; tests may change group members. */
   readonly workspace: StandInWorkspace;
   setGroupMembers(handle: string, users: readonly string[]): void;
+  setChannelMembers(channelId: string, users: readonly string[]): void;
   readonly calls: { method: string; args: Record<string, unknown>; at: number }[];
   readonly messages: StandInMessage[];
   readonly responses: { id: string; at: number; body: unknown }[];
@@ -52,6 +60,12 @@ export interface StandInState {
   readonly files: StandInFile[];
   readonly views: Map<string, StandInView>;
   readonly log: StandInEvent[];
+  /** Calls the stand-in refused as Slack would (bad blocks or views, trigger ids), with why. */
+  readonly refused: { method: string; error: string; problems: readonly string[] }[];
+  /** A new trigger_id, issued now by the stand-in's clock, as Slack puts in a slash command or an interaction. */
+  issueTrigger(): string;
+  /** Uses up a trigger_id for views.open / views.push; says why Slack would refuse it, or undefined if it is good. */
+  exchangeTrigger(triggerId: unknown): TriggerRefusal | undefined;
   nextTs(): string;
   nextId(prefix: string): string;
   addFault(method: string, fault: StandInFault, times: number): void;
@@ -62,8 +76,9 @@ export interface StandInState {
   callsOf(method: string): { method: string; args: Record<string, unknown> }[];
 }
 
-export function createState(initial: StandInWorkspace): StandInState {
+export function createState(initial: StandInWorkspace, clock: () => number = Date.now): StandInState {
   let seq = 0;
+  const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const faults = new Map<string, { fault: StandInFault; left: number }[]>();
   let workspace: StandInWorkspace = structuredClone(initial);
   const state: StandInState = {
@@ -76,6 +91,12 @@ export function createState(initial: StandInWorkspace): StandInState {
         usergroups: workspace.usergroups.map((g) => (g.handle === handle ? { ...g, users: [...users] } : g)),
       };
     },
+    setChannelMembers(channelId, users) {
+      workspace = {
+        ...workspace,
+        channels: workspace.channels.map((c) => (c.id === channelId ? { ...c, members: [...users] } : c)),
+      };
+    },
     calls: [],
     messages: [],
     responses: [],
@@ -83,6 +104,21 @@ export function createState(initial: StandInWorkspace): StandInState {
     files: [],
     views: new Map(),
     log: [],
+    refused: [],
+    issueTrigger() {
+      const issuedAt = clock();
+      const id = `${issuedAt}.${randomBytes(6).readUIntBE(0, 6)}.trigger`;
+      triggers.set(id, { issuedAt, used: false });
+      return id;
+    },
+    exchangeTrigger(triggerId) {
+      const trigger = typeof triggerId === 'string' ? triggers.get(triggerId) : undefined;
+      if (trigger === undefined) return 'invalid_trigger_id';
+      if (trigger.used) return 'exchanged_trigger_id';
+      if (clock() - trigger.issuedAt > TRIGGER_TTL_MS) return 'expired_trigger_id';
+      trigger.used = true;
+      return undefined;
+    },
     nextTs() {
       seq += 1;
       return `${1_700_000_000 + seq}.${String(seq).padStart(6, '0')}`;

@@ -15,6 +15,8 @@ export interface StandInChannel {
   /** Whether the bot is a member (a private channel without the bot cannot be seen or posted to). */
   readonly botIsMember?: boolean;
   readonly isArchived?: boolean;
+  /** Who is in the channel (conversations.members); none when absent. */
+  readonly members?: readonly string[];
 }
 
 export interface StandInUsergroup {
@@ -48,11 +50,21 @@ export const DEMO_WORKSPACE: StandInWorkspace = {
     { id: 'U0BACKUPBOT', name: 'otc-backup', isBot: true },
   ],
   channels: [
-    { id: 'C0INC4711', name: 'inc-4711-db-latency' },
-    { id: 'C0GENERAL1', name: 'general' },
-    { id: 'C0APPROVAL', name: 'backup-approvals' },
-    { id: 'G0SECRET01', name: 'secret-project', isPrivate: true, botIsMember: false },
-    { id: 'C0ARCHIVED', name: 'old-incident', isArchived: true },
+    {
+      id: 'C0INC4711',
+      name: 'inc-4711-db-latency',
+      members: ['U0ALICE001', 'U0BOB00001', 'U0DAVE0001', 'U0ERIN0001', 'U0BACKUPBOT'],
+    },
+    {
+      id: 'C0GENERAL1',
+      name: 'general',
+      members: ['U0ALICE001', 'U0BOB00001', 'U0DAVE0001', 'U0ERIN0001', 'U0CAROL001', 'U0BACKUPBOT'],
+    },
+    { id: 'C0APPROVAL', name: 'backup-approvals', members: ['U0BOB00001', 'U0ERIN0001', 'U0BACKUPBOT'] },
+    // Public, and the bot never joined: it may post here (chat:write.public) but must join to share a file.
+    { id: 'C0INC4712', name: 'inc-4712-storage', members: ['U0ALICE001', 'U0DAVE0001'] },
+    { id: 'G0SECRET01', name: 'secret-project', isPrivate: true, botIsMember: false, members: ['U0ALICE001'] },
+    { id: 'C0ARCHIVED', name: 'old-incident', isArchived: true, members: ['U0ALICE001', 'U0BOB00001'] },
   ],
   usergroups: [
     { id: 'S0SREONCALL', handle: 'sre-oncall', users: ['U0ALICE001'] },

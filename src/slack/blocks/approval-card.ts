@@ -4,14 +4,10 @@ import { channelLink, code, mention, plural, slackTime, userText } from '../mrkd
 import { decisionLine, describeApprovers } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { context, header, message, packLines, section } from './kit';
-import { reasonLine } from './request-blocks';
+import { reasonLine, volumeLine } from './request-blocks';
 
 /** Volumes listed on a card; the rest are counted (the requester's thread has them all). */
 const CARD_VOLUMES = 60;
-
-function volumeLine(v: BackupRequest['volumes'][number]): string {
-  return `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`;
-}
 
 /** Approve / Deny, on the card and in the App Home: they carry the request id only. */
 export function approvalButtons(requestId: string): Block {
@@ -71,7 +67,7 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
     }
   }
   return message(
-    `${request.id}: ${request.volumes.length} volume(s) to ${request.policy.name} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
+    `${request.id}: ${request.volumes.length} volume(s) to ${userText(request.policy.name, 100)} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
     blocks,
   );
 }

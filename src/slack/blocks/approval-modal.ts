@@ -2,17 +2,13 @@ import type { types } from '@slack/bolt';
 import type { BackupRequest } from '../../domain/backup-request';
 import { BLOCK_COMMENT, COMMENT_MAX, INPUT_COMMENT, VIEW_APPROVE, VIEW_DENY, VIEW_INFO } from '../ids';
 import { code, mention, plural, userText } from '../mrkdwn';
-import { context, section } from './kit';
+import { context, LIMITS, plain, section } from './kit';
 import { reasonLine } from './request-blocks';
 
 export type ModalView = types.ModalView;
 type Decision = 'approve' | 'deny';
 
 const TITLES: Record<Decision, string> = { approve: 'Approve request', deny: 'Deny request' };
-
-function plain(text: string): types.PlainTextElement {
-  return { type: 'plain_text', text, emoji: true };
-}
 
 /** Opened at once on a click (the trigger lives 3 s), then replaced by the form or an explanation. */
 export function buildLoadingModal(decision: Decision): ModalView {
@@ -62,7 +58,7 @@ export function buildInfoModal(title: string, text: string): ModalView {
   return {
     type: 'modal',
     callback_id: VIEW_INFO,
-    title: plain(title.slice(0, 24)),
+    title: plain(title, LIMITS.modalTitle),
     close: plain('Close'),
     blocks: [section(text)],
   };

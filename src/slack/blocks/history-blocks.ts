@@ -74,11 +74,7 @@ export function buildStatusMessage(request: BackupRequest, events: readonly Audi
     ),
     ...packLines(shown, `*History* (${plural(lines.length, 'event')})`),
     ...(lines.length > shown.length
-      ? [
-          context(
-            `The ${lines.length - shown.length} oldest events are left out here; /backup audit has the whole record.`,
-          ),
-        ]
+      ? [context(`The ${lines.length - shown.length} oldest events are left out here.`)]
       : []),
   ]);
 }

@@ -5,7 +5,7 @@ import { ACTION_HOME_REQUEST } from '../ids';
 import { approvalButtons } from './approval-card';
 import { channelLink, code, mention, plural, slackTime, userText } from '../mrkdwn';
 import type { Block } from './kit';
-import { context, divider, header, section } from './kit';
+import { context, divider, header, LIMITS, section } from './kit';
 import { stateLine } from './request-blocks';
 
 /** Items per list: a home view holds at most 100 blocks. */
@@ -57,5 +57,5 @@ export function buildHomeView(content: HomeContent): types.HomeView {
   blocks.push(
     context('`/backup status <id>` shows a request’s history; `/backup audit` sends you a CSV of your requests.'),
   );
-  return { type: 'home', blocks: blocks.slice(0, 100) };
+  return { type: 'home', blocks: blocks.slice(0, LIMITS.blocksPerView) };
 }

@@ -6,17 +6,21 @@ export type Block = types.KnownBlock;
 /** Slack's Block Kit limits (DESIGN §5). */
 export const LIMITS = {
   blocksPerMessage: 50,
-  blocksPerModal: 100,
+  blocksPerView: 100,
   sectionText: 3000,
   headerText: 150,
   contextElements: 10,
-  buttonValue: 2000,
-  privateMetadata: 3000,
   staticSelectOptions: 100,
+  optionText: 75,
   modalTitle: 24,
   /** `text` fallback of a message: Slack truncates above 40,000; keep it short. */
   fallbackText: 3000,
 } as const;
+
+/** Plain text, cut to `max` characters (a modal title is 24, an option 75). */
+export function plain(text: string, max: number = LIMITS.sectionText): types.PlainTextElement {
+  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+}
 
 export interface SlackMessage {
   readonly text: string;

@@ -6,6 +6,7 @@ import { code, escapeText, plural, userText } from '../mrkdwn';
 import { describeApprovers } from './approval-text';
 import type { Block } from './kit';
 import { context, packLines, section } from './kit';
+import { volumeLine } from './request-blocks';
 
 /** Volumes listed in a preview; the rest are counted. */
 const PREVIEW_VOLUMES = 40;
@@ -35,10 +36,7 @@ export function decisionPreview(checked: CheckedRequest, approvers: Approvers | 
 /** What will happen: the policy, each volume, what is left out and why, the move note, who decides. Shared by the form and --dry-run. */
 export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers | undefined): Block[] {
   const shown = checked.volumes.slice(0, PREVIEW_VOLUMES);
-  const lines = shown.map(
-    (v) =>
-      `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`,
-  );
+  const lines = shown.map(volumeLine);
   if (checked.volumes.length > shown.length) lines.push(`…and ${checked.volumes.length - shown.length} more`);
   const blocks: Block[] = [
     section(policyLine(checked)),

@@ -26,7 +26,7 @@ export function buildProblemsMessage(problems: readonly string[], usage?: string
       : `:warning: Nothing was changed. Please fix these ${problems.length} things and try again:`,
   );
   if (usage !== undefined) blocks.push(section(preformatted(usage)));
-  return message(`Nothing was changed: ${problems[0] ?? 'invalid command'}`, blocks);
+  return message(`Nothing was changed: ${userText(problems[0] ?? 'invalid command', 300)}`, blocks);
 }
 
 const CANNOT_POST: Record<Extract<ChannelAccess, { canPost: false }>['why'], string> = {
@@ -57,7 +57,7 @@ export function buildDeniedMessage(d: AccessDecision): SlackMessage {
 
 export function buildDryRunMessage(checked: CheckedRequest, approvers: Approvers | undefined): SlackMessage {
   return message(
-    `Dry run: ${checked.volumes.length} volume(s) to ${checked.policy.name}; decided by ${checked.decision.decidedBy}`,
+    `Dry run: ${checked.volumes.length} volume(s) to ${userText(checked.policy.name, 100)}; decided by ${checked.decision.decidedBy}`,
     [
       section(':mag: *Dry run*: nothing was changed. This is what the request would do:'),
       ...buildPreviewBlocks(checked, approvers),
@@ -76,10 +76,6 @@ export function buildDuplicateMessage(existing: BackupRequest): SlackMessage {
 
 export function buildNotesMessage(requestId: string, notes: readonly string[]): SlackMessage {
   return message(`Request ${requestId} started`, [
-    section(`Request ${code(requestId)} is under way. Note:\n${notes.map((n) => `• ${n}`).join('\n')}`),
+    section(`Request ${code(requestId)} is under way. Note:\n${notes.map((n) => `• ${userText(n, 300)}`).join('\n')}`),
   ]);
-}
-
-export function buildSafeErrorMessage(sentence: string): SlackMessage {
-  return message(sentence, [section(`:warning: ${escapeText(sentence)}`)]);
 }

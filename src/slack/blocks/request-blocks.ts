@@ -41,6 +41,11 @@ export function describeAsk(request: BackupRequest): string {
   );
 }
 
+/** "• *db-data-1* `id` · eu-de-01 · 500 GB · in-use": a volume as it was when the request was made. */
+export function volumeLine(v: BackupRequest['volumes'][number]): string {
+  return `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`;
+}
+
 export function reasonLine(reason: string | undefined): string {
   return reason === undefined ? '_No reason given._' : `Reason: ${userText(reason, REASON_DISPLAY_MAX)}`;
 }
@@ -58,6 +63,6 @@ export function buildRootMessage(request: BackupRequest): SlackMessage {
     ...(decided ? [context(decisionLine(request))] : []),
     requestContext(request),
   ];
-  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${request.policy.name} (${request.id})`;
+  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${userText(request.policy.name, 100)} (${request.id})`;
   return message(fallback, blocks);
 }

@@ -4,7 +4,7 @@ import type { PreviewOutcome } from '../../flow/request-form';
 import { FORM_CHANNEL, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES, VIEW_FORM } from '../ids';
 import { escapeText, plural } from '../mrkdwn';
 import type { Block } from './kit';
-import { context, divider, section } from './kit';
+import { context, divider, LIMITS, plain, section } from './kit';
 import type { ModalView } from './approval-modal';
 import { buildPreviewBlocks } from './preview-blocks';
 import { buildCannotPostMessage, buildUnknownUserMessage } from './reply-blocks';
@@ -32,13 +32,9 @@ export interface FormModel {
   readonly approvers: Approvers | undefined;
 }
 
-function plain(text: string): types.PlainTextElement {
-  return { type: 'plain_text', text, emoji: true };
-}
-
 /** Slack option labels are at most 75 characters. */
 export function option(text: string, value: string): Option {
-  return { text: plain([...text].length > 75 ? `${[...text].slice(0, 74).join('')}…` : text), value };
+  return { text: plain(text, LIMITS.optionText), value };
 }
 
 /** Field blocks carry the project in their id, so a new project clears the policy, server and volumes. */
@@ -91,7 +87,7 @@ export function buildRequestForm(model: FormModel): ModalView {
       element: {
         type: 'static_select',
         action_id: FORM_PROJECT,
-        options: model.projects.slice(0, 100).map((p) => option(p, p)),
+        options: model.projects.slice(0, LIMITS.staticSelectOptions).map((p) => option(p, p)),
         initial_option: option(model.project, model.project),
       },
     });
@@ -177,6 +173,6 @@ export function buildRequestForm(model: FormModel): ModalView {
     title: plain('Request backup'),
     submit: plain(submitLabel(model.preview)),
     close: plain('Cancel'),
-    blocks: blocks.slice(0, 100),
+    blocks: blocks.slice(0, LIMITS.blocksPerView),
   };
 }

@@ -5,6 +5,7 @@ import { buildHomeView } from '../blocks/home-view';
 import { ACTION_HOME_REQUEST } from '../ids';
 import type { FormDeps } from './request-form';
 import { openRequestForm } from './request-form';
+import { teamIdOf } from '../payload';
 
 /**
  * The App Home tab, drawn each time someone opens it (Slack may deliver the event more than once;
@@ -13,14 +14,14 @@ import { openRequestForm } from './request-form';
 export function registerAppHome(app: App, deps: HomeDeps, form: FormDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const teamId = teamIdOf(body);
     const view = buildHomeView(await homeContent(deps, teamId, event.user));
     await client.views.publish({ user_id: event.user, view });
   });
 
   app.action<BlockButtonAction>(ACTION_HOME_REQUEST, async ({ ack, body, client }) => {
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const teamId = teamIdOf(body);
     await openRequestForm(form, client, body.trigger_id, { teamId, userId: body.user.id, channelId: undefined });
   });
 }

@@ -14,10 +14,12 @@ import {
   VIEW_APPROVE,
   VIEW_DENY,
 } from '../ids';
+import { teamIdOf } from '../payload';
+import { bestEffort } from '../best-effort';
 
 /** The signed payload's team and user are the truth; a workspace-less payload gets an id that matches nothing. */
 function actorOf(body: { team: { id: string } | null; user: { id: string; team_id?: string } }): Actor {
-  return { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+  return { teamId: teamIdOf(body), userId: body.user.id };
 }
 
 const INVALID_ID = 'r-00000000' as RequestId;
@@ -66,10 +68,9 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
       const text = result.ok
         ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
         : refusalText(result.refusal);
-      await client.views.update({
-        view_id: view.id,
-        view: buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text),
-      });
+      await bestEffort(deps.logger, 'show the decision in the modal', () =>
+        client.views.update({ view_id: view.id, view: buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text) }),
+      );
       if (result.ok) await followDecision(deps, result.request);
     });
   }

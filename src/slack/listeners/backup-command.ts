@@ -1,4 +1,4 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
 import type { RequestExecutor } from '../../flow/execute-request';
 import type { HistoryDeps } from '../../flow/history';
@@ -17,9 +17,11 @@ import {
   buildProblemsMessage,
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
+import { bestEffort } from '../best-effort';
 import { answerAudit, answerStatus } from './history-commands';
 import type { FormDeps } from './request-form';
 import { openRequestForm } from './request-form';
+import { ephemeral } from '../respond';
 
 export const BACKUP_COMMAND = '/backup';
 
@@ -31,10 +33,6 @@ export interface CommandDeps {
   readonly logger: Logger;
   readonly history: HistoryDeps;
   readonly form: FormDeps;
-}
-
-function ephemeral(respond: RespondFn, m: SlackMessage): Promise<unknown> {
-  return respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
 }
 
 function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>, config: SubmitDeps['config']): SlackMessage {
@@ -109,7 +107,11 @@ export function registerBackupCommand(app: App, deps: CommandDeps): void {
     }
     const { request } = outcome;
     await deps.outbox.flushRequest(request.id);
-    if (outcome.notes.length > 0) await ephemeral(respond, buildNotesMessage(request.id, outcome.notes));
+    if (outcome.notes.length > 0) {
+      await bestEffort(deps.logger, 'send the notes', () =>
+        ephemeral(respond, buildNotesMessage(request.id, outcome.notes)),
+      );
+    }
     if (request.state === 'allowed') await deps.executor.start(request.id, 'allowed');
   });
 }

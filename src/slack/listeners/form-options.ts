@@ -10,6 +10,7 @@ import { option } from '../blocks/request-form-view';
 import { readFormState } from '../form-state';
 import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
 import type { FormDeps } from './request-form';
+import { teamIdOf } from '../payload';
 
 /** "daily-7d · every day at 02:00 · keeps 7" */
 export function policyLabel(p: BackupPolicy): string {
@@ -52,7 +53,7 @@ export function registerFormOptions(app: App, deps: FormDeps): void {
     const view = (body as { view?: ViewOutput }).view;
     if (view === undefined) return [];
     const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), {
-      teamId: body.team?.id ?? '',
+      teamId: teamIdOf(body),
       userId: body.user.id,
     });
     if (draft === undefined) return [];

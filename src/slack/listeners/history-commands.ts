@@ -5,11 +5,7 @@ import type { HistoryDeps } from '../../flow/history';
 import { exportRequests, requestHistory } from '../../flow/history';
 import type { RequestId } from '../../domain/ids';
 import { auditCsv, buildAuditSentMessage, buildHistoryRefusal, buildStatusMessage } from '../blocks/history-blocks';
-import type { SlackMessage } from '../blocks/kit';
-
-function ephemeral(respond: RespondFn, m: SlackMessage): Promise<unknown> {
-  return respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
-}
+import { ephemeral } from '../respond';
 
 /** `/backup status <id>`: the request's state and history, only to the asker (requester or approver). */
 export async function answerStatus(

@@ -2,16 +2,15 @@ import type { App, ViewOutput } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config/load-config';
 import { parseRequestId } from '../../domain/ids';
-import type { Problem } from '../../flow/check-request';
 import type { CloudCache } from '../../flow/cloud-cache';
 import type { RequestExecutor } from '../../flow/execute-request';
 import type { Outbox } from '../../flow/outbox';
 import type { PreviewOutcome } from '../../flow/request-form';
-import { loadDraft, openDraft, previewForm, submitForm } from '../../flow/request-form';
+import { loadDraft, openDraft, previewForm } from '../../flow/request-form';
 import type { SubmitDeps } from '../../flow/submit-associate';
 import { approvalFor } from '../../flow/submit-associate';
 import { buildInfoModal } from '../blocks/approval-modal';
-import { buildRequestForm, fieldBlockId } from '../blocks/request-form-view';
+import { buildRequestForm } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
 import { readFormState } from '../form-state';
 import type { FormState } from '../form-state';
@@ -25,7 +24,12 @@ import {
   VIEW_FORM,
 } from '../ids';
 import { slackErrorName } from '../slack-errors';
+import type { Logger } from '../../log/logger';
+import { bestEffort } from '../best-effort';
+import { userSafeSentence } from '../error-reply';
 import { registerFormOptions } from './form-options';
+import { registerFormSubmit } from './form-submit';
+import { teamIdOf } from '../payload';
 
 export interface FormDeps {
   readonly submit: SubmitDeps;
@@ -33,9 +37,8 @@ export interface FormDeps {
   readonly config: Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
   readonly outbox: Outbox;
   readonly executor: RequestExecutor;
+  readonly logger: Logger;
 }
-
-const NOT_YOURS = 'This form has expired or belongs to someone else. Open a new one with /backup associate.';
 
 function previewDeps(deps: FormDeps): SubmitDeps {
   return { ...deps.submit, cloud: deps.cache };
@@ -87,7 +90,16 @@ export async function openRequestForm(
   const viewId = opened.view?.id;
   if (viewId === undefined) return;
   const hash = opened.view?.hash;
-  const result = await openDraft(deps.submit, actor);
+  let result;
+  try {
+    result = await openDraft(deps.submit, actor);
+  } catch (e) {
+    // Never leave the loading modal up: say it failed, then let the error handler log it.
+    await bestEffort(deps.logger, 'close the loading form', () =>
+      client.views.update({ view_id: viewId, view: buildInfoModal('Request backup', userSafeSentence(e)) }),
+    );
+    throw e;
+  }
   let view;
   if (result.ok) {
     const state = readFormState({}, deps.config.projects);
@@ -106,35 +118,10 @@ export async function openRequestForm(
   await client.views.update({ view_id: viewId, ...(hash && { hash }), view });
 }
 
-/** Slack's errors object: each problem on the field it belongs to (joined when several). */
-function fieldErrors(
-  problems: readonly Problem[],
-  state: FormState,
-  hasProject: boolean,
-  hasChannel: boolean,
-): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const p of problems) {
-    const block =
-      p.field === 'project' && hasProject
-        ? 'project'
-        : p.field === 'channel' && hasChannel
-          ? 'channel'
-          : p.field === 'reason'
-            ? 'reason'
-            : p.field === 'policy' || p.field === 'server'
-              ? fieldBlockId(p.field, state.project)
-              : fieldBlockId('volumes', state.project);
-    errors[block] = errors[block] === undefined ? p.text : `${errors[block]} ${p.text}`;
-  }
-  for (const key of Object.keys(errors)) errors[key] = [...errors[key]!].slice(0, 300).join('');
-  return errors;
-}
-
 export function registerRequestForm(app: App, deps: FormDeps): void {
   app.shortcut(SHORTCUT_REQUEST, async ({ ack, shortcut, client }) => {
     await ack();
-    const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? '';
+    const teamId = teamIdOf(shortcut);
     await openRequestForm(deps, client, shortcut.trigger_id, {
       teamId,
       userId: shortcut.user.id,
@@ -148,7 +135,7 @@ export function registerRequestForm(app: App, deps: FormDeps): void {
       await ack();
       const view = (body as { view?: ViewOutput }).view;
       if (view === undefined || view.callback_id !== VIEW_FORM) return;
-      const actor = { teamId: body.team?.id ?? '', userId: body.user.id };
+      const actor = { teamId: teamIdOf(body), userId: body.user.id };
       const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), actor);
       if (draft === undefined) return;
       const state = readFormState(view.state.values, deps.config.projects);
@@ -164,69 +151,5 @@ export function registerRequestForm(app: App, deps: FormDeps): void {
 
   registerFormOptions(app, deps);
 
-  app.view(VIEW_FORM, async ({ ack, body, view }) => {
-    const actor = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), actor);
-    if (draft === undefined) {
-      await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
-      return;
-    }
-    const state = readFormState(view.state.values, deps.config.projects);
-    const project = deps.config.projects.find((p) => p.name === state.project);
-    // Never trust the view: the submit reads the cloud afresh (the cache is dropped first) and checks everything again.
-    if (project !== undefined) deps.cache.invalidate(project);
-    const outcome = await submitForm(previewDeps(deps), draft, state.selection);
-    const hasProject = deps.config.projects.length > 1;
-    const hasChannel = draft.channelId === undefined;
-    switch (outcome.kind) {
-      case 'incomplete': {
-        const problems = outcome.missing.map((m): Problem => ({
-          field: m,
-          text: m === 'volumes' ? 'Pick at least one volume, or a server.' : `Pick a ${m}.`,
-        }));
-        await ack({ response_action: 'errors', errors: fieldErrors(problems, state, hasProject, hasChannel) });
-        return;
-      }
-      case 'invalid':
-        await ack({ response_action: 'errors', errors: fieldErrors(outcome.problems, state, hasProject, hasChannel) });
-        return;
-      case 'denied':
-        await ack({
-          response_action: 'errors',
-          errors: fieldErrors(
-            [{ field: 'volumes', text: `Denied by ${outcome.decision.decidedBy}: ${outcome.decision.reason}.` }],
-            state,
-            hasProject,
-            hasChannel,
-          ),
-        });
-        return;
-      case 'cannot_post':
-        if (hasChannel)
-          await ack({
-            response_action: 'errors',
-            errors: { channel: buildCannotPostMessage(outcome.why).text.slice(0, 300) },
-          });
-        else
-          await ack({
-            response_action: 'update',
-            view: buildInfoModal('Request backup', buildCannotPostMessage(outcome.why).text),
-          });
-        return;
-      case 'unknown_user':
-        await ack({
-          response_action: 'update',
-          view: buildInfoModal('Request backup', buildUnknownUserMessage().text),
-        });
-        return;
-      case 'duplicate':
-      case 'dry_run':
-        await ack({ response_action: 'clear' });
-        return;
-      case 'accepted':
-        await ack({ response_action: 'clear' });
-        await deps.outbox.flushRequest(outcome.request.id);
-        if (outcome.request.state === 'allowed') await deps.executor.start(outcome.request.id, 'allowed');
-    }
-  });
+  registerFormSubmit(app, deps);
 }

@@ -1,0 +1,153 @@
+import type { App, ViewOutput } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { parseRequestId } from '../../domain/ids';
+import type { Problem } from '../../flow/check-request';
+import type { RequestDraft } from '../../store/request-store';
+import { loadDraft, submitForm } from '../../flow/request-form';
+import { buildInfoModal } from '../blocks/approval-modal';
+import { fieldBlockId } from '../blocks/request-form-view';
+import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
+import { readFormState } from '../form-state';
+import type { FormState } from '../form-state';
+import { VIEW_FORM } from '../ids';
+import { channelLink, code } from '../mrkdwn';
+import { bestEffort } from '../best-effort';
+import { teamIdOf } from '../payload';
+import type { FormDeps } from './request-form';
+
+/** Slack waits 3 s for the answer; past this, the modal shows "checking" and the result follows. */
+export const SUBMIT_BUDGET_MS = 2000;
+
+type Outcome = Awaited<ReturnType<typeof submitForm>>;
+type Answer =
+  | { response_action: 'errors'; errors: Record<string, string> }
+  | { response_action: 'update'; view: ReturnType<typeof buildInfoModal> }
+  | { response_action: 'clear' };
+
+const NOT_YOURS = 'This form has expired or belongs to someone else. Open a new one with /backup associate.';
+
+/** Slack's errors object: each problem on the field it belongs to (joined when several). */
+function fieldErrors(
+  problems: readonly Problem[],
+  state: FormState,
+  hasProject: boolean,
+  hasChannel: boolean,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const p of problems) {
+    const block =
+      p.field === 'project' && hasProject
+        ? 'project'
+        : p.field === 'channel' && hasChannel
+          ? 'channel'
+          : p.field === 'reason'
+            ? 'reason'
+            : p.field === 'policy' || p.field === 'server'
+              ? fieldBlockId(p.field, state.project)
+              : fieldBlockId('volumes', state.project);
+    errors[block] = errors[block] === undefined ? p.text : `${errors[block]} ${p.text}`;
+  }
+  for (const key of Object.keys(errors)) errors[key] = [...errors[key]!].slice(0, 300).join('');
+  return errors;
+}
+
+function problemsOf(outcome: Outcome): Problem[] | undefined {
+  switch (outcome.kind) {
+    case 'incomplete':
+      return outcome.missing.map((m) => ({
+        field: m,
+        text: m === 'volumes' ? 'Pick at least one volume, or a server.' : `Pick a ${m}.`,
+      }));
+    case 'invalid':
+      return [...outcome.problems];
+    case 'denied':
+      return [{ field: 'volumes', text: `Denied by ${outcome.decision.decidedBy}: ${outcome.decision.reason}.` }];
+    default:
+      return undefined;
+  }
+}
+
+/** The answer to give in time: inline errors, a closing, or a replacement view. */
+function answerFor(outcome: Outcome, state: FormState, draft: RequestDraft, hasProject: boolean): Answer {
+  const problems = problemsOf(outcome);
+  const hasChannel = draft.channelId === undefined;
+  if (problems !== undefined)
+    return { response_action: 'errors', errors: fieldErrors(problems, state, hasProject, hasChannel) };
+  if (outcome.kind === 'cannot_post') {
+    const text = buildCannotPostMessage(outcome.why).text;
+    return hasChannel
+      ? { response_action: 'errors', errors: { channel: text.slice(0, 300) } }
+      : { response_action: 'update', view: buildInfoModal('Request backup', text) };
+  }
+  if (outcome.kind === 'unknown_user')
+    return { response_action: 'update', view: buildInfoModal('Request backup', buildUnknownUserMessage().text) };
+  return { response_action: 'clear' };
+}
+
+/** The same result, told after the modal already shows "checking": as a closing view. */
+function lateView(outcome: Outcome) {
+  if (outcome.kind === 'accepted' || outcome.kind === 'duplicate') {
+    const request = outcome.kind === 'accepted' ? outcome.request : outcome.existing;
+    return buildInfoModal(
+      'Request backup',
+      `:white_check_mark: Request ${code(request.id)} is recorded; it continues in ${channelLink(request.channel.id)}.`,
+    );
+  }
+  const problems = problemsOf(outcome);
+  const text =
+    problems !== undefined
+      ? problems.map((p) => `• ${p.text}`).join('\n')
+      : outcome.kind === 'cannot_post'
+        ? buildCannotPostMessage(outcome.why).text
+        : buildUnknownUserMessage().text;
+  return buildInfoModal('Nothing changed', `:warning: Nothing was changed. Open the form again to fix this:\n${text}`);
+}
+
+async function proceed(deps: FormDeps, outcome: Outcome): Promise<void> {
+  if (outcome.kind !== 'accepted') return;
+  await deps.outbox.flushRequest(outcome.request.id);
+  if (outcome.request.state === 'allowed') await deps.executor.start(outcome.request.id, 'allowed');
+}
+
+/**
+ * The form's submit: checked again against the cloud (the picked volumes, the policies and the
+ * server afresh; never the view's word for anything), answered inline within Slack's 3 seconds
+ * when the checks are that quick, and otherwise by a "checking" view that the result replaces.
+ */
+export function registerFormSubmit(app: App, deps: FormDeps): void {
+  app.view(VIEW_FORM, async ({ ack, body, view, client }) => {
+    const actor = { teamId: teamIdOf(body), userId: body.user.id };
+    const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), actor);
+    if (draft === undefined) {
+      await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
+      return;
+    }
+    const state = readFormState(view.state.values, deps.config.projects);
+    const work = submitForm({ ...deps.submit, cloud: deps.cache.forSubmit() }, draft, state.selection);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), SUBMIT_BUDGET_MS);
+    });
+    const first = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (first !== 'late') {
+      await ack(answerFor(first, state, draft, deps.config.projects.length > 1));
+      await proceed(deps, first);
+      return;
+    }
+    await ack({
+      response_action: 'update',
+      view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Checking your request…'),
+    });
+    const outcome = await work;
+    await showLate(deps, client, view, outcome);
+    await proceed(deps, outcome);
+  });
+}
+
+/** The person may have closed the modal meanwhile: the request (if any) goes on, and the channel shows it. */
+function showLate(deps: FormDeps, client: WebClient, view: ViewOutput, outcome: Outcome): Promise<void> {
+  return bestEffort(deps.logger, 'show the result in the form', () =>
+    client.views.update({ view_id: view.id, view: lateView(outcome) }),
+  );
+}

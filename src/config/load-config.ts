@@ -1,20 +1,18 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
 import type { AccessPolicy } from '../domain/access-rules';
 import type { Approvers } from '../domain/backup-request';
 import type { ProjectId } from '../domain/ids';
 import { asProjectId } from '../domain/ids';
 import { ConfigError } from './config-error';
-import type { Env } from './env-schema';
+import type { CloudCredentials } from './credentials';
+import { pickCredentials } from './credentials';
 import { envSchema } from './env-schema';
-import type { ConfigFile } from './file-schema';
-import { fileSchema } from './file-schema';
+import type { ConfigSources } from './read-config-file';
+import { describeIssues, readConfigFile } from './read-config-file';
+
+export type { CloudCredentials } from './credentials';
+export type { ConfigSources } from './read-config-file';
 
 export const DEFAULT_CONFIG_PATH = './backup-bot.yml';
-
-export type CloudCredentials =
-  | { readonly kind: 'password'; readonly username: string; readonly password: string; readonly domainName: string }
-  | { readonly kind: 'aksk'; readonly accessKey: string; readonly secretKey: string };
 
 export interface ProjectConfig {
   readonly name: string;
@@ -72,69 +70,6 @@ export interface ApprovalsConfig {
   readonly approvers: Approvers;
   readonly ttlMs: number;
   readonly remindAfterMs: number | undefined;
-}
-
-export interface ConfigSources {
-  readonly readFile: (path: string) => string;
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
-  return issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`);
-}
-
-function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudCredentials | undefined {
-  const password = {
-    OTC_USERNAME: env.OTC_USERNAME,
-    OTC_PASSWORD: env.OTC_PASSWORD,
-    OTC_DOMAIN_NAME: env.OTC_DOMAIN_NAME,
-  };
-  const aksk = { OTC_ACCESS_KEY: env.OTC_ACCESS_KEY, OTC_SECRET_KEY: env.OTC_SECRET_KEY };
-  const given = (o: Record<string, string | undefined>) => Object.values(o).some((v) => v !== undefined);
-  const missing = (o: Record<string, string | undefined>) => Object.keys(o).filter((k) => o[k] === undefined);
-  if (given(password) && given(aksk)) {
-    problems.push(
-      'OTC_USERNAME/OTC_ACCESS_KEY: set either OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME or OTC_ACCESS_KEY, OTC_SECRET_KEY, not both',
-    );
-    return undefined;
-  }
-  if (given(aksk)) {
-    for (const key of missing(aksk)) problems.push(`${key}: required with the other AK/SK variable`);
-    return env.OTC_ACCESS_KEY && env.OTC_SECRET_KEY
-      ? { kind: 'aksk', accessKey: env.OTC_ACCESS_KEY, secretKey: env.OTC_SECRET_KEY }
-      : undefined;
-  }
-  if (given(password)) {
-    for (const key of missing(password)) problems.push(`${key}: required with the other IAM password variables`);
-    return env.OTC_USERNAME && env.OTC_PASSWORD && env.OTC_DOMAIN_NAME
-      ? { kind: 'password', username: env.OTC_USERNAME, password: env.OTC_PASSWORD, domainName: env.OTC_DOMAIN_NAME }
-      : undefined;
-  }
-  if (!sandbox)
-    problems.push(
-      'OTC_USERNAME: cloud credentials are required (OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME, or OTC_ACCESS_KEY, OTC_SECRET_KEY) unless cloud.sandbox is true',
-    );
-  return undefined;
-}
-
-function readConfigFile(path: string, sources: ConfigSources): ConfigFile | string[] {
-  let text: string;
-  try {
-    text = sources.readFile(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    return [
-      `BACKUP_BOT_CONFIG: cannot read ${path} (${code ?? 'error'}); copy backup-bot.example.yml there or point BACKUP_BOT_CONFIG at your file`,
-    ];
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
-    return [`${path}: not valid YAML${where}`];
-  }
-  const parsed = fileSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : describeIssues(parsed.error.issues, '');
 }
 
 function approversOf(a: { usergroups?: string[] | undefined; users?: string[] | undefined }): Approvers {

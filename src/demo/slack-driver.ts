@@ -1,7 +1,27 @@
 import { createHmac } from 'node:crypto';
-import { checkSuggestionOptions } from './slack-stand-in/block-check';
+import type { SuggestionOption } from './slack-answers';
+import { readSuggestionOptions, readViewSubmissionAnswer, updatedView } from './slack-answers';
+import type {
+  ChangeViewInput,
+  ClickButtonInput,
+  InteractionUser,
+  ShortcutInput,
+  SubmitViewInput,
+  SuggestInput,
+} from './slack-payloads';
+import {
+  blockSuggestionPayload,
+  buttonClickPayload,
+  eventCallbackBody,
+  interactionUser,
+  shortcutPayload,
+  viewChangePayload,
+  viewSubmissionPayload,
+} from './slack-payloads';
 import type { SlackStandIn } from './slack-stand-in/server';
 import type { StandInView } from './slack-stand-in/state';
+
+export type { ViewValues } from './slack-payloads';
 
 /** Sends what Slack sends: signed form posts to the bot's /slack/events. */
 export interface DriverOptions {
@@ -98,46 +118,16 @@ export class SlackDriver {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
 
-  private who(
-    userId: string,
-    teamId?: string,
-  ): { team: { id: string; domain: string }; user: { id: string; username: string; name: string; team_id: string } } {
-    const ws = this.options.standIn.state.workspace;
-    const name = ws.users.find((u) => u.id === userId)?.name ?? 'someone';
-    const team = teamId ?? ws.teamId;
-    return { team: { id: team, domain: 'example-ops' }, user: { id: userId, username: name, name, team_id: team } };
+  private who(userId: string, teamId?: string): InteractionUser {
+    return interactionUser(this.options.standIn.state.workspace, userId, teamId);
   }
 
   /** A click on a button of a message, as Slack sends it (block_actions). `value` is what the button carries. */
-  async clickButton(input: {
-    userId: string;
-    channelId: string;
-    messageTs: string;
-    actionId: string;
-    value: string;
-    teamId?: string;
-  }): Promise<SentRequest> {
+  async clickButton(input: ClickButtonInput): Promise<SentRequest> {
     const responseUrl = this.options.standIn.newResponseUrl();
-    const sent = await this.interaction({
-      type: 'block_actions',
-      ...this.who(input.userId, input.teamId),
-      api_app_id: 'A0BACKUPBOT',
-      token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
-      trigger_id: this.options.standIn.newTriggerId(),
-      channel: { id: input.channelId, name: 'channel' },
-      message: { ts: input.messageTs, type: 'message' },
-      response_url: responseUrl,
-      actions: [
-        {
-          action_id: input.actionId,
-          block_id: 'b',
-          type: 'button',
-          value: input.value,
-          action_ts: String(Date.now() / 1000),
-        },
-      ],
-    });
+    const who = this.who(input.userId, input.teamId);
+    const triggerId = this.options.standIn.newTriggerId();
+    const sent = await this.interaction(buttonClickPayload(who, triggerId, responseUrl, input));
     return { ...sent, responseId: responseUrl.slice(responseUrl.lastIndexOf('/') + 1) };
   }
 
@@ -145,38 +135,13 @@ export class SlackDriver {
    * Submits a modal as Slack would (view_submission) with the given input values, and applies a
    * `response_action: update` answer to the stand-in's copy of the view. Returns the bot's answer.
    */
-  async submitView(input: {
-    userId: string;
-    viewId: string;
-    values: ViewValues;
-    teamId?: string;
-    privateMetadata?: string;
-  }): Promise<{ status: number; answer: Record<string, unknown> }> {
+  async submitView(input: SubmitViewInput): Promise<{ status: number; answer: Record<string, unknown> }> {
     const stored = this.view(input.viewId);
-    const res = await this.interaction({
-      type: 'view_submission',
-      ...this.who(input.userId, input.teamId),
-      api_app_id: 'A0BACKUPBOT',
-      token: 'deprecated-verification-token',
-      trigger_id: this.options.standIn.newTriggerId(),
-      view: {
-        ...stored.view,
-        id: stored.id,
-        hash: stored.hash,
-        private_metadata: input.privateMetadata ?? stored.view['private_metadata'] ?? '',
-        state: { values: input.values },
-      },
-    });
-    if (res.status !== 200)
-      throw new Error(
-        `the bot answered the view_submission of ${stored.id} with HTTP ${res.status}${res.body ? ` (${res.body.slice(0, 200)})` : ''}: ` +
-          'Slack needs a 200 within three seconds (Bolt answers 404 when no listener acked in time), ' +
-          'so the person would see an error instead of an answer',
-      );
-    const answer = parseAnswer(res.body, `the view_submission of ${stored.id}`);
-    if (answer['response_action'] === 'update' && typeof answer['view'] === 'object' && answer['view'] !== null) {
-      this.options.standIn.applyViewUpdate(stored.id, answer['view'] as Record<string, unknown>);
-    }
+    const who = this.who(input.userId, input.teamId);
+    const res = await this.interaction(viewSubmissionPayload(stored, who, this.options.standIn.newTriggerId(), input));
+    const answer = readViewSubmissionAnswer(stored, res);
+    const view = updatedView(answer);
+    if (view !== undefined) this.options.standIn.applyViewUpdate(stored.id, view);
     return { status: res.status, answer };
   }
 
@@ -187,19 +152,9 @@ export class SlackDriver {
   }
 
   /** A global shortcut, as Slack sends it. */
-  async shortcut(input: {
-    userId: string;
-    callbackId: string;
-    teamId?: string;
-  }): Promise<{ status: number; body: string }> {
-    return this.interaction({
-      type: 'shortcut',
-      ...this.who(input.userId, input.teamId),
-      token: 'deprecated-verification-token',
-      callback_id: input.callbackId,
-      trigger_id: this.options.standIn.newTriggerId(),
-      action_ts: String(Date.now() / 1000),
-    });
+  async shortcut(input: ShortcutInput): Promise<{ status: number; body: string }> {
+    const who = this.who(input.userId, input.teamId);
+    return this.interaction(shortcutPayload(who, this.options.standIn.newTriggerId(), input));
   }
 
   /**
@@ -207,71 +162,17 @@ export class SlackDriver {
    * Throws when Slack would show none of them: an answer other than 200, more than 100 options, or
    * an option beyond Slack's limits (text over 75 characters, value over 150).
    */
-  async suggest(input: {
-    userId: string;
-    viewId: string;
-    blockId: string;
-    actionId: string;
-    value: string;
-    values?: ViewValues;
-    teamId?: string;
-    privateMetadata?: string;
-  }): Promise<{ status: number; options: { text: { text: string }; value: string }[] }> {
+  async suggest(input: SuggestInput): Promise<{ status: number; options: SuggestionOption[] }> {
     const stored = this.view(input.viewId);
-    const res = await this.interaction({
-      type: 'block_suggestion',
-      ...this.who(input.userId, input.teamId),
-      api_app_id: 'A0BACKUPBOT',
-      token: 'deprecated-verification-token',
-      action_id: input.actionId,
-      block_id: input.blockId,
-      value: input.value,
-      container: { type: 'view', view_id: stored.id },
-      view: {
-        ...stored.view,
-        id: stored.id,
-        hash: stored.hash,
-        private_metadata: input.privateMetadata ?? stored.view['private_metadata'] ?? '',
-        state: { values: input.values ?? {} },
-      },
-    });
-    if (res.status !== 200)
-      throw new Error(
-        `the bot answered the block_suggestion for ${input.actionId} with HTTP ${res.status}: ` +
-          'Slack needs a 200 within three seconds, else the menu shows no options',
-      );
-    const parsed = parseAnswer(res.body, `the block_suggestion for ${input.actionId}`) as {
-      options?: { text: { text: string }; value: string }[];
-    };
-    const problems = checkSuggestionOptions(parsed.options);
-    if (problems.length > 0)
-      throw new Error(`Slack would refuse the options the bot answered for ${input.actionId}: ${problems.join('; ')}`);
-    return { status: res.status, options: parsed.options ?? [] };
+    const res = await this.interaction(blockSuggestionPayload(stored, this.who(input.userId, input.teamId), input));
+    return { status: res.status, options: readSuggestionOptions(input.actionId, res) };
   }
 
   /** A change in a modal's input with dispatch_action (block_actions from a view), carrying the whole state. */
-  async changeView(input: {
-    userId: string;
-    viewId: string;
-    blockId: string;
-    actionId: string;
-    action: Record<string, unknown>;
-    values: ViewValues;
-    teamId?: string;
-  }): Promise<{ status: number; body: string }> {
+  async changeView(input: ChangeViewInput): Promise<{ status: number; body: string }> {
     const stored = this.view(input.viewId);
-    return this.interaction({
-      type: 'block_actions',
-      ...this.who(input.userId, input.teamId),
-      api_app_id: 'A0BACKUPBOT',
-      token: 'deprecated-verification-token',
-      container: { type: 'view', view_id: stored.id },
-      trigger_id: this.options.standIn.newTriggerId(),
-      view: { ...stored.view, id: stored.id, hash: stored.hash, state: { values: input.values } },
-      actions: [
-        { action_id: input.actionId, block_id: input.blockId, action_ts: String(Date.now() / 1000), ...input.action },
-      ],
-    });
+    const who = this.who(input.userId, input.teamId);
+    return this.interaction(viewChangePayload(stored, who, this.options.standIn.newTriggerId(), input));
   }
 
   /** An Events API delivery (JSON), e.g. app_home_opened; `retryNum` adds Slack's retry headers. */
@@ -279,15 +180,7 @@ export class SlackDriver {
     event: Record<string, unknown>,
     options: { teamId?: string; retryNum?: number } = {},
   ): Promise<{ status: number; body: string }> {
-    const body = JSON.stringify({
-      token: 'deprecated-verification-token',
-      team_id: options.teamId ?? this.options.standIn.state.workspace.teamId,
-      api_app_id: 'A0BACKUPBOT',
-      event: { ...event, event_ts: String(Date.now() / 1000) },
-      type: 'event_callback',
-      event_id: `Ev${Date.now()}`,
-      event_time: Math.floor(Date.now() / 1000),
-    });
+    const body = eventCallbackBody(event, options.teamId ?? this.options.standIn.state.workspace.teamId);
     const timestamp = String(this.now());
     const res = await fetch(`${this.options.botUrl}/slack/events`, {
       method: 'POST',
@@ -305,16 +198,3 @@ export class SlackDriver {
     return { status: res.status, body: await res.text() };
   }
 }
-
-/** The bot's JSON answer to an interaction (an empty body is an empty answer). */
-function parseAnswer(body: string, what: string): Record<string, unknown> {
-  if (body === '') return {};
-  try {
-    return JSON.parse(body) as Record<string, unknown>;
-  } catch {
-    throw new Error(`the bot answered ${what} with a body that is not JSON: ${body.slice(0, 200)}`);
-  }
-}
-
-/** A modal's `state.values`: block id -> action id -> value, as Slack sends them. */
-export type ViewValues = Record<string, Record<string, Record<string, unknown>>>;

@@ -110,7 +110,7 @@ function configSnippet(sandbox: Sandbox, region: string): string[] {
     'cloud:',
     `  region: ${region}`,
     `  auth_url: ${url}/v3`,
-    `  endpoints: { vbs: '${url}', evs: '${url}' }`,
+    `  endpoints: { vbs: '${url}', evs: '${url}', ecs: '${url}' }`,
     'projects:',
     ...projects.map(
       (p, index) => `  - { name: ${p.name}, id: ${p.id}, region: ${p.region}${index === 0 ? ', default: true' : ''} }`,

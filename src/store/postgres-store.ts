@@ -1,24 +1,17 @@
 import type { AuditEvent, BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import { redactSecrets } from '../domain/redact';
 import type { Transition } from '../domain/request-state';
+import { encodeJson } from './json-column';
+import type { AuditRow } from './outbox-audit-draft-codec';
+import { decodeAudit } from './outbox-audit-draft-codec';
+import * as drafts from './postgres-drafts';
+import * as outbox from './postgres-outbox';
 import type { PostgresStoreOptions } from './postgres-pool';
 import { PostgresPool } from './postgres-pool';
-import type { PoolClient } from 'pg';
+import * as requests from './postgres-requests';
+import { requestRow, requestRows } from './postgres-requests';
 import { PG } from './postgres-sql';
-import type { AuditRow, DraftRow, OutboxRow, RequestRow } from './record-codec';
-import {
-  decodeAudit,
-  decodeDraft,
-  decodeOutbox,
-  decodeRequest,
-  encodeApproval,
-  encodeBody,
-  encodeJson,
-  encodeMessageRef,
-  encodeOptionalJson,
-  MAX_ERROR_LENGTH,
-} from './record-codec';
+import { encodeMessageRef } from './record-codec';
 import type {
   CreateResult,
   NewOutboxMessage,
@@ -33,21 +26,15 @@ import type {
 
 export type { PostgresStoreOptions } from './postgres-pool';
 
-/** RequestStore on a pg Pool. Connection failures surface as StoreUnavailableError without the URL. */
+/**
+ * RequestStore on a pg Pool. Connection failures surface as StoreUnavailableError without the URL.
+ * Writes with effects, the outbox and drafts: postgres-requests.ts, postgres-outbox.ts, postgres-drafts.ts.
+ */
 export class PostgresRequestStore implements RequestStore {
   private readonly db: PostgresPool;
 
   constructor(options: PostgresStoreOptions) {
     this.db = new PostgresPool(options);
-  }
-
-  private async requests(sql: string, params: readonly unknown[]): Promise<BackupRequest[]> {
-    return (await this.db.rows<RequestRow>(sql, params)).map(decodeRequest);
-  }
-
-  private async firstRequest(sql: string, params: readonly unknown[]): Promise<BackupRequest | undefined> {
-    const [row] = await this.db.rows<RequestRow>(sql, params);
-    return row === undefined ? undefined : decodeRequest(row);
   }
 
   migrate(): Promise<void> {
@@ -62,75 +49,17 @@ export class PostgresRequestStore implements RequestStore {
     await this.db.rows('SELECT 1');
   }
 
-  /** Writes a state change's audit entries and messages on the transaction's client. */
-  private async apply(client: PoolClient, requestId: RequestId, effects: StoreEffects, now: EpochMs): Promise<void> {
-    for (const e of effects.audit ?? []) {
-      await client.query(PG.appendAudit, [e.requestId, e.teamId, e.at, e.actor, e.kind, encodeJson(e.detail)]);
-    }
-    await this.queue(client, requestId, effects.messages ?? [], now);
-  }
-
-  /** Queues outbox messages on a client inside a transaction. */
-  private async queue(
-    client: PoolClient,
-    requestId: RequestId,
-    messages: readonly NewOutboxMessage[],
-    now: EpochMs,
-  ): Promise<OutboxMessage[]> {
-    const out: OutboxMessage[] = [];
-    for (const m of messages) {
-      const { rows } = await client.query<OutboxRow>(PG.enqueue, [requestId, m.kind, encodeJson(m.payload), now]);
-      out.push(...rows.map(decodeOutbox));
-    }
-    return out;
-  }
-
-  async create(
+  create(
     request: NewRequest,
     dedupe: { key: string; windowMs: number },
     now: EpochMs,
     effects: StoreEffects = {},
   ): Promise<CreateResult> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const approval = encodeApproval(request.approval);
-      const created = await this.db.transaction(async (client) => {
-        const inserted = await client.query<RequestRow>(PG.insertRequest, [
-          request.id,
-          request.teamId,
-          request.requesterId,
-          request.state,
-          request.createdAt,
-          now,
-          approval.expiresAt,
-          approval.remindAt,
-          approval.remindedAt,
-          encodeBody(request),
-          approval.approval,
-        ]);
-        const took = await client.query(PG.takeDedupe, [
-          dedupe.key,
-          request.id,
-          now,
-          now + dedupe.windowMs,
-          now - dedupe.windowMs,
-        ]);
-        const row = inserted.rows[0];
-        if (took.rowCount !== 1 || row === undefined) return { value: undefined, rollback: true };
-        await this.apply(client, request.id, effects, now);
-        return { value: decodeRequest(row) };
-      });
-      if (created !== undefined) return { created: true, request: created };
-      // A request with this id already exists (the same form submitted twice): that one stands.
-      const existing =
-        (await this.firstRequest(PG.getRequest, [request.id])) ??
-        (await this.firstRequest(PG.dedupeHolder, [dedupe.key]));
-      if (existing !== undefined) return { created: false, existing };
-    }
-    throw new Error('request dedupe key kept changing hands; giving up');
+    return requests.createRequest(this.db, request, dedupe, now, effects);
   }
 
   get(id: RequestId): Promise<BackupRequest | undefined> {
-    return this.firstRequest(PG.getRequest, [id]);
+    return requestRow(this.db, PG.getRequest, [id]);
   }
 
   transition(
@@ -140,28 +69,7 @@ export class PostgresRequestStore implements RequestStore {
     now: EpochMs,
     effects: StoreEffects = {},
   ): Promise<BackupRequest | undefined> {
-    const approval = encodeApproval(patch.approval);
-    const params = [
-      id,
-      step.from,
-      step.to,
-      now,
-      patch.approval !== undefined,
-      approval.approval,
-      approval.expiresAt,
-      approval.remindAt,
-      approval.remindedAt,
-      encodeOptionalJson(patch.outcome),
-      patch.runner?.owner ?? null,
-      patch.runner?.leaseUntil ?? null,
-    ];
-    if (isEmpty(effects)) return this.firstRequest(PG.transition, params);
-    return this.db.transaction(async (client) => {
-      const row = (await client.query<RequestRow>(PG.transition, params)).rows[0];
-      if (row === undefined) return { value: undefined };
-      await this.apply(client, id, effects, now);
-      return { value: decodeRequest(row) };
-    });
+    return requests.transitionRequest(this.db, id, step, patch, now, effects);
   }
 
   setMessages(
@@ -170,16 +78,11 @@ export class PostgresRequestStore implements RequestStore {
     now: EpochMs,
   ): Promise<BackupRequest | undefined> {
     const params = [id, encodeMessageRef(messages.root), encodeMessageRef(messages.approval), now];
-    return this.firstRequest(PG.setMessages, params);
+    return requestRow(this.db, PG.setMessages, params);
   }
 
-  async markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
-    if (isEmpty(effects)) return (await this.db.changes(PG.markReminded, [id, now])) === 1;
-    return this.db.transaction(async (client) => {
-      const won = ((await client.query(PG.markReminded, [id, now])).rowCount ?? 0) === 1;
-      if (won) await this.apply(client, id, effects, now);
-      return { value: won };
-    });
+  markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
+    return requests.markReminded(this.db, id, now, effects);
   }
 
   async renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
@@ -191,29 +94,29 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.requests(PG.listStaleRunning, [now, limit]);
+    return requestRows(this.db, PG.listStaleRunning, [now, limit]);
   }
 
   listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.requests(PG.listStartable, [before, limit]);
+    return requestRows(this.db, PG.listStartable, [before, limit]);
   }
 
   listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.requests(PG.listExpired, [now, limit]);
+    return requestRows(this.db, PG.listExpired, [now, limit]);
   }
 
   listDueReminders(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.requests(PG.listDueReminders, [now, limit]);
+    return requestRows(this.db, PG.listDueReminders, [now, limit]);
   }
 
   listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]> {
-    return this.requests(PG.listPendingApprovals, [teamId, limit]);
+    return requestRows(this.db, PG.listPendingApprovals, [teamId, limit]);
   }
 
   listRequests(query: RequestQuery): Promise<BackupRequest[]> {
     const base = [query.teamId, query.since, query.limit];
-    if (query.requesterId === undefined) return this.requests(PG.listRequests, base);
-    return this.requests(PG.listRequestsBy, [...base, query.requesterId]);
+    if (query.requesterId === undefined) return requestRows(this.db, PG.listRequests, base);
+    return requestRows(this.db, PG.listRequestsBy, [...base, query.requesterId]);
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -221,69 +124,49 @@ export class PostgresRequestStore implements RequestStore {
     await this.db.rows(PG.appendAudit, [requestId, teamId, at, actor, kind, encodeJson(event.detail)]);
   }
 
-  async createDraft(draft: RequestDraft): Promise<void> {
-    await this.db.changes(PG.createDraft, [
-      draft.id,
-      draft.teamId,
-      draft.userId,
-      draft.channelId ?? null,
-      draft.createdAt,
-      draft.expiresAt,
-    ]);
+  createDraft(draft: RequestDraft): Promise<void> {
+    return drafts.createDraft(this.db, draft);
   }
 
-  async getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
-    const [row] = await this.db.rows<DraftRow>(PG.getDraft, [id, now]);
-    return row === undefined ? undefined : decodeDraft(row);
+  getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
+    return drafts.getDraft(this.db, id, now);
   }
 
-  async deleteExpiredDrafts(now: EpochMs): Promise<number> {
-    return this.db.changes(PG.deleteExpiredDrafts, [now]);
+  deleteExpiredDrafts(now: EpochMs): Promise<number> {
+    return drafts.deleteExpiredDrafts(this.db, now);
   }
 
   async listAudit(requestId: RequestId): Promise<AuditEvent[]> {
     return (await this.db.rows<AuditRow>(PG.listAudit, [requestId])).map(decodeAudit);
   }
 
-  async enqueueMessages(
-    requestId: RequestId,
-    messages: readonly NewOutboxMessage[],
-    now: EpochMs,
-  ): Promise<OutboxMessage[]> {
-    if (messages.length === 0) return [];
-    return this.db.transaction(async (client) => ({ value: await this.queue(client, requestId, messages, now) }));
+  enqueueMessages(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]> {
+    return outbox.enqueueMessages(this.db, requestId, messages, now);
   }
 
-  async claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
-    const rows = await this.db.rows<OutboxRow>(PG.claimMany, [now, limit, owner, now + leaseMs]);
-    return rows.map(decodeOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
+    return outbox.claimMessages(this.db, owner, now, leaseMs, limit);
   }
 
-  async claimMessage(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
-    const [row] = await this.db.rows<OutboxRow>(PG.claimOne, [id, now, owner, now + leaseMs]);
-    return row === undefined ? undefined : decodeOutbox(row);
+  claimMessage(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
+    return outbox.claimMessage(this.db, id, owner, now, leaseMs);
   }
 
-  async completeMessage(id: number, owner: string, now: EpochMs): Promise<void> {
-    await this.db.rows(PG.complete, [id, owner, now]);
+  completeMessage(id: number, owner: string, now: EpochMs): Promise<void> {
+    return outbox.completeMessage(this.db, id, owner, now);
   }
 
-  async failMessage(
+  failMessage(
     id: number,
     owner: string,
     error: string,
     nextAttemptAt: EpochMs | undefined,
     now: EpochMs,
   ): Promise<void> {
-    const lastError = redactSecrets(error).slice(0, MAX_ERROR_LENGTH);
-    await this.db.rows(PG.fail, [id, owner, lastError, nextAttemptAt ?? null, now]);
+    return outbox.failMessage(this.db, id, owner, error, nextAttemptAt, now);
   }
 
-  async listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]> {
-    return (await this.db.rows<OutboxRow>(PG.listOpen, [requestId])).map(decodeOutbox);
+  listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]> {
+    return outbox.listOpenMessages(this.db, requestId);
   }
-}
-
-function isEmpty(effects: StoreEffects): boolean {
-  return (effects.audit?.length ?? 0) === 0 && (effects.messages?.length ?? 0) === 0;
 }

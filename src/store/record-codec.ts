@@ -1,12 +1,11 @@
 /**
- * Row <-> record mapping shared by both stores. JSON drops `undefined`, so every record is rebuilt
- * field by field on the way out: a stored record reads back with exactly the keys it was written with.
+ * Row <-> record mapping of requests, shared by both stores (outbox, audit and draft rows are in
+ * outbox-audit-draft-codec.ts). JSON drops `undefined`, so every record is rebuilt field by field on
+ * the way out: a stored record reads back with exactly the keys it was written with.
  */
 import type { AccessDecision } from '../domain/access-rules';
 import type {
   ApprovalInfo,
-  AuditEvent,
-  AuditKind,
   BackupRequest,
   ExecutionOutcome,
   MessageRef,
@@ -14,10 +13,9 @@ import type {
 } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { isRequestState } from '../domain/request-state';
-import type { NewRequest, OutboxMessage, RequestDraft } from './request-store';
-
-type Nullable<T> = T | null;
-type Json<T> = T | string;
+import type { Json, Nullable } from './json-column';
+import { encodeJson, orUndefined, parseJson } from './json-column';
+import type { NewRequest } from './request-store';
 
 export interface RequestRow {
   readonly id: string;
@@ -46,39 +44,6 @@ export interface ApprovalColumns {
   readonly expiresAt: number | null;
   readonly remindAt: number | null;
   readonly remindedAt: number | null;
-}
-
-export interface OutboxRow {
-  readonly id: number;
-  readonly request_id: string;
-  readonly kind: string;
-  readonly payload: Json<Record<string, unknown>>;
-  readonly attempts: number;
-  readonly next_attempt_at: number;
-  readonly created_at: number;
-  readonly last_error: Nullable<string>;
-}
-
-export interface AuditRow {
-  readonly request_id: string;
-  readonly team_id: string;
-  readonly at: number;
-  readonly actor: string;
-  readonly kind: string;
-  readonly detail: Json<Record<string, unknown>>;
-}
-
-/** PostgreSQL hands JSONB back parsed, SQLite as text. */
-function parseJson<T>(value: Json<T>): T {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
-}
-
-function orUndefined<T>(value: T | null | undefined): T | undefined {
-  return value === null || value === undefined ? undefined : value;
-}
-
-export function encodeJson(value: unknown): string {
-  return JSON.stringify(value);
 }
 
 export function encodeBody(request: NewRequest): string {
@@ -112,10 +77,6 @@ export function encodeApproval(approval: ApprovalInfo | undefined): ApprovalColu
 /** A message reference as stored: only its two fields, or null when absent. */
 export function encodeMessageRef(ref: MessageRef | undefined): string | null {
   return ref === undefined ? null : encodeJson({ channel: ref.channel, ts: ref.ts });
-}
-
-export function encodeOptionalJson(value: unknown): string | null {
-  return value === undefined ? null : encodeJson(value);
 }
 
 function decodeMessageRef(value: Nullable<Json<MessageRef>>): MessageRef | undefined {
@@ -192,52 +153,5 @@ export function decodeRequest(row: RequestRow): BackupRequest {
     outcome: decodeOutcome(row.outcome),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-export function decodeOutbox(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    requestId: row.request_id as RequestId,
-    kind: row.kind,
-    payload: parseJson(row.payload),
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-    lastError: orUndefined(row.last_error),
-  };
-}
-
-export function decodeAudit(row: AuditRow): AuditEvent {
-  return {
-    requestId: row.request_id as RequestId,
-    teamId: row.team_id,
-    at: row.at,
-    actor: row.actor,
-    kind: row.kind as AuditKind,
-    detail: parseJson(row.detail),
-  };
-}
-
-/** Longest `last_error` kept for an outbox message. */
-export const MAX_ERROR_LENGTH = 2000;
-
-export interface DraftRow {
-  readonly id: string;
-  readonly team_id: string;
-  readonly user_id: string;
-  readonly channel_id: string | null;
-  readonly created_at: number;
-  readonly expires_at: number;
-}
-
-export function decodeDraft(row: DraftRow): RequestDraft {
-  return {
-    id: row.id as RequestId,
-    teamId: row.team_id,
-    userId: row.user_id,
-    channelId: row.channel_id ?? undefined,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
   };
 }

@@ -1,6 +1,7 @@
 import type { Sandbox } from '../../src/sandbox';
 import { formatSandboxBanner, startSandbox } from '../../src/sandbox';
 import { CLI_USAGE, parseCliArgs, runCli } from '../../src/sandbox/cli';
+import { loadConfig } from '../../src/config/load-config';
 
 describe('sandbox CLI arguments', () => {
   it.each([
@@ -119,9 +120,26 @@ describe('formatSandboxBanner', () => {
     sandbox.state.reset();
   });
 
+  it('gives a YAML snippet the bot accepts as its configuration file', () => {
+    const start = banner.indexOf('cloud:\n');
+    const snippet = banner.slice(start, banner.indexOf('\n\n', start));
+    const config = loadConfig(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        OTC_USERNAME: 'sandbox-user',
+        OTC_PASSWORD: 'sandbox-password',
+        OTC_DOMAIN_NAME: 'sandbox-domain',
+      },
+      { readFile: () => `${snippet}\nrules: [{ name: all, everyone: true, decision: allow }]\n` },
+    );
+    expect(config.cloud.endpoints).toEqual({ vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url });
+    expect(config.defaultProject.id).toBe('0123456789abcdef0123456789abcdef');
+  });
+
   it('gives a cloud: YAML snippet, the environment and a curl example that point at the sandbox', () => {
     expect(banner).toContain(
-      `cloud:\n  region: eu-de\n  auth_url: ${sandbox.url}/v3\n  endpoints: { vbs: '${sandbox.url}', evs: '${sandbox.url}' }\n`,
+      `cloud:\n  region: eu-de\n  auth_url: ${sandbox.url}/v3\n  endpoints: { vbs: '${sandbox.url}', evs: '${sandbox.url}', ecs: '${sandbox.url}' }\n`,
     );
     expect(banner).toContain(
       'projects:\n  - { name: sandbox, id: 0123456789abcdef0123456789abcdef, region: eu-de, default: true }\n',

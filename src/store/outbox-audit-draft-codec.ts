@@ -1,0 +1,76 @@
+/**
+ * Row <-> record mapping of what surrounds a request (its outbox messages, audit trail and draft),
+ * shared by both stores; like the request codec, every record is rebuilt field by field on the way out.
+ */
+import type { AuditEvent, AuditKind } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import type { Json, Nullable } from './json-column';
+import { orUndefined, parseJson } from './json-column';
+import type { OutboxMessage, RequestDraft } from './request-store';
+
+export interface OutboxRow {
+  readonly id: number;
+  readonly request_id: string;
+  readonly kind: string;
+  readonly payload: Json<Record<string, unknown>>;
+  readonly attempts: number;
+  readonly next_attempt_at: number;
+  readonly created_at: number;
+  readonly last_error: Nullable<string>;
+}
+
+export interface AuditRow {
+  readonly request_id: string;
+  readonly team_id: string;
+  readonly at: number;
+  readonly actor: string;
+  readonly kind: string;
+  readonly detail: Json<Record<string, unknown>>;
+}
+
+export function decodeOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    requestId: row.request_id as RequestId,
+    kind: row.kind,
+    payload: parseJson(row.payload),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    lastError: orUndefined(row.last_error),
+  };
+}
+
+export function decodeAudit(row: AuditRow): AuditEvent {
+  return {
+    requestId: row.request_id as RequestId,
+    teamId: row.team_id,
+    at: row.at,
+    actor: row.actor,
+    kind: row.kind as AuditKind,
+    detail: parseJson(row.detail),
+  };
+}
+
+/** Longest `last_error` kept for an outbox message. */
+export const MAX_ERROR_LENGTH = 2000;
+
+export interface DraftRow {
+  readonly id: string;
+  readonly team_id: string;
+  readonly user_id: string;
+  readonly channel_id: string | null;
+  readonly created_at: number;
+  readonly expires_at: number;
+}
+
+export function decodeDraft(row: DraftRow): RequestDraft {
+  return {
+    id: row.id as RequestId,
+    teamId: row.team_id,
+    userId: row.user_id,
+    channelId: row.channel_id ?? undefined,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}

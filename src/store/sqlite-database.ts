@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+import type { BackupRequest } from '../domain/backup-request';
+import type { RequestRow } from './record-codec';
+import { decodeRequest } from './record-codec';
+import type { SqliteConnectionOptions } from './sqlite-connection';
+import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from './sqlite-connection';
+
+/** One better-sqlite3 connection as the store uses it: synchronous calls behind promises, statements cached. */
+export class SqliteDatabase {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteConnectionOptions) {
+    this.db = openSqliteDatabase(options);
+  }
+
+  /** Runs `fn` now, as a settled promise; driver failures that mean "no database" become StoreUnavailableError. */
+  run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(toSqliteStoreError(err));
+    }
+  }
+
+  /** A write transaction that takes the write lock at BEGIN (check-then-write stays atomic across connections). */
+  write<T>(fn: () => T): Promise<T> {
+    return this.run(() => this.db.transaction(fn).immediate());
+  }
+
+  /** Prepared once per connection and reused. */
+  prepare<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
+  requestRow(sql: string, params: Record<string, unknown>): BackupRequest | undefined {
+    const row = this.prepare<[Record<string, unknown>], RequestRow>(sql).get(params);
+    return row === undefined ? undefined : decodeRequest(row);
+  }
+
+  requestRows(sql: string, params: Record<string, unknown>): BackupRequest[] {
+    return this.prepare<[Record<string, unknown>], RequestRow>(sql).all(params).map(decodeRequest);
+  }
+
+  /** Applies the missing migrations in one write transaction; returns the versions applied. */
+  migrate(): Promise<number[]> {
+    return this.write(() => applySqliteMigrations(this.db, Date.now()));
+  }
+
+  close(): Promise<void> {
+    return this.run(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run(() => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+}

@@ -66,6 +66,11 @@ export interface ChangeViewInput {
   teamId?: string;
 }
 
+/** What every interactivity payload starts with: its type, who sent it, the app and the (deprecated) token. */
+function interaction(type: string, who: InteractionUser): Record<string, unknown> {
+  return { type, ...who, api_app_id: 'A0BACKUPBOT', token: 'deprecated-verification-token' };
+}
+
 /** A click on a button of a message (block_actions). `value` is what the button carries. */
 export function buttonClickPayload(
   who: InteractionUser,
@@ -74,10 +79,7 @@ export function buttonClickPayload(
   input: ClickButtonInput,
 ): Record<string, unknown> {
   return {
-    type: 'block_actions',
-    ...who,
-    api_app_id: 'A0BACKUPBOT',
-    token: 'deprecated-verification-token',
+    ...interaction('block_actions', who),
     container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
     trigger_id: triggerId,
     channel: { id: input.channelId, name: 'channel' },
@@ -102,9 +104,7 @@ export function shortcutPayload(
   input: ShortcutInput,
 ): Record<string, unknown> {
   return {
-    type: 'shortcut',
-    ...who,
-    token: 'deprecated-verification-token',
+    ...interaction('shortcut', who),
     callback_id: input.callbackId,
     trigger_id: triggerId,
     action_ts: String(Date.now() / 1000),
@@ -119,10 +119,7 @@ export function viewSubmissionPayload(
   input: SubmitViewInput,
 ): Record<string, unknown> {
   return {
-    type: 'view_submission',
-    ...who,
-    api_app_id: 'A0BACKUPBOT',
-    token: 'deprecated-verification-token',
+    ...interaction('view_submission', who),
     trigger_id: triggerId,
     view: {
       ...stored.view,
@@ -141,10 +138,7 @@ export function blockSuggestionPayload(
   input: SuggestInput,
 ): Record<string, unknown> {
   return {
-    type: 'block_suggestion',
-    ...who,
-    api_app_id: 'A0BACKUPBOT',
-    token: 'deprecated-verification-token',
+    ...interaction('block_suggestion', who),
     action_id: input.actionId,
     block_id: input.blockId,
     value: input.value,
@@ -167,10 +161,7 @@ export function viewChangePayload(
   input: ChangeViewInput,
 ): Record<string, unknown> {
   return {
-    type: 'block_actions',
-    ...who,
-    api_app_id: 'A0BACKUPBOT',
-    token: 'deprecated-verification-token',
+    ...interaction('block_actions', who),
     container: { type: 'view', view_id: stored.id },
     trigger_id: triggerId,
     view: { ...stored.view, id: stored.id, hash: stored.hash, state: { values: input.values } },

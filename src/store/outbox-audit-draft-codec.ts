@@ -1,3 +1,4 @@
+import { redactSecrets } from '../domain/redact';
 /**
  * Row <-> record mapping of what surrounds a request (its outbox messages, audit trail and draft),
  * shared by both stores; like the request codec, every record is rebuilt field by field on the way out.
@@ -54,6 +55,11 @@ export function decodeAudit(row: AuditRow): AuditEvent {
 
 /** Longest `last_error` kept for an outbox message. */
 export const MAX_ERROR_LENGTH = 2000;
+
+/** An outbox message's last error as stored: secrets masked, bounded. */
+export function encodeLastError(error: string): string {
+  return redactSecrets(error).slice(0, MAX_ERROR_LENGTH);
+}
 
 export interface DraftRow {
   readonly id: string;

@@ -2,10 +2,9 @@
 import type { PoolClient } from 'pg';
 import type { EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import { redactSecrets } from '../domain/redact';
 import { encodeJson } from './json-column';
 import type { OutboxRow } from './outbox-audit-draft-codec';
-import { decodeOutbox, MAX_ERROR_LENGTH } from './outbox-audit-draft-codec';
+import { decodeOutbox, encodeLastError } from './outbox-audit-draft-codec';
 import type { PostgresPool } from './postgres-pool';
 import { PG } from './postgres-sql';
 import type { NewOutboxMessage, OutboxMessage, StoreEffects } from './request-store';
@@ -82,7 +81,7 @@ export async function failMessage(
   nextAttemptAt: EpochMs | undefined,
   now: EpochMs,
 ): Promise<void> {
-  const lastError = redactSecrets(error).slice(0, MAX_ERROR_LENGTH);
+  const lastError = encodeLastError(error);
   await db.rows(PG.fail, [id, owner, lastError, nextAttemptAt ?? null, now]);
 }
 

@@ -4,10 +4,9 @@
  */
 import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import { redactSecrets } from '../domain/redact';
 import { encodeJson } from './json-column';
 import type { OutboxRow } from './outbox-audit-draft-codec';
-import { decodeOutbox, MAX_ERROR_LENGTH } from './outbox-audit-draft-codec';
+import { decodeOutbox, encodeLastError } from './outbox-audit-draft-codec';
 import type { NewOutboxMessage, OutboxMessage, StoreEffects } from './request-store';
 import type { SqliteDatabase } from './sqlite-database';
 import { SQL } from './sqlite-sql';
@@ -96,7 +95,7 @@ export function failMessage(
   nextAttemptAt: EpochMs | undefined,
   now: EpochMs,
 ): Promise<void> {
-  const lastError = redactSecrets(error).slice(0, MAX_ERROR_LENGTH);
+  const lastError = encodeLastError(error);
   return db.run(() => {
     db.prepare(SQL.fail).run({ id, owner, now, lastError, next: nextAttemptAt ?? null });
   });

@@ -31,10 +31,6 @@ export function asServerId(id: string): ServerId {
   return id.toLowerCase() as ServerId;
 }
 
-export function asRequestId(id: string): RequestId {
-  return id as RequestId;
-}
-
 const REQUEST_ID_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
 const REQUEST_ID_RE = /^r-[23456789abcdefghjkmnpqrstuvwxyz]{8}$/;
 

@@ -178,7 +178,7 @@ export function createApp(deps: AppDeps): Bot {
           },
           { name: 'expire', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => expireDue(approvals) },
           { name: 'remind', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => remindDue(approvals) },
-          { name: 'drafts', everyMs: 3_600_000, run: () => store.deleteExpiredDrafts(clock.now()) },
+          { name: 'drafts', everyMs: 3_600_000, run: () => store.drafts.deleteExpired(clock.now()) },
         ],
         logger.child('scheduler'),
       );

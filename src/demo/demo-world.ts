@@ -163,19 +163,19 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
         waitFor(
           `request ${requestId} to finish and its messages to go out`,
           async () => {
-            const request = await bot.store.get(requestId as BackupRequest['id']);
+            const request = await bot.store.requests.get(requestId as BackupRequest['id']);
             if (request === undefined) return undefined;
             const waiting = settleOptions.finalOrWaiting === true && request.state === 'pending_approval';
             if (!isFinal(request.state) && !waiting) return undefined;
-            if ((await bot.store.listOpenMessages(request.id)).length > 0) return undefined;
-            return lastMessageDone(await bot.store.listAudit(request.id), request.state) ? request : undefined;
+            if ((await bot.store.outbox.listOpen(request.id)).length > 0) return undefined;
+            return lastMessageDone(await bot.store.audit.list(request.id), request.state) ? request : undefined;
           },
           timeoutMs,
         ),
       latestRequest: (sinceMs) =>
         waitFor(
           'a request to be recorded',
-          async () => (await bot.store.listRequests({ teamId, since: sinceMs, limit: 1 }))[0],
+          async () => (await bot.store.queries.listRequests({ teamId, since: sinceMs, limit: 1 }))[0],
         ),
       stop: stopAll,
     };

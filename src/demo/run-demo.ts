@@ -36,7 +36,7 @@ async function command(
   print(`  (Slack got its answer in time: HTTP ${sent.status})`);
   await waitFor('a reply to the command', () => (world.slack.state.log.length > from ? true : undefined));
   const request = (
-    await world.bot.store.listRequests({ teamId: world.workspace.teamId, since: startedAt, limit: 1 })
+    await world.bot.store.queries.listRequests({ teamId: world.workspace.teamId, since: startedAt, limit: 1 })
   )[0];
   if (request !== undefined) await world.settle(request.id, 10_000, { finalOrWaiting: true });
   show(world, print, from, who.name);

@@ -84,7 +84,7 @@ async function refuse(
     action,
     why: refusal.why,
   });
-  await deps.store.appendAudit(
+  await deps.store.audit.append(
     event(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why }),
   );
   return { ok: false, refusal };
@@ -97,7 +97,7 @@ async function loadPending(
   actor: Actor,
   action: ApprovalAction,
 ): Promise<ApprovalResult> {
-  const request = await deps.store.get(requestId);
+  const request = await deps.store.requests.get(requestId);
   if (request === undefined) return refuse(deps, requestId, actor, action, { why: 'unknown_request' });
   if (request.teamId !== actor.teamId) return refuse(deps, requestId, actor, action, { why: 'other_workspace' });
   if (request.state !== 'pending_approval' || request.approval === undefined) {
@@ -107,7 +107,7 @@ async function loadPending(
     await expireRequest(deps, request);
     return refuse(deps, requestId, actor, action, {
       why: 'expired',
-      request: (await deps.store.get(requestId)) ?? request,
+      request: (await deps.store.requests.get(requestId)) ?? request,
     });
   }
   return { ok: true, request };
@@ -154,12 +154,12 @@ export async function recordDecision(
     comment: comment?.trim() || undefined,
   };
   const to = action === 'approve' ? 'approved' : 'denied';
-  const decided = await deps.store.transition(requestId, step('pending_approval', to), { approval }, now, {
+  const decided = await deps.store.requests.transition(requestId, step('pending_approval', to), { approval }, now, {
     audit: [event(deps, checked.request, actor.userId, to, { comment: approval.comment ?? null })],
     messages: messagesOnClosedApproval('decision'),
   });
   if (decided === undefined) {
-    const current = await deps.store.get(requestId);
+    const current = await deps.store.requests.get(requestId);
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request: current ?? checked.request });
   }
   return { ok: true, request: decided };
@@ -179,12 +179,12 @@ export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Ac
     return refuse(deps, requestId, actor, 'cancel', { why: 'not_requester' });
   const now = deps.clock.now();
   const approval = { ...loaded.request.approval!, decidedBy: actor.userId, decidedAt: now };
-  const cancelled = await deps.store.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now, {
+  const cancelled = await deps.store.requests.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now, {
     audit: [event(deps, loaded.request, actor.userId, 'cancelled', {})],
     messages: messagesOnClosedApproval('cancelled'),
   });
   if (cancelled === undefined) {
-    const current = await deps.store.get(requestId);
+    const current = await deps.store.requests.get(requestId);
     return refuse(deps, requestId, actor, 'cancel', { why: 'no_longer_pending', request: current ?? loaded.request });
   }
   await deps.outbox.flushRequest(requestId);
@@ -192,7 +192,7 @@ export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Ac
 }
 
 async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promise<boolean> {
-  const expired = await deps.store.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now(), {
+  const expired = await deps.store.requests.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now(), {
     audit: [event(deps, request, 'bot', 'expired', { expiresAt: new Date(request.approval!.expiresAt).toISOString() })],
     messages: messagesOnClosedApproval('expired'),
   });
@@ -204,7 +204,7 @@ async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promis
 /** Scheduler task: expires what timed out (also what expired while the bot was down). */
 export async function expireDue(deps: ApprovalDeps, limit = 50): Promise<number> {
   let count = 0;
-  for (const request of await deps.store.listExpired(deps.clock.now(), limit))
+  for (const request of await deps.store.queries.listExpired(deps.clock.now(), limit))
     if (await expireRequest(deps, request)) count += 1;
   return count;
 }
@@ -212,9 +212,9 @@ export async function expireDue(deps: ApprovalDeps, limit = 50): Promise<number>
 /** Scheduler task: one reminder per request in the approval channel. */
 export async function remindDue(deps: ApprovalDeps, limit = 50): Promise<number> {
   let count = 0;
-  for (const request of await deps.store.listDueReminders(deps.clock.now(), limit)) {
+  for (const request of await deps.store.queries.listDueReminders(deps.clock.now(), limit)) {
     const effects = { audit: [event(deps, request, 'bot', 'reminded', {})], messages: messagesOnReminder() };
-    if (!(await deps.store.markReminded(request.id, deps.clock.now(), effects))) continue;
+    if (!(await deps.store.requests.markReminded(request.id, deps.clock.now(), effects))) continue;
     await deps.outbox.flushRequest(request.id);
     count += 1;
   }

@@ -97,7 +97,7 @@ async function serverVolumes(
 
 /** Other open requests adding the same volumes: allowed (adding twice is harmless), but worth saying. */
 async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonly RequestVolume[]): Promise<string[]> {
-  const recent = await deps.store.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
+  const recent = await deps.store.queries.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
   const mine = new Set(volumes.map((v) => v.id));
   const notes: string[] = [];
   for (const other of recent.filter((r: BackupRequest) => !isFinal(r.state))) {

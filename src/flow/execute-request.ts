@@ -55,10 +55,10 @@ export class RequestExecutor {
   /** Starts a request in `allowed` or `approved`. Returns false when someone else already did. */
   async start(id: RequestId, from: 'allowed' | 'approved'): Promise<boolean> {
     const { store, clock, owner } = this.deps;
-    const before = await store.get(id);
+    const before = await store.requests.get(id);
     if (before === undefined || before.state !== from) return false;
     const now = clock.now();
-    const request = await store.transition(
+    const request = await store.requests.transition(
       id,
       step(from, 'running'),
       { runner: { owner, leaseUntil: now + this.leaseMs } },
@@ -80,7 +80,7 @@ export class RequestExecutor {
    */
   async startInterrupted(graceMs = 60_000, limit = 20): Promise<number> {
     let started = 0;
-    for (const request of await this.deps.store.listStartable(this.deps.clock.now() - graceMs, limit)) {
+    for (const request of await this.deps.store.queries.listStartable(this.deps.clock.now() - graceMs, limit)) {
       if (request.state !== 'allowed' && request.state !== 'approved') continue;
       this.deps.logger.info('starting a request whose start was interrupted', {
         requestId: request.id,
@@ -95,10 +95,10 @@ export class RequestExecutor {
   async resumeStale(limit = 20): Promise<number> {
     const { store, clock, owner } = this.deps;
     let resumed = 0;
-    for (const request of await store.listStaleRunning(clock.now(), limit)) {
+    for (const request of await store.queries.listStaleRunning(clock.now(), limit)) {
       const now = clock.now();
-      if (!(await store.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
-      await store.appendAudit({
+      if (!(await store.requests.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
+      await store.audit.append({
         requestId: request.id,
         teamId: request.teamId,
         at: now,
@@ -122,7 +122,7 @@ export class RequestExecutor {
     const renew = setInterval(
       () => {
         store
-          .renewRun(request.id, owner, clock.now() + this.leaseMs)
+          .requests.renewRun(request.id, owner, clock.now() + this.leaseMs)
           .then((held) => {
             if (held) return;
             logger.warn('another runner took this request over; sending no more of it from here', {
@@ -144,7 +144,7 @@ export class RequestExecutor {
         { ...this.deps.associate, signal: lost.signal },
       );
       for (const chunk of result.chunks) {
-        await store.appendAudit({
+        await store.audit.append({
           requestId: request.id,
           teamId: request.teamId,
           at: clock.now(),
@@ -178,7 +178,7 @@ export class RequestExecutor {
     }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
-    const done = await store.transition(request.id, step('running', final), { outcome }, now, {
+    const done = await store.requests.transition(request.id, step('running', final), { outcome }, now, {
       audit: [
         {
           requestId: request.id,

@@ -31,7 +31,7 @@ async function isGlobalApprover(deps: HistoryDeps, userId: string): Promise<bool
  * answered as unknown.
  */
 export async function requestHistory(deps: HistoryDeps, actor: Actor, requestId: RequestId): Promise<HistoryResult> {
-  const request = await deps.store.get(requestId);
+  const request = await deps.store.requests.get(requestId);
   if (request === undefined || request.teamId !== actor.teamId) return { ok: false, why: 'unknown_request' };
   const allowed =
     request.requesterId === actor.userId ||
@@ -39,7 +39,7 @@ export async function requestHistory(deps: HistoryDeps, actor: Actor, requestId:
       (await approverStatus(deps.people, request.approval.approvers, actor.userId)) === 'yes') ||
     (await isGlobalApprover(deps, actor.userId));
   if (!allowed) return { ok: false, why: 'not_allowed' };
-  return { ok: true, request, events: await deps.store.listAudit(requestId) };
+  return { ok: true, request, events: await deps.store.audit.list(requestId) };
 }
 
 export interface AuditExport {
@@ -53,7 +53,7 @@ export interface AuditExport {
 export async function exportRequests(deps: HistoryDeps, actor: Actor, days: number): Promise<AuditExport> {
   const everyone = await isGlobalApprover(deps, actor.userId);
   const since = deps.clock.now() - days * DAY_MS;
-  const requests = await deps.store.listRequests({
+  const requests = await deps.store.queries.listRequests({
     teamId: actor.teamId,
     since,
     limit: AUDIT_EXPORT_LIMIT + 1,

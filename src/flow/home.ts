@@ -23,13 +23,13 @@ const PENDING_SCANNED = 50;
 /** What the App Home shows one person. Approver status is looked up (cached); a decision re-checks it afresh. */
 export async function homeContent(deps: HomeDeps, teamId: string, userId: string): Promise<HomeContent> {
   const [recent, pending] = await Promise.all([
-    deps.store.listRequests({
+    deps.store.queries.listRequests({
       teamId,
       requesterId: userId,
       since: deps.clock.now() - RECENT_DAYS * 86_400_000,
       limit: RECENT_SHOWN,
     }),
-    deps.store.listPendingApprovals(teamId, PENDING_SCANNED),
+    deps.store.queries.listPendingApprovals(teamId, PENDING_SCANNED),
   ]);
   const statusByApprovers = new Map<string, Promise<'yes' | 'no' | 'unknown'>>();
   const isApprover = (approvers: Approvers) => {

@@ -51,10 +51,10 @@ export class Outbox {
   /** Delivers the request's due messages in order, until one is not deliverable now. */
   async flushRequest(requestId: RequestId): Promise<void> {
     for (;;) {
-      const [head] = await this.store.listOpenMessages(requestId);
+      const [head] = await this.store.outbox.listOpen(requestId);
       if (head === undefined || head.nextAttemptAt > this.clock.now()) return;
       const owner = this.nextOwner();
-      const claimed = await this.store.claimMessage(head.id, owner, this.clock.now(), this.leaseMs);
+      const claimed = await this.store.outbox.claim(head.id, owner, this.clock.now(), this.leaseMs);
       if (claimed === undefined) return;
       if ((await this.attempt(claimed, owner)) === 'retry_later') return;
     }
@@ -67,7 +67,7 @@ export class Outbox {
     // lease while earlier messages are slow, and be delivered a second time by someone else.
     while (handled < limit) {
       const owner = this.nextOwner();
-      const [message] = await this.store.claimMessages(owner, this.clock.now(), this.leaseMs, 1);
+      const [message] = await this.store.outbox.claimDue(owner, this.clock.now(), this.leaseMs, 1);
       if (message === undefined) break;
       handled += 1;
       if ((await this.attempt(message, owner)) !== 'retry_later') await this.flushRequest(message.requestId);
@@ -77,7 +77,7 @@ export class Outbox {
 
   /** One delivery attempt; a message given up for good lets the request's next message go. */
   private async attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
-    const request = await this.store.get(message.requestId);
+    const request = await this.store.requests.get(message.requestId);
     let result: DeliveryResult;
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };
     else {
@@ -90,15 +90,15 @@ export class Outbox {
     const now = this.clock.now();
     if (result.ok) {
       if (result.root !== undefined || result.approval !== undefined) {
-        await this.store.setMessages(
+        await this.store.requests.setMessages(
           message.requestId,
           { ...(result.root && { root: result.root }), ...(result.approval && { approval: result.approval }) },
           now,
         );
       }
-      await this.store.completeMessage(message.id, owner, now);
+      await this.store.outbox.complete(message.id, owner, now);
       if (request !== undefined) {
-        await this.store.appendAudit({
+        await this.store.audit.append({
           requestId: request.id,
           teamId: request.teamId,
           at: now,
@@ -112,7 +112,7 @@ export class Outbox {
     const backoff = result.retryable ? this.backoffMs[message.attempts] : undefined;
     // Slack's Retry-After is a floor for the next attempt.
     const wait = backoff === undefined ? undefined : Math.max(backoff, result.retryAfterMs ?? 0);
-    await this.store.failMessage(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
+    await this.store.outbox.fail(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
     if (wait === undefined && request !== undefined) {
       this.logger.error('giving up on a Slack message', {
         requestId: message.requestId,
@@ -120,7 +120,7 @@ export class Outbox {
         attempts: message.attempts + 1,
         error: result.error,
       });
-      await this.store.appendAudit({
+      await this.store.audit.append({
         requestId: request.id,
         teamId: request.teamId,
         at: now,

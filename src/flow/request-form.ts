@@ -69,7 +69,7 @@ export async function openDraft(
     createdAt: now,
     expiresAt: now + DRAFT_TTL_MS,
   };
-  await deps.store.createDraft(draft);
+  await deps.store.drafts.create(draft);
   return { ok: true, draft };
 }
 
@@ -80,7 +80,7 @@ export async function loadDraft(
   actor: { teamId: string; userId: string },
 ): Promise<RequestDraft | undefined> {
   if (draftId === undefined) return undefined;
-  const draft = await deps.store.getDraft(draftId, deps.clock.now());
+  const draft = await deps.store.drafts.get(draftId, deps.clock.now());
   return draft !== undefined && draft.teamId === actor.teamId && draft.userId === actor.userId ? draft : undefined;
 }
 

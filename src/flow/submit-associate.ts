@@ -95,7 +95,7 @@ export async function recordRequest(
     kind,
     detail,
   });
-  const created = await deps.store.create(
+  const created = await deps.store.requests.create(
     {
       id,
       teamId: asker.teamId,

@@ -1,28 +1,26 @@
-/** Request drafts (a modal's request being put together) on PostgreSQL. */
 import type { EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { DraftRow } from './outbox-audit-draft-codec';
-import { decodeDraft } from './outbox-audit-draft-codec';
 import type { PostgresPool } from './postgres-pool';
 import { PG } from './postgres-sql';
-import type { RequestDraft } from './request-store';
+import type { DraftStore, RequestDraft } from './request-store';
+import type { DraftRow } from './row-codecs';
+import { decodeDraft } from './row-codecs';
 
-export async function createDraft(db: PostgresPool, draft: RequestDraft): Promise<void> {
-  await db.changes(PG.createDraft, [
-    draft.id,
-    draft.teamId,
-    draft.userId,
-    draft.channelId ?? null,
-    draft.createdAt,
-    draft.expiresAt,
-  ]);
-}
+/** Request drafts (a modal's request being put together) on PostgreSQL. */
+export class PostgresDraftStore implements DraftStore {
+  constructor(private readonly db: PostgresPool) {}
 
-export async function getDraft(db: PostgresPool, id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
-  const [row] = await db.rows<DraftRow>(PG.getDraft, [id, now]);
-  return row === undefined ? undefined : decodeDraft(row);
-}
+  async create(draft: RequestDraft): Promise<void> {
+    const { id, teamId, userId, channelId, createdAt, expiresAt } = draft;
+    await this.db.changes(PG.createDraft, [id, teamId, userId, channelId ?? null, createdAt, expiresAt]);
+  }
 
-export async function deleteExpiredDrafts(db: PostgresPool, now: EpochMs): Promise<number> {
-  return db.changes(PG.deleteExpiredDrafts, [now]);
+  async get(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
+    const [row] = await this.db.rows<DraftRow>(PG.getDraft, [id, now]);
+    return row === undefined ? undefined : decodeDraft(row);
+  }
+
+  deleteExpired(now: EpochMs): Promise<number> {
+    return this.db.changes(PG.deleteExpiredDrafts, [now]);
+  }
 }

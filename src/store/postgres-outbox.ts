@@ -1,29 +1,29 @@
-/** The outbox on PostgreSQL, and the effects (audit entries, messages) a state change writes with it. */
 import type { PoolClient } from 'pg';
-import type { EpochMs } from '../domain/backup-request';
+import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { encodeJson } from './json-column';
-import type { OutboxRow } from './outbox-audit-draft-codec';
-import { decodeOutbox, encodeLastError } from './outbox-audit-draft-codec';
 import type { PostgresPool } from './postgres-pool';
 import { PG } from './postgres-sql';
-import type { NewOutboxMessage, OutboxMessage, StoreEffects } from './request-store';
+import type { AuditLog, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type { AuditRow, OutboxRow } from './row-codecs';
+import { decodeAudit, decodeOutbox, encodeLastError } from './row-codecs';
 
-/** Writes a state change's audit entries and messages on the transaction's client. */
+function auditParams(e: AuditEvent): unknown[] {
+  return [e.requestId, e.teamId, e.at, e.actor, e.kind, encodeJson(e.detail)];
+}
+
+/** Writes a state change's audit entries and messages on the client of the change's transaction. */
 export async function applyEffects(
   client: PoolClient,
   requestId: RequestId,
   effects: StoreEffects,
   now: EpochMs,
 ): Promise<void> {
-  for (const e of effects.audit ?? []) {
-    await client.query(PG.appendAudit, [e.requestId, e.teamId, e.at, e.actor, e.kind, encodeJson(e.detail)]);
-  }
+  for (const e of effects.audit ?? []) await client.query(PG.appendAudit, auditParams(e));
   await queueMessages(client, requestId, effects.messages ?? [], now);
 }
 
-/** Queues outbox messages on a client inside a transaction. */
-export async function queueMessages(
+async function queueMessages(
   client: PoolClient,
   requestId: RequestId,
   messages: readonly NewOutboxMessage[],
@@ -37,54 +37,53 @@ export async function queueMessages(
   return out;
 }
 
-export async function enqueueMessages(
-  db: PostgresPool,
-  requestId: RequestId,
-  messages: readonly NewOutboxMessage[],
-  now: EpochMs,
-): Promise<OutboxMessage[]> {
-  if (messages.length === 0) return [];
-  return db.transaction(async (client) => ({ value: await queueMessages(client, requestId, messages, now) }));
+/** The audit trail on PostgreSQL. */
+export class PostgresAuditLog implements AuditLog {
+  constructor(private readonly db: PostgresPool) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    await this.db.rows(PG.appendAudit, auditParams(event));
+  }
+
+  async list(requestId: RequestId): Promise<AuditEvent[]> {
+    return (await this.db.rows<AuditRow>(PG.listAudit, [requestId])).map(decodeAudit);
+  }
 }
 
-export async function claimMessages(
-  db: PostgresPool,
-  owner: string,
-  now: EpochMs,
-  leaseMs: number,
-  limit: number,
-): Promise<OutboxMessage[]> {
-  const rows = await db.rows<OutboxRow>(PG.claimMany, [now, limit, owner, now + leaseMs]);
-  return rows.map(decodeOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-}
+/** The outbox on PostgreSQL: claims skip rows another claimer holds locked. */
+export class PostgresOutboxQueue implements OutboxQueue {
+  constructor(private readonly db: PostgresPool) {}
 
-export async function claimMessage(
-  db: PostgresPool,
-  id: number,
-  owner: string,
-  now: EpochMs,
-  leaseMs: number,
-): Promise<OutboxMessage | undefined> {
-  const [row] = await db.rows<OutboxRow>(PG.claimOne, [id, now, owner, now + leaseMs]);
-  return row === undefined ? undefined : decodeOutbox(row);
-}
+  async enqueue(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]> {
+    if (messages.length === 0) return [];
+    return this.db.transaction(async (client) => ({ value: await queueMessages(client, requestId, messages, now) }));
+  }
 
-export async function completeMessage(db: PostgresPool, id: number, owner: string, now: EpochMs): Promise<void> {
-  await db.rows(PG.complete, [id, owner, now]);
-}
+  async claimDue(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
+    const rows = await this.db.rows<OutboxRow>(PG.claimMany, [now, limit, owner, now + leaseMs]);
+    return rows.map(decodeOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  }
 
-export async function failMessage(
-  db: PostgresPool,
-  id: number,
-  owner: string,
-  error: string,
-  nextAttemptAt: EpochMs | undefined,
-  now: EpochMs,
-): Promise<void> {
-  const lastError = encodeLastError(error);
-  await db.rows(PG.fail, [id, owner, lastError, nextAttemptAt ?? null, now]);
-}
+  async claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
+    const [row] = await this.db.rows<OutboxRow>(PG.claimOne, [id, now, owner, now + leaseMs]);
+    return row === undefined ? undefined : decodeOutbox(row);
+  }
 
-export async function listOpenMessages(db: PostgresPool, requestId: RequestId): Promise<OutboxMessage[]> {
-  return (await db.rows<OutboxRow>(PG.listOpen, [requestId])).map(decodeOutbox);
+  async complete(id: number, owner: string, now: EpochMs): Promise<void> {
+    await this.db.rows(PG.complete, [id, owner, now]);
+  }
+
+  async fail(
+    id: number,
+    owner: string,
+    error: string,
+    nextAttemptAt: EpochMs | undefined,
+    now: EpochMs,
+  ): Promise<void> {
+    await this.db.rows(PG.fail, [id, owner, encodeLastError(error), nextAttemptAt ?? null, now]);
+  }
+
+  async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
+    return (await this.db.rows<OutboxRow>(PG.listOpen, [requestId])).map(decodeOutbox);
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Row <-> record mapping of requests, shared by both stores (outbox, audit and draft rows are in
- * outbox-audit-draft-codec.ts). JSON drops `undefined`, so every record is rebuilt field by field on
+ * row-codecs.ts). JSON drops `undefined`, so every record is rebuilt field by field on
  * the way out: a stored record reads back with exactly the keys it was written with.
  */
 import type { AccessDecision } from '../domain/access-rules';

@@ -82,17 +82,10 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * Durable state. Every state change is a compare-and-set on the current state, so of two
- * replicas, clicks or retries exactly one wins. SQLite and PostgreSQL implement it and pass one
- * conformance suite (test/store/conformance.ts).
+ * A request's record and its state machine. Every state change is a compare-and-set on the current
+ * state, so of two replicas, clicks or retries exactly one wins.
  */
-export interface RequestStore {
-  /** Versioned, forward-only migrations; safe to run from two replicas at once. */
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-  /** Cheap round trip for health checks. */
-  ping(): Promise<void>;
-
+export interface RequestRecords {
   /**
    * Records a new request unless one with the same dedupe key was created within `windowMs`
    * before `now` (a double submit): then returns that one. Atomic across replicas. `effects` are
@@ -125,12 +118,14 @@ export interface RequestStore {
   ): Promise<BackupRequest | undefined>;
   /** Marks the approval reminder sent; true only for the caller that set it, whose `effects` are written with it. */
   markReminded(id: RequestId, now: EpochMs, effects?: StoreEffects): Promise<boolean>;
-
   /** Extends the running claim; false if another owner holds it now. */
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
   /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */
   claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
+}
 
+/** The lists the scheduler, the App Home and the history read; each is an indexed query. */
+export interface RequestQueries {
   listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]>;
   /**
    * `allowed` or `approved` requests last changed at or before `before`: ones whose start was
@@ -144,35 +139,55 @@ export interface RequestStore {
   listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]>;
   /** Newest first. */
   listRequests(query: RequestQuery): Promise<BackupRequest[]>;
+}
 
-  appendAudit(event: AuditEvent): Promise<void>;
+/** The audit trail: append-only. */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
   /** Oldest first. */
-  listAudit(requestId: RequestId): Promise<AuditEvent[]>;
+  list(requestId: RequestId): Promise<AuditEvent[]>;
+}
 
-  enqueueMessages(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]>;
+/** The Slack messages the bot owes, claimed one at a time by whoever delivers them. */
+export interface OutboxQueue {
+  enqueue(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]>;
   /**
    * Claims due messages (nextAttemptAt <= now, not done, not dead, unclaimed or claim expired),
    * at most one per request and only that request's oldest open message, so a request's
    * messages go out in order.
    */
-  claimMessages(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
+  claimDue(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
   /** Claims one message if it is due and its request's oldest open message. */
-  claimMessage(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined>;
-  completeMessage(id: number, owner: string, now: EpochMs): Promise<void>;
+  claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined>;
+  complete(id: number, owner: string, now: EpochMs): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
-  failMessage(
-    id: number,
-    owner: string,
-    error: string,
-    nextAttemptAt: EpochMs | undefined,
-    now: EpochMs,
-  ): Promise<void>;
+  fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;
   /** Open (not done, not given up) messages of a request, oldest first. */
-  listOpenMessages(requestId: RequestId): Promise<OutboxMessage[]>;
+  listOpen(requestId: RequestId): Promise<OutboxMessage[]>;
+}
 
-  createDraft(draft: RequestDraft): Promise<void>;
+/** Drafts of the request form. */
+export interface DraftStore {
+  create(draft: RequestDraft): Promise<void>;
   /** The draft, if it exists and has not expired at `now`. */
-  getDraft(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined>;
+  get(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined>;
   /** Removes drafts that expired before `now`; returns how many. */
-  deleteExpiredDrafts(now: EpochMs): Promise<number>;
+  deleteExpired(now: EpochMs): Promise<number>;
+}
+
+/**
+ * Durable state, split by concern: each flow takes only the parts it uses. SQLite and PostgreSQL
+ * implement it and pass one conformance suite (test/store/conformance.ts).
+ */
+export interface RequestStore {
+  readonly requests: RequestRecords;
+  readonly queries: RequestQueries;
+  readonly audit: AuditLog;
+  readonly outbox: OutboxQueue;
+  readonly drafts: DraftStore;
+  /** Versioned, forward-only migrations; safe to run from two replicas at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap round trip for health checks. */
+  ping(): Promise<void>;
 }

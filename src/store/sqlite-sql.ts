@@ -9,6 +9,7 @@ const IS_HEAD =
 const CLAIMABLE = `${OPEN} AND next_attempt_at <= @now AND (claim_until IS NULL OR claim_until <= @now) AND ${IS_HEAD}`;
 
 export const SQL = {
+  getRequest: 'SELECT * FROM requests WHERE id = @id',
   dedupeHit: `SELECT r.* FROM request_dedupe d JOIN requests r ON r.id = d.request_id
     WHERE d.key = @key AND d.created_at > @since`,
   insertRequest: `INSERT INTO requests

@@ -79,7 +79,7 @@ async function submit(w: DemoWorld, userId: string, view: StandInView, comment: 
 }
 
 async function audits(w: DemoWorld, id: string): Promise<string[]> {
-  return (await w.bot.store.listAudit(id as BackupRequest['id'])).map((e) => e.kind);
+  return (await w.bot.store.audit.list(id as BackupRequest['id'])).map((e) => e.kind);
 }
 
 describe.each(STORES)('approvals, end to end, on %s', (store) => {
@@ -111,7 +111,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect(modalText(w, form)).toContain('Denying closes the request; nothing is changed in the cloud.');
     const empty = await submit(w, BOB, form, '   ');
     expect(empty.answer).toEqual({ response_action: 'errors', errors: { comment: 'Please say why you deny it.' } });
-    expect((await w.bot.store.get(request.id))!.state).toBe('pending_approval');
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
     await submit(w, BOB, form, 'use daily-30d <!channel>');
     const done = await w.settle(request.id);
     expect(done.state).toBe('denied');
@@ -141,7 +141,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect((await ephemeralReplies(w, other.responseId))[0]).toContain(
       'Only the person who asked can cancel this request',
     );
-    expect((await w.bot.store.get(request.id))!.state).toBe('pending_approval');
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
     await w.driver.clickButton({
       userId: DAVE,
       channelId: GENERAL,
@@ -170,7 +170,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     await waitFor('the refusal', () =>
       modalText(w, erinForm).includes('someone else must approve') ? true : undefined,
     );
-    expect((await w.bot.store.get(request.id))!.state).toBe('pending_approval');
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
     expect((await audits(w, request.id)).filter((k) => k === 'refused')).toHaveLength(2);
     expect(associateCalls(w)).toBe(0);
   });
@@ -182,7 +182,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect(modalText(w, unknown)).toContain('I do not know that request.');
     const foreign = await clickDecision(w, BOB, request.id, 'approve', 'T0ELSEWHERE');
     expect(modalText(w, foreign)).toContain('belongs to another Slack workspace');
-    expect((await w.bot.store.listAudit(request.id)).filter((e) => e.kind === 'refused')).toEqual([
+    expect((await w.bot.store.audit.list(request.id)).filter((e) => e.kind === 'refused')).toEqual([
       expect.objectContaining({ actor: BOB, kind: 'refused', detail: { action: 'approve', why: 'other_workspace' } }),
     ]);
     const notApprover = await clickDecision(w, ALICE, request.id, 'approve');
@@ -191,8 +191,8 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     const form = await clickDecision(w, BOB, request.id, 'approve');
     await submit(w, ALICE, form, undefined);
     await waitFor('the refusal', () => (modalText(w, form).includes('You are not an approver') ? true : undefined));
-    expect((await w.bot.store.get(request.id))!.state).toBe('pending_approval');
-    expect((await w.bot.store.listAudit('r-zzzzzzzz' as BackupRequest['id'])).map((e) => e.kind)).toEqual(['refused']);
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
+    expect((await w.bot.store.audit.list('r-zzzzzzzz' as BackupRequest['id'])).map((e) => e.kind)).toEqual(['refused']);
     expect(associateCalls(w)).toBe(0);
   });
 
@@ -203,7 +203,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     w.slack.state.setGroupMembers('backup-admins', [ERIN]);
     await submit(w, BOB, form, 'ok');
     await waitFor('the refusal', () => (modalText(w, form).includes('You are not an approver') ? true : undefined));
-    expect((await w.bot.store.get(request.id))!.state).toBe('pending_approval');
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
     expect(associateCalls(w)).toBe(0);
   });
 

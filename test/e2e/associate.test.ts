@@ -62,7 +62,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     const started = Date.now();
     await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
     const request = await w.settle((await w.latestRequest(started)).id);
-    const audit = await w.bot.store.listAudit(request.id);
+    const audit = await w.bot.store.audit.list(request.id);
     expect(audit.map((e) => e.kind)).toEqual([
       'received',
       'decided',
@@ -160,7 +160,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     expect(reply).toContain('2 volumes will be added:');
     expect(reply).toContain('Allowed by rule `sre-oncall`: you are in @sre-oncall.');
     expect(associateCalls(w)).toBe(0);
-    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
   });
 
   it('tells the user how to invite the bot when it cannot post in a private channel', async () => {

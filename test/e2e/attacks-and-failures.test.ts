@@ -65,7 +65,7 @@ describe('bad input and attacks against the HTTP endpoint', () => {
     const input = { userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1} --reason "INC-1"` };
     const [first, second] = await Promise.all([w.driver.slashCommand(input), w.driver.slashCommand(input)]);
     const requests = await waitFor('the request', async () => {
-      const found = await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 });
+      const found = await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 });
       return found.length > 0 ? found : undefined;
     });
     await w.settle(requests[0]!.id);
@@ -205,7 +205,7 @@ describe('when the cloud or Slack fails', () => {
     const [reply] = await ephemeralReplies(w, sent.responseId);
     expect(reply).toContain("The cloud did not answer the bot's look-up (APIGW.0202), so nothing was changed.");
     expect(rootMessages(w, INCIDENT)).toEqual([]);
-    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
     expect(w.logger.lines.some((l) => l.includes('"request failed"') && l.includes('"code":"OTC_HTTP"'))).toBe(true);
   });
 

@@ -121,7 +121,7 @@ function waitForRequest(
   return waitFor(
     `the request ${what}`,
     async () => {
-      const [request] = await db.listRequests({ teamId: TEAM, since, limit: 1 });
+      const [request] = await db.queries.listRequests({ teamId: TEAM, since, limit: 1 });
       return request !== undefined && (await ready(request)) ? request : undefined;
     },
     timeoutMs,
@@ -130,7 +130,7 @@ function waitForRequest(
 
 /** The audit trail as words: `finished`, `posted root.update`, … */
 async function auditTrail(db: RequestStore, request: BackupRequest): Promise<string[]> {
-  return (await db.listAudit(request.id)).map((e) =>
+  return (await db.audit.list(request.id)).map((e) =>
     e.kind === 'message_posted' ? `posted ${String(e.detail['kind'])}` : e.kind,
   );
 }
@@ -141,7 +141,7 @@ async function auditTrail(db: RequestStore, request: BackupRequest): Promise<str
  * after the summary or the expiry note, must have been posted after the request closed.
  */
 async function settled(db: RequestStore, request: BackupRequest): Promise<boolean> {
-  if (!isFinal(request.state) || (await db.listOpenMessages(request.id)).length > 0) return false;
+  if (!isFinal(request.state) || (await db.outbox.listOpen(request.id)).length > 0) return false;
   const trail = await auditTrail(db, request);
   const closed = Math.max(trail.lastIndexOf('finished'), trail.lastIndexOf('expired'));
   return closed >= 0 && trail.lastIndexOf('posted root.update') > closed;
@@ -171,11 +171,11 @@ async function killWhileRunning(): Promise<{ db: RequestStore; request: BackupRe
   );
 
   expect(await first.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
-  expect((await db.get(running.id))!.state).toBe('running');
+  expect((await db.requests.get(running.id))!.state).toBe('running');
   expect(sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBeUndefined();
   // The dead runner's claim (run_lease: 2s) runs out; a bot started after that resumes at once.
   await waitFor('the dead runner’s claim to expire', async () =>
-    (await db.listStaleRunning(Date.now(), 10)).some((r) => r.id === running.id) ? true : undefined,
+    (await db.queries.listStaleRunning(Date.now(), 10)).some((r) => r.id === running.id) ? true : undefined,
   );
   return { db, request: running };
 }
@@ -219,14 +219,14 @@ describe('the bot process, killed and restarted', () => {
       async (r) =>
         r.state === 'pending_approval' &&
         (await auditTrail(db, r)).includes('posted card.post') &&
-        (await db.listOpenMessages(r.id)).length === 0,
+        (await db.outbox.listOpen(r.id)).length === 0,
     );
     expect(slack.state.channelMessages(APPROVALS)).toHaveLength(1);
     await first.kill('SIGKILL');
 
     const deadline = pending.approval!.expiresAt;
     await waitFor('the approval deadline to pass', () => (Date.now() > deadline ? true : undefined), 30_000, 100);
-    expect((await db.get(pending.id))!.state).toBe('pending_approval');
+    expect((await db.requests.get(pending.id))!.state).toBe('pending_approval');
 
     await startBot('second bot', ASK_APPROVAL);
     const done = await waitForRequest(db, 'to expire after the restart', since, (r) => settled(db, r));
@@ -257,8 +257,8 @@ describe('the bot process, killed and restarted', () => {
 
     const { bot: second } = await startBot('second bot', ALLOW_SRE);
     const stuck = await waitFor('the summary to fail and stay in the outbox', async () => {
-      const current = await db.get(request.id);
-      const [head] = await db.listOpenMessages(request.id);
+      const current = await db.requests.get(request.id);
+      const [head] = await db.outbox.listOpen(request.id);
       return current !== undefined && isFinal(current.state) && head?.kind === 'thread.summary' && head.attempts >= 1
         ? head
         : undefined;

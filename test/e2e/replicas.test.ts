@@ -77,7 +77,7 @@ async function askForApproval(w: DemoWorld, reason: string): Promise<BackupReque
   const request = await w.latestRequest(started);
   // The request is recorded before its messages are queued: wait for the card itself, then for the rest.
   await waitFor(`the approval card of ${request.id}`, async () =>
-    (await w.bot.store.get(request.id))?.approvalMessage === undefined ? undefined : true,
+    (await w.bot.store.requests.get(request.id))?.approvalMessage === undefined ? undefined : true,
   );
   const waiting = await w.settle(request.id, 10_000, { finalOrWaiting: true });
   expect(waiting.state).toBe('pending_approval');
@@ -162,7 +162,7 @@ function describeReplicas(label: string, openDatabase: () => Promise<TestDatabas
       expect(w.bots[0]!.port).not.toBe(w.bots[1]!.port);
       expect(w.bots[0]!.store).not.toBe(w.bots[1]!.store);
       const request = await askForApproval(w, 'weekly copy of the db-02 logs');
-      expect(await w.bots[1]!.store.get(request.id)).toEqual(request);
+      expect(await w.bots[1]!.store.requests.get(request.id)).toEqual(request);
 
       // Bob and Erin each click Approve six times, alternating replicas: twelve modals (double clicks included).
       const modals: { view: StandInView; userId: string }[] = [];
@@ -223,7 +223,7 @@ function describeReplicas(label: string, openDatabase: () => Promise<TestDatabas
           expect(viewText(w, shown)).toContain('This request is not waiting for a decision');
       }
 
-      const events = await w.bot.store.listAudit(request.id);
+      const events = await w.bot.store.audit.list(request.id);
       const approved = kinds(events, 'approved');
       expect(approved).toHaveLength(1);
       expect(approved[0]!.actor).toBe(done.approval!.decidedBy);
@@ -255,7 +255,7 @@ function describeReplicas(label: string, openDatabase: () => Promise<TestDatabas
         const found = w.slack.state.responses.filter((r) => ids.includes(r.id));
         return found.length >= 5 ? found : undefined;
       });
-      const requests = await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 });
+      const requests = await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 });
       expect(requests).toHaveLength(1);
       const done = await w.settle(requests[0]!.id);
       expect(done.state).toBe('succeeded');
@@ -269,7 +269,7 @@ function describeReplicas(label: string, openDatabase: () => Promise<TestDatabas
       expect(rootMessages(w, INCIDENT)).toHaveLength(1);
       expect(summariesIn(w, done)).toHaveLength(1);
       expect(associateCalls(w)).toBe(1);
-      expect(kinds(await w.bot.store.listAudit(done.id), 'received')).toHaveLength(1);
+      expect(kinds(await w.bot.store.audit.list(done.id), 'received')).toHaveLength(1);
     });
 
     it('lets exactly one of an approval and a denial win when they race on two replicas', async () => {
@@ -302,7 +302,7 @@ function describeReplicas(label: string, openDatabase: () => Promise<TestDatabas
           cardOf(w, request).edits > 0 ? true : undefined,
         );
         const done = await w.settle(request.id);
-        const events = await w.bot.store.listAudit(request.id);
+        const events = await w.bot.store.audit.list(request.id);
         const decided = events.filter((e) => e.kind === 'approved' || e.kind === 'denied');
         expect(decided).toHaveLength(1);
         expect(kinds(events, 'refused')).toHaveLength(1);
@@ -393,7 +393,7 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
         (await health(w)).status === 200 ? true : undefined,
       );
       // Nothing was recorded while the store was away, so nothing can have run unrecorded.
-      expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 })).toEqual([]);
+      expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 10 })).toEqual([]);
       const started = Date.now();
       const again = await w.driver.slashCommand(command);
       expect(again.status).toBe(200);

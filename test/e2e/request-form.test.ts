@@ -269,7 +269,7 @@ describe.each(STORES)('the request form, on %s', (store) => {
       response_action: 'errors',
       errors: { 'volumes.prod': 'None of these volumes can be added to a backup policy (see their status).' },
     });
-    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
     expect(associateCalls(w)).toBe(0);
   });
 
@@ -293,7 +293,7 @@ describe.each(STORES)('the request form, on %s', (store) => {
     expect(text(w, root!.blocks)).toContain('@alice asks to add 1 volume to backup policy daily-7d in project prod.');
     expect(text(w, root!.blocks)).toContain('Reason: INC-4711 via the form');
     expect(text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks)).toContain('The volume was added to daily-7d.');
-    const received = (await w.bot.store.listAudit(request.id)).find((e) => e.kind === 'received')!;
+    const received = (await w.bot.store.audit.list(request.id)).find((e) => e.kind === 'received')!;
     expect(received.detail['excluded']).toEqual([id('db-data-3')]);
     expect(associateCalls(w)).toBe(1);
   });
@@ -313,7 +313,7 @@ describe.each(STORES)('the request form, on %s', (store) => {
       expect(res.answer).toMatchObject({ response_action: 'update' });
       expect(JSON.stringify(res.answer)).toContain('This form has expired or belongs to someone else.');
     }
-    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
   });
 
   it('notes a volume another open request is already adding, and lets it through', async () => {
@@ -362,7 +362,7 @@ describe('the request form from the global shortcut and the App Home', () => {
       [...w.slack.state.views.values()].find((v) => !JSON.stringify(v.view).includes('Opening the form')),
     );
     expect(viewText(w, view)).toContain('You may not request backups here.');
-    expect(await w.bot.store.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
+    expect(await w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 })).toEqual([]);
   });
 
   it('shows the App Home: your recent requests, and for approvers the requests waiting for them with the buttons', async () => {

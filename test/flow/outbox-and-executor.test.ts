@@ -37,7 +37,7 @@ describe('Outbox', () => {
   const logger = createMemoryLogger('debug');
   /** What a state change does: queue the messages with it, then flush. */
   const send = async (id: BackupRequest['id'], messages: NewOutboxMessage[]) => {
-    await store.enqueueMessages(id, messages, now);
+    await store.outbox.enqueue(id, messages, now);
     await outbox.flushRequest(id);
   };
 
@@ -60,8 +60,8 @@ describe('Outbox', () => {
       { kind: 'root.update', payload: {} },
     ]);
     expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
-    expect((await store.get(r.id))!.rootMessage).toEqual({ channel: 'C1', ts: '1.1' });
-    expect(await store.listOpenMessages(r.id)).toEqual([]);
+    expect((await store.requests.get(r.id))!.rootMessage).toEqual({ channel: 'C1', ts: '1.1' });
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
   });
 
   it('keeps a failed message and its followers, and retries them in order after the backoff', async () => {
@@ -72,7 +72,7 @@ describe('Outbox', () => {
       { kind: 'thread.summary', payload: {} },
     ]);
     expect(deliverer.delivered).toEqual([]);
-    expect((await store.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['root.post', 'thread.summary']);
+    expect((await store.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['root.post', 'thread.summary']);
     now += 999;
     expect(await outbox.drain()).toBe(0);
     now += 1;
@@ -95,7 +95,7 @@ describe('Outbox', () => {
     now += MINUTE;
     await outbox.drain();
     expect(deliverer.delivered).toEqual([`${r.id}:root.update`]);
-    const audit = await store.listAudit(r.id);
+    const audit = await store.audit.list(r.id);
     expect(audit.find((e) => e.kind === 'message_failed')?.detail).toMatchObject({
       kind: 'root.post',
       attempts: 3,
@@ -107,8 +107,8 @@ describe('Outbox', () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
     await send(r.id, [{ kind: 'root.post', payload: {} }]);
-    expect(await store.listOpenMessages(r.id)).toEqual([]);
-    expect((await store.listAudit(r.id)).map((e) => e.kind)).toContain('message_failed');
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+    expect((await store.audit.list(r.id)).map((e) => e.kind)).toContain('message_failed');
   });
 });
 
@@ -169,7 +169,7 @@ describe('RequestExecutor', () => {
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(b.calls).toBe(1);
-    expect((await store.get(r.id))!.state).toBe('succeeded');
+    expect((await store.requests.get(r.id))!.state).toBe('succeeded');
   });
 
   it('records every volume as failed, with the cloud error’s code and safe message, when the backend throws one', async () => {
@@ -180,7 +180,7 @@ describe('RequestExecutor', () => {
       ),
     );
     await executor(b).start(r.id, 'allowed');
-    const done = (await store.get(r.id))!;
+    const done = (await store.requests.get(r.id))!;
     expect(done.state).toBe('failed');
     expect(done.outcome!.failed).toEqual([
       {
@@ -195,7 +195,7 @@ describe('RequestExecutor', () => {
     const r = await createRequest(store, allowedRequest());
     const b = backend(() => Promise.reject(new TypeError('Cannot read properties of undefined (reading secretThing)')));
     await executor(b).start(r.id, 'allowed');
-    const [failed] = (await store.get(r.id))!.outcome!.failed;
+    const [failed] = (await store.requests.get(r.id))!.outcome!.failed;
     expect(failed).toMatchObject({ code: 'INTERNAL' });
     expect(failed!.message).not.toContain('secretThing');
   });
@@ -213,16 +213,16 @@ describe('RequestExecutor', () => {
         });
       });
     const running = executor(b, 'replica-a', 3000).start(r.id, 'allowed');
-    await waitFor('the run to start', async () => ((await store.get(r.id))?.state === 'running' ? true : undefined));
+    await waitFor('the run to start', async () => ((await store.requests.get(r.id))?.state === 'running' ? true : undefined));
     now += 3001;
-    expect(await store.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
+    expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
     await running;
     expect(aborted).toBe(true);
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {
     const r = await createRequest(store, allowedRequest());
-    await store.transition(
+    await store.requests.transition(
       r.id,
       { from: 'allowed', to: 'running' },
       { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
@@ -233,7 +233,7 @@ describe('RequestExecutor', () => {
     now = T0 + MINUTE + 1;
     expect(await executor(b).resumeStale()).toBe(1);
     expect(b.calls).toBe(1);
-    expect((await store.listAudit(r.id)).map((e) => e.kind)).toContain('resumed');
+    expect((await store.audit.list(r.id)).map((e) => e.kind)).toContain('resumed');
   });
 
   it('starts an allowed request whose start was interrupted, after a grace period', async () => {
@@ -242,7 +242,7 @@ describe('RequestExecutor', () => {
     expect(await executor(b).startInterrupted(MINUTE)).toBe(0);
     now = T0 + MINUTE;
     expect(await executor(b).startInterrupted(MINUTE)).toBe(1);
-    expect((await store.get(r.id))!.state).not.toBe('allowed');
+    expect((await store.requests.get(r.id))!.state).not.toBe('allowed');
   });
 });
 

@@ -30,11 +30,11 @@ export function describeAuditConformance(ctx: () => StoreContext): void {
         kind: 'decided',
         detail: { verdict: 'allow' },
       };
-      await store.appendAudit(received);
-      await store.appendAudit(call);
-      await store.appendAudit(decided);
-      await store.appendAudit({ ...received, requestId: newRequestId() });
-      expect(await store.listAudit(id)).toStrictEqual([received, decided, call]);
+      await store.audit.append(received);
+      await store.audit.append(call);
+      await store.audit.append(decided);
+      await store.audit.append({ ...received, requestId: newRequestId() });
+      expect(await store.audit.list(id)).toStrictEqual([received, decided, call]);
     });
 
     it('keeps identical events as separate entries (append, never overwrite)', async () => {
@@ -48,9 +48,9 @@ export function describeAuditConformance(ctx: () => StoreContext): void {
         kind: 'message_posted',
         detail: { n: 1 },
       };
-      await store.appendAudit(event);
-      await store.appendAudit(event);
-      expect(await store.listAudit(id)).toStrictEqual([event, event]);
+      await store.audit.append(event);
+      await store.audit.append(event);
+      expect(await store.audit.list(id)).toStrictEqual([event, event]);
     });
 
     it('keeps events of equal time in the order they were appended', async () => {
@@ -58,8 +58,8 @@ export function describeAuditConformance(ctx: () => StoreContext): void {
       const id = newRequestId();
       const kinds = ['approved', 'started', 'cloud_call', 'finished'] as const;
       for (const kind of kinds)
-        await store.appendAudit({ requestId: id, teamId: TEAM, at: T0, actor: 'bot', kind, detail: {} });
-      expect((await store.listAudit(id)).map((e) => e.kind)).toEqual(kinds);
+        await store.audit.append({ requestId: id, teamId: TEAM, at: T0, actor: 'bot', kind, detail: {} });
+      expect((await store.audit.list(id)).map((e) => e.kind)).toEqual(kinds);
     });
   });
 }

@@ -14,14 +14,14 @@ export function describeDraftConformance(ctx: () => StoreContext): void {
         expiresAt: T0 + HOUR,
       };
       const shortcut = { ...draft, id: newRequestId(), channelId: undefined };
-      await store.createDraft(draft);
-      await store.createDraft(shortcut);
-      expect(await store.getDraft(draft.id, T0 + HOUR - 1)).toEqual(draft);
-      expect(await store.getDraft(shortcut.id, T0)).toEqual(shortcut);
-      expect(await store.getDraft(draft.id, T0 + HOUR)).toBeUndefined();
-      expect(await store.getDraft(newRequestId(), T0)).toBeUndefined();
-      expect(await store.deleteExpiredDrafts(T0 + HOUR)).toBe(2);
-      expect(await store.deleteExpiredDrafts(T0 + HOUR)).toBe(0);
+      await store.drafts.create(draft);
+      await store.drafts.create(shortcut);
+      expect(await store.drafts.get(draft.id, T0 + HOUR - 1)).toEqual(draft);
+      expect(await store.drafts.get(shortcut.id, T0)).toEqual(shortcut);
+      expect(await store.drafts.get(draft.id, T0 + HOUR)).toBeUndefined();
+      expect(await store.drafts.get(newRequestId(), T0)).toBeUndefined();
+      expect(await store.drafts.deleteExpired(T0 + HOUR)).toBe(2);
+      expect(await store.drafts.deleteExpired(T0 + HOUR)).toBe(0);
     });
 
     it('refuses a second draft with the same id', async () => {
@@ -34,9 +34,9 @@ export function describeDraftConformance(ctx: () => StoreContext): void {
         createdAt: T0,
         expiresAt: T0 + HOUR,
       };
-      await store.createDraft(draft);
-      await expect(store.createDraft({ ...draft, userId: 'U0MALLORY' })).rejects.toThrow();
-      expect((await store.getDraft(draft.id, T0))!.userId).toBe('U0ALICE01');
+      await store.drafts.create(draft);
+      await expect(store.drafts.create({ ...draft, userId: 'U0MALLORY' })).rejects.toThrow();
+      expect((await store.drafts.get(draft.id, T0))!.userId).toBe('U0ALICE01');
     });
   });
 }

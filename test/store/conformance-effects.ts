@@ -18,15 +18,15 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
     it('writes a new request, its audit entry and its first message together', async () => {
       const { store } = ctx();
       const r = allowedRequest();
-      const created = await store.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0, {
+      const created = await store.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0, {
         audit: [event(r.id, 'received')],
         messages: [{ kind: 'root.post', payload: {} }],
       });
       expect(created.created).toBe(true);
-      expect((await store.listAudit(r.id)).map((e) => e.kind)).toEqual(['received']);
-      expect((await store.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['root.post']);
+      expect((await store.audit.list(r.id)).map((e) => e.kind)).toEqual(['received']);
+      expect((await store.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['root.post']);
       // A deduplicated second create writes nothing.
-      const again = await store.create(
+      const again = await store.requests.create(
         { ...r, id: allowedRequest().id },
         { key: `k-${r.id}`, windowMs: MINUTE },
         T0 + 1,
@@ -36,16 +36,16 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
         },
       );
       expect(again.created).toBe(false);
-      expect(await store.listAudit(r.id)).toHaveLength(1);
-      expect(await store.listOpenMessages(r.id)).toHaveLength(1);
+      expect(await store.audit.list(r.id)).toHaveLength(1);
+      expect(await store.outbox.listOpen(r.id)).toHaveLength(1);
     });
 
     it('writes a transition’s effects only for the one caller that wins it', async () => {
       const [a, b] = await ctx().both();
       const r = pendingRequest();
-      await a.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      await a.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
       const results = await concurrently([a, b], 20, (store, i) =>
-        store.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
+        store.requests.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
           audit: [event(r.id, 'approved')],
           messages: [
             { kind: 'card.update', payload: { i } },
@@ -54,36 +54,36 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
         }),
       );
       expect(results.filter((x) => x !== undefined)).toHaveLength(1);
-      expect((await a.listAudit(r.id)).map((e) => e.kind)).toEqual(['approved']);
-      expect((await a.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['card.update', 'root.update']);
+      expect((await a.audit.list(r.id)).map((e) => e.kind)).toEqual(['approved']);
+      expect((await a.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['card.update', 'root.update']);
     });
 
     it('writes nothing when the compare-and-set loses', async () => {
       const { store } = ctx();
       const r = allowedRequest();
-      await store.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
-      const lost = await store.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
+      await store.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      const lost = await store.requests.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
         audit: [event(r.id, 'approved')],
         messages: [{ kind: 'card.update', payload: {} }],
       });
       expect(lost).toBeUndefined();
-      expect(await store.listAudit(r.id)).toEqual([]);
-      expect(await store.listOpenMessages(r.id)).toEqual([]);
+      expect(await store.audit.list(r.id)).toEqual([]);
+      expect(await store.outbox.listOpen(r.id)).toEqual([]);
     });
 
     it('queues the reminder with the mark, once', async () => {
       const [a, b] = await ctx().both();
       const r = pendingRequest({ approval: approvalInfo({ remindAt: T0 }) });
-      await a.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
+      await a.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
       const won = await concurrently([a, b], 10, (store) =>
-        store.markReminded(r.id, T0 + 1, {
+        store.requests.markReminded(r.id, T0 + 1, {
           audit: [event(r.id, 'reminded')],
           messages: [{ kind: 'card.remind', payload: {} }],
         }),
       );
       expect(won.filter(Boolean)).toHaveLength(1);
-      expect((await a.listOpenMessages(r.id)).map((m) => m.kind)).toEqual(['card.remind']);
-      expect((await b.listAudit(r.id)).map((e) => e.kind)).toEqual(['reminded']);
+      expect((await a.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['card.remind']);
+      expect((await b.audit.list(r.id)).map((e) => e.kind)).toEqual(['reminded']);
     });
   });
 }

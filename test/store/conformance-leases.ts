@@ -9,7 +9,7 @@ const LEASE_END = T0 + 5 * MINUTE;
 async function startRun(store: RequestStore, owner = 'runner-a'): Promise<RequestId> {
   const request = allowedRequest();
   await createRequest(store, request);
-  const running = await store.transition(
+  const running = await store.requests.transition(
     request.id,
     step('allowed', 'running'),
     { runner: { owner, leaseUntil: LEASE_END } },
@@ -23,58 +23,58 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
   describe('runner lease', () => {
     it('lets only the owner renew a running claim', async () => {
       const id = await startRun(ctx().store);
-      expect(await ctx().store.renewRun(id, 'runner-b', LEASE_END + MINUTE)).toBe(false);
-      expect(await ctx().store.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(true);
-      expect(await ctx().store.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
+      expect(await ctx().store.requests.renewRun(id, 'runner-b', LEASE_END + MINUTE)).toBe(false);
+      expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(true);
+      expect(await ctx().store.queries.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
     });
 
     it('does not renew a request that is no longer running', async () => {
       const id = await startRun(ctx().store);
-      await ctx().store.transition(id, step('running', 'succeeded'), {}, T0 + 2);
-      expect(await ctx().store.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(false);
+      await ctx().store.requests.transition(id, step('running', 'succeeded'), {}, T0 + 2);
+      expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(false);
     });
 
     it('lists a running request as stale only once its lease is in the past', async () => {
       const id = await startRun(ctx().store);
       await startRun(ctx().store, 'runner-b').then((other) =>
-        ctx().store.renewRun(other, 'runner-b', LEASE_END + MINUTE),
+        ctx().store.requests.renewRun(other, 'runner-b', LEASE_END + MINUTE),
       );
-      expect(await ctx().store.listStaleRunning(LEASE_END, 10)).toEqual([]);
-      const stale = await ctx().store.listStaleRunning(LEASE_END + 1, 10);
+      expect(await ctx().store.queries.listStaleRunning(LEASE_END, 10)).toEqual([]);
+      const stale = await ctx().store.queries.listStaleRunning(LEASE_END + 1, 10);
       expect(stale.map((r) => r.id)).toEqual([id]);
       expect(stale[0]?.state).toBe('running');
     });
 
     it('does not list finished requests as stale', async () => {
       const id = await startRun(ctx().store);
-      await ctx().store.transition(id, step('running', 'failed'), {}, T0 + 2);
-      expect(await ctx().store.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
+      await ctx().store.requests.transition(id, step('running', 'failed'), {}, T0 + 2);
+      expect(await ctx().store.queries.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
     });
 
     it('refuses to take over a run while its lease is valid', async () => {
       const id = await startRun(ctx().store);
-      expect(await ctx().store.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END)).toBe(false);
-      expect(await ctx().store.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(true);
+      expect(await ctx().store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END)).toBe(false);
+      expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(true);
     });
 
     it('hands a stale run to exactly one of 20 concurrent claimers, who then owns it', async () => {
       const id = await startRun(ctx().store);
       const stores = await ctx().both();
       const results = await concurrently(stores, 20, (s, i) =>
-        s.claimStaleRun(id, `rescuer-${i}`, LEASE_END + 10 * MINUTE, LEASE_END + 1),
+        s.requests.claimStaleRun(id, `rescuer-${i}`, LEASE_END + 10 * MINUTE, LEASE_END + 1),
       );
       const winners = results.flatMap((ok, i) => (ok ? [i] : []));
       expect(winners).toHaveLength(1);
-      expect(await ctx().store.renewRun(id, 'runner-a', LEASE_END + 20 * MINUTE)).toBe(false);
-      expect(await ctx().store.renewRun(id, `rescuer-${winners[0]}`, LEASE_END + 20 * MINUTE)).toBe(true);
-      expect(await ctx().store.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
+      expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + 20 * MINUTE)).toBe(false);
+      expect(await ctx().store.requests.renewRun(id, `rescuer-${winners[0]}`, LEASE_END + 20 * MINUTE)).toBe(true);
+      expect(await ctx().store.queries.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
     });
 
     it('does not take over a request that is not running', async () => {
       const request = allowedRequest();
       await createRequest(ctx().store, request);
-      expect(await ctx().store.claimStaleRun(request.id, 'rescuer', LEASE_END, T0 + 1)).toBe(false);
-      expect((await ctx().store.get(request.id))?.state).toBe('allowed');
+      expect(await ctx().store.requests.claimStaleRun(request.id, 'rescuer', LEASE_END, T0 + 1)).toBe(false);
+      expect((await ctx().store.requests.get(request.id))?.state).toBe('allowed');
     });
   });
 }

@@ -13,9 +13,9 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const future = pendingRequest({ approval: approvalInfo({ expiresAt: T0 + 2 * HOUR + 1 }) });
       const decided = pendingRequest({ approval: approvalInfo({ expiresAt: T0 }) });
       for (const r of [onTime, future, early, decided]) await createRequest(store, r);
-      await store.transition(decided.id, step('pending_approval', 'approved'), {}, T0 + 1);
-      expect(ids(await store.listExpired(T0 + 2 * HOUR, 10))).toEqual([early.id, onTime.id]);
-      expect(ids(await store.listExpired(T0 + 2 * HOUR, 1))).toEqual([early.id]);
+      await store.requests.transition(decided.id, step('pending_approval', 'approved'), {}, T0 + 1);
+      expect(ids(await store.queries.listExpired(T0 + 2 * HOUR, 10))).toEqual([early.id, onTime.id]);
+      expect(ids(await store.queries.listExpired(T0 + 2 * HOUR, 1))).toEqual([early.id]);
     });
 
     it('lists allowed and approved requests not changed since a given time, oldest first: interrupted starts', async () => {
@@ -27,16 +27,16 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const pending = pendingRequest({ createdAt: T0 });
       for (const r of [allowed, approved, running, pending]) await createRequest(store, r);
       await createRequest(store, fresh, T0 + HOUR);
-      await store.transition(approved.id, step('pending_approval', 'approved'), {}, T0 + 1);
-      await store.transition(
+      await store.requests.transition(approved.id, step('pending_approval', 'approved'), {}, T0 + 1);
+      await store.requests.transition(
         running.id,
         step('allowed', 'running'),
         { runner: { owner: 'a', leaseUntil: T0 + HOUR } },
         T0 + 1,
       );
-      expect(ids(await store.listStartable(T0 + 10, 10))).toEqual([allowed.id, approved.id]);
-      expect(ids(await store.listStartable(T0 + 10, 1))).toEqual([allowed.id]);
-      expect(ids(await store.listStartable(T0 + HOUR, 10))).toEqual([allowed.id, approved.id, fresh.id]);
+      expect(ids(await store.queries.listStartable(T0 + 10, 10))).toEqual([allowed.id, approved.id]);
+      expect(ids(await store.queries.listStartable(T0 + 10, 1))).toEqual([allowed.id]);
+      expect(ids(await store.queries.listStartable(T0 + HOUR, 10))).toEqual([allowed.id, approved.id, fresh.id]);
     });
 
     it('lists pending requests due a reminder that has not been sent', async () => {
@@ -47,9 +47,9 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const noReminder = pendingRequest({ approval: approvalInfo({ remindAt: undefined }) });
       const cancelled = pendingRequest({ approval: approvalInfo({ remindAt: T0 }) });
       for (const r of [due, reminded, notYet, noReminder, cancelled]) await createRequest(store, r);
-      await store.markReminded(reminded.id, T0 + HOUR);
-      await store.transition(cancelled.id, step('pending_approval', 'cancelled'), {}, T0 + 1);
-      expect(ids(await store.listDueReminders(T0 + 2 * HOUR, 10))).toEqual([due.id]);
+      await store.requests.markReminded(reminded.id, T0 + HOUR);
+      await store.requests.transition(cancelled.id, step('pending_approval', 'cancelled'), {}, T0 + 1);
+      expect(ids(await store.queries.listDueReminders(T0 + 2 * HOUR, 10))).toEqual([due.id]);
     });
 
     it('lists pending approvals of one team only', async () => {
@@ -59,8 +59,8 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const other = pendingRequest({ teamId: 'T0OTHER' });
       const allowed = allowedRequest({ teamId: 'T0MINE' });
       for (const r of [mineLater, other, allowed, mine]) await createRequest(store, r);
-      expect(ids(await store.listPendingApprovals('T0MINE', 10))).toEqual([mine.id, mineLater.id]);
-      expect(ids(await store.listPendingApprovals('T0MINE', 1))).toEqual([mine.id]);
+      expect(ids(await store.queries.listPendingApprovals('T0MINE', 10))).toEqual([mine.id, mineLater.id]);
+      expect(ids(await store.queries.listPendingApprovals('T0MINE', 1))).toEqual([mine.id]);
     });
 
     it('lists a team’s requests since a time, newest first, optionally for one requester, up to the limit', async () => {
@@ -71,11 +71,11 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const a2 = allowedRequest({ teamId: 'T0MINE', createdAt: T0 + 2, requesterId: 'U0ALICE01' });
       const foreign = allowedRequest({ teamId: 'T0OTHER', createdAt: T0 + 3, requesterId: 'U0ALICE01' });
       for (const r of [a1, foreign, old, a2, b1]) await createRequest(store, r);
-      expect(ids(await store.listRequests({ teamId: 'T0MINE', since: T0, limit: 10 }))).toEqual([a2.id, b1.id, a1.id]);
-      expect(ids(await store.listRequests({ teamId: 'T0MINE', since: T0, limit: 2 }))).toEqual([a2.id, b1.id]);
-      const alices = await store.listRequests({ teamId: 'T0MINE', requesterId: 'U0ALICE01', since: T0, limit: 10 });
+      expect(ids(await store.queries.listRequests({ teamId: 'T0MINE', since: T0, limit: 10 }))).toEqual([a2.id, b1.id, a1.id]);
+      expect(ids(await store.queries.listRequests({ teamId: 'T0MINE', since: T0, limit: 2 }))).toEqual([a2.id, b1.id]);
+      const alices = await store.queries.listRequests({ teamId: 'T0MINE', requesterId: 'U0ALICE01', since: T0, limit: 10 });
       expect(ids(alices)).toEqual([a2.id, a1.id]);
-      expect(await store.listRequests({ teamId: 'T0NOBODY', since: 0, limit: 10 })).toEqual([]);
+      expect(await store.queries.listRequests({ teamId: 'T0NOBODY', since: 0, limit: 10 })).toEqual([]);
     });
   });
 }

@@ -13,7 +13,7 @@ async function requestWithMessages(
   const request = allowedRequest();
   await createRequest(store, request);
   const kinds = Array.from({ length: count }, (_, i) => ({ kind: `msg-${i + 1}`, payload: { n: i + 1 } }));
-  return [request.id, await store.enqueueMessages(request.id, kinds, now)];
+  return [request.id, await store.outbox.enqueue(request.id, kinds, now)];
 }
 
 const idsOf = (messages: ReadonlyArray<{ readonly id: number }>): number[] => messages.map((m) => m.id);
@@ -29,7 +29,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*hi* ü' } }],
         n: 1.5,
       };
-      const queued = await store.enqueueMessages(
+      const queued = await store.outbox.enqueue(
         request.id,
         [
           { kind: 'root', payload },
@@ -49,78 +49,78 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
         lastError: undefined,
       });
       expect(second!.id).toBeGreaterThan(first!.id);
-      expect(await store.listOpenMessages(request.id)).toStrictEqual(queued);
-      expect(await store.enqueueMessages(request.id, [], T0)).toEqual([]);
+      expect(await store.outbox.listOpen(request.id)).toStrictEqual(queued);
+      expect(await store.outbox.enqueue(request.id, [], T0)).toEqual([]);
     });
 
     it('refuses messages for an unknown request', async () => {
-      await expect(ctx().store.enqueueMessages(newRequestId(), [{ kind: 'root', payload: {} }], T0)).rejects.toThrow();
+      await expect(ctx().store.outbox.enqueue(newRequestId(), [{ kind: 'root', payload: {} }], T0)).rejects.toThrow();
     });
 
     it('claims only the oldest open message of each request', async () => {
       const { store } = ctx();
       const [, a] = await requestWithMessages(store, 2);
       const [, b] = await requestWithMessages(store, 1);
-      const claimed = await store.claimMessages('w1', T0, LEASE, 10);
+      const claimed = await store.outbox.claimDue('w1', T0, LEASE, 10);
       expect(idsOf(claimed).sort((x, y) => x - y)).toEqual([a[0]!.id, b[0]!.id]);
       expect(claimed.map((m) => m.attempts)).toEqual([0, 0]);
-      expect(await store.claimMessages('w2', T0, LEASE, 10)).toEqual([]);
+      expect(await store.outbox.claimDue('w2', T0, LEASE, 10)).toEqual([]);
     });
 
     it('does not claim the second message of a request while the first is open, and does once it is done', async () => {
       const { store } = ctx();
       const [, [m1, m2]] = await requestWithMessages(store, 2);
-      expect(await store.claimMessage(m2!.id, 'w1', T0, LEASE)).toBeUndefined();
-      await store.claimMessage(m1!.id, 'w1', T0, LEASE);
-      await store.completeMessage(m1!.id, 'w1', T0 + 1);
-      expect(idsOf(await store.claimMessages('w2', T0 + 2, LEASE, 10))).toEqual([m2!.id]);
+      expect(await store.outbox.claim(m2!.id, 'w1', T0, LEASE)).toBeUndefined();
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      await store.outbox.complete(m1!.id, 'w1', T0 + 1);
+      expect(idsOf(await store.outbox.claimDue('w2', T0 + 2, LEASE, 10))).toEqual([m2!.id]);
     });
 
     it('keeps a claimed message from other owners until its claim runs out', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1);
-      expect(await store.claimMessage(m1!.id, 'w1', T0, LEASE)).toStrictEqual(m1);
-      expect(await store.claimMessage(m1!.id, 'w2', T0 + LEASE - 1, LEASE)).toBeUndefined();
-      expect(await store.claimMessages('w2', T0 + LEASE - 1, LEASE, 10)).toEqual([]);
-      expect(idsOf(await store.claimMessages('w2', T0 + LEASE, LEASE, 10))).toEqual([m1!.id]);
-      await store.completeMessage(m1!.id, 'w1', T0 + LEASE + 1);
-      expect(idsOf(await store.listOpenMessages(m1!.requestId))).toEqual([m1!.id]);
+      expect(await store.outbox.claim(m1!.id, 'w1', T0, LEASE)).toStrictEqual(m1);
+      expect(await store.outbox.claim(m1!.id, 'w2', T0 + LEASE - 1, LEASE)).toBeUndefined();
+      expect(await store.outbox.claimDue('w2', T0 + LEASE - 1, LEASE, 10)).toEqual([]);
+      expect(idsOf(await store.outbox.claimDue('w2', T0 + LEASE, LEASE, 10))).toEqual([m1!.id]);
+      await store.outbox.complete(m1!.id, 'w1', T0 + LEASE + 1);
+      expect(idsOf(await store.outbox.listOpen(m1!.requestId))).toEqual([m1!.id]);
     });
 
     it('does not claim a message before it is due', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1, T0 + 10);
-      expect(await store.claimMessages('w1', T0 + 9, LEASE, 10)).toEqual([]);
-      expect(await store.claimMessage(m1!.id, 'w1', T0 + 9, LEASE)).toBeUndefined();
-      expect(idsOf(await store.claimMessages('w1', T0 + 10, LEASE, 10))).toEqual([m1!.id]);
+      expect(await store.outbox.claimDue('w1', T0 + 9, LEASE, 10)).toEqual([]);
+      expect(await store.outbox.claim(m1!.id, 'w1', T0 + 9, LEASE)).toBeUndefined();
+      expect(idsOf(await store.outbox.claimDue('w1', T0 + 10, LEASE, 10))).toEqual([m1!.id]);
     });
 
     it('completes a message only for its owner', async () => {
       const { store } = ctx();
       const [id, [m1]] = await requestWithMessages(store, 1);
-      await store.claimMessage(m1!.id, 'w1', T0, LEASE);
-      await store.completeMessage(m1!.id, 'w2', T0 + 1);
-      expect(idsOf(await store.listOpenMessages(id))).toEqual([m1!.id]);
-      await store.completeMessage(m1!.id, 'w1', T0 + 1);
-      expect(await store.listOpenMessages(id)).toEqual([]);
-      expect(await store.claimMessages('w3', T0 + 10 * LEASE, LEASE, 10)).toEqual([]);
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      await store.outbox.complete(m1!.id, 'w2', T0 + 1);
+      expect(idsOf(await store.outbox.listOpen(id))).toEqual([m1!.id]);
+      await store.outbox.complete(m1!.id, 'w1', T0 + 1);
+      expect(await store.outbox.listOpen(id)).toEqual([]);
+      expect(await store.outbox.claimDue('w3', T0 + 10 * LEASE, LEASE, 10)).toEqual([]);
     });
 
     it('retries a failed message at the given time, recording the error and counting failed attempts', async () => {
       const { store } = ctx();
       const [id, [m1]] = await requestWithMessages(store, 1);
-      await store.claimMessage(m1!.id, 'w1', T0, LEASE);
-      await store.failMessage(m1!.id, 'w2', 'not mine', T0 + 5, T0 + 1);
-      expect((await store.listOpenMessages(id))[0]?.lastError).toBeUndefined();
-      await store.failMessage(m1!.id, 'w1', 'ratelimited', T0 + 30_000, T0 + 1);
-      expect(await store.listOpenMessages(id)).toStrictEqual([
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      await store.outbox.fail(m1!.id, 'w2', 'not mine', T0 + 5, T0 + 1);
+      expect((await store.outbox.listOpen(id))[0]?.lastError).toBeUndefined();
+      await store.outbox.fail(m1!.id, 'w1', 'ratelimited', T0 + 30_000, T0 + 1);
+      expect(await store.outbox.listOpen(id)).toStrictEqual([
         { ...m1, attempts: 1, nextAttemptAt: T0 + 30_000, lastError: 'ratelimited' },
       ]);
-      expect(await store.claimMessages('w2', T0 + 29_999, LEASE, 10)).toEqual([]);
-      const [again] = await store.claimMessages('w2', T0 + 30_000, LEASE, 10);
+      expect(await store.outbox.claimDue('w2', T0 + 29_999, LEASE, 10)).toEqual([]);
+      const [again] = await store.outbox.claimDue('w2', T0 + 30_000, LEASE, 10);
       expect(again).toMatchObject({ id: m1!.id, attempts: 1, lastError: 'ratelimited' });
-      await store.failMessage(m1!.id, 'w2', 'timeout', T0 + 60_000, T0 + 30_001);
-      expect(await store.listOpenMessages(id)).toMatchObject([
+      await store.outbox.fail(m1!.id, 'w2', 'timeout', T0 + 60_000, T0 + 30_001);
+      expect(await store.outbox.listOpen(id)).toMatchObject([
         { attempts: 2, lastError: 'timeout', nextAttemptAt: T0 + 60_000 },
       ]);
     });
@@ -128,11 +128,11 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
     it('gives a message up when it fails without a next attempt, and then releases the next one', async () => {
       const { store } = ctx();
       const [id, [m1, m2]] = await requestWithMessages(store, 2);
-      await store.claimMessage(m1!.id, 'w1', T0, LEASE);
-      await store.failMessage(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1);
-      expect(idsOf(await store.listOpenMessages(id))).toEqual([m2!.id]);
-      expect(await store.claimMessage(m1!.id, 'w1', T0 + 10 * LEASE, LEASE)).toBeUndefined();
-      expect(await store.claimMessage(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual(m2);
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1);
+      expect(idsOf(await store.outbox.listOpen(id))).toEqual([m2!.id]);
+      expect(await store.outbox.claim(m1!.id, 'w1', T0 + 10 * LEASE, LEASE)).toBeUndefined();
+      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual(m2);
     });
 
     it('claims at most `limit` messages, earliest due first', async () => {
@@ -140,7 +140,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       const [, [late]] = await requestWithMessages(store, 1, T0 + 2);
       const [, [early]] = await requestWithMessages(store, 1, T0);
       await requestWithMessages(store, 1, T0 + 3);
-      expect(idsOf(await store.claimMessages('w1', T0 + 5, LEASE, 2))).toEqual([early!.id, late!.id]);
+      expect(idsOf(await store.outbox.claimDue('w1', T0 + 5, LEASE, 2))).toEqual([early!.id, late!.id]);
     });
 
     it('never hands one message to two of many concurrent claimers', async () => {
@@ -148,7 +148,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       const heads: number[] = [];
       for (let i = 0; i < 10; i += 1) heads.push((await requestWithMessages(ctx().store, 2))[1][0]!.id);
       const batches = await Promise.all(
-        Array.from({ length: 16 }, (_, i) => stores[i % 2]!.claimMessages(`w${i}`, T0, LEASE, 10)),
+        Array.from({ length: 16 }, (_, i) => stores[i % 2]!.outbox.claimDue(`w${i}`, T0, LEASE, 10)),
       );
       const claimed = batches.flatMap(idsOf).sort((x, y) => x - y);
       expect(claimed).toEqual(heads);

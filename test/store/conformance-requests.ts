@@ -21,55 +21,55 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const r = allowedRequest();
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          (i % 2 === 0 ? a : b).create(r, { key: `form:${r.id}:${i % 3}`, windowMs: MINUTE }, T0 + i, {
+          (i % 2 === 0 ? a : b).requests.create(r, { key: `form:${r.id}:${i % 3}`, windowMs: MINUTE }, T0 + i, {
             messages: [{ kind: 'root.post', payload: { i } }],
           }),
         ),
       );
       expect(results.filter((x) => x.created)).toHaveLength(1);
       for (const x of results) expect(x.created ? x.request.id : x.existing.id).toBe(r.id);
-      expect(await a.listOpenMessages(r.id)).toHaveLength(1);
+      expect(await a.outbox.listOpen(r.id)).toHaveLength(1);
     });
 
     it('stores a request whose optional fields are undefined and reads it back exactly', async () => {
       const request = allowedRequest();
-      const result = await ctx().store.create(request, { key: 'k-1', windowMs: MINUTE }, T0 + 5);
+      const result = await ctx().store.requests.create(request, { key: 'k-1', windowMs: MINUTE }, T0 + 5);
       expect(result).toStrictEqual({ created: true, request: expectedRecord(request, T0 + 5) });
-      expect(await ctx().store.get(request.id)).toStrictEqual(expectedRecord(request, T0 + 5));
+      expect(await ctx().store.requests.get(request.id)).toStrictEqual(expectedRecord(request, T0 + 5));
     });
 
     it('stores a request with approval, volumes and every optional field set and reads it back exactly', async () => {
       const request = pendingRequest({ approval: approvalInfo({ remindedAt: T0 + 1, comment: 'c', decidedAt: T0 }) });
       await createRequest(ctx().store, request);
-      expect(await ctx().store.get(request.id)).toStrictEqual(expectedRecord(request, T0));
+      expect(await ctx().store.requests.get(request.id)).toStrictEqual(expectedRecord(request, T0));
     });
 
     it('returns undefined for an unknown id', async () => {
-      expect(await ctx().store.get(newRequestId())).toBeUndefined();
+      expect(await ctx().store.requests.get(newRequestId())).toBeUndefined();
     });
 
     it('returns the first request for the same dedupe key within the window and does not store the second', async () => {
       const first = allowedRequest();
       const again = allowedRequest();
-      await ctx().store.create(first, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0);
-      const result = await ctx().store.create(again, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0 + MINUTE - 1);
+      await ctx().store.requests.create(first, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0);
+      const result = await ctx().store.requests.create(again, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0 + MINUTE - 1);
       expect(result).toStrictEqual({ created: false, existing: expectedRecord(first, T0) });
-      expect(await ctx().store.get(again.id)).toBeUndefined();
+      expect(await ctx().store.requests.get(again.id)).toBeUndefined();
     });
 
     it('creates a new request for the same key once the window has passed, and later duplicates get the new one', async () => {
       const first = allowedRequest();
       const later = allowedRequest();
-      await ctx().store.create(first, { key: 'k', windowMs: MINUTE }, T0);
-      const result = await ctx().store.create(later, { key: 'k', windowMs: MINUTE }, T0 + MINUTE);
+      await ctx().store.requests.create(first, { key: 'k', windowMs: MINUTE }, T0);
+      const result = await ctx().store.requests.create(later, { key: 'k', windowMs: MINUTE }, T0 + MINUTE);
       expect(result.created).toBe(true);
-      const dup = await ctx().store.create(allowedRequest(), { key: 'k', windowMs: MINUTE }, T0 + MINUTE + 1);
+      const dup = await ctx().store.requests.create(allowedRequest(), { key: 'k', windowMs: MINUTE }, T0 + MINUTE + 1);
       expect(dup.created ? undefined : dup.existing.id).toBe(later.id);
     });
 
     it('creates both requests when the dedupe keys differ', async () => {
-      const a = await ctx().store.create(allowedRequest(), { key: 'a', windowMs: HOUR }, T0);
-      const b = await ctx().store.create(allowedRequest(), { key: 'b', windowMs: HOUR }, T0);
+      const a = await ctx().store.requests.create(allowedRequest(), { key: 'a', windowMs: HOUR }, T0);
+      const b = await ctx().store.requests.create(allowedRequest(), { key: 'b', windowMs: HOUR }, T0);
       expect([a.created, b.created]).toEqual([true, true]);
     });
 
@@ -77,12 +77,12 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const stores = await ctx().both();
       const requests = Array.from({ length: 20 }, () => allowedRequest({ teamId: 'T0RACE' }));
       const results = await concurrently(stores, 20, (s, i) =>
-        s.create(requests[i]!, { key: 'race', windowMs: HOUR }, T0 + i),
+        s.requests.create(requests[i]!, { key: 'race', windowMs: HOUR }, T0 + i),
       );
       const winners = results.flatMap((r) => (r.created ? [r.request.id] : []));
       expect(winners).toHaveLength(1);
       expect(results.flatMap((r) => (r.created ? [] : [r.existing.id]))).toEqual(Array(19).fill(winners[0]));
-      const stored = await ctx().store.listRequests({ teamId: 'T0RACE', since: 0, limit: 100 });
+      const stored = await ctx().store.queries.listRequests({ teamId: 'T0RACE', since: 0, limit: 100 });
       expect(stored.map((r) => r.id)).toEqual(winners);
     });
   });
@@ -98,7 +98,7 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
         expiresAt: T0 + 2 * HOUR,
         remindAt: undefined,
       });
-      const moved = await ctx().store.transition(
+      const moved = await ctx().store.requests.transition(
         request.id,
         step('pending_approval', 'approved'),
         { approval },
@@ -106,20 +106,20 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       );
       const expected = { ...expectedRecord(request, T0 + HOUR), state: 'approved', approval };
       expect(moved).toStrictEqual(expected);
-      expect(await ctx().store.get(request.id)).toStrictEqual(expected);
+      expect(await ctx().store.requests.get(request.id)).toStrictEqual(expected);
     });
 
     it('records the execution outcome with the final state', async () => {
       const request = allowedRequest();
       await createRequest(ctx().store, request);
-      await ctx().store.transition(
+      await ctx().store.requests.transition(
         request.id,
         step('allowed', 'running'),
         { runner: { owner: 'r1', leaseUntil: T0 + HOUR } },
         T0 + 1,
       );
       const result = outcome();
-      const done = await ctx().store.transition(
+      const done = await ctx().store.requests.transition(
         request.id,
         step('running', 'partially_failed'),
         { outcome: result },
@@ -131,20 +131,20 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
     it('keeps fields the patch does not mention', async () => {
       const request = pendingRequest();
       await createRequest(ctx().store, request);
-      const moved = await ctx().store.transition(request.id, step('pending_approval', 'expired'), {}, T0 + 2);
+      const moved = await ctx().store.requests.transition(request.id, step('pending_approval', 'expired'), {}, T0 + 2);
       expect(moved?.approval).toStrictEqual(request.approval);
     });
 
     it('returns undefined and changes nothing when the request is not in the from-state', async () => {
       const request = allowedRequest();
       await createRequest(ctx().store, request);
-      const lost = await ctx().store.transition(request.id, step('pending_approval', 'approved'), {}, T0 + 1);
+      const lost = await ctx().store.requests.transition(request.id, step('pending_approval', 'approved'), {}, T0 + 1);
       expect(lost).toBeUndefined();
-      expect(await ctx().store.get(request.id)).toStrictEqual(expectedRecord(request, T0));
+      expect(await ctx().store.requests.get(request.id)).toStrictEqual(expectedRecord(request, T0));
     });
 
     it('returns undefined for an unknown request', async () => {
-      expect(await ctx().store.transition(newRequestId(), step('allowed', 'running'), {}, T0)).toBeUndefined();
+      expect(await ctx().store.requests.transition(newRequestId(), step('allowed', 'running'), {}, T0)).toBeUndefined();
     });
 
     it('lets exactly one of 50 concurrent approvals win, and the stored approval is the winner’s', async () => {
@@ -152,7 +152,7 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       await createRequest(ctx().store, request);
       const stores = await ctx().both();
       const results = await concurrently(stores, 50, (s, i) =>
-        s.transition(
+        s.requests.transition(
           request.id,
           step('pending_approval', 'approved'),
           { approval: approvalInfo({ decidedBy: `U${i}` }) },
@@ -161,16 +161,16 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       );
       const winners = results.filter((r) => r !== undefined);
       expect(winners).toHaveLength(1);
-      expect(await ctx().store.get(request.id)).toStrictEqual(winners[0]);
+      expect(await ctx().store.requests.get(request.id)).toStrictEqual(winners[0]);
     });
 
     it('lets exactly one of 50 concurrent runners take an approved request', async () => {
       const request = pendingRequest();
       await createRequest(ctx().store, request);
-      await ctx().store.transition(request.id, step('pending_approval', 'approved'), {}, T0 + 1);
+      await ctx().store.requests.transition(request.id, step('pending_approval', 'approved'), {}, T0 + 1);
       const stores = await ctx().both();
       const results = await concurrently(stores, 50, (s, i) =>
-        s.transition(
+        s.requests.transition(
           request.id,
           step('approved', 'running'),
           { runner: { owner: `runner-${i}`, leaseUntil: T0 + HOUR } },
@@ -180,7 +180,7 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const winner = results.findIndex((r) => r !== undefined);
       expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       const renewals = await concurrently([ctx().store], 50, (s, i) =>
-        s.renewRun(request.id, `runner-${i}`, T0 + 2 * HOUR),
+        s.requests.renewRun(request.id, `runner-${i}`, T0 + 2 * HOUR),
       );
       expect(renewals.flatMap((ok, i) => (ok ? [i] : []))).toEqual([winner]);
     });
@@ -191,10 +191,10 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const request = pendingRequest();
       await createRequest(ctx().store, request);
       const root = { channel: 'C0INC4711', ts: '1767225600.000100' };
-      const first = await ctx().store.setMessages(request.id, { root }, T0 + 1);
+      const first = await ctx().store.requests.setMessages(request.id, { root }, T0 + 1);
       expect(first).toStrictEqual({ ...expectedRecord(request, T0 + 1), rootMessage: root });
       const approval = { channel: 'C0APPROVE', ts: '1767225601.000200' };
-      const second = await ctx().store.setMessages(
+      const second = await ctx().store.requests.setMessages(
         request.id,
         { root: { channel: 'C0OTHER', ts: '1.2' }, approval },
         T0 + 2,
@@ -204,30 +204,30 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
         rootMessage: root,
         approvalMessage: approval,
       });
-      const third = await ctx().store.setMessages(request.id, { root: { channel: 'C0X', ts: '3.4' } }, T0 + 3);
+      const third = await ctx().store.requests.setMessages(request.id, { root: { channel: 'C0X', ts: '3.4' } }, T0 + 3);
       expect(third).toStrictEqual(second);
     });
 
     it('returns undefined when setting messages on an unknown request', async () => {
-      expect(await ctx().store.setMessages(newRequestId(), { root: { channel: 'C1', ts: '1.1' } }, T0)).toBeUndefined();
+      expect(await ctx().store.requests.setMessages(newRequestId(), { root: { channel: 'C1', ts: '1.1' } }, T0)).toBeUndefined();
     });
 
     it('marks the reminder sent exactly once across connections and stops listing it as due', async () => {
       const request = pendingRequest();
       await createRequest(ctx().store, request);
       const stores = await ctx().both();
-      const results = await concurrently(stores, 10, (s) => s.markReminded(request.id, T0 + 5 * HOUR));
+      const results = await concurrently(stores, 10, (s) => s.requests.markReminded(request.id, T0 + 5 * HOUR));
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await ctx().store.get(request.id))?.approval?.remindedAt).toBe(T0 + 5 * HOUR);
-      expect(await ctx().store.listDueReminders(T0 + 6 * HOUR, 10)).toEqual([]);
+      expect((await ctx().store.requests.get(request.id))?.approval?.remindedAt).toBe(T0 + 5 * HOUR);
+      expect(await ctx().store.queries.listDueReminders(T0 + 6 * HOUR, 10)).toEqual([]);
     });
 
     it('does not mark a reminder for an unknown or already decided request', async () => {
       const request = pendingRequest();
       await createRequest(ctx().store, request);
-      await ctx().store.transition(request.id, step('pending_approval', 'denied'), {}, T0 + 1);
-      expect(await ctx().store.markReminded(request.id, T0 + 5 * HOUR)).toBe(false);
-      expect(await ctx().store.markReminded(newRequestId(), T0 + 5 * HOUR)).toBe(false);
+      await ctx().store.requests.transition(request.id, step('pending_approval', 'denied'), {}, T0 + 1);
+      expect(await ctx().store.requests.markReminded(request.id, T0 + 5 * HOUR)).toBe(false);
+      expect(await ctx().store.requests.markReminded(newRequestId(), T0 + 5 * HOUR)).toBe(false);
     });
   });
 }

@@ -110,7 +110,7 @@ export async function createRequest(
   request: NewRequest,
   now: EpochMs = T0,
 ): Promise<BackupRequest> {
-  const result = await store.create(request, { key: `key-${request.id}`, windowMs: MINUTE }, now);
+  const result = await store.requests.create(request, { key: `key-${request.id}`, windowMs: MINUTE }, now);
   if (!result.created) throw new Error(`fixture request ${request.id} was unexpectedly deduplicated`);
   return result.request;
 }

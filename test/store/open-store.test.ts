@@ -73,7 +73,7 @@ describe('openStore', () => {
       expect(store).toBeInstanceOf(SqliteRequestStore);
       expect(existsSync(path)).toBe(true);
       const stored = await createRequest(store, allowedRequest());
-      expect(await store.get(stored.id)).toStrictEqual(stored);
+      expect(await store.requests.get(stored.id)).toStrictEqual(stored);
     } finally {
       await store.close();
     }

@@ -46,7 +46,7 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       const schema = freshSchema();
       const store = open(schema);
       await store.migrate();
-      await store.appendAudit({
+      await store.audit.append({
         requestId: allowedRequest().id,
         teamId: TEAM,
         at: T0,
@@ -73,7 +73,7 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       );
       expect(killed.length).toBeGreaterThan(0);
       await new Promise((resolve) => setImmediate(resolve));
-      expect(await store.get(stored.id)).toStrictEqual(stored);
+      expect(await store.requests.get(stored.id)).toStrictEqual(stored);
     });
 
     it('rejects a schema name that is not a plain identifier', () => {

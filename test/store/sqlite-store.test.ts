@@ -72,7 +72,7 @@ describe('SqliteRequestStore', () => {
     const store = new SqliteRequestStore({ path });
     await store.migrate();
     const request = allowedRequest();
-    await store.appendAudit({
+    await store.audit.append({
       requestId: request.id,
       teamId: TEAM,
       at: T0,
@@ -95,7 +95,7 @@ describe('SqliteRequestStore', () => {
     await first.close();
     const reopened = new SqliteRequestStore({ path });
     await reopened.migrate();
-    expect(await reopened.get(stored.id)).toStrictEqual(stored);
+    expect(await reopened.requests.get(stored.id)).toStrictEqual(stored);
     await reopened.close();
   });
 

@@ -1,8 +1,8 @@
-import { redactSecrets } from '../domain/redact';
 /**
  * Row <-> record mapping of what surrounds a request (its outbox messages, audit trail and draft),
  * shared by both stores; like the request codec, every record is rebuilt field by field on the way out.
  */
+import { redactSecrets } from '../domain/redact';
 import type { AuditEvent, AuditKind } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Json, Nullable } from './json-column';

@@ -1,25 +1,18 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from './config/load-config';
-import type { ApprovalDeps } from './flow/approvals';
-import { expireDue, remindDue } from './flow/approvals';
-import { RequestExecutor } from './flow/execute-request';
-import { Outbox } from './flow/outbox';
-import type { Clock, NewRequestId } from './flow/ports';
-import type { Scheduler } from './flow/scheduler';
-import { startScheduler } from './flow/scheduler';
+import { createFlowDeps } from './flow/create-flow-deps';
+import type { FlowDeps } from './flow/flow-deps';
+import type { BackupBackend, Clock, CloudReads, NewRequestId, RequestStore } from './flow/ports';
+import type { Intervals, Scheduler } from './flow/scheduler';
+import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
-import type { CloudReads } from './flow/check-request';
-import type { BackupBackend } from './otc/types';
-import type { RequestStore } from './store/request-store';
 import { errorCode, userSafeSentence } from './slack/error-reply';
 import { close, createBotHttpServer, listen } from './slack/http-server';
+import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
-import type { FormDeps } from './slack/listeners/request-form';
 import { registerRequestForm } from './slack/listeners/request-form';
-import { registerAppHome } from './slack/listeners/app-home';
-import { CloudCache } from './flow/cloud-cache';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
 
@@ -34,13 +27,8 @@ export interface AppDeps {
   readonly owner: string;
   /** Retries of the Slack Web API client (tests set 0; the outbox retries what must arrive). */
   readonly slackRetries?: number;
-  /** Background loop periods; tests shorten them. */
-  readonly intervals?: {
-    readonly outboxMs?: number;
-    readonly resumeMs?: number;
-    readonly approvalsMs?: number;
-    readonly outboxBackoffMs?: readonly number[];
-  };
+  /** Background loop periods and the outbox's waits between attempts; tests shorten them. */
+  readonly intervals?: Intervals & { readonly outboxBackoffMs?: readonly number[] };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
 }
@@ -52,6 +40,20 @@ export interface Bot {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
   readonly scheduler: () => Scheduler | undefined;
+  /** Resolves once the work started after answering people (deliveries, runs) has ended. */
+  idle(): Promise<void>;
+}
+
+/** How long a stop waits for runs and deliveries under way; what is left, a restart or another replica finishes. */
+const STOP_DRAIN_MS = 10_000;
+
+function waitAtMost(ms: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
@@ -83,49 +85,22 @@ export function createApp(deps: AppDeps): Bot {
     },
   });
 
-  const people = new SlackPeopleDirectory(app.client, clock, logger.child('directory'));
-  const outbox = new Outbox(
-    store,
-    new SlackMessageDeliverer(app.client, config.approvals?.channel),
-    clock,
-    logger.child('outbox'),
-    {
-      owner: deps.owner,
-      ...(deps.intervals?.outboxBackoffMs && { backoffMs: deps.intervals.outboxBackoffMs }),
-    },
-  );
-  const executor = new RequestExecutor({
-    store,
-    backend: deps.cloud,
-    outbox,
-    clock,
-    logger: logger.child('executor'),
-    owner: deps.owner,
-    associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
-    leaseMs: config.execution.runLeaseMs,
-  });
-  const approvals: ApprovalDeps = { store, people, outbox, executor, clock, logger: logger.child('approvals') };
-  const submit = { config, cloud: deps.cloud, people, store, clock, newRequestId: deps.newRequestId };
-  const form: FormDeps = {
-    submit,
-    cache: new CloudCache(deps.cloud, clock),
+  const flows: FlowDeps = createFlowDeps({
     config,
-    outbox,
-    executor,
-    logger: logger.child('form'),
-  };
-  registerBackupCommand(app, {
-    submit,
-    maxVolumes: config.limits.maxVolumesPerRequest,
-    outbox,
-    executor,
-    logger: logger.child('command'),
-    history: { store, people, clock, approvers: config.approvals?.approvers },
-    form,
+    store,
+    cloud: deps.cloud,
+    people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
+    deliverer: new SlackMessageDeliverer(app.client, config.approvals?.channel),
+    clock,
+    newRequestId: deps.newRequestId,
+    owner: deps.owner,
+    logger,
+    ...(deps.intervals?.outboxBackoffMs && { outboxBackoffMs: deps.intervals.outboxBackoffMs }),
   });
-  registerApprovalActions(app, approvals);
-  registerRequestForm(app, form);
-  registerAppHome(app, { store, people, clock }, form);
+  registerBackupCommand(app, flows);
+  registerApprovalActions(app, flows);
+  registerRequestForm(app, flows);
+  registerAppHome(app, flows);
 
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
     logger.error('request failed', {
@@ -151,6 +126,7 @@ export function createApp(deps: AppDeps): Bot {
     app,
     mode,
     scheduler: () => scheduler,
+    idle: () => flows.work.idle(),
     async start() {
       await app.init();
       server = createBotHttpServer({
@@ -167,21 +143,7 @@ export function createApp(deps: AppDeps): Bot {
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();
-      scheduler = startScheduler(
-        [
-          { name: 'outbox', everyMs: deps.intervals?.outboxMs ?? 5_000, run: () => outbox.drain() },
-          { name: 'resume', everyMs: deps.intervals?.resumeMs ?? 30_000, run: () => executor.resumeStale() },
-          {
-            name: 'start-interrupted',
-            everyMs: deps.intervals?.resumeMs ?? 30_000,
-            run: () => executor.startInterrupted(),
-          },
-          { name: 'expire', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => expireDue(approvals) },
-          { name: 'remind', everyMs: deps.intervals?.approvalsMs ?? 15_000, run: () => remindDue(approvals) },
-          { name: 'drafts', everyMs: 3_600_000, run: () => store.drafts.deleteExpired(clock.now()) },
-        ],
-        logger.child('scheduler'),
-      );
+      scheduler = startScheduler(backgroundTasks(flows, deps.intervals), logger.child('scheduler'));
       void scheduler.runAll();
       logger.info(`backup bot running in ${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}`, {
         mode,
@@ -193,6 +155,7 @@ export function createApp(deps: AppDeps): Bot {
     },
     async stop() {
       await scheduler?.stop();
+      await waitAtMost(STOP_DRAIN_MS, flows.work.idle());
       if (receiver instanceof SocketModeReceiver) await receiver.stop().catch(() => undefined);
       if (server) await close(server);
     },

@@ -1,27 +1,17 @@
-import type { Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { step } from '../domain/request-state';
-import type { Logger } from '../log/logger';
-import type { RequestStore } from '../store/request-store';
-import type { RequestExecutor } from './execute-request';
+import type { Actor } from '../domain/actor';
+import type { FlowDeps } from './flow-deps';
 import { messagesOnClosedApproval, messagesOnReminder } from './notify';
-import type { Outbox } from './outbox';
-import type { Clock, PeopleDirectory } from './ports';
+import type { PeopleDirectory } from './ports';
+import { carryOn } from './record-request';
 
-export interface ApprovalDeps {
-  readonly store: RequestStore;
-  readonly people: PeopleDirectory;
-  readonly outbox: Outbox;
-  readonly executor: RequestExecutor;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
-
-/** Who clicked, from the signed payload, and on which request (from the button or modal: an id only). */
-export interface Actor {
-  readonly teamId: string;
-  readonly userId: string;
-}
+/** Approvals read and change requests; a decision carries the request on. */
+export type ApprovalDeps = Pick<
+  FlowDeps,
+  'requests' | 'queries' | 'audit' | 'people' | 'outbox' | 'executor' | 'work' | 'clock' | 'logger'
+>;
 
 export type Refusal =
   | { readonly why: 'unknown_request' }
@@ -38,6 +28,11 @@ export type ApprovalResult =
   { readonly ok: true; readonly request: BackupRequest } | { readonly ok: false; readonly refusal: Refusal };
 
 export type ApprovalAction = 'approve' | 'deny' | 'cancel';
+
+/** A request found pending, with its approval (which a pending request always has). */
+type PendingResult =
+  | { readonly ok: true; readonly request: BackupRequest; readonly approval: ApprovalInfo }
+  | { readonly ok: false; readonly refusal: Refusal };
 
 /**
  * Is this person an approver: named, or in one of the groups. Decisions look the groups up afresh
@@ -76,7 +71,7 @@ async function refuse(
   actor: Actor,
   action: ApprovalAction,
   refusal: Refusal,
-): Promise<ApprovalResult> {
+): Promise<{ readonly ok: false; readonly refusal: Refusal }> {
   deps.logger.warn('refused a request action', {
     requestId,
     user: actor.userId,
@@ -84,7 +79,7 @@ async function refuse(
     action,
     why: refusal.why,
   });
-  await deps.store.audit.append(
+  await deps.audit.append(
     event(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why }),
   );
   return { ok: false, refusal };
@@ -96,21 +91,21 @@ async function loadPending(
   requestId: RequestId,
   actor: Actor,
   action: ApprovalAction,
-): Promise<ApprovalResult> {
-  const request = await deps.store.requests.get(requestId);
+): Promise<PendingResult> {
+  const request = await deps.requests.get(requestId);
   if (request === undefined) return refuse(deps, requestId, actor, action, { why: 'unknown_request' });
   if (request.teamId !== actor.teamId) return refuse(deps, requestId, actor, action, { why: 'other_workspace' });
   if (request.state !== 'pending_approval' || request.approval === undefined) {
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request });
   }
   if (request.approval.expiresAt <= deps.clock.now()) {
-    await expireRequest(deps, request);
+    await expireRequest(deps, request, request.approval);
     return refuse(deps, requestId, actor, action, {
       why: 'expired',
-      request: (await deps.store.requests.get(requestId)) ?? request,
+      request: (await deps.requests.get(requestId)) ?? request,
     });
   }
-  return { ok: true, request };
+  return { ok: true, request, approval: request.approval };
 }
 
 /** Checks an approver may decide this request now, without changing anything (e.g. before opening the modal). */
@@ -119,12 +114,12 @@ export async function checkDecision(
   requestId: RequestId,
   actor: Actor,
   action: 'approve' | 'deny',
-): Promise<ApprovalResult> {
+): Promise<PendingResult> {
   const loaded = await loadPending(deps, requestId, actor, action);
   if (!loaded.ok) return loaded;
-  const { request } = loaded;
+  const { request, approval } = loaded;
   if (request.requesterId === actor.userId) return refuse(deps, requestId, actor, action, { why: 'own_request' });
-  const status = await approverStatus(deps.people, request.approval!.approvers, actor.userId);
+  const status = await approverStatus(deps.people, approval.approvers, actor.userId);
   if (status === 'unknown') return refuse(deps, requestId, actor, action, { why: 'approver_unknown' });
   if (status === 'no') return refuse(deps, requestId, actor, action, { why: 'not_an_approver' });
   return loaded;
@@ -132,10 +127,10 @@ export async function checkDecision(
 
 /**
  * Records an approver's decision, re-checked from the store and Slack at submit time. Exactly
- * one decision wins (compare-and-set). Fast: the Slack messages and the run follow in
- * `followDecision`, after the modal has been answered.
+ * one decision wins (compare-and-set). Then the card, the requester's thread and the root message
+ * say so, and an approved request runs, in the background: the approver has their answer at once.
  */
-export async function recordDecision(
+export async function decide(
   deps: ApprovalDeps,
   requestId: RequestId,
   actor: Actor,
@@ -148,27 +143,22 @@ export async function recordDecision(
   if (!checked.ok) return checked;
   const now = deps.clock.now();
   const approval = {
-    ...checked.request.approval!,
+    ...checked.approval,
     decidedBy: actor.userId,
     decidedAt: now,
     comment: comment?.trim() || undefined,
   };
   const to = action === 'approve' ? 'approved' : 'denied';
-  const decided = await deps.store.requests.transition(requestId, step('pending_approval', to), { approval }, now, {
+  const decided = await deps.requests.transition(requestId, step('pending_approval', to), { approval }, now, {
     audit: [event(deps, checked.request, actor.userId, to, { comment: approval.comment ?? null })],
     messages: messagesOnClosedApproval('decision'),
   });
   if (decided === undefined) {
-    const current = await deps.store.requests.get(requestId);
+    const current = await deps.requests.get(requestId);
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request: current ?? checked.request });
   }
+  carryOn(deps, decided);
   return { ok: true, request: decided };
-}
-
-/** After a recorded decision: the card, the requester's thread and the root message say so; an approval runs. */
-export async function followDecision(deps: ApprovalDeps, request: BackupRequest): Promise<void> {
-  await deps.outbox.flushRequest(request.id);
-  if (request.state === 'approved') await deps.executor.start(request.id, 'approved');
 }
 
 /** The requester withdraws a pending request. */
@@ -178,24 +168,36 @@ export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Ac
   if (loaded.request.requesterId !== actor.userId)
     return refuse(deps, requestId, actor, 'cancel', { why: 'not_requester' });
   const now = deps.clock.now();
-  const approval = { ...loaded.request.approval!, decidedBy: actor.userId, decidedAt: now };
-  const cancelled = await deps.store.requests.transition(requestId, step('pending_approval', 'cancelled'), { approval }, now, {
-    audit: [event(deps, loaded.request, actor.userId, 'cancelled', {})],
-    messages: messagesOnClosedApproval('cancelled'),
-  });
+  const approval = { ...loaded.approval, decidedBy: actor.userId, decidedAt: now };
+  const cancelled = await deps.requests.transition(
+    requestId,
+    step('pending_approval', 'cancelled'),
+    { approval },
+    now,
+    {
+      audit: [event(deps, loaded.request, actor.userId, 'cancelled', {})],
+      messages: messagesOnClosedApproval('cancelled'),
+    },
+  );
   if (cancelled === undefined) {
-    const current = await deps.store.requests.get(requestId);
+    const current = await deps.requests.get(requestId);
     return refuse(deps, requestId, actor, 'cancel', { why: 'no_longer_pending', request: current ?? loaded.request });
   }
-  await deps.outbox.flushRequest(requestId);
+  carryOn(deps, cancelled);
   return { ok: true, request: cancelled };
 }
 
-async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promise<boolean> {
-  const expired = await deps.store.requests.transition(request.id, step('pending_approval', 'expired'), {}, deps.clock.now(), {
-    audit: [event(deps, request, 'bot', 'expired', { expiresAt: new Date(request.approval!.expiresAt).toISOString() })],
-    messages: messagesOnClosedApproval('expired'),
-  });
+async function expireRequest(deps: ApprovalDeps, request: BackupRequest, approval: ApprovalInfo): Promise<boolean> {
+  const expired = await deps.requests.transition(
+    request.id,
+    step('pending_approval', 'expired'),
+    {},
+    deps.clock.now(),
+    {
+      audit: [event(deps, request, 'bot', 'expired', { expiresAt: new Date(approval.expiresAt).toISOString() })],
+      messages: messagesOnClosedApproval('expired'),
+    },
+  );
   if (expired === undefined) return false;
   await deps.outbox.flushRequest(request.id);
   return true;
@@ -204,17 +206,17 @@ async function expireRequest(deps: ApprovalDeps, request: BackupRequest): Promis
 /** Scheduler task: expires what timed out (also what expired while the bot was down). */
 export async function expireDue(deps: ApprovalDeps, limit = 50): Promise<number> {
   let count = 0;
-  for (const request of await deps.store.queries.listExpired(deps.clock.now(), limit))
-    if (await expireRequest(deps, request)) count += 1;
+  for (const request of await deps.queries.listExpired(deps.clock.now(), limit))
+    if (request.approval !== undefined && (await expireRequest(deps, request, request.approval))) count += 1;
   return count;
 }
 
 /** Scheduler task: one reminder per request in the approval channel. */
 export async function remindDue(deps: ApprovalDeps, limit = 50): Promise<number> {
   let count = 0;
-  for (const request of await deps.store.queries.listDueReminders(deps.clock.now(), limit)) {
+  for (const request of await deps.queries.listDueReminders(deps.clock.now(), limit)) {
     const effects = { audit: [event(deps, request, 'bot', 'reminded', {})], messages: messagesOnReminder() };
-    if (!(await deps.store.requests.markReminded(request.id, deps.clock.now(), effects))) continue;
+    if (!(await deps.requests.markReminded(request.id, deps.clock.now(), effects))) continue;
     await deps.outbox.flushRequest(request.id);
     count += 1;
   }

@@ -1,4 +1,5 @@
-import type { Config, ProjectConfig } from '../config/load-config';
+import type { ProjectConfig } from '../config/load-config';
+import type { Actor, ChannelRef } from '../domain/actor';
 import type { AccessDecision } from '../domain/access-rules';
 import { checkTeam, checkUnnamedAccount, decideAccess } from '../domain/access-rules';
 import type { BackupRequest, RequestVolume } from '../domain/backup-request';
@@ -13,9 +14,9 @@ import {
   toRequestVolume,
   UNASSOCIABLE_STATUSES,
 } from '../domain/resolution';
-import type { BackupBackend, BackupPolicy, ProjectRef, ServerDirectory, Volume, VolumeDirectory } from '../otc/types';
-import type { RequestStore } from '../store/request-store';
-import type { ChannelAccess, Clock, PeopleDirectory } from './ports';
+import type { BackupPolicy, ProjectRef, Volume } from '../otc/types';
+import type { FlowDeps } from './flow-deps';
+import type { CannotPost } from './ports';
 
 /** A part of the request form a problem belongs to (the modal shows it on that field). */
 export type Field = 'project' | 'channel' | 'policy' | 'server' | 'volumes' | 'reason';
@@ -24,25 +25,12 @@ export interface Problem {
   readonly text: string;
 }
 
-/** What checking needs to read from the cloud: the live client, or the modal's short-lived cache. */
-export type CloudReads = Pick<BackupBackend, 'listPolicies'> &
-  Pick<VolumeDirectory, 'findVolumesByRef' | 'listAllVolumes'> &
-  ServerDirectory;
+/** `cloud` is the live client for a request, the form's copy for a preview. */
+export type CheckDeps = Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock'>;
 
-export interface CheckDeps {
-  readonly config: Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
-  readonly cloud: CloudReads;
-  readonly people: PeopleDirectory;
-  readonly store: RequestStore;
-  readonly clock: Clock;
-}
-
-/** Who asks from where: the signed payload's facts. */
-export interface Asker {
-  readonly teamId: string;
-  readonly userId: string;
-  readonly channelId: string;
-  readonly channelName: string | undefined;
+export interface CheckOptions {
+  /** A typed command names each volume on purpose (an unusable one is an error); a form leaves them out. */
+  readonly unusableVolumes: UnusableMode;
 }
 
 /** Everything checked, nothing recorded: what a preview shows and what a request records. */
@@ -59,7 +47,7 @@ export interface CheckedRequest {
 
 export type CheckOutcome =
   | { readonly kind: 'invalid'; readonly problems: readonly Problem[] }
-  | { readonly kind: 'cannot_post'; readonly why: Extract<ChannelAccess, { canPost: false }>['why'] }
+  | { readonly kind: 'cannot_post'; readonly why: CannotPost }
   | { readonly kind: 'unknown_user' }
   | { readonly kind: 'denied'; readonly decision: AccessDecision; readonly checked: CheckedRequest | undefined }
   | { readonly kind: 'checked'; readonly checked: CheckedRequest };
@@ -97,7 +85,7 @@ async function serverVolumes(
 
 /** Other open requests adding the same volumes: allowed (adding twice is harmless), but worth saying. */
 async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonly RequestVolume[]): Promise<string[]> {
-  const recent = await deps.store.queries.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
+  const recent = await deps.queries.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
   const mine = new Set(volumes.map((v) => v.id));
   const notes: string[] = [];
   for (const other of recent.filter((r: BackupRequest) => !isFinal(r.state))) {
@@ -117,12 +105,13 @@ async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonl
  */
 export async function checkRequest(
   deps: CheckDeps,
-  asker: Asker,
+  actor: Actor,
+  channel: ChannelRef,
   cmd: AssociateCommand,
-  mode: UnusableMode,
+  options: CheckOptions,
 ): Promise<CheckOutcome> {
   // A foreign workspace learns nothing about the cloud: refused before any look-up.
-  const foreign = checkTeam(deps.config.access, asker.teamId);
+  const foreign = checkTeam(deps.config.access, actor.teamId);
   if (foreign !== undefined) return { kind: 'denied', decision: foreign, checked: undefined };
   const project = resolveProject(cmd.project, deps.config.projects);
   if (!project.ok) return { kind: 'invalid', problems: [{ field: 'project', text: project.error }] };
@@ -130,13 +119,13 @@ export async function checkRequest(
   // Who asks, and from where, before anything is read from the cloud: a guest or bot no rule
   // names, or a channel the bot cannot post in, learns nothing about the project.
   const [access, user] = await Promise.all([
-    deps.people.channelAccess(asker.channelId),
-    deps.people.userFacts(asker.userId),
+    deps.people.channelAccess(channel.id),
+    deps.people.userFacts(actor.userId),
   ]);
   if (!access.canPost) return { kind: 'cannot_post', why: access.why };
   if (user === undefined || user.deleted) return { kind: 'unknown_user' };
   const unnamed = checkUnnamedAccount(deps.config.access, {
-    id: asker.userId,
+    id: actor.userId,
     isGuest: user.isGuest,
     isBot: user.isBot,
   });
@@ -151,7 +140,7 @@ export async function checkRequest(
   const problems: Problem[] = [];
   const policy = resolvePolicy(cmd.policy, policies);
   if (!policy.ok) problems.push({ field: 'policy', text: policy.error });
-  const named = resolveVolumes(cmd.volumes, found, mode);
+  const named = resolveVolumes(cmd.volumes, found, options.unusableVolumes);
   if (!named.ok) problems.push(...named.error.map((text) => ({ field: 'volumes' as const, text })));
   if (fromServer !== undefined && 'problem' in fromServer) problems.push(fromServer.problem);
   if (!policy.ok || !named.ok || problems.length > 0) return { kind: 'invalid', problems };
@@ -190,13 +179,13 @@ export async function checkRequest(
   }
 
   const handles = usergroupHandles(deps.config);
-  const groups = handles.length === 0 ? [] : await deps.people.groupsOf(asker.userId, handles);
-  const channelName = access.name ?? asker.channelName;
+  const groups = handles.length === 0 ? [] : await deps.people.groupsOf(actor.userId, handles);
+  const channelName = access.name ?? channel.name;
   const decision = decideAccess(deps.config.access, {
-    teamId: asker.teamId,
-    user: { id: asker.userId, isGuest: user.isGuest, isBot: user.isBot },
+    teamId: actor.teamId,
+    user: { id: actor.userId, isGuest: user.isGuest, isBot: user.isBot },
     usergroups: groups,
-    channel: { id: asker.channelId, name: channelName },
+    channel: { id: channel.id, name: channelName },
     policy: { id: policy.value.id, name: policy.value.name },
     project: project.value.name,
     volumeCount: volumes.length,
@@ -217,7 +206,7 @@ export async function checkRequest(
       ],
     };
   }
-  notes.push(...(await concurrentNotes(deps, asker.teamId, volumes)));
+  notes.push(...(await concurrentNotes(deps, actor.teamId, volumes)));
   const checked: CheckedRequest = {
     project: project.value,
     policy: policy.value,

@@ -1,6 +1,5 @@
 import type { BackupPolicy, ProjectRef, Server, Volume, VolumeFilters } from '../otc/types';
-import type { CloudReads } from './check-request';
-import type { Clock } from './ports';
+import type { Clock, CloudReads } from './ports';
 
 /** The modal's look-ups: answered from a short-lived copy of a project's volumes and policies. */
 export const CLOUD_CACHE_TTL_MS = 60_000;

@@ -4,13 +4,12 @@ import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
 import { isOtcError } from '../otc/errors';
 import type { AssociationResult, BackupBackend } from '../otc/types';
-import type { RequestStore } from '../store/request-store';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
-import type { Clock } from './ports';
+import type { Clock, RequestStore } from './ports';
 
 export interface ExecutorDeps {
-  readonly store: RequestStore;
+  readonly store: Pick<RequestStore, 'requests' | 'queries' | 'audit'>;
   readonly backend: BackupBackend;
   readonly outbox: Outbox;
   readonly clock: Clock;
@@ -121,8 +120,8 @@ export class RequestExecutor {
     const lost = new AbortController();
     const renew = setInterval(
       () => {
-        store
-          .requests.renewRun(request.id, owner, clock.now() + this.leaseMs)
+        store.requests
+          .renewRun(request.id, owner, clock.now() + this.leaseMs)
           .then((held) => {
             if (held) return;
             logger.warn('another runner took this request over; sending no more of it from here', {

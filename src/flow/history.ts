@@ -1,17 +1,11 @@
-import type { Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { RequestStore } from '../store/request-store';
-import type { Actor } from './approvals';
+import type { Actor } from '../domain/actor';
 import { approverStatus } from './approvals';
-import type { Clock, PeopleDirectory } from './ports';
+import type { FlowDeps } from './flow-deps';
 
-export interface HistoryDeps {
-  readonly store: RequestStore;
-  readonly people: PeopleDirectory;
-  readonly clock: Clock;
-  /** The global approvers: they may see everyone's requests. */
-  readonly approvers: Approvers | undefined;
-}
+/** `config.approvals.approvers`, the global approvers, may see everyone's requests. */
+export type HistoryDeps = Pick<FlowDeps, 'config' | 'requests' | 'queries' | 'audit' | 'people' | 'clock'>;
 
 export type HistoryResult =
   | { readonly ok: true; readonly request: BackupRequest; readonly events: readonly AuditEvent[] }
@@ -22,7 +16,8 @@ const DAY_MS = 86_400_000;
 export const AUDIT_EXPORT_LIMIT = 5000;
 
 async function isGlobalApprover(deps: HistoryDeps, userId: string): Promise<boolean> {
-  return deps.approvers !== undefined && (await approverStatus(deps.people, deps.approvers, userId)) === 'yes';
+  const approvers = deps.config.approvals?.approvers;
+  return approvers !== undefined && (await approverStatus(deps.people, approvers, userId)) === 'yes';
 }
 
 /**
@@ -31,7 +26,7 @@ async function isGlobalApprover(deps: HistoryDeps, userId: string): Promise<bool
  * answered as unknown.
  */
 export async function requestHistory(deps: HistoryDeps, actor: Actor, requestId: RequestId): Promise<HistoryResult> {
-  const request = await deps.store.requests.get(requestId);
+  const request = await deps.requests.get(requestId);
   if (request === undefined || request.teamId !== actor.teamId) return { ok: false, why: 'unknown_request' };
   const allowed =
     request.requesterId === actor.userId ||
@@ -39,7 +34,7 @@ export async function requestHistory(deps: HistoryDeps, actor: Actor, requestId:
       (await approverStatus(deps.people, request.approval.approvers, actor.userId)) === 'yes') ||
     (await isGlobalApprover(deps, actor.userId));
   if (!allowed) return { ok: false, why: 'not_allowed' };
-  return { ok: true, request, events: await deps.store.audit.list(requestId) };
+  return { ok: true, request, events: await deps.audit.list(requestId) };
 }
 
 export interface AuditExport {
@@ -53,7 +48,7 @@ export interface AuditExport {
 export async function exportRequests(deps: HistoryDeps, actor: Actor, days: number): Promise<AuditExport> {
   const everyone = await isGlobalApprover(deps, actor.userId);
   const since = deps.clock.now() - days * DAY_MS;
-  const requests = await deps.store.queries.listRequests({
+  const requests = await deps.queries.listRequests({
     teamId: actor.teamId,
     since,
     limit: AUDIT_EXPORT_LIMIT + 1,

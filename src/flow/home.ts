@@ -1,13 +1,7 @@
 import type { Approvers, BackupRequest } from '../domain/backup-request';
-import type { RequestStore } from '../store/request-store';
+import type { Actor } from '../domain/actor';
 import { approverStatus } from './approvals';
-import type { Clock, PeopleDirectory } from './ports';
-
-export interface HomeDeps {
-  readonly store: RequestStore;
-  readonly people: PeopleDirectory;
-  readonly clock: Clock;
-}
+import type { FlowDeps } from './flow-deps';
 
 export interface HomeContent {
   /** The user's own requests, newest first. */
@@ -21,15 +15,19 @@ const RECENT_SHOWN = 10;
 const PENDING_SCANNED = 50;
 
 /** What the App Home shows one person. Approver status is looked up (cached); a decision re-checks it afresh. */
-export async function homeContent(deps: HomeDeps, teamId: string, userId: string): Promise<HomeContent> {
+export async function homeContent(
+  deps: Pick<FlowDeps, 'queries' | 'people' | 'clock'>,
+  actor: Actor,
+): Promise<HomeContent> {
+  const { teamId, userId } = actor;
   const [recent, pending] = await Promise.all([
-    deps.store.queries.listRequests({
+    deps.queries.listRequests({
       teamId,
       requesterId: userId,
       since: deps.clock.now() - RECENT_DAYS * 86_400_000,
       limit: RECENT_SHOWN,
     }),
-    deps.store.queries.listPendingApprovals(teamId, PENDING_SCANNED),
+    deps.queries.listPendingApprovals(teamId, PENDING_SCANNED),
   ]);
   const statusByApprovers = new Map<string, Promise<'yes' | 'no' | 'unknown'>>();
   const isApprover = (approvers: Approvers) => {

@@ -1,17 +1,7 @@
-import type { BackupRequest, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
-import type { OutboxMessage, RequestStore } from '../store/request-store';
-import type { Clock } from './ports';
-
-export type DeliveryResult =
-  | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
-  | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
-
-/** Renders a stored message intent from the current request and sends it (the Slack layer implements this). */
-export interface MessageDeliverer {
-  deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult>;
-}
+import type { OutboxMessage } from '../store/request-store';
+import type { Clock, DeliveryResult, MessageDeliverer, RequestStore } from './ports';
 
 export interface OutboxOptions {
   readonly owner: string;
@@ -32,7 +22,7 @@ export class Outbox {
   private readonly backoffMs: readonly number[];
 
   constructor(
-    private readonly store: RequestStore,
+    private readonly store: Pick<RequestStore, 'requests' | 'audit' | 'outbox'>,
     private readonly deliverer: MessageDeliverer,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -104,7 +94,7 @@ export class Outbox {
           at: now,
           actor: 'bot',
           kind: 'message_posted',
-          detail: { kind: message.kind },
+          detail: { kind: message.intent.kind },
         });
       }
       return 'delivered';
@@ -116,7 +106,7 @@ export class Outbox {
     if (wait === undefined && request !== undefined) {
       this.logger.error('giving up on a Slack message', {
         requestId: message.requestId,
-        kind: message.kind,
+        kind: message.intent.kind,
         attempts: message.attempts + 1,
         error: result.error,
       });
@@ -126,12 +116,12 @@ export class Outbox {
         at: now,
         actor: 'bot',
         kind: 'message_failed',
-        detail: { kind: message.kind, attempts: message.attempts + 1, error: result.error },
+        detail: { kind: message.intent.kind, attempts: message.attempts + 1, error: result.error },
       });
     } else {
       this.logger.warn('Slack message not delivered; will retry', {
         requestId: message.requestId,
-        kind: message.kind,
+        kind: message.intent.kind,
         attempt: message.attempts + 1,
         error: result.error,
       });

@@ -1,7 +1,33 @@
-import type { EpochMs } from '../domain/backup-request';
+/**
+ * The ports: everything the flows need from the world outside, in one place. The Slack layer
+ * implements the people directory and the message deliverer, otc/ the cloud, store/ the store;
+ * tests and the demo put their own behind the same interfaces.
+ */
+import type { BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
+import type { BackupBackend, ServerDirectory, VolumeDirectory } from '../otc/types';
+import type { OutboxMessage } from '../store/request-store';
 
-/** What the flow needs to know about people and channels; the Slack layer implements it. */
+export type {
+  AuditLog,
+  DraftStore,
+  OutboxQueue,
+  RequestQueries,
+  RequestRecords,
+  RequestStore,
+} from '../store/request-store';
+export type { BackupBackend } from '../otc/types';
+
+// ---- Time and identity
+
+export interface Clock {
+  now(): EpochMs;
+}
+
+export type NewRequestId = () => RequestId;
+
+// ---- Slack: people and channels
+
 export interface UserFacts {
   readonly isGuest: boolean;
   readonly isBot: boolean;
@@ -11,6 +37,8 @@ export interface UserFacts {
 export type ChannelAccess =
   | { readonly canPost: true; readonly name: string | undefined }
   | { readonly canPost: false; readonly why: 'not_in_channel' | 'direct_message' | 'archived' | 'unknown' };
+
+export type CannotPost = Extract<ChannelAccess, { canPost: false }>['why'];
 
 export interface PeopleDirectory {
   /** Undefined when Slack could not tell (then the bot fails closed). */
@@ -29,8 +57,20 @@ export interface PeopleDirectory {
   isMember(channelId: string, userId: string): Promise<boolean | undefined>;
 }
 
-export interface Clock {
-  now(): EpochMs;
+// ---- Slack: the messages the bot owes
+
+export type DeliveryResult =
+  | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
+  | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
+
+/** Renders a stored message intent from the current request and sends it. */
+export interface MessageDeliverer {
+  deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult>;
 }
 
-export type NewRequestId = () => RequestId;
+// ---- The cloud
+
+/** What checking needs to read from the cloud: the live client, or the form's short-lived cache. */
+export type CloudReads = Pick<BackupBackend, 'listPolicies'> &
+  Pick<VolumeDirectory, 'findVolumesByRef' | 'listAllVolumes'> &
+  ServerDirectory;

@@ -1,13 +1,16 @@
 import { checkTeam, checkUnnamedAccount } from '../domain/access-rules';
+import type { Actor, ChannelRef } from '../domain/actor';
+import type { Approvers } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import type { RequestId } from '../domain/ids';
 import { asVolumeId, isUuid } from '../domain/ids';
 import type { RequestDraft } from '../store/request-store';
-import type { Asker, CheckOutcome } from './check-request';
+import type { CheckOutcome } from './check-request';
 import { checkRequest } from './check-request';
-import type { ChannelAccess } from './ports';
-import type { SubmitDeps, SubmitOutcome } from './submit-associate';
-import { recordRequest } from './submit-associate';
+import type { FlowDeps } from './flow-deps';
+import type { CannotPost } from './ports';
+import type { RecordOutcome } from './record-request';
+import { approversFor, recordRequest } from './record-request';
 
 /** A form lives this long; submitting later asks to start again. */
 export const DRAFT_TTL_MS = 3_600_000;
@@ -23,41 +26,56 @@ export interface FormSelection {
   readonly reason: string | undefined;
 }
 
+type FormField = 'channel' | 'policy' | 'volumes';
+
+export type PreviewOutcome = CheckOutcome | { readonly kind: 'incomplete'; readonly missing: readonly FormField[] };
+
+/** What the form shows: the preview, who would approve, and whether the reason is required. */
+export interface FormPreview {
+  readonly draft: RequestDraft;
+  readonly preview: PreviewOutcome;
+  readonly approvers: Approvers | undefined;
+  readonly reasonRequired: boolean;
+}
+
 export type OpenResult =
-  | { readonly ok: true; readonly draft: RequestDraft }
+  | ({ readonly ok: true } & FormPreview)
   | { readonly ok: false; readonly why: 'not_allowed' | 'unknown_user' }
-  | {
-      readonly ok: false;
-      readonly why: 'cannot_post';
-      readonly channel: Extract<ChannelAccess, { canPost: false }>['why'];
-    };
+  | { readonly ok: false; readonly why: 'cannot_post'; readonly channel: CannotPost };
+
+export type SubmitOutcome = Exclude<PreviewOutcome, { kind: 'checked' }> | RecordOutcome;
+
+type FormDeps = Pick<FlowDeps, 'config' | 'cloud' | 'formCloud' | 'people' | 'queries' | 'drafts' | 'clock'>;
 
 /**
  * May this person request anything at all? The workspace must be allowed, Slack must know them,
  * and a guest or bot must be named by some rule. (What they may request is decided per request.)
  */
-export async function mayRequest(
-  deps: SubmitDeps,
-  teamId: string,
-  userId: string,
+async function mayRequest(
+  deps: Pick<FlowDeps, 'config' | 'people'>,
+  actor: Actor,
 ): Promise<'not_allowed' | 'unknown_user' | 'yes'> {
-  if (checkTeam(deps.config.access, teamId) !== undefined) return 'not_allowed';
-  const facts = await deps.people.userFacts(userId);
+  if (checkTeam(deps.config.access, actor.teamId) !== undefined) return 'not_allowed';
+  const facts = await deps.people.userFacts(actor.userId);
   if (facts === undefined || facts.deleted) return 'unknown_user';
-  if (checkUnnamedAccount(deps.config.access, { id: userId, isGuest: facts.isGuest, isBot: facts.isBot }))
+  if (checkUnnamedAccount(deps.config.access, { id: actor.userId, isGuest: facts.isGuest, isBot: facts.isBot }))
     return 'not_allowed';
   return 'yes';
 }
 
-/** Opens a form: a draft in the store whose id the modal carries (and nothing else). */
-export async function openDraft(
-  deps: SubmitDeps,
-  actor: { teamId: string; userId: string; channelId: string | undefined },
+/**
+ * Opens a form: a draft in the store whose id the modal carries (and nothing else). `channelId` is
+ * where the command was typed; undefined for a shortcut or the App Home (the form then asks).
+ */
+export async function openForm(
+  deps: Pick<FlowDeps, 'config' | 'people' | 'drafts' | 'clock' | 'newRequestId'>,
+  actor: Actor,
+  channelId: string | undefined,
 ): Promise<OpenResult> {
-  const may = await mayRequest(deps, actor.teamId, actor.userId);
+  const may = await mayRequest(deps, actor);
   if (may !== 'yes') return { ok: false, why: may };
-  if (actor.channelId !== undefined) {
-    const access = await deps.people.channelAccess(actor.channelId);
+  if (channelId !== undefined) {
+    const access = await deps.people.channelAccess(channelId);
     if (!access.canPost) return { ok: false, why: 'cannot_post', channel: access.why };
   }
   const now = deps.clock.now();
@@ -65,22 +83,23 @@ export async function openDraft(
     id: deps.newRequestId(),
     teamId: actor.teamId,
     userId: actor.userId,
-    channelId: actor.channelId,
+    channelId,
     createdAt: now,
     expiresAt: now + DRAFT_TTL_MS,
   };
-  await deps.store.drafts.create(draft);
-  return { ok: true, draft };
+  await deps.drafts.create(draft);
+  const missing: FormField[] = channelId === undefined ? ['channel', 'policy', 'volumes'] : ['policy', 'volumes'];
+  return { ok: true, draft, preview: { kind: 'incomplete', missing }, approvers: undefined, reasonRequired: false };
 }
 
-/** The draft a modal names, only if it is the submitter's own, in their workspace, and not expired. */
+/** The draft a modal names, only if it is the actor's own, in their workspace, and not expired. */
 export async function loadDraft(
-  deps: SubmitDeps,
+  deps: Pick<FlowDeps, 'drafts' | 'clock'>,
   draftId: RequestId | undefined,
-  actor: { teamId: string; userId: string },
+  actor: Actor,
 ): Promise<RequestDraft | undefined> {
   if (draftId === undefined) return undefined;
-  const draft = await deps.store.drafts.get(draftId, deps.clock.now());
+  const draft = await deps.drafts.get(draftId, deps.clock.now());
   return draft !== undefined && draft.teamId === actor.teamId && draft.userId === actor.userId ? draft : undefined;
 }
 
@@ -100,38 +119,34 @@ function commandOf(selection: FormSelection): AssociateCommand | undefined {
   };
 }
 
-function askerOf(draft: RequestDraft, selection: FormSelection): Asker | undefined {
-  const channelId = draft.channelId ?? selection.channelId;
-  return channelId === undefined
-    ? undefined
-    : { teamId: draft.teamId, userId: draft.userId, channelId, channelName: undefined };
+function channelOf(draft: RequestDraft, selection: FormSelection): ChannelRef | undefined {
+  const id = draft.channelId ?? selection.channelId;
+  return id === undefined ? undefined : { id, name: undefined };
 }
 
-export type PreviewOutcome =
-  CheckOutcome | { readonly kind: 'incomplete'; readonly missing: readonly ('channel' | 'policy' | 'volumes')[] };
-
-function missingFields(draft: RequestDraft, selection: FormSelection): ('channel' | 'policy' | 'volumes')[] {
-  const missing: ('channel' | 'policy' | 'volumes')[] = [];
+function missingFields(draft: RequestDraft, selection: FormSelection): FormField[] {
+  const missing: FormField[] = [];
   if (draft.channelId === undefined && selection.channelId === undefined) missing.push('channel');
   if (selection.policyId === undefined) missing.push('policy');
   if (selection.volumeIds.length === 0 && selection.serverId === undefined) missing.push('volumes');
   return missing;
 }
 
-/** What the form would do now; `deps.cloud` is the cache here, so a keystroke costs no cloud call. */
-export async function previewForm(
-  deps: SubmitDeps,
+/** Checks the form as it stands, reading the cloud through `deps.cloud` (the cache, or the live cloud on submit). */
+async function checkForm(
+  deps: Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock'>,
   draft: RequestDraft,
   selection: FormSelection,
 ): Promise<PreviewOutcome> {
   const missing = missingFields(draft, selection);
   const cmd = commandOf(selection);
-  const asker = askerOf(draft, selection);
-  if (missing.length > 0 || cmd === undefined || asker === undefined) return { kind: 'incomplete', missing };
+  const channel = channelOf(draft, selection);
+  if (missing.length > 0 || cmd === undefined || channel === undefined) return { kind: 'incomplete', missing };
+  const actor = { teamId: draft.teamId, userId: draft.userId };
   // A channel picked in the form is user input: it only counts (for the rules, and as the place
   // of the record) if the person is in it, as they are in a channel a command was typed in.
   if (draft.channelId === undefined) {
-    const member = await deps.people.isMember(asker.channelId, asker.userId);
+    const member = await deps.people.isMember(channel.id, actor.userId);
     if (member !== true) {
       const text =
         member === false
@@ -140,24 +155,53 @@ export async function previewForm(
       return { kind: 'invalid', problems: [{ field: 'channel', text }] };
     }
   }
-  return checkRequest(deps, asker, cmd, 'exclude');
+  return checkRequest(deps, actor, channel, cmd, { unusableVolumes: 'exclude' });
+}
+
+function reasonRequired(deps: Pick<FlowDeps, 'config'>, preview: PreviewOutcome): boolean {
+  if (preview.kind === 'invalid') return preview.problems.some((p) => p.field === 'reason');
+  if (preview.kind !== 'checked') return false;
+  return deps.config.access.rules.find((r) => r.name === preview.checked.decision.decidedBy)?.requireReason === true;
 }
 
 /**
- * Submits the form: every check again against the live cloud (`deps.cloud` is the client), then
- * the request is recorded under the draft's id, so submitting the same form twice records it once.
+ * What the form would do now, for the actor's own draft (undefined for anyone else's). Read from
+ * the form's copy of the cloud, so a change in the form costs no cloud call.
+ */
+export async function previewForm(
+  deps: FormDeps,
+  actor: Actor,
+  draftId: RequestId | undefined,
+  selection: FormSelection,
+): Promise<FormPreview | undefined> {
+  const draft = await loadDraft(deps, draftId, actor);
+  if (draft === undefined) return undefined;
+  const preview = await checkForm({ ...deps, cloud: deps.formCloud }, draft, selection);
+  const approvers = preview.kind === 'checked' ? approversFor(deps.config, preview.checked.decision) : undefined;
+  return { draft, preview, approvers, reasonRequired: reasonRequired(deps, preview) };
+}
+
+/**
+ * Submits the actor's own form (undefined for anyone else's): every check again against the live
+ * cloud, then the request is recorded under the draft's id (a second submit finds it) and carried
+ * on, like a typed one.
  */
 export async function submitForm(
-  deps: SubmitDeps,
-  draft: RequestDraft,
+  deps: FormDeps & Pick<FlowDeps, 'requests' | 'outbox' | 'executor' | 'work'>,
+  actor: Actor,
+  draftId: RequestId | undefined,
   selection: FormSelection,
-): Promise<SubmitOutcome | { kind: 'incomplete'; missing: readonly ('channel' | 'policy' | 'volumes')[] }> {
-  const outcome = await previewForm(deps, draft, selection);
-  if (outcome.kind !== 'checked') return outcome;
-  const asker = askerOf(draft, selection)!;
-  return recordRequest(deps, asker, outcome.checked, {
+): Promise<{ readonly draft: RequestDraft; readonly outcome: SubmitOutcome } | undefined> {
+  const draft = await loadDraft(deps, draftId, actor);
+  if (draft === undefined) return undefined;
+  const checked = await checkForm({ ...deps, cloud: deps.formCloud.forSubmit() }, draft, selection);
+  if (checked.kind !== 'checked') return { draft, outcome: checked };
+  const channel = channelOf(draft, selection);
+  if (channel === undefined) return { draft, outcome: { kind: 'incomplete', missing: ['channel'] } };
+  const outcome = await recordRequest(deps, actor, channel, checked.checked, {
     id: draft.id,
     reason: selection.reason,
     dedupeKey: `form:${draft.id}`,
   });
+  return { draft, outcome };
 }

@@ -1,3 +1,5 @@
+import { expireDue, remindDue } from './approvals';
+import type { FlowDeps } from './flow-deps';
 import type { Logger } from '../log/logger';
 
 export interface ScheduledTask {
@@ -56,4 +58,28 @@ export function startScheduler(tasks: readonly ScheduledTask[], logger: Logger):
       await Promise.all(running.values());
     },
   };
+}
+
+/** How often each background task runs; tests shorten them. */
+export interface Intervals {
+  readonly outboxMs?: number;
+  readonly resumeMs?: number;
+  readonly approvalsMs?: number;
+}
+
+/**
+ * The bot's background tasks: retry owed messages, resume requests whose runner died, start
+ * requests whose start was interrupted, expire and remind approvals, drop old drafts.
+ */
+export function backgroundTasks(deps: FlowDeps, intervals: Intervals = {}): ScheduledTask[] {
+  const resumeMs = intervals.resumeMs ?? 30_000;
+  const approvalsMs = intervals.approvalsMs ?? 15_000;
+  return [
+    { name: 'outbox', everyMs: intervals.outboxMs ?? 5_000, run: () => deps.outbox.drain() },
+    { name: 'resume', everyMs: resumeMs, run: () => deps.executor.resumeStale() },
+    { name: 'start-interrupted', everyMs: resumeMs, run: () => deps.executor.startInterrupted() },
+    { name: 'expire', everyMs: approvalsMs, run: () => expireDue(deps) },
+    { name: 'remind', everyMs: approvalsMs, run: () => remindDue(deps) },
+    { name: 'drafts', everyMs: 3_600_000, run: () => deps.drafts.deleteExpired(deps.clock.now()) },
+  ];
 }

@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { BackupRequest } from '../domain/backup-request';
-import type { DeliveryResult, MessageDeliverer } from '../flow/outbox';
+import type { DeliveryResult, MessageDeliverer } from '../flow/ports';
 import type { OutboxMessage } from '../store/request-store';
 import { buildRootMessage } from './blocks/request-blocks';
 import { buildApprovalCard, buildApprovalReminder } from './blocks/approval-card';
 import { buildSummaryMessage } from './blocks/summary-blocks';
-import { buildThreadNote, isThreadNote } from './blocks/thread-notes';
+import { buildThreadNote } from './blocks/thread-notes';
 import { classifySlackError, slackErrorName } from './slack-errors';
 
 function notYet(error: string): DeliveryResult {
@@ -29,7 +29,8 @@ export class SlackMessageDeliverer implements MessageDeliverer {
 
   private async send(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     const root = request.rootMessage;
-    switch (message.kind) {
+    const intent = message.intent;
+    switch (intent.kind) {
       case 'root.post': {
         if (root !== undefined) return { ok: true };
         const res = await this.client.chat.postMessage({
@@ -87,12 +88,10 @@ export class SlackMessageDeliverer implements MessageDeliverer {
       }
       case 'thread.note': {
         if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
-        const note = message.payload['note'];
-        if (!isThreadNote(note)) return { ok: false, retryable: false, error: `unknown thread note ${String(note)}` };
         await this.client.chat.postMessage({
           channel: root.channel,
           thread_ts: root.ts,
-          ...buildThreadNote(note, request),
+          ...buildThreadNote(intent.note, request),
           unfurl_links: false,
         });
         return { ok: true };
@@ -130,8 +129,8 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         });
         return { ok: true };
       }
-      default:
-        return { ok: false, retryable: false, error: `unknown message kind ${message.kind}` };
+      case 'unreadable':
+        return { ok: false, retryable: false, error: `unknown message kind ${intent.stored}` };
     }
   }
 }

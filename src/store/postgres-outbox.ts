@@ -6,7 +6,7 @@ import type { PostgresPool } from './postgres-pool';
 import { PG } from './postgres-sql';
 import type { AuditLog, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
 import type { AuditRow, OutboxRow } from './row-codecs';
-import { decodeAudit, decodeOutbox, encodeLastError } from './row-codecs';
+import { decodeAudit, decodeOutbox, encodeIntent, encodeLastError } from './row-codecs';
 
 function auditParams(e: AuditEvent): unknown[] {
   return [e.requestId, e.teamId, e.at, e.actor, e.kind, encodeJson(e.detail)];
@@ -31,7 +31,8 @@ async function queueMessages(
 ): Promise<OutboxMessage[]> {
   const out: OutboxMessage[] = [];
   for (const m of messages) {
-    const { rows } = await client.query<OutboxRow>(PG.enqueue, [requestId, m.kind, encodeJson(m.payload), now]);
+    const { kind, payload } = encodeIntent(m);
+    const { rows } = await client.query<OutboxRow>(PG.enqueue, [requestId, kind, payload, now]);
     out.push(...rows.map(decodeOutbox));
   }
   return out;

@@ -7,6 +7,7 @@ import type {
   MessageRef,
 } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
+import type { MessageIntent } from '../domain/message-intent';
 import type { StartState, Transition } from '../domain/request-state';
 
 /** A request as it is first recorded; the store sets state-independent bookkeeping (updatedAt). */
@@ -34,12 +35,17 @@ export interface RequestQuery {
   readonly limit: number;
 }
 
+/** A stored message whose kind this version of the bot does not know (written by a newer one): never delivered. */
+export interface UnreadableIntent {
+  readonly kind: 'unreadable';
+  readonly stored: string;
+}
+
 /** One Slack message the bot owes: delivered at once when it can, retried from here when it cannot. */
 export interface OutboxMessage {
   readonly id: number;
   readonly requestId: RequestId;
-  readonly kind: string;
-  readonly payload: Readonly<Record<string, unknown>>;
+  readonly intent: MessageIntent | UnreadableIntent;
   readonly attempts: number;
   readonly nextAttemptAt: EpochMs;
   readonly createdAt: EpochMs;
@@ -52,10 +58,7 @@ export interface StoreEffects {
   readonly messages?: readonly NewOutboxMessage[];
 }
 
-export interface NewOutboxMessage {
-  readonly kind: string;
-  readonly payload: Readonly<Record<string, unknown>>;
-}
+export type NewOutboxMessage = MessageIntent;
 
 /**
  * A request being put together in a modal: who opened it, in which workspace and channel. The

@@ -2,11 +2,13 @@
  * Row <-> record mapping of what surrounds a request (its outbox messages, audit trail and draft),
  * shared by both stores; like the request codec, every record is rebuilt field by field on the way out.
  */
+import type { MessageIntent } from '../domain/message-intent';
+import { joinIntent, splitIntent } from '../domain/message-intent';
 import { redactSecrets } from '../domain/redact';
 import type { AuditEvent, AuditKind } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Json, Nullable } from './json-column';
-import { orUndefined, parseJson } from './json-column';
+import { encodeJson, orUndefined, parseJson } from './json-column';
 import type { OutboxMessage, RequestDraft } from './request-store';
 
 export interface OutboxRow {
@@ -33,13 +35,18 @@ export function decodeOutbox(row: OutboxRow): OutboxMessage {
   return {
     id: row.id,
     requestId: row.request_id as RequestId,
-    kind: row.kind,
-    payload: parseJson(row.payload),
+    intent: joinIntent(row.kind, parseJson(row.payload)) ?? { kind: 'unreadable', stored: row.kind },
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     createdAt: row.created_at,
     lastError: orUndefined(row.last_error),
   };
+}
+
+/** An intent as the outbox stores it: its kind in a column, the rest as JSON. */
+export function encodeIntent(intent: MessageIntent): { readonly kind: string; readonly payload: string } {
+  const { kind, payload } = splitIntent(intent);
+  return { kind, payload: encodeJson(payload) };
 }
 
 export function decodeAudit(row: AuditRow): AuditEvent {

@@ -2,7 +2,7 @@ import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { encodeJson } from './json-column';
 import type { AuditRow, OutboxRow } from './row-codecs';
-import { decodeAudit, decodeOutbox, encodeLastError } from './row-codecs';
+import { decodeAudit, decodeOutbox, encodeIntent, encodeLastError } from './row-codecs';
 import type { AuditLog, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
 import type { SqliteDatabase } from './sqlite-database';
 import { SQL } from './sqlite-sql';
@@ -29,14 +29,10 @@ function queueMessages(
 ): OutboxMessage[] {
   const insert = db.prepare<[Record<string, unknown>], OutboxRow>(SQL.enqueue);
   return messages.map((m) => {
-    const row = insert.get({ requestId, now, ...encodeOutboxIntent(m) });
+    const row = insert.get({ requestId, now, ...encodeIntent(m) });
     if (row === undefined) throw new Error('insert returned no row');
     return decodeOutbox(row);
   });
-}
-
-function encodeOutboxIntent(m: NewOutboxMessage): { kind: string; payload: string } {
-  return { kind: m.kind, payload: encodeJson(m.payload) };
 }
 
 /** The audit trail on SQLite. */

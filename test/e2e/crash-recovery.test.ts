@@ -259,7 +259,10 @@ describe('the bot process, killed and restarted', () => {
     const stuck = await waitFor('the summary to fail and stay in the outbox', async () => {
       const current = await db.requests.get(request.id);
       const [head] = await db.outbox.listOpen(request.id);
-      return current !== undefined && isFinal(current.state) && head?.kind === 'thread.summary' && head.attempts >= 1
+      return current !== undefined &&
+        isFinal(current.state) &&
+        head?.intent.kind === 'thread.summary' &&
+        head.attempts >= 1
         ? head
         : undefined;
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import { RequestExecutor } from '../../src/flow/execute-request';
-import type { DeliveryResult, MessageDeliverer } from '../../src/flow/outbox';
+import type { DeliveryResult, MessageDeliverer } from '../../src/flow/ports';
 import { Outbox } from '../../src/flow/outbox';
 import { startScheduler } from '../../src/flow/scheduler';
 import { waitFor } from '../../src/demo/wait';
@@ -20,9 +20,9 @@ class ScriptedDeliverer implements MessageDeliverer {
   readonly script: DeliveryResult[] = [];
   deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     const next = this.script.shift() ?? { ok: true };
-    if (next.ok) this.delivered.push(`${request.id}:${message.kind}`);
+    if (next.ok) this.delivered.push(`${request.id}:${message.intent.kind}`);
     return Promise.resolve(
-      message.kind === 'root.post' && next.ok ? { ok: true, root: { channel: 'C1', ts: '1.1' } } : next,
+      message.intent.kind === 'root.post' && next.ok ? { ok: true, root: { channel: 'C1', ts: '1.1' } } : next,
     );
   }
 }
@@ -55,10 +55,7 @@ describe('Outbox', () => {
 
   it('delivers at once, in order, and records the root message', async () => {
     const r = await createRequest(store, allowedRequest());
-    await send(r.id, [
-      { kind: 'root.post', payload: {} },
-      { kind: 'root.update', payload: {} },
-    ]);
+    await send(r.id, [{ kind: 'root.post' }, { kind: 'root.update' }]);
     expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
     expect((await store.requests.get(r.id))!.rootMessage).toEqual({ channel: 'C1', ts: '1.1' });
     expect(await store.outbox.listOpen(r.id)).toEqual([]);
@@ -67,12 +64,9 @@ describe('Outbox', () => {
   it('keeps a failed message and its followers, and retries them in order after the backoff', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
-    await send(r.id, [
-      { kind: 'root.post', payload: {} },
-      { kind: 'thread.summary', payload: {} },
-    ]);
+    await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }]);
     expect(deliverer.delivered).toEqual([]);
-    expect((await store.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['root.post', 'thread.summary']);
+    expect((await store.outbox.listOpen(r.id)).map((m) => m.intent.kind)).toEqual(['root.post', 'thread.summary']);
     now += 999;
     expect(await outbox.drain()).toBe(0);
     now += 1;
@@ -86,10 +80,7 @@ describe('Outbox', () => {
     deliverer.script.push(
       ...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, error: 'internal_error' })),
     );
-    await send(r.id, [
-      { kind: 'root.post', payload: {} },
-      { kind: 'root.update', payload: {} },
-    ]);
+    await send(r.id, [{ kind: 'root.post' }, { kind: 'root.update' }]);
     now += MINUTE;
     await outbox.drain();
     now += MINUTE;
@@ -106,7 +97,7 @@ describe('Outbox', () => {
   it('gives up at once on a permanent failure', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
-    await send(r.id, [{ kind: 'root.post', payload: {} }]);
+    await send(r.id, [{ kind: 'root.post' }]);
     expect(await store.outbox.listOpen(r.id)).toEqual([]);
     expect((await store.audit.list(r.id)).map((e) => e.kind)).toContain('message_failed');
   });
@@ -213,7 +204,9 @@ describe('RequestExecutor', () => {
         });
       });
     const running = executor(b, 'replica-a', 3000).start(r.id, 'allowed');
-    await waitFor('the run to start', async () => ((await store.requests.get(r.id))?.state === 'running' ? true : undefined));
+    await waitFor('the run to start', async () =>
+      (await store.requests.get(r.id))?.state === 'running' ? true : undefined,
+    );
     now += 3001;
     expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
     await running;

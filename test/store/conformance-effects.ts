@@ -20,11 +20,11 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
       const r = allowedRequest();
       const created = await store.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0, {
         audit: [event(r.id, 'received')],
-        messages: [{ kind: 'root.post', payload: {} }],
+        messages: [{ kind: 'root.post' }],
       });
       expect(created.created).toBe(true);
       expect((await store.audit.list(r.id)).map((e) => e.kind)).toEqual(['received']);
-      expect((await store.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['root.post']);
+      expect((await store.outbox.listOpen(r.id)).map((m) => m.intent.kind)).toEqual(['root.post']);
       // A deduplicated second create writes nothing.
       const again = await store.requests.create(
         { ...r, id: allowedRequest().id },
@@ -32,7 +32,7 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
         T0 + 1,
         {
           audit: [event(r.id, 'received')],
-          messages: [{ kind: 'root.post', payload: {} }],
+          messages: [{ kind: 'root.post' }],
         },
       );
       expect(again.created).toBe(false);
@@ -44,18 +44,15 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
       const [a, b] = await ctx().both();
       const r = pendingRequest();
       await a.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
-      const results = await concurrently([a, b], 20, (store, i) =>
+      const results = await concurrently([a, b], 20, (store) =>
         store.requests.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
           audit: [event(r.id, 'approved')],
-          messages: [
-            { kind: 'card.update', payload: { i } },
-            { kind: 'root.update', payload: {} },
-          ],
+          messages: [{ kind: 'card.update' }, { kind: 'root.update' }],
         }),
       );
       expect(results.filter((x) => x !== undefined)).toHaveLength(1);
       expect((await a.audit.list(r.id)).map((e) => e.kind)).toEqual(['approved']);
-      expect((await a.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['card.update', 'root.update']);
+      expect((await a.outbox.listOpen(r.id)).map((m) => m.intent.kind)).toEqual(['card.update', 'root.update']);
     });
 
     it('writes nothing when the compare-and-set loses', async () => {
@@ -64,7 +61,7 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
       await store.requests.create(r, { key: `k-${r.id}`, windowMs: MINUTE }, T0);
       const lost = await store.requests.transition(r.id, step('pending_approval', 'approved'), {}, T0 + 1, {
         audit: [event(r.id, 'approved')],
-        messages: [{ kind: 'card.update', payload: {} }],
+        messages: [{ kind: 'card.update' }],
       });
       expect(lost).toBeUndefined();
       expect(await store.audit.list(r.id)).toEqual([]);
@@ -78,11 +75,11 @@ export function describeEffectsConformance(ctx: () => StoreContext): void {
       const won = await concurrently([a, b], 10, (store) =>
         store.requests.markReminded(r.id, T0 + 1, {
           audit: [event(r.id, 'reminded')],
-          messages: [{ kind: 'card.remind', payload: {} }],
+          messages: [{ kind: 'card.remind' }],
         }),
       );
       expect(won.filter(Boolean)).toHaveLength(1);
-      expect((await a.outbox.listOpen(r.id)).map((m) => m.kind)).toEqual(['card.remind']);
+      expect((await a.outbox.listOpen(r.id)).map((m) => m.intent.kind)).toEqual(['card.remind']);
       expect((await b.audit.list(r.id)).map((e) => e.kind)).toEqual(['reminded']);
     });
   });

@@ -71,9 +71,18 @@ export function describeListConformance(ctx: () => StoreContext): void {
       const a2 = allowedRequest({ teamId: 'T0MINE', createdAt: T0 + 2, requesterId: 'U0ALICE01' });
       const foreign = allowedRequest({ teamId: 'T0OTHER', createdAt: T0 + 3, requesterId: 'U0ALICE01' });
       for (const r of [a1, foreign, old, a2, b1]) await createRequest(store, r);
-      expect(ids(await store.queries.listRequests({ teamId: 'T0MINE', since: T0, limit: 10 }))).toEqual([a2.id, b1.id, a1.id]);
+      expect(ids(await store.queries.listRequests({ teamId: 'T0MINE', since: T0, limit: 10 }))).toEqual([
+        a2.id,
+        b1.id,
+        a1.id,
+      ]);
       expect(ids(await store.queries.listRequests({ teamId: 'T0MINE', since: T0, limit: 2 }))).toEqual([a2.id, b1.id]);
-      const alices = await store.queries.listRequests({ teamId: 'T0MINE', requesterId: 'U0ALICE01', since: T0, limit: 10 });
+      const alices = await store.queries.listRequests({
+        teamId: 'T0MINE',
+        requesterId: 'U0ALICE01',
+        since: T0,
+        limit: 10,
+      });
       expect(ids(alices)).toEqual([a2.id, a1.id]);
       expect(await store.queries.listRequests({ teamId: 'T0NOBODY', since: 0, limit: 10 })).toEqual([]);
     });

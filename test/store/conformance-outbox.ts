@@ -1,9 +1,16 @@
 import type { RequestId } from '../../src/domain/ids';
+import type { MessageIntent } from '../../src/domain/message-intent';
 import type { OutboxMessage, RequestStore } from '../../src/store/request-store';
 import type { StoreContext } from './conformance';
 import { allowedRequest, createRequest, MINUTE, newRequestId, T0 } from './fixtures';
 
 const LEASE = MINUTE;
+const SOME_INTENTS: readonly MessageIntent[] = [
+  { kind: 'root.post' },
+  { kind: 'thread.note', note: 'waiting' },
+  { kind: 'card.post' },
+  { kind: 'thread.summary' },
+];
 
 async function requestWithMessages(
   store: RequestStore,
@@ -12,8 +19,8 @@ async function requestWithMessages(
 ): Promise<[RequestId, OutboxMessage[]]> {
   const request = allowedRequest();
   await createRequest(store, request);
-  const kinds = Array.from({ length: count }, (_, i) => ({ kind: `msg-${i + 1}`, payload: { n: i + 1 } }));
-  return [request.id, await store.outbox.enqueue(request.id, kinds, now)];
+  const intents = Array.from({ length: count }, (_, i) => SOME_INTENTS[i % SOME_INTENTS.length]!);
+  return [request.id, await store.outbox.enqueue(request.id, intents, now)];
 }
 
 const idsOf = (messages: ReadonlyArray<{ readonly id: number }>): number[] => messages.map((m) => m.id);
@@ -24,25 +31,16 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       const { store } = ctx();
       const request = allowedRequest();
       await createRequest(store, request);
-      const payload = {
-        channel: 'C0INC4711',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*hi* ü' } }],
-        n: 1.5,
-      };
       const queued = await store.outbox.enqueue(
         request.id,
-        [
-          { kind: 'root', payload },
-          { kind: 'thread', payload: {} },
-        ],
+        [{ kind: 'thread.note', note: 'waiting' }, { kind: 'root.post' }],
         T0,
       );
       const [first, second] = queued;
       expect(first).toStrictEqual({
         id: first!.id,
         requestId: request.id,
-        kind: 'root',
-        payload,
+        intent: { kind: 'thread.note', note: 'waiting' },
         attempts: 0,
         nextAttemptAt: T0,
         createdAt: T0,
@@ -54,7 +52,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
     });
 
     it('refuses messages for an unknown request', async () => {
-      await expect(ctx().store.outbox.enqueue(newRequestId(), [{ kind: 'root', payload: {} }], T0)).rejects.toThrow();
+      await expect(ctx().store.outbox.enqueue(newRequestId(), [{ kind: 'root.post' }], T0)).rejects.toThrow();
     });
 
     it('claims only the oldest open message of each request', async () => {

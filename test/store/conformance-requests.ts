@@ -22,7 +22,7 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           (i % 2 === 0 ? a : b).requests.create(r, { key: `form:${r.id}:${i % 3}`, windowMs: MINUTE }, T0 + i, {
-            messages: [{ kind: 'root.post', payload: { i } }],
+            messages: [{ kind: 'root.post' }],
           }),
         ),
       );
@@ -52,7 +52,11 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       const first = allowedRequest();
       const again = allowedRequest();
       await ctx().store.requests.create(first, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0);
-      const result = await ctx().store.requests.create(again, { key: 'slack:T1:trigger-1', windowMs: MINUTE }, T0 + MINUTE - 1);
+      const result = await ctx().store.requests.create(
+        again,
+        { key: 'slack:T1:trigger-1', windowMs: MINUTE },
+        T0 + MINUTE - 1,
+      );
       expect(result).toStrictEqual({ created: false, existing: expectedRecord(first, T0) });
       expect(await ctx().store.requests.get(again.id)).toBeUndefined();
     });
@@ -209,7 +213,9 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
     });
 
     it('returns undefined when setting messages on an unknown request', async () => {
-      expect(await ctx().store.requests.setMessages(newRequestId(), { root: { channel: 'C1', ts: '1.1' } }, T0)).toBeUndefined();
+      expect(
+        await ctx().store.requests.setMessages(newRequestId(), { root: { channel: 'C1', ts: '1.1' } }, T0),
+      ).toBeUndefined();
     });
 
     it('marks the reminder sent exactly once across connections and stops listing it as due', async () => {

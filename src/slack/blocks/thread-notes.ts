@@ -1,16 +1,10 @@
 import type { BackupRequest } from '../../domain/backup-request';
-import type { ThreadNote } from '../../flow/notify';
+import type { ThreadNote } from '../../domain/message-intent';
 import { ACTION_CANCEL } from '../ids';
 import { slackTime } from '../mrkdwn';
 import { describeApprovers, decisionLine } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { message, section } from './kit';
-
-export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired'];
-
-export function isThreadNote(value: unknown): value is ThreadNote {
-  return typeof value === 'string' && (THREAD_NOTES as readonly string[]).includes(value);
-}
 
 /** A reply in the requester's thread about the approval: waiting (with Cancel), decided, cancelled, expired. */
 export function buildThreadNote(note: ThreadNote, request: BackupRequest): SlackMessage {

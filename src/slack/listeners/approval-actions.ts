@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { ApprovalDeps, Actor } from '../../flow/approvals';
-import { cancel, checkDecision, followDecision, recordDecision } from '../../flow/approvals';
+import type { Actor } from '../../domain/actor';
+import type { ApprovalDeps } from '../../flow/approvals';
+import { cancel, checkDecision, decide } from '../../flow/approvals';
 import { parseRequestId } from '../../domain/ids';
 import type { RequestId } from '../../domain/ids';
 import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
@@ -64,14 +65,13 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
         ),
       });
       const requestId = parseRequestId(view.private_metadata) ?? INVALID_ID;
-      const result = await recordDecision(deps, requestId, actorOf(body), decision, comment);
+      const result = await decide(deps, requestId, actorOf(body), decision, comment);
       const text = result.ok
         ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
         : refusalText(result.refusal);
       await bestEffort(deps.logger, 'show the decision in the modal', () =>
         client.views.update({ view_id: view.id, view: buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text) }),
       );
-      if (result.ok) await followDecision(deps, result.request);
     });
   }
 

@@ -1,11 +1,8 @@
 import type { App } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
-import type { RequestExecutor } from '../../flow/execute-request';
-import type { HistoryDeps } from '../../flow/history';
-import type { Outbox } from '../../flow/outbox';
-import type { SubmitDeps, SubmitOutcome } from '../../flow/submit-associate';
-import { approvalFor, submitAssociate } from '../../flow/submit-associate';
-import type { Logger } from '../../log/logger';
+import type { FlowDeps } from '../../flow/flow-deps';
+import type { TypedOutcome } from '../../flow/typed-request';
+import { submitTypedRequest } from '../../flow/typed-request';
 import type { SlackMessage } from '../blocks/kit';
 import {
   buildCannotPostMessage,
@@ -18,24 +15,14 @@ import {
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
 import { bestEffort } from '../best-effort';
-import { answerAudit, answerStatus } from './history-commands';
-import type { FormDeps } from './request-form';
-import { openRequestForm } from './request-form';
 import { ephemeral } from '../respond';
+import { answerAudit, answerStatus } from './history-commands';
+import { openRequestForm } from './request-form';
 
 export const BACKUP_COMMAND = '/backup';
 
-export interface CommandDeps {
-  readonly submit: SubmitDeps;
-  readonly maxVolumes: number;
-  readonly outbox: Outbox;
-  readonly executor: RequestExecutor;
-  readonly logger: Logger;
-  readonly history: HistoryDeps;
-  readonly form: FormDeps;
-}
-
-function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>, config: SubmitDeps['config']): SlackMessage {
+/** The answer only the asker sees; an accepted request without notes needs none (its root message is the answer). */
+function replyFor(outcome: TypedOutcome): SlackMessage | undefined {
   switch (outcome.kind) {
     case 'invalid':
       return buildProblemsMessage(outcome.problems.map((p) => p.text));
@@ -46,72 +33,49 @@ function replyFor(outcome: Exclude<SubmitOutcome, { kind: 'accepted' }>, config:
     case 'denied':
       return buildDeniedMessage(outcome.decision);
     case 'dry_run':
-      return buildDryRunMessage(outcome.checked, approvalFor(config, outcome.checked.decision, 0)?.approvers);
+      return buildDryRunMessage(outcome.checked, outcome.approvers);
     case 'duplicate':
       return buildDuplicateMessage(outcome.existing);
+    case 'accepted':
+      return outcome.notes.length > 0 ? buildNotesMessage(outcome.request.id, outcome.notes) : undefined;
   }
 }
 
-/** `/backup …`: acked first, then parsed, checked, recorded, posted and run. */
-export function registerBackupCommand(app: App, deps: CommandDeps): void {
+/** `/backup …`: acked first, then parsed and handed to the one flow of the subcommand. */
+export function registerBackupCommand(app: App, deps: FlowDeps): void {
   app.command(BACKUP_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
-    const parsed = parseBackupCommand(command.text, { maxVolumes: deps.maxVolumes });
+    const actor = { teamId: command.team_id, userId: command.user_id };
+    const parsed = parseBackupCommand(command.text, { maxVolumes: deps.config.limits.maxVolumesPerRequest });
     if (!parsed.ok) {
       await ephemeral(respond, buildProblemsMessage([parsed.error.message], parsed.error.usage));
       return;
     }
-    if (parsed.value.kind === 'help') {
-      await ephemeral(respond, buildHelpMessage());
-      return;
+    const cmd = parsed.value;
+    switch (cmd.kind) {
+      case 'help':
+        await ephemeral(respond, buildHelpMessage());
+        return;
+      case 'open_modal':
+        await openRequestForm(deps, client, command.trigger_id, actor, command.channel_id);
+        return;
+      case 'status':
+        await answerStatus(deps, actor, cmd.requestId, respond);
+        return;
+      case 'audit':
+        await answerAudit(deps, actor, cmd.days, client, respond);
+        return;
+      case 'associate': {
+        const channel = { id: command.channel_id, name: command.channel_name };
+        const outcome = await submitTypedRequest(deps, actor, channel, command.text, cmd);
+        const reply = replyFor(outcome);
+        if (reply === undefined) return;
+        // A recorded request goes on whatever happens to its notes: its thread tells the rest.
+        if (outcome.kind === 'accepted')
+          await bestEffort(deps.logger, 'send the notes', () => ephemeral(respond, reply));
+        else await ephemeral(respond, reply);
+        return;
+      }
     }
-    if (parsed.value.kind === 'open_modal') {
-      await openRequestForm(deps.form, client, command.trigger_id, {
-        teamId: command.team_id,
-        userId: command.user_id,
-        channelId: command.channel_id,
-      });
-      return;
-    }
-    const actor = { teamId: command.team_id, userId: command.user_id };
-    if (parsed.value.kind === 'status') {
-      await answerStatus(deps.history, actor, parsed.value.requestId, respond);
-      return;
-    }
-    if (parsed.value.kind === 'audit') {
-      await answerAudit(deps.history, actor, parsed.value.days, client, respond);
-      return;
-    }
-    const origin = {
-      teamId: command.team_id,
-      userId: command.user_id,
-      channelId: command.channel_id,
-      channelName: command.channel_name,
-      text: command.text,
-    };
-    const outcome = await submitAssociate(deps.submit, origin, parsed.value);
-    deps.logger.info('backup command handled', {
-      outcome: outcome.kind,
-      user: command.user_id,
-      channel: command.channel_id,
-      ...(outcome.kind === 'accepted' && { requestId: outcome.request.id }),
-      ...(outcome.kind === 'denied' && { rule: outcome.decision.decidedBy }),
-      ...(outcome.kind === 'dry_run' && {
-        rule: outcome.checked.decision.decidedBy,
-        verdict: outcome.checked.decision.verdict,
-      }),
-    });
-    if (outcome.kind !== 'accepted') {
-      await ephemeral(respond, replyFor(outcome, deps.submit.config));
-      return;
-    }
-    const { request } = outcome;
-    await deps.outbox.flushRequest(request.id);
-    if (outcome.notes.length > 0) {
-      await bestEffort(deps.logger, 'send the notes', () =>
-        ephemeral(respond, buildNotesMessage(request.id, outcome.notes)),
-      );
-    }
-    if (request.state === 'allowed') await deps.executor.start(request.id, 'allowed');
   });
 }

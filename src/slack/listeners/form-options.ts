@@ -1,15 +1,12 @@
-import type { App, BlockSuggestion } from '@slack/bolt';
-import type { ViewOutput } from '@slack/bolt';
-import type { ProjectConfig } from '../../config/load-config';
+import type { App, BlockSuggestion, ViewOutput } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
-import { MAX_OPTIONS, MAX_QUERY_LENGTH } from '../../flow/cloud-cache';
-import { loadDraft } from '../../flow/request-form';
-import type { BackupPolicy, Server, Volume } from '../../otc/types';
-import type { Option } from '../blocks/request-form-view';
+import type { FlowDeps } from '../../flow/flow-deps';
+import type { SuggestQuery } from '../../flow/form-suggestions';
+import { suggestPolicies, suggestServers, suggestVolumes } from '../../flow/form-suggestions';
+import type { BackupPolicy, Volume } from '../../otc/types';
 import { option } from '../blocks/request-form-view';
 import { readFormState } from '../form-state';
 import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
-import type { FormDeps } from './request-form';
 import { teamIdOf } from '../payload';
 
 /** "daily-7d · every day at 02:00 · keeps 7" */
@@ -35,62 +32,37 @@ export function volumeLabel(v: Volume, serverNames: ReadonlyMap<string, string>)
   return [v.name, `${v.sizeGb} GB`, v.availabilityZone, v.status, server].join(' · ');
 }
 
-function contains(text: string, query: string): boolean {
-  return text.toLowerCase().includes(query.toLowerCase());
+/** The signed asker, their form's draft id and picked project, and what they typed. */
+function queryOf(deps: Pick<FlowDeps, 'config'>, body: BlockSuggestion): SuggestQuery | undefined {
+  const view = (body as { view?: ViewOutput }).view;
+  if (view === undefined) return undefined;
+  return {
+    actor: { teamId: teamIdOf(body), userId: body.user.id },
+    draftId: parseRequestId(view.private_metadata),
+    projectName: readFormState(view.state.values, deps.config.projects).project,
+    query: body.value,
+  };
 }
 
-/**
- * Type-ahead for the form's policy, server and volume fields, answered from the short-lived
- * cache. A form that is not the asker's own, or an absurd query, gets no options (and no error).
- */
-export function registerFormOptions(app: App, deps: FormDeps): void {
-  const answer = async (
-    body: BlockSuggestion,
-    make: (project: ProjectConfig, query: string) => Promise<Option[]>,
-  ): Promise<Option[]> => {
-    const query = body.value ?? '';
-    if (query.length > MAX_QUERY_LENGTH) return [];
-    const view = (body as { view?: ViewOutput }).view;
-    if (view === undefined) return [];
-    const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), {
-      teamId: teamIdOf(body),
-      userId: body.user.id,
-    });
-    if (draft === undefined) return [];
-    const state = readFormState(view.state.values, deps.config.projects);
-    const project = deps.config.projects.find((p) => p.name === state.project)!;
-    return (await make(project, query)).slice(0, MAX_OPTIONS);
-  };
-
+/** Type-ahead for the form's policy, server and volume fields, answered from the form's copy of the cloud. */
+export function registerFormOptions(app: App, deps: FlowDeps): void {
   app.options<'block_suggestion'>({ action_id: FORM_POLICY }, async ({ ack, body }) => {
-    const options = await answer(body, async (project, query) =>
-      (await deps.cache.listPolicies(project))
-        .filter((p) => contains(p.name, query) || p.id.startsWith(query.toLowerCase()))
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((p) => option(policyLabel(p), p.id)),
-    );
-    await ack({ options });
+    const q = queryOf(deps, body);
+    const policies = q === undefined ? [] : await suggestPolicies(deps, q);
+    await ack({ options: policies.map((p) => option(policyLabel(p), p.id)) });
   });
 
   app.options<'block_suggestion'>({ action_id: FORM_VOLUMES }, async ({ ack, body }) => {
-    const options = await answer(body, async (project, query) => {
-      const [volumes, servers] = await Promise.all([
-        deps.cache.searchVolumes(project, query),
-        deps.cache.listServers(project).catch((): readonly Server[] => []),
-      ]);
-      const names = new Map(servers.map((s) => [s.id as string, s.name]));
-      return volumes.map((v) => option(volumeLabel(v, names), v.id));
+    const q = queryOf(deps, body);
+    const found = q === undefined ? undefined : await suggestVolumes(deps, q);
+    await ack({
+      options: (found?.volumes ?? []).map((v) => option(volumeLabel(v, found?.serverNames ?? new Map()), v.id)),
     });
-    await ack({ options });
   });
 
   app.options<'block_suggestion'>({ action_id: FORM_SERVER }, async ({ ack, body }) => {
-    const options = await answer(body, async (project, query) =>
-      (await deps.cache.listServers(project))
-        .filter((s) => contains(s.name, query) || s.id.startsWith(query.toLowerCase()))
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((s) => option(s.name, s.id)),
-    );
-    await ack({ options });
+    const q = queryOf(deps, body);
+    const servers = q === undefined ? [] : await suggestServers(deps, q);
+    await ack({ options: servers.map((s) => option(s.name, s.id)) });
   });
 }

@@ -1,9 +1,10 @@
-import type { App, ViewOutput } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { Problem } from '../../flow/check-request';
+import type { FlowDeps } from '../../flow/flow-deps';
+import type { SubmitOutcome } from '../../flow/request-form';
+import { submitForm } from '../../flow/request-form';
 import type { RequestDraft } from '../../store/request-store';
-import { loadDraft, submitForm } from '../../flow/request-form';
 import { buildInfoModal } from '../blocks/approval-modal';
 import { fieldBlockId } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
@@ -13,12 +14,11 @@ import { VIEW_FORM } from '../ids';
 import { channelLink, code } from '../mrkdwn';
 import { bestEffort } from '../best-effort';
 import { teamIdOf } from '../payload';
-import type { FormDeps } from './request-form';
 
 /** Slack waits 3 s for the answer; past this, the modal shows "checking" and the result follows. */
 export const SUBMIT_BUDGET_MS = 2000;
 
-type Outcome = Awaited<ReturnType<typeof submitForm>>;
+type Outcome = SubmitOutcome;
 type Answer =
   | { response_action: 'errors'; errors: Record<string, string> }
   | { response_action: 'update'; view: ReturnType<typeof buildInfoModal> }
@@ -103,51 +103,39 @@ function lateView(outcome: Outcome) {
   return buildInfoModal('Nothing changed', `:warning: Nothing was changed. Open the form again to fix this:\n${text}`);
 }
 
-async function proceed(deps: FormDeps, outcome: Outcome): Promise<void> {
-  if (outcome.kind !== 'accepted') return;
-  await deps.outbox.flushRequest(outcome.request.id);
-  if (outcome.request.state === 'allowed') await deps.executor.start(outcome.request.id, 'allowed');
-}
-
 /**
  * The form's submit: checked again against the cloud (the picked volumes, the policies and the
  * server afresh; never the view's word for anything), answered inline within Slack's 3 seconds
  * when the checks are that quick, and otherwise by a "checking" view that the result replaces.
+ * The person may close the modal meanwhile: the request (if any) goes on, and the channel shows it.
  */
-export function registerFormSubmit(app: App, deps: FormDeps): void {
+export function registerFormSubmit(app: App, deps: FlowDeps): void {
   app.view(VIEW_FORM, async ({ ack, body, view, client }) => {
     const actor = { teamId: teamIdOf(body), userId: body.user.id };
-    const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), actor);
-    if (draft === undefined) {
-      await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
-      return;
-    }
     const state = readFormState(view.state.values, deps.config.projects);
-    const work = submitForm({ ...deps.submit, cloud: deps.cache.forSubmit() }, draft, state.selection);
+    const work = submitForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), SUBMIT_BUDGET_MS);
     });
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
+    if (first === undefined) {
+      await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
+      return;
+    }
     if (first !== 'late') {
-      await ack(answerFor(first, state, draft, deps.config.projects.length > 1));
-      await proceed(deps, first);
+      await ack(answerFor(first.outcome, state, first.draft, deps.config.projects.length > 1));
       return;
     }
     await ack({
       response_action: 'update',
       view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Checking your request…'),
     });
-    const outcome = await work;
-    await showLate(deps, client, view, outcome);
-    await proceed(deps, outcome);
+    const submitted = await work;
+    const shown = submitted === undefined ? buildInfoModal('Request backup', NOT_YOURS) : lateView(submitted.outcome);
+    await bestEffort(deps.logger, 'show the result in the form', () =>
+      client.views.update({ view_id: view.id, view: shown }),
+    );
   });
-}
-
-/** The person may have closed the modal meanwhile: the request (if any) goes on, and the channel shows it. */
-function showLate(deps: FormDeps, client: WebClient, view: ViewOutput, outcome: Outcome): Promise<void> {
-  return bestEffort(deps.logger, 'show the result in the form', () =>
-    client.views.update({ view_id: view.id, view: lateView(outcome) }),
-  );
 }

@@ -1,9 +1,10 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Actor } from '../../flow/approvals';
+import type { Actor } from '../../domain/actor';
+import type { RequestId } from '../../domain/ids';
+import type { FlowDeps } from '../../flow/flow-deps';
 import type { HistoryDeps } from '../../flow/history';
 import { exportRequests, requestHistory } from '../../flow/history';
-import type { RequestId } from '../../domain/ids';
 import { auditCsv, buildAuditSentMessage, buildHistoryRefusal, buildStatusMessage } from '../blocks/history-blocks';
 import { ephemeral } from '../respond';
 
@@ -26,7 +27,7 @@ export async function answerStatus(
  * cannot be ephemeral, and the audit must not land in the channel the command was typed in).
  */
 export async function answerAudit(
-  deps: HistoryDeps,
+  deps: HistoryDeps & Pick<FlowDeps, 'clock'>,
   actor: Actor,
   days: number,
   client: WebClient,

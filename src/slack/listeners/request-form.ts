@@ -1,19 +1,18 @@
 import type { App, ViewOutput } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Config } from '../../config/load-config';
+import type { Actor } from '../../domain/actor';
 import { parseRequestId } from '../../domain/ids';
-import type { CloudCache } from '../../flow/cloud-cache';
-import type { RequestExecutor } from '../../flow/execute-request';
-import type { Outbox } from '../../flow/outbox';
-import type { PreviewOutcome } from '../../flow/request-form';
-import { loadDraft, openDraft, previewForm } from '../../flow/request-form';
-import type { SubmitDeps } from '../../flow/submit-associate';
-import { approvalFor } from '../../flow/submit-associate';
+import type { FlowDeps } from '../../flow/flow-deps';
+import type { FormPreview, OpenResult } from '../../flow/request-form';
+import { openForm, previewForm } from '../../flow/request-form';
 import { buildInfoModal } from '../blocks/approval-modal';
+import type { ModalView } from '../blocks/approval-modal';
 import { buildRequestForm } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
-import { readFormState } from '../form-state';
+import { bestEffort } from '../best-effort';
+import { userSafeSentence } from '../error-reply';
 import type { FormState } from '../form-state';
+import { readFormState } from '../form-state';
 import {
   FORM_CHANNEL,
   FORM_POLICY,
@@ -23,65 +22,54 @@ import {
   SHORTCUT_REQUEST,
   VIEW_FORM,
 } from '../ids';
+import { teamIdOf } from '../payload';
 import { slackErrorName } from '../slack-errors';
-import type { Logger } from '../../log/logger';
-import { bestEffort } from '../best-effort';
-import { userSafeSentence } from '../error-reply';
 import { registerFormOptions } from './form-options';
 import { registerFormSubmit } from './form-submit';
-import { teamIdOf } from '../payload';
 
-export interface FormDeps {
-  readonly submit: SubmitDeps;
-  readonly cache: CloudCache;
-  readonly config: Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
-  readonly outbox: Outbox;
-  readonly executor: RequestExecutor;
-  readonly logger: Logger;
-}
-
-function previewDeps(deps: FormDeps): SubmitDeps {
-  return { ...deps.submit, cloud: deps.cache };
-}
-
-function reasonRequired(deps: FormDeps, preview: PreviewOutcome): boolean {
-  if (preview.kind === 'invalid') return preview.problems.some((p) => p.field === 'reason');
-  if (preview.kind !== 'checked') return false;
-  return deps.config.access.rules.find((r) => r.name === preview.checked.decision.decidedBy)?.requireReason === true;
-}
-
-function formView(
-  deps: FormDeps,
-  draft: { id: string; channelId: string | undefined },
-  state: FormState,
-  preview: PreviewOutcome | 'loading',
-) {
-  const approvers =
-    preview !== 'loading' && preview.kind === 'checked'
-      ? approvalFor(deps.config, preview.checked.decision, 0)?.approvers
-      : undefined;
+/** The form drawn from the fields as they are and the flow's preview of them. */
+function formView(deps: Pick<FlowDeps, 'config'>, state: FormState, form: FormPreview): ModalView {
   return buildRequestForm({
-    draftId: draft.id,
+    draftId: form.draft.id,
     projects: deps.config.projects.map((p) => p.name),
     project: state.project,
-    askChannel: draft.channelId === undefined,
+    askChannel: form.draft.channelId === undefined,
     channelId: state.selection.channelId,
     policy: state.policy,
     server: state.server,
     volumes: state.volumes,
     reason: state.selection.reason,
-    reasonRequired: preview !== 'loading' && reasonRequired(deps, preview),
-    preview,
-    approvers,
+    reasonRequired: form.reasonRequired,
+    preview: form.preview,
+    approvers: form.approvers,
   });
 }
 
-/** Opens the form within the trigger's three seconds (a loading view), then fills it or says why not. */
+function openedView(deps: Pick<FlowDeps, 'config'>, result: OpenResult): ModalView {
+  if (result.ok) return formView(deps, readFormState({}, deps.config.projects), result);
+  switch (result.why) {
+    case 'cannot_post':
+      return buildInfoModal('Request backup', buildCannotPostMessage(result.channel).text);
+    case 'unknown_user':
+      return buildInfoModal('Request backup', buildUnknownUserMessage().text);
+    case 'not_allowed':
+      return buildInfoModal(
+        'Request backup',
+        'You may not request backups here. Ask an admin of the bot if you need to.',
+      );
+  }
+}
+
+/**
+ * Opens the form within the trigger's three seconds (a loading view), then fills it or says why
+ * not. `channelId` is where the command was typed; undefined from a shortcut or the App Home.
+ */
 export async function openRequestForm(
-  deps: FormDeps,
+  deps: FlowDeps,
   client: WebClient,
   triggerId: string,
-  actor: { teamId: string; userId: string; channelId: string | undefined },
+  actor: Actor,
+  channelId: string | undefined,
 ): Promise<void> {
   const opened = await client.views.open({
     trigger_id: triggerId,
@@ -90,9 +78,9 @@ export async function openRequestForm(
   const viewId = opened.view?.id;
   if (viewId === undefined) return;
   const hash = opened.view?.hash;
-  let result;
+  let result: OpenResult;
   try {
-    result = await openDraft(deps.submit, actor);
+    result = await openForm(deps, actor, channelId);
   } catch (e) {
     // Never leave the loading modal up: say it failed, then let the error handler log it.
     await bestEffort(deps.logger, 'close the loading form', () =>
@@ -100,33 +88,19 @@ export async function openRequestForm(
     );
     throw e;
   }
-  let view;
-  if (result.ok) {
-    const state = readFormState({}, deps.config.projects);
-    view = formView(deps, result.draft, state, {
-      kind: 'incomplete',
-      missing: [...(actor.channelId === undefined ? ['channel' as const] : []), 'policy', 'volumes'],
-    });
-  } else if (result.why === 'cannot_post')
-    view = buildInfoModal('Request backup', buildCannotPostMessage(result.channel).text);
-  else if (result.why === 'unknown_user') view = buildInfoModal('Request backup', buildUnknownUserMessage().text);
-  else
-    view = buildInfoModal(
-      'Request backup',
-      'You may not request backups here. Ask an admin of the bot if you need to.',
-    );
-  await client.views.update({ view_id: viewId, ...(hash && { hash }), view });
+  await client.views.update({ view_id: viewId, ...(hash && { hash }), view: openedView(deps, result) });
 }
 
-export function registerRequestForm(app: App, deps: FormDeps): void {
+export function registerRequestForm(app: App, deps: FlowDeps): void {
   app.shortcut(SHORTCUT_REQUEST, async ({ ack, shortcut, client }) => {
     await ack();
-    const teamId = teamIdOf(shortcut);
-    await openRequestForm(deps, client, shortcut.trigger_id, {
-      teamId,
-      userId: shortcut.user.id,
-      channelId: undefined,
-    });
+    await openRequestForm(
+      deps,
+      client,
+      shortcut.trigger_id,
+      { teamId: teamIdOf(shortcut), userId: shortcut.user.id },
+      undefined,
+    );
   });
 
   // Any change of project, channel, policy, server or volumes redraws the form with a fresh preview.
@@ -135,14 +109,13 @@ export function registerRequestForm(app: App, deps: FormDeps): void {
       await ack();
       const view = (body as { view?: ViewOutput }).view;
       if (view === undefined || view.callback_id !== VIEW_FORM) return;
-      const actor = { teamId: teamIdOf(body), userId: body.user.id };
-      const draft = await loadDraft(deps.submit, parseRequestId(view.private_metadata), actor);
-      if (draft === undefined) return;
       const state = readFormState(view.state.values, deps.config.projects);
-      const preview = await previewForm(previewDeps(deps), draft, state.selection);
+      const actor = { teamId: teamIdOf(body), userId: body.user.id };
+      const form = await previewForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
+      if (form === undefined) return;
       try {
         // The hash makes a slower, older redraw lose against a newer one.
-        await client.views.update({ view_id: view.id, hash: view.hash, view: formView(deps, draft, state, preview) });
+        await client.views.update({ view_id: view.id, hash: view.hash, view: formView(deps, state, form) });
       } catch (e) {
         if (slackErrorName(e) !== 'hash_conflict') throw e;
       }
@@ -150,6 +123,5 @@ export function registerRequestForm(app: App, deps: FormDeps): void {
   }
 
   registerFormOptions(app, deps);
-
   registerFormSubmit(app, deps);
 }

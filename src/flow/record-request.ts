@@ -1,51 +1,35 @@
-import { createHash } from 'node:crypto';
 import type { AccessDecision } from '../domain/access-rules';
-import type { ApprovalInfo, AuditEvent, BackupRequest } from '../domain/backup-request';
-import type { AssociateCommand } from '../domain/command-grammar';
+import type { Actor, ChannelRef } from '../domain/actor';
+import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { Asker, CheckDeps, CheckedRequest, CheckOutcome } from './check-request';
-import { checkRequest } from './check-request';
+import type { CheckedRequest, CheckOutcome } from './check-request';
+import type { FlowConfig, FlowDeps } from './flow-deps';
 import { messagesOnAccepted } from './notify';
-import type { NewRequestId } from './ports';
 
-/** The signed facts of a slash command, and its text (for the double-submit check). */
-export interface CommandOrigin extends Asker {
-  readonly text: string;
-}
-
-export type SubmitOutcome =
-  | Exclude<CheckOutcome, { kind: 'checked' }>
-  | { readonly kind: 'dry_run'; readonly checked: CheckedRequest }
+/** What recording a checked request ends in: recorded (and under way), a double submit, or a late denial. */
+export type RecordOutcome =
+  | { readonly kind: 'accepted'; readonly request: BackupRequest; readonly notes: readonly string[] }
   | { readonly kind: 'duplicate'; readonly existing: BackupRequest }
-  | { readonly kind: 'accepted'; readonly request: BackupRequest; readonly notes: readonly string[] };
-
-export interface SubmitDeps extends CheckDeps {
-  readonly newRequestId: NewRequestId;
-}
+  | Extract<CheckOutcome, { kind: 'denied' }>;
 
 /** Two identical commands from one person in one channel within this window are one request. */
 export const DOUBLE_SUBMIT_WINDOW_MS = 10_000;
 /** The record keeps at most this much of a reason. */
 export const REASON_STORE_MAX = 2000;
 
-export function doubleSubmitKey(origin: CommandOrigin): string {
-  const normalized = origin.text.trim().replace(/\s+/g, ' ');
-  return createHash('sha256')
-    .update([origin.teamId, origin.userId, origin.channelId, normalized].join('\u0000'))
-    .digest('hex');
+/** Who approves a request that this decision sends to approval: the deciding rule's approvers, else the global ones. */
+export function approversFor(config: FlowConfig, decision: AccessDecision): Approvers | undefined {
+  if (decision.verdict !== 'require_approval' || config.approvals === undefined) return undefined;
+  const rule = config.access.rules.find((r) => r.name === decision.decidedBy);
+  return rule?.approvers ?? config.approvals.approvers;
 }
 
-/** Approvers and deadlines of a request that needs approval: the deciding rule's, else the global ones. */
-export function approvalFor(
-  config: CheckDeps['config'],
-  decision: AccessDecision,
-  now: number,
-): ApprovalInfo | undefined {
+/** Approvers and deadlines of a request that needs approval, counted from `now`: the deciding rule's, else the global ones. */
+function approvalFor(config: FlowConfig, decision: AccessDecision, now: number): ApprovalInfo | undefined {
   const global = config.approvals;
-  const rule = config.access.rules.find((r) => r.name === decision.decidedBy);
-  const approvers = rule?.approvers ?? global?.approvers;
-  const ttlMs = rule?.ttlMs ?? global?.ttlMs;
-  if (approvers === undefined || ttlMs === undefined || global === undefined) return undefined;
+  const approvers = approversFor(config, decision);
+  if (approvers === undefined || global === undefined) return undefined;
+  const ttlMs = config.access.rules.find((r) => r.name === decision.decidedBy)?.ttlMs ?? global.ttlMs;
   const remindAfter = global.remindAfterMs;
   return {
     approvers,
@@ -59,16 +43,30 @@ export function approvalFor(
 }
 
 /**
+ * After a state change: the messages it owes go out, and an allowed or approved request runs.
+ * In the background: the person has their answer already, and a failure here is finished by the
+ * outbox and the scheduler (the change itself is recorded).
+ */
+export function carryOn(deps: Pick<FlowDeps, 'outbox' | 'executor' | 'work'>, request: BackupRequest): void {
+  deps.work.run(`request ${request.id}`, async () => {
+    await deps.outbox.flushRequest(request.id);
+    if (request.state === 'allowed' || request.state === 'approved')
+      await deps.executor.start(request.id, request.state);
+  });
+}
+
+/**
  * Records a checked request that is allowed or needs approval, with its audit entries and its
- * first Slack messages; a second record with the same dedupe key inside the window returns the
- * first. The caller flushes the outbox and starts an allowed request.
+ * first Slack messages in one transaction, and carries it on: the messages go out and an allowed
+ * request runs. A second record with the same dedupe key inside the window returns the first.
  */
 export async function recordRequest(
-  deps: SubmitDeps,
-  asker: Asker,
+  deps: Pick<FlowDeps, 'config' | 'requests' | 'clock' | 'outbox' | 'executor' | 'work'>,
+  actor: Actor,
+  channel: ChannelRef,
   checked: CheckedRequest,
   options: { readonly id: RequestId; readonly reason: string | undefined; readonly dedupeKey: string },
-): Promise<Exclude<SubmitOutcome, { kind: 'dry_run' | 'invalid' | 'cannot_post' | 'unknown_user' }>> {
+): Promise<RecordOutcome> {
   const now = deps.clock.now();
   const approval =
     checked.decision.verdict === 'require_approval' ? approvalFor(deps.config, checked.decision, now) : undefined;
@@ -87,20 +85,20 @@ export async function recordRequest(
   const reason = options.reason?.trim() ? [...options.reason.trim()].slice(0, REASON_STORE_MAX).join('') : undefined;
   const state = approval === undefined ? 'allowed' : 'pending_approval';
   const id = options.id;
-  const audit = (actor: string, kind: AuditEvent['kind'], detail: AuditEvent['detail']): AuditEvent => ({
+  const audit = (by: string, kind: AuditEvent['kind'], detail: AuditEvent['detail']): AuditEvent => ({
     requestId: id,
-    teamId: asker.teamId,
+    teamId: actor.teamId,
     at: now,
-    actor,
+    actor: by,
     kind,
     detail,
   });
-  const created = await deps.store.requests.create(
+  const created = await deps.requests.create(
     {
       id,
-      teamId: asker.teamId,
-      requesterId: asker.userId,
-      channel: { id: asker.channelId, name: checked.channelName },
+      teamId: actor.teamId,
+      requesterId: actor.userId,
+      channel: { id: channel.id, name: checked.channelName },
       project: { name: checked.project.name, id: checked.project.id, region: checked.project.region },
       policy: { id: checked.policy.id, name: checked.policy.name },
       volumes: checked.volumes,
@@ -115,8 +113,8 @@ export async function recordRequest(
     {
       // The record, its audit entries and the messages that announce it commit together.
       audit: [
-        audit(asker.userId, 'received', {
-          channel: asker.channelId,
+        audit(actor.userId, 'received', {
+          channel: channel.id,
           project: checked.project.name,
           policy: checked.policy.name,
           policyId: checked.policy.id,
@@ -142,24 +140,6 @@ export async function recordRequest(
     },
   );
   if (!created.created) return { kind: 'duplicate', existing: created.existing };
-  const request = created.request;
-  return { kind: 'accepted', request, notes: checked.notes };
-}
-
-/** A typed `/backup associate`: named volumes must all be usable; a dry run only shows what would happen. */
-export async function submitAssociate(
-  deps: SubmitDeps,
-  origin: CommandOrigin,
-  cmd: AssociateCommand,
-): Promise<SubmitOutcome> {
-  const result = await checkRequest(deps, origin, cmd, 'error');
-  // A dry run shows the preview only to someone the rules would let through (allow or approval);
-  // a denial is a denial, dry or not.
-  if (cmd.dryRun && result.kind === 'checked') return { kind: 'dry_run', checked: result.checked };
-  if (result.kind !== 'checked') return result;
-  return recordRequest(deps, origin, result.checked, {
-    id: deps.newRequestId(),
-    reason: cmd.reason,
-    dedupeKey: doubleSubmitKey(origin),
-  });
+  carryOn(deps, created.request);
+  return { kind: 'accepted', request: created.request, notes: checked.notes };
 }

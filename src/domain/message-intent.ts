@@ -1,0 +1,56 @@
+/** Notes in the requester's thread about the approval, rendered from the request as it is then. */
+export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired';
+
+export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired'];
+
+/**
+ * A Slack message the bot owes about a request. Only the intent is stored (in the outbox, with the
+ * state change that owes it); the message itself is rendered from the request when it is delivered,
+ * so a late delivery shows the latest state.
+ */
+export type MessageIntent =
+  | { readonly kind: 'root.post' }
+  | { readonly kind: 'root.update' }
+  | { readonly kind: 'thread.note'; readonly note: ThreadNote }
+  | { readonly kind: 'thread.summary' }
+  /** The summary's CSV, a message of its own: a failed upload is retried without posting the summary twice. */
+  | { readonly kind: 'thread.summary_file' }
+  | { readonly kind: 'card.post' }
+  | { readonly kind: 'card.update' }
+  | { readonly kind: 'card.remind' };
+
+export type MessageKind = MessageIntent['kind'];
+
+export function isThreadNote(value: unknown): value is ThreadNote {
+  return typeof value === 'string' && (THREAD_NOTES as readonly string[]).includes(value);
+}
+
+/** The intents without a payload, by kind: a stored kind is looked up here, never cast. */
+const PLAIN_INTENTS: ReadonlyMap<string, MessageIntent> = new Map(
+  (
+    [
+      { kind: 'root.post' },
+      { kind: 'root.update' },
+      { kind: 'thread.summary' },
+      { kind: 'thread.summary_file' },
+      { kind: 'card.post' },
+      { kind: 'card.update' },
+      { kind: 'card.remind' },
+    ] as const
+  ).map((intent) => [intent.kind, intent]),
+);
+
+/** Splits an intent into its kind and the rest, as the outbox stores them. */
+export function splitIntent(intent: MessageIntent): { kind: MessageKind; payload: Record<string, unknown> } {
+  const { kind, ...payload } = intent;
+  return { kind, payload };
+}
+
+/** The intent a stored kind and payload describe, or undefined for one this version does not know. */
+export function joinIntent(kind: string, payload: Readonly<Record<string, unknown>>): MessageIntent | undefined {
+  if (kind === 'thread.note') {
+    const note = payload['note'];
+    return isThreadNote(note) ? { kind, note } : undefined;
+  }
+  return PLAIN_INTENTS.get(kind);
+}

@@ -1,0 +1,67 @@
+import type { Config } from '../config/load-config';
+import type { Logger } from '../log/logger';
+import { BackgroundWork } from './background';
+import { CloudCache } from './cloud-cache';
+import { RequestExecutor } from './execute-request';
+import type { FlowDeps } from './flow-deps';
+import { Outbox } from './outbox';
+import type {
+  BackupBackend,
+  Clock,
+  CloudReads,
+  MessageDeliverer,
+  NewRequestId,
+  PeopleDirectory,
+  RequestStore,
+} from './ports';
+
+/** The adapters the flows run on, and this replica's name. */
+export interface FlowSetup {
+  readonly config: Config;
+  readonly store: RequestStore;
+  readonly cloud: BackupBackend & CloudReads;
+  readonly people: PeopleDirectory;
+  readonly deliverer: MessageDeliverer;
+  readonly clock: Clock;
+  readonly newRequestId: NewRequestId;
+  /** This replica's name, recorded as the runner of the requests it executes and the claimer of messages. */
+  readonly owner: string;
+  readonly logger: Logger;
+  /** Waits between a Slack message's delivery attempts (tests shorten them). */
+  readonly outboxBackoffMs?: readonly number[];
+}
+
+/** Puts the flows' dependencies together once; every entry point (Slack, the demo, tests) shares them. */
+export function createFlowDeps(setup: FlowSetup): FlowDeps {
+  const { config, store, clock, logger } = setup;
+  const outbox = new Outbox(store, setup.deliverer, clock, logger.child('outbox'), {
+    owner: setup.owner,
+    ...(setup.outboxBackoffMs && { backoffMs: setup.outboxBackoffMs }),
+  });
+  const executor = new RequestExecutor({
+    store,
+    backend: setup.cloud,
+    outbox,
+    clock,
+    logger: logger.child('executor'),
+    owner: setup.owner,
+    associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
+    leaseMs: config.execution.runLeaseMs,
+  });
+  return {
+    config,
+    cloud: setup.cloud,
+    formCloud: new CloudCache(setup.cloud, clock),
+    people: setup.people,
+    requests: store.requests,
+    queries: store.queries,
+    audit: store.audit,
+    drafts: store.drafts,
+    outbox,
+    executor,
+    work: new BackgroundWork(logger.child('work')),
+    clock,
+    newRequestId: setup.newRequestId,
+    logger: logger.child('flow'),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Config } from '../config/load-config';
+import type { Logger } from '../log/logger';
+import type { BackgroundWork } from './background';
+import type { CloudCache } from './cloud-cache';
+import type { RequestExecutor } from './execute-request';
+import type { Outbox } from './outbox';
+import type {
+  AuditLog,
+  Clock,
+  CloudReads,
+  DraftStore,
+  NewRequestId,
+  PeopleDirectory,
+  RequestQueries,
+  RequestRecords,
+} from './ports';
+
+/** The part of the configuration the flows read. */
+export type FlowConfig = Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
+
+/**
+ * Everything the flows are built with, put together once (createFlowDeps). Each flow function
+ * names the parts it uses (`Pick<FlowDeps, …>`), so a reader sees what an action touches.
+ */
+export interface FlowDeps {
+  readonly config: FlowConfig;
+  /** The live cloud: what a request is checked and recorded against. */
+  readonly cloud: CloudReads;
+  /** The form's one-minute copy of the cloud: type-ahead and previews. */
+  readonly formCloud: CloudCache;
+  readonly people: PeopleDirectory;
+  readonly requests: RequestRecords;
+  readonly queries: RequestQueries;
+  readonly audit: AuditLog;
+  readonly drafts: DraftStore;
+  readonly outbox: Outbox;
+  readonly executor: RequestExecutor;
+  readonly work: BackgroundWork;
+  readonly clock: Clock;
+  readonly newRequestId: NewRequestId;
+  readonly logger: Logger;
+}

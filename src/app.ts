@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { AnyMiddlewareArgs, CodedError } from '@slack/bolt';
 import type { Config } from './config/load-config';
 import { createFlowDeps } from './flow/create-flow-deps';
 import type { FlowDeps } from './flow/flow-deps';
@@ -7,7 +8,7 @@ import type { BackupBackend, Clock, CloudReads, NewRequestId, RequestStore } fro
 import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
-import { errorCode, userSafeSentence } from './slack/error-reply';
+import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
 import { close, createBotHttpServer, listen } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
@@ -102,22 +103,20 @@ export function createApp(deps: AppDeps): Bot {
   registerRequestForm(app, flows);
   registerAppHome(app, flows);
 
-  const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
-    logger.error('request failed', {
-      code: errorCode(error),
-      error: (error as { original?: unknown }).original ?? error,
-    });
-    const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
-    if (typeof responseUrl !== 'string') return;
+  // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
+  // Bolt does not export); the annotation picks that overload of app.error.
+  app.error(async ({ error, body }: { error: CodedError; body: AnyMiddlewareArgs['body'] }) => {
+    logger.error('request failed', { code: errorCode(error), error: originalError(error) });
+    // Only commands and interactions carry a response_url; an event's failure is logged and that is all.
+    const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
+    if (responseUrl === undefined) return;
     const text = userSafeSentence(error);
     await fetch(responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
     }).catch((e: unknown) => logger.warn('could not tell the user about the failure', { error: e }));
-  };
-  // extendedErrorHandler: true makes Bolt pass { error, body, context, logger }.
-  app.error(onError as unknown as (error: Error) => Promise<void>);
+  });
 
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;

@@ -1,8 +1,3 @@
-/**
- * Masks credentials that could end up in an error message or log line: Slack tokens, IAM tokens,
- * AK/SK authorization headers, passwords in JSON bodies and URLs. Pure; used by error constructors
- * and the logger as a last line of defence (the first line is not putting secrets there at all).
- */
 const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/xox[abposr]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
   [/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
@@ -16,6 +11,11 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[redacted]@'],
 ];
 
+/**
+ * Masks credentials that could end up in an error message or log line: Slack tokens, IAM tokens,
+ * AK/SK authorization headers, passwords in JSON bodies and URLs. Pure; used by error constructors
+ * and the logger as a last line of defence (the first line is not putting secrets there at all).
+ */
 export function redactSecrets(text: string): string {
   let out = text;
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);

@@ -1,3 +1,4 @@
+import { BotError } from '../domain/bot-error';
 import { redactSecrets } from '../domain/redact';
 
 /** Where a failed call went; never includes query strings with credentials, headers or bodies. */
@@ -6,19 +7,25 @@ export interface OtcCallSite {
   readonly path: string;
 }
 
-/** Base of every cloud-layer failure. `code` is stable and safe to log; `message` is redacted. */
-export abstract class OtcError extends Error {
-  abstract readonly code: string;
+/** Base of every cloud-layer failure. `code` is stable and safe to log; `message` is redacted (by BotError). */
+export abstract class OtcError extends BotError {
   readonly method: string;
   readonly path: string;
   /** How many times the call was sent before this error surfaced; the retry loop sets it (1 = no retry). */
   attempts = 1;
 
   protected constructor(message: string, site: OtcCallSite, options?: { cause?: unknown }) {
-    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: scrubCause(options.cause) });
-    this.name = new.target.name;
+    super(message, options);
     this.method = site.method;
     this.path = redactSecrets(site.path);
+  }
+
+  /**
+   * A cloud error reaches the error handler only from a look-up: the executor turns failed associate
+   * calls into per-volume outcomes instead of throwing. So the user may be told nothing changed.
+   */
+  override userSafeSentence(): string {
+    return cloudSentence(this.code);
   }
 }
 
@@ -46,6 +53,11 @@ export class OtcHttpError extends OtcError {
     this.otcMessage = init.otcMessage === undefined ? undefined : redactSecrets(init.otcMessage);
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** The cloud's own code (`APIGW.0202`) tells an operator more than ours when the body named one. */
+  override userSafeSentence(): string {
+    return cloudSentence(this.otcCode ?? this.code);
   }
 }
 
@@ -90,14 +102,6 @@ export function isOtcError(e: unknown): e is OtcError {
   return e instanceof OtcError;
 }
 
-/** Keep the cause's class and redacted message only: undici errors can hold request options (headers). */
-function scrubCause(cause: unknown): unknown {
-  if (cause instanceof Error) {
-    const safe = new Error(redactSecrets(cause.message));
-    safe.name = cause.name;
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string') (safe as Error & { code?: string }).code = code;
-    return safe;
-  }
-  return undefined;
+function cloudSentence(code: string): string {
+  return `The cloud did not answer the bot's look-up (${code}), so nothing was changed. Please try again in a minute.`;
 }

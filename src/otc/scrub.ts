@@ -1,10 +1,9 @@
 /**
- * Second line of defence after redactSecrets: the client knows its own secrets (password, SK, AK,
- * current tokens and signatures), so any text the other side sends back can be cleared of them
- * before it goes into an error or a log line.
+ * Replaces every occurrence of a known secret value (4+ characters) with `[redacted]`. A second line
+ * of defence after redactSecrets: the client knows its own secrets (password, SK, AK, current tokens
+ * and signatures), so any text the other side sends back can be cleared of them before it goes into
+ * an error or a log line.
  */
-
-/** Replaces every occurrence of a known secret value (4+ characters) with `[redacted]`. */
 export function scrubText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');

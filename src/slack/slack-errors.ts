@@ -1,4 +1,7 @@
-/** Slack Web API errors the bot reacts to; WebClient errors carry `code` and, for platform errors, `data.error`. */
+import { ErrorCode } from '@slack/web-api';
+import type { WebAPICallError } from '@slack/web-api';
+
+/** Platform errors (`data.error`) that another attempt cannot fix: the outbox gives these up at once. */
 const PERMANENT = new Set([
   'channel_not_found',
   'not_in_channel',
@@ -19,6 +22,13 @@ const PERMANENT = new Set([
   'invalid_arguments',
 ]);
 
+const CALL_ERROR_CODES: ReadonlySet<unknown> = new Set([
+  ErrorCode.PlatformError,
+  ErrorCode.RequestError,
+  ErrorCode.HTTPError,
+  ErrorCode.RateLimitedError,
+]);
+
 export interface SlackFailure {
   readonly error: string;
   readonly retryable: boolean;
@@ -26,21 +36,28 @@ export interface SlackFailure {
   readonly retryAfterMs?: number;
 }
 
-/** Platform error name (`channel_not_found`), or the WebClient error code, or the message. */
+/**
+ * A failed Web API call, told apart by the `code` each of the library's errors carries rather than
+ * by `instanceof`: @slack/web-api comes in through Bolt, and a second copy of it in node_modules
+ * (or the 7.x line, whose errors are plain Errors) would make `instanceof` miss without a sound.
+ */
+export function isWebApiCallError(e: unknown): e is WebAPICallError {
+  return e instanceof Error && 'code' in e && CALL_ERROR_CODES.has(e.code);
+}
+
+/** Platform error name (`channel_not_found`), or the error's code (the WebClient's or another), or the message. */
 export function slackErrorName(e: unknown): string {
-  const data = (e as { data?: { error?: unknown } }).data;
-  if (data && typeof data.error === 'string') return data.error;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return e instanceof Error ? e.message : String(e);
+  if (isWebApiCallError(e)) return e.code === ErrorCode.PlatformError ? e.data.error : e.code;
+  if (!(e instanceof Error)) return String(e);
+  return 'code' in e && typeof e.code === 'string' ? e.code : e.message;
 }
 
 export function classifySlackError(e: unknown): SlackFailure {
   const error = slackErrorName(e);
-  const retryAfter = (e as { retryAfter?: unknown }).retryAfter;
-  return {
-    error,
-    retryable: !PERMANENT.has(error),
-    ...(typeof retryAfter === 'number' && { retryAfterMs: retryAfter * 1000 }),
-  };
+  const retryable = !PERMANENT.has(error);
+  // The WebClient reports Retry-After in seconds; the outbox schedules in milliseconds.
+  if (isWebApiCallError(e) && e.code === ErrorCode.RateLimitedError) {
+    return { error, retryable, retryAfterMs: e.retryAfter * 1000 };
+  }
+  return { error, retryable };
 }

@@ -75,14 +75,7 @@ export interface RequestDraft {
   readonly expiresAt: EpochMs;
 }
 
-/** Thrown when the database cannot be reached: the bot then refuses new work rather than act unrecorded. */
-export class StoreUnavailableError extends Error {
-  readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'StoreUnavailableError';
-  }
-}
+export { StoreUnavailableError } from './store-errors';
 
 /**
  * A request's record and its state machine. Every state change is a compare-and-set on the current

@@ -22,7 +22,9 @@ describe('toPostgresStoreError', () => {
     const mapped = toPostgresStoreError(err, 'db:5432');
     expect(mapped).toBeInstanceOf(StoreUnavailableError);
     expect(mapped.message).toMatch(/^PostgreSQL store unavailable at db:5432 \(/);
-    expect(mapped.cause).toBe(err);
+    // The driver's error is kept as a scrubbed copy (class and message), never as the object itself.
+    expect(mapped.cause).not.toBe(err);
+    expect(mapped.cause).toMatchObject({ name: err.name, message: err.message });
   });
 
   it.each([

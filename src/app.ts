@@ -64,11 +64,11 @@ export function createApp(deps: AppDeps): Bot {
   const receiver =
     mode === 'socket'
       ? new SocketModeReceiver({
-          appToken: config.slack.appToken!,
+          appToken: config.slack.appToken,
           logger,
           installerOptions: { clientOptions: { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) } },
         })
-      : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', logger });
+      : new HTTPReceiver({ signingSecret: config.slack.signingSecret, endpoints: '/slack/events', logger });
   const app = new App({
     token: config.slack.botToken,
     receiver,

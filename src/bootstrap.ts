@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import type { AppDeps, Bot } from './app';
 import { createApp } from './app';
-import type { Config } from './config/load-config';
+import type { CloudCredentials, Config } from './config/load-config';
 import { formatRequestId } from './domain/ids';
 import type { Clock } from './flow/ports';
 import type { Logger } from './log/logger';
@@ -20,7 +20,7 @@ export interface RunningBot {
   readonly port: number;
   readonly store: RequestStore;
   readonly cloud: OtcClient;
-  /** Present when `cloud.sandbox` is true: the built-in emulator the bot talks to. */
+  /** Present in sandbox mode (`cloud.auth.kind === 'sandbox'`): the built-in emulator the bot talks to. */
   readonly sandbox: Sandbox | undefined;
   stop(): Promise<void>;
 }
@@ -39,21 +39,34 @@ export interface StartOptions {
 
 const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
+/**
+ * The cloud the bot talks to: the caller's sandbox (tests, the demo), else in sandbox mode one of
+ * its own (stopped with the bot), else the real cloud with the configured credentials.
+ */
+async function reachCloud(
+  config: Config,
+  given: Sandbox | undefined,
+  cleanups: Array<() => Promise<void>>,
+): Promise<{ readonly sandbox: Sandbox } | { readonly sandbox: undefined; readonly credentials: CloudCredentials }> {
+  if (given !== undefined) return { sandbox: given };
+  const auth = config.cloud.auth;
+  if (auth.kind !== 'sandbox') return { sandbox: undefined, credentials: auth };
+  const started = await startSandbox({
+    projects: config.projects.map((p) => ({ id: p.id, name: p.name, region: p.region })),
+  });
+  cleanups.push(() => started.stop());
+  return { sandbox: started };
+}
+
 /** Builds the adapters from the config (store, cloud client or sandbox), then the app, and starts it. */
 export async function startBot(config: Config, options: StartOptions): Promise<RunningBot> {
   const { logger } = options;
   const clock = options.clock ?? SYSTEM_CLOCK;
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    let sandbox = options.sandbox;
-    if (config.cloud.sandbox && sandbox === undefined) {
-      sandbox = await startSandbox({
-        projects: config.projects.map((p) => ({ id: p.id, name: p.name, region: p.region })),
-      });
-      const started = sandbox;
-      cleanups.push(() => started.stop());
-    }
-    if (config.cloud.sandbox)
+    const target = await reachCloud(config, options.sandbox, cleanups);
+    const sandbox = target.sandbox;
+    if (config.cloud.auth.kind === 'sandbox')
       logger.warn('SANDBOX MODE: the bot talks to its built-in OTC emulator, not to a real cloud', {
         url: sandbox?.url,
       });
@@ -71,7 +84,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
             password: sandbox.credentials.password,
             domainName: sandbox.credentials.domainName,
           }
-        : config.cloud.credentials!,
+        : target.credentials,
       authUrl: sandbox ? `${sandbox.url}/v3` : config.cloud.authUrl,
       endpoints: sandbox ? { vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url } : config.cloud.endpoints,
       dispatcher,

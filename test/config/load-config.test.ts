@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     const config = load(baseEnv);
     expect(config.slack.mode).toBe('http');
     expect(config.slack.port).toBe(3000);
-    expect(config.cloud.credentials).toEqual({
+    expect(config.cloud.auth).toEqual({
       kind: 'password',
       username: 'svc-backup',
       password: 'hunter2-password',
@@ -81,14 +81,13 @@ describe('loadConfig', () => {
 
   it('chooses AK/SK credentials when those are set', () => {
     const env = { SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: 's', OTC_ACCESS_KEY: 'AK1', OTC_SECRET_KEY: 'SK1' };
-    expect(load(env).cloud.credentials).toEqual({ kind: 'aksk', accessKey: 'AK1', secretKey: 'SK1' });
+    expect(load(env).cloud.auth).toEqual({ kind: 'aksk', accessKey: 'AK1', secretKey: 'SK1' });
   });
 
   it('needs no cloud credentials in sandbox mode', () => {
     const yaml = EXAMPLE.replace('sandbox: false', 'sandbox: true');
     const config = load({ SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: 's' }, yaml);
-    expect(config.cloud.sandbox).toBe(true);
-    expect(config.cloud.credentials).toBeUndefined();
+    expect(config.cloud.auth).toEqual({ kind: 'sandbox' });
   });
 
   it('takes PORT, SLACK_API_URL, LOG_LEVEL, the proxy and BACKUP_BOT_CONFIG from the environment', () => {

@@ -1,14 +1,21 @@
+import type { CloudAuth, CloudCredentials } from './config-schema';
 import type { Env } from './env-schema';
 
-export type CloudCredentials =
-  | { readonly kind: 'password'; readonly username: string; readonly password: string; readonly domainName: string }
-  | { readonly kind: 'aksk'; readonly accessKey: string; readonly secretKey: string };
+/**
+ * How the bot reaches the cloud: the sandbox when the file says so, else with the credentials from
+ * the environment. The variables are checked in sandbox mode too (a half-set pair is a mistake
+ * there as well), but a sandbox config carries no credentials: the emulator brings its own account.
+ */
+export function pickCloudAuth(env: Env, sandbox: boolean, problems: string[]): CloudAuth | undefined {
+  const credentials = pickCredentials(env, sandbox, problems);
+  return sandbox ? { kind: 'sandbox' } : credentials;
+}
 
 /**
  * The cloud credentials the environment gives: an IAM password or an AK/SK pair, never both. What is
  * missing or conflicting goes to `problems` by variable name, never with a value.
  */
-export function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudCredentials | undefined {
+function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudCredentials | undefined {
   const password = {
     OTC_USERNAME: env.OTC_USERNAME,
     OTC_PASSWORD: env.OTC_PASSWORD,

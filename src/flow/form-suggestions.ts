@@ -16,8 +16,16 @@ export interface SuggestQuery {
   readonly query: string;
 }
 
-function contains(text: string, query: string): boolean {
-  return text.toLowerCase().includes(query.toLowerCase());
+/** Items whose name contains the query, or whose id starts with it; by name, at most a page of options. */
+function byNameOrIdPrefix<T extends { readonly id: string; readonly name: string }>(
+  items: readonly T[],
+  query: string,
+): T[] {
+  const q = query.toLowerCase();
+  return items
+    .filter((item) => item.name.toLowerCase().includes(q) || item.id.startsWith(q))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, MAX_OPTIONS);
 }
 
 /**
@@ -34,20 +42,14 @@ async function projectFor(deps: SuggestDeps, q: SuggestQuery): Promise<ProjectCo
 export async function suggestPolicies(deps: SuggestDeps, q: SuggestQuery): Promise<readonly BackupPolicy[]> {
   const project = await projectFor(deps, q);
   if (project === undefined) return [];
-  return (await deps.formCloud.listPolicies(project))
-    .filter((p) => contains(p.name, q.query) || p.id.startsWith(q.query.toLowerCase()))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .slice(0, MAX_OPTIONS);
+  return byNameOrIdPrefix(await deps.formCloud.listPolicies(project), q.query);
 }
 
 /** Servers whose name contains the query, or whose id starts with it; by name. */
 export async function suggestServers(deps: SuggestDeps, q: SuggestQuery): Promise<readonly Server[]> {
   const project = await projectFor(deps, q);
   if (project === undefined) return [];
-  return (await deps.formCloud.listServers(project))
-    .filter((s) => contains(s.name, q.query) || s.id.startsWith(q.query.toLowerCase()))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .slice(0, MAX_OPTIONS);
+  return byNameOrIdPrefix(await deps.formCloud.listServers(project), q.query);
 }
 
 /** Volumes matching the query (best first), with the names of the servers they are attached to. */

@@ -1,9 +1,9 @@
 import { asServerId, isUuid } from '../domain/ids';
 import type { RequestAuthorizer } from './auth';
 import { buildUrl, resolveEndpoint } from './endpoints';
-import { OtcHttpError } from './errors';
 import { serverGetBodySchema, serverListBodySchema, toServer } from './ecs-schemas';
 import type { HttpCore } from './http';
+import { getIfExists } from './http';
 import type { ProjectRef, Server, ServerDirectory } from './types';
 
 /** Nova's default `osapi_max_limit`; a larger `limit` is cut down to it anyway. */
@@ -34,19 +34,8 @@ export function createEcsApi(
 
   const getServer = async (project: ProjectRef, id: string): Promise<Server | undefined> => {
     const url = buildUrl(base(project), ['v2.1', project.id, 'servers', id]);
-    try {
-      const result = await http.call({
-        method: 'GET',
-        url,
-        schema: serverGetBodySchema,
-        auth: { authorizer, project },
-      });
-      return toServer(result.value.server);
-    } catch (e) {
-      // Nova's own 404 (`itemNotFound`) means no such server; the gateway's (APIGW.*) means a wrong endpoint.
-      if (e instanceof OtcHttpError && e.status === 404 && !(e.otcCode ?? '').startsWith('APIGW.')) return undefined;
-      throw e;
-    }
+    const body = await getIfExists(http, { url, schema: serverGetBodySchema, auth: { authorizer, project } });
+    return body === undefined ? undefined : toServer(body.server);
   };
 
   /** Every server (whose name matches `nameRegex`, when given), paging with limit/marker while pages come back full. */

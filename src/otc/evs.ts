@@ -2,9 +2,9 @@ import { asVolumeId, isUuid } from '../domain/ids';
 import type { RequestAuthorizer } from './auth';
 import { buildUrl, resolveEndpoint } from './endpoints';
 import type { QueryPairs } from './endpoints';
-import { OtcHttpError } from './errors';
 import { toVolume, volumeGetBodySchema, volumeListBodySchema } from './evs-schemas';
 import type { HttpCore } from './http';
+import { getIfExists } from './http';
 import { mapConcurrent } from './map-concurrent';
 import type { ProjectRef, Volume, VolumeDirectory, VolumeFilters, VolumePage } from './types';
 
@@ -50,18 +50,8 @@ export function createEvsApi(
   const directory: VolumeDirectory = {
     async getVolume(project, id) {
       const url = buildUrl(base(project), ['v2', project.id, 'volumes', id]);
-      try {
-        const result = await http.call({
-          method: 'GET',
-          url,
-          schema: volumeGetBodySchema,
-          auth: { authorizer, project },
-        });
-        return toVolume(result.value.volume);
-      } catch (e) {
-        if (e instanceof OtcHttpError && e.status === 404) return undefined;
-        throw e;
-      }
+      const body = await getIfExists(http, { url, schema: volumeGetBodySchema, auth: { authorizer, project } });
+      return body === undefined ? undefined : toVolume(body.volume);
     },
 
     /** One page. The `serverId` filter is applied here, on the page (EVS has no such filter), so `count` is then unknown. */

@@ -51,6 +51,20 @@ export interface HttpCore {
 }
 
 /**
+ * A GET of one resource: its body, or undefined when the service says it does not exist. Only the
+ * service's own 404 means that: the API gateway's (`APIGW.*`) means a wrong endpoint or path, and
+ * is an error like any other, never "not found".
+ */
+export async function getIfExists<T>(http: HttpCore, spec: Omit<CallSpec<T>, 'method'>): Promise<T | undefined> {
+  try {
+    return (await http.call({ ...spec, method: 'GET' })).value;
+  } catch (e) {
+    if (e instanceof OtcHttpError && e.status === 404 && !(e.otcCode ?? '').startsWith('APIGW.')) return undefined;
+    throw e;
+  }
+}
+
+/**
  * One cloud call: JSON in, zod-checked JSON out, with the retry policy, one token refresh + replay on
  * 401, and typed errors that hold no headers, bodies or secrets.
  */

@@ -1,5 +1,5 @@
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
-import { reply } from './http-util';
+import { itemNotFound, reply } from './http-util';
 import type { SandboxServer } from './model';
 
 /** Nova's default `osapi_max_limit`: a larger `limit` is cut down to it. */
@@ -72,9 +72,7 @@ export function handleGetServer(ctx: SandboxContext, req: SandboxRequest): Reply
   const projectId = req.params.projectId ?? '';
   const serverId = req.params.serverId ?? '';
   const server = ctx.state.getServer(projectId, serverId);
-  if (server === undefined) {
-    return reply(404, { itemNotFound: { code: 404, message: `Instance ${serverId} could not be found.` } });
-  }
+  if (server === undefined) return itemNotFound(`Instance ${serverId}`);
   return reply(200, { server: renderServer(ctx, projectId, server) });
 }
 

@@ -1,5 +1,5 @@
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
-import { reply } from './http-util';
+import { itemNotFound, reply } from './http-util';
 import { renderVolume } from './evs-view';
 import { iamIdOf } from './iam-routes';
 import type { SandboxVolume } from './model';
@@ -76,9 +76,7 @@ export function handleGetVolume(ctx: SandboxContext, req: SandboxRequest): Reply
   const projectId = req.params.projectId ?? '';
   const volumeId = req.params.volumeId ?? '';
   const volume = ctx.state.getVolume(projectId, volumeId);
-  if (volume === undefined) {
-    return reply(404, { itemNotFound: { code: 404, message: `Volume ${volumeId} could not be found.` } });
-  }
+  if (volume === undefined) return itemNotFound(`Volume ${volumeId}`);
   const userId = iamIdOf('user', ctx.credentials.username);
   return reply(200, { volume: renderVolume(volume, projectId, ctx.baseUrl(), userId) });
 }

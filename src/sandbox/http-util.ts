@@ -42,6 +42,11 @@ export function reply(status: number, body?: unknown, headers?: Readonly<Record<
   return headers === undefined ? { status, body } : { status, body, headers };
 }
 
+/** OpenStack's 404 for a missing resource, e.g. `itemNotFound('Volume 591a…')`; the gateway's own 404 differs. */
+export function itemNotFound(what: string): Reply {
+  return reply(404, { itemNotFound: { code: 404, message: `${what} could not be found.` } });
+}
+
 /** The API gateway's own error body (in front of every OTC service), e.g. for rejected credentials. */
 export function gatewayError(
   status: number,

@@ -1,4 +1,4 @@
-import type { CustomTypesConfig, PoolClient, QueryResultRow } from 'pg';
+import type { CustomTypesConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { Pool, types } from 'pg';
 import {
   MIGRATION_LOCK_KEY,
@@ -8,6 +8,8 @@ import {
 } from './migrations';
 import { describeTarget, toPostgresStoreError } from './postgres-errors';
 import { StoreUnavailableError } from './request-store';
+import type { PositionalSql, SqlParams, SqlRunner } from './sql-runner';
+import { positionalValues, toPositional } from './sql-runner';
 import type { StoreLogger } from './store-logger';
 import { SILENT_STORE_LOGGER } from './store-logger';
 
@@ -32,8 +34,27 @@ const NUMERIC_INT8: CustomTypesConfig = {
     oid === INT8_OID && format !== 'binary' ? Number : (types.getTypeParser(oid, format) as unknown),
 };
 
-/** A pg Pool whose every failure to reach the server surfaces as StoreUnavailableError (never with the URL). */
-export class PostgresPool {
+const compiled = new Map<string, PositionalSql>();
+
+/** Runs a statement written with `@name` parameters on a pool or a transaction's client. */
+export function queryNamed<R extends QueryResultRow = QueryResultRow>(
+  on: Pick<PoolClient, 'query'>,
+  sql: string,
+  params: SqlParams,
+): Promise<QueryResult<R>> {
+  let positional = compiled.get(sql);
+  if (positional === undefined) {
+    positional = toPositional(sql);
+    compiled.set(sql, positional);
+  }
+  return on.query<R>(positional.text, positionalValues(positional, params));
+}
+
+/**
+ * A pg Pool as the store uses it: statements with `@name` parameters, and every failure to reach
+ * the server surfaced as StoreUnavailableError (never with the URL).
+ */
+export class PostgresPool implements SqlRunner {
   private readonly pool: Pool;
   private readonly target: string;
   private readonly schema: string | undefined;
@@ -65,18 +86,18 @@ export class PostgresPool {
     return toPostgresStoreError(err, this.target);
   }
 
-  async rows<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  async rows<R>(sql: string, params: SqlParams = {}): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(sql, [...params])).rows;
+      return (await queryNamed(this.pool, sql, params)).rows as R[];
     } catch (err) {
       throw this.fail(err);
     }
   }
 
   /** Number of rows the statement changed. */
-  async changes(sql: string, params: readonly unknown[]): Promise<number> {
+  async changes(sql: string, params: SqlParams): Promise<number> {
     try {
-      return (await this.pool.query(sql, [...params])).rowCount ?? 0;
+      return (await queryNamed(this.pool, sql, params)).rowCount ?? 0;
     } catch (err) {
       throw this.fail(err);
     }

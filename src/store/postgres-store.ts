@@ -1,28 +1,28 @@
-import { PostgresDraftStore } from './postgres-drafts';
-import { PostgresAuditLog, PostgresOutboxQueue } from './postgres-outbox';
+import { PostgresOutboxQueue } from './postgres-outbox';
 import type { PostgresStoreOptions } from './postgres-pool';
 import { PostgresPool } from './postgres-pool';
-import { PostgresRequestQueries, PostgresRequestRecords } from './postgres-requests';
+import { PostgresRequestRecords } from './postgres-requests';
+import { PG } from './postgres-sql';
 import type { RequestStore } from './request-store';
+import type { SqlAuditLog, SqlDraftStore, SqlRequestQueries } from './sql-stores';
+import { sharedStoreParts } from './sql-stores';
 
 export type { PostgresStoreOptions } from './postgres-pool';
 
 /** The store on a pg Pool. Connection failures surface as StoreUnavailableError without the URL. */
 export class PostgresRequestStore implements RequestStore {
   readonly requests: PostgresRequestRecords;
-  readonly queries: PostgresRequestQueries;
-  readonly audit: PostgresAuditLog;
+  readonly queries: SqlRequestQueries;
+  readonly audit: SqlAuditLog;
   readonly outbox: PostgresOutboxQueue;
-  readonly drafts: PostgresDraftStore;
+  readonly drafts: SqlDraftStore;
   private readonly db: PostgresPool;
 
   constructor(options: PostgresStoreOptions) {
     this.db = new PostgresPool(options);
     this.requests = new PostgresRequestRecords(this.db);
-    this.queries = new PostgresRequestQueries(this.db);
-    this.audit = new PostgresAuditLog(this.db);
     this.outbox = new PostgresOutboxQueue(this.db);
-    this.drafts = new PostgresDraftStore(this.db);
+    ({ queries: this.queries, audit: this.audit, drafts: this.drafts } = sharedStoreParts(this.db, PG.appendAudit));
   }
 
   migrate(): Promise<void> {

@@ -7,6 +7,7 @@ import type { AccessDecision } from '../domain/access-rules';
 import type {
   ApprovalInfo,
   BackupRequest,
+  EpochMs,
   ExecutionOutcome,
   MessageRef,
   RequestVolume,
@@ -14,8 +15,10 @@ import type {
 import type { RequestId } from '../domain/ids';
 import { isRequestState } from '../domain/request-state';
 import type { Json, Nullable } from './json-column';
-import { encodeJson, orUndefined, parseJson } from './json-column';
-import type { NewRequest } from './request-store';
+import { encodeJson, encodeOptionalJson, orUndefined, parseJson } from './json-column';
+import type { Transition } from '../domain/request-state';
+import type { NewRequest, TransitionPatch } from './request-store';
+import type { SqlParams } from './sql-runner';
 
 export interface RequestRow {
   readonly id: string;
@@ -44,6 +47,44 @@ export interface ApprovalColumns {
   readonly expiresAt: number | null;
   readonly remindAt: number | null;
   readonly remindedAt: number | null;
+}
+
+/** The parameters of the insert of a new request, in both dialects (a new column is added here once). */
+export function insertParams(request: NewRequest, now: EpochMs): SqlParams {
+  return {
+    id: request.id,
+    teamId: request.teamId,
+    requesterId: request.requesterId,
+    state: request.state,
+    createdAt: request.createdAt,
+    updatedAt: now,
+    body: encodeBody(request),
+    ...encodeApproval(request.approval),
+  };
+}
+
+/** The parameters of a compare-and-set transition, in both dialects. */
+export function transitionParams(id: RequestId, step: Transition, patch: TransitionPatch, now: EpochMs): SqlParams {
+  return {
+    id,
+    from: step.from,
+    to: step.to,
+    now,
+    hasApproval: patch.approval === undefined ? 0 : 1,
+    ...encodeApproval(patch.approval),
+    outcome: encodeOptionalJson(patch.outcome),
+    owner: patch.runner?.owner ?? null,
+    leaseUntil: patch.runner?.leaseUntil ?? null,
+  };
+}
+
+/** The parameters that record where a request's messages are (each is set once). */
+export function setMessagesParams(
+  id: RequestId,
+  messages: { readonly root?: MessageRef; readonly approval?: MessageRef },
+  now: EpochMs,
+): SqlParams {
+  return { id, root: encodeMessageRef(messages.root), approval: encodeMessageRef(messages.approval), now };
 }
 
 export function encodeBody(request: NewRequest): string {

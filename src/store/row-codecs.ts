@@ -10,6 +10,7 @@ import type { RequestId } from '../domain/ids';
 import type { Json, Nullable } from './json-column';
 import { encodeJson, orUndefined, parseJson } from './json-column';
 import type { OutboxMessage, RequestDraft } from './request-store';
+import type { SqlParams } from './sql-runner';
 
 export interface OutboxRow {
   readonly id: number;
@@ -49,6 +50,12 @@ export function encodeIntent(intent: MessageIntent): { readonly kind: string; re
   return { kind, payload: encodeJson(payload) };
 }
 
+/** The parameters of an audit entry's insert, in both dialects. */
+export function auditParams(event: AuditEvent): SqlParams {
+  const { requestId, teamId, at, actor, kind } = event;
+  return { requestId, teamId, at, actor, kind, detail: encodeJson(event.detail) };
+}
+
 export function decodeAudit(row: AuditRow): AuditEvent {
   return {
     requestId: row.request_id as RequestId,
@@ -75,6 +82,11 @@ export interface DraftRow {
   readonly channel_id: string | null;
   readonly created_at: number;
   readonly expires_at: number;
+}
+
+/** The parameters of a draft's insert, in both dialects. */
+export function draftParams(draft: RequestDraft): SqlParams {
+  return { ...draft, channelId: draft.channelId ?? null };
 }
 
 export function decodeDraft(row: DraftRow): RequestDraft {

@@ -3,10 +3,11 @@ import type { BackupRequest } from '../domain/backup-request';
 import type { RequestRow } from './record-codec';
 import { decodeRequest } from './record-codec';
 import type { SqliteConnectionOptions } from './sqlite-connection';
+import type { SqlParams, SqlRunner } from './sql-runner';
 import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from './sqlite-connection';
 
 /** One better-sqlite3 connection as the store uses it: synchronous calls behind promises, statements cached. */
-export class SqliteDatabase {
+export class SqliteDatabase implements SqlRunner {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -38,13 +39,17 @@ export class SqliteDatabase {
     return statement as unknown as Database.Statement<P, R>;
   }
 
+  rows<R>(sql: string, params: SqlParams): Promise<R[]> {
+    return this.run(() => this.prepare<[SqlParams], R>(sql).all(params));
+  }
+
+  changes(sql: string, params: SqlParams): Promise<number> {
+    return this.run(() => this.prepare<[SqlParams]>(sql).run(params).changes);
+  }
+
   requestRow(sql: string, params: Record<string, unknown>): BackupRequest | undefined {
     const row = this.prepare<[Record<string, unknown>], RequestRow>(sql).get(params);
     return row === undefined ? undefined : decodeRequest(row);
-  }
-
-  requestRows(sql: string, params: Record<string, unknown>): BackupRequest[] {
-    return this.prepare<[Record<string, unknown>], RequestRow>(sql).all(params).map(decodeRequest);
   }
 
   /** Applies the missing migrations in one write transaction; returns the versions applied. */

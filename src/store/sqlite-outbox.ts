@@ -1,11 +1,11 @@
 import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import { encodeJson } from './json-column';
-import type { AuditRow, OutboxRow } from './row-codecs';
-import { decodeAudit, decodeOutbox, encodeIntent, encodeLastError } from './row-codecs';
-import type { AuditLog, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type { NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type { OutboxRow } from './row-codecs';
+import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
 import type { SqliteDatabase } from './sqlite-database';
 import { SQL } from './sqlite-sql';
+import { SqlOutboxUpdates } from './sql-stores';
 
 /**
  * Writes a state change's audit entries and messages. Synchronous: call it inside the write
@@ -17,8 +17,7 @@ export function applyEffects(db: SqliteDatabase, requestId: RequestId, effects: 
 }
 
 function insertAudit(db: SqliteDatabase, event: AuditEvent): void {
-  const { requestId, teamId, at, actor, kind } = event;
-  db.prepare(SQL.appendAudit).run({ requestId, teamId, at, actor, kind, detail: encodeJson(event.detail) });
+  db.prepare(SQL.appendAudit).run(auditParams(event));
 }
 
 function queueMessages(
@@ -35,22 +34,11 @@ function queueMessages(
   });
 }
 
-/** The audit trail on SQLite. */
-export class SqliteAuditLog implements AuditLog {
-  constructor(private readonly db: SqliteDatabase) {}
-
-  append(event: AuditEvent): Promise<void> {
-    return this.db.run(() => insertAudit(this.db, event));
-  }
-
-  list(requestId: RequestId): Promise<AuditEvent[]> {
-    return this.db.run(() => this.db.prepare<[RequestId], AuditRow>(SQL.listAudit).all(requestId).map(decodeAudit));
-  }
-}
-
 /** The outbox on SQLite: claims are write transactions, so two connections never claim one message. */
-export class SqliteOutboxQueue implements OutboxQueue {
-  constructor(private readonly db: SqliteDatabase) {}
+export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
+  constructor(private readonly db: SqliteDatabase) {
+    super(db, SQL.fail);
+  }
 
   enqueue(requestId: RequestId, messages: readonly NewOutboxMessage[], now: EpochMs): Promise<OutboxMessage[]> {
     return this.db.write(() => queueMessages(this.db, requestId, messages, now));
@@ -71,30 +59,10 @@ export class SqliteOutboxQueue implements OutboxQueue {
   claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
     const db = this.db;
     return db.write(() => {
-      const row = db.prepare<[Record<string, unknown>], OutboxRow>(SQL.claim).get({
-        id,
-        owner,
-        now,
-        until: now + leaseMs,
-      });
+      const row = db
+        .prepare<[Record<string, unknown>], OutboxRow>(SQL.claim)
+        .get({ id, owner, now, until: now + leaseMs });
       return row === undefined ? undefined : decodeOutbox(row);
     });
-  }
-
-  complete(id: number, owner: string, now: EpochMs): Promise<void> {
-    return this.db.run(() => {
-      this.db.prepare(SQL.complete).run({ id, owner, now });
-    });
-  }
-
-  fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void> {
-    const lastError = encodeLastError(error);
-    return this.db.run(() => {
-      this.db.prepare(SQL.fail).run({ id, owner, now, lastError, next: nextAttemptAt ?? null });
-    });
-  }
-
-  listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
-    return this.db.run(() => this.db.prepare<[RequestId], OutboxRow>(SQL.listOpen).all(requestId).map(decodeOutbox));
   }
 }

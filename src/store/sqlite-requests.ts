@@ -1,24 +1,18 @@
 import type { BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { Transition } from '../domain/request-state';
-import { encodeOptionalJson } from './json-column';
-import { encodeApproval, encodeBody, encodeMessageRef } from './record-codec';
-import type {
-  CreateResult,
-  NewRequest,
-  RequestQueries,
-  RequestQuery,
-  RequestRecords,
-  StoreEffects,
-  TransitionPatch,
-} from './request-store';
+import { COMMON_SQL } from './common-sql';
+import { insertParams, setMessagesParams, transitionParams } from './record-codec';
+import type { CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqliteDatabase } from './sqlite-database';
 import { applyEffects } from './sqlite-outbox';
 import { SQL } from './sqlite-sql';
+import { SqlRequestReads } from './sql-stores';
 
 /** Requests on SQLite: each write is one transaction that takes the write lock at BEGIN. */
-export class SqliteRequestRecords implements RequestRecords {
-  constructor(private readonly db: SqliteDatabase) {}
+export class SqliteRequestRecords extends SqlRequestReads implements RequestRecords {
+  constructor(private readonly db: SqliteDatabase) {
+    super(db);
+  }
 
   create(
     request: NewRequest,
@@ -30,20 +24,10 @@ export class SqliteRequestRecords implements RequestRecords {
     return db.write((): CreateResult => {
       const existing = db.requestRow(SQL.dedupeHit, { key: dedupe.key, since: now - dedupe.windowMs });
       if (existing !== undefined) return { created: false, existing };
-      const approval = encodeApproval(request.approval);
-      const created = db.requestRow(SQL.insertRequest, {
-        id: request.id,
-        teamId: request.teamId,
-        requesterId: request.requesterId,
-        state: request.state,
-        createdAt: request.createdAt,
-        updatedAt: now,
-        body: encodeBody(request),
-        ...approval,
-      });
+      const created = db.requestRow(SQL.insertRequest, insertParams(request, now));
       if (created === undefined) {
         // A request with this id already exists (the same form submitted twice): that one stands.
-        const same = db.requestRow(SQL.getRequest, { id: request.id });
+        const same = db.requestRow(COMMON_SQL.getRequest, { id: request.id });
         if (same === undefined) throw new Error('insert returned no row');
         return { created: false, existing: same };
       }
@@ -53,93 +37,29 @@ export class SqliteRequestRecords implements RequestRecords {
     });
   }
 
-  get(id: RequestId): Promise<BackupRequest | undefined> {
-    return this.db.run(() => this.db.requestRow(SQL.getRequest, { id }));
-  }
-
-  transition(
-    id: RequestId,
-    step: Transition,
-    patch: TransitionPatch,
-    now: EpochMs,
-    effects: StoreEffects = {},
-  ): Promise<BackupRequest | undefined> {
+  readonly transition: RequestRecords['transition'] = (id, step, patch, now, effects = {}) => {
     const db = this.db;
     return db.write(() => {
-      const row = db.requestRow(SQL.transition, {
-        id,
-        from: step.from,
-        to: step.to,
-        now,
-        hasApproval: patch.approval === undefined ? 0 : 1,
-        ...encodeApproval(patch.approval),
-        outcome: encodeOptionalJson(patch.outcome),
-        owner: patch.runner?.owner ?? null,
-        leaseUntil: patch.runner?.leaseUntil ?? null,
-      });
+      const row = db.requestRow(SQL.transition, transitionParams(id, step, patch, now));
       if (row !== undefined) applyEffects(db, id, effects, now);
       return row;
     });
-  }
+  };
 
   setMessages(
     id: RequestId,
     messages: { readonly root?: MessageRef; readonly approval?: MessageRef },
     now: EpochMs,
   ): Promise<BackupRequest | undefined> {
-    const params = { id, root: encodeMessageRef(messages.root), approval: encodeMessageRef(messages.approval), now };
-    return this.db.run(() => this.db.requestRow(SQL.setMessages, params));
+    return this.db.run(() => this.db.requestRow(SQL.setMessages, setMessagesParams(id, messages, now)));
   }
 
   markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
     const db = this.db;
     return db.write(() => {
-      const won = db.prepare(SQL.markReminded).run({ id, now }).changes === 1;
+      const won = db.prepare(COMMON_SQL.markReminded).run({ id, now }).changes === 1;
       if (won) applyEffects(db, id, effects, now);
       return won;
     });
-  }
-
-  renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
-    return this.db.run(() => this.db.prepare(SQL.renewRun).run({ id, owner, leaseUntil }).changes === 1);
-  }
-
-  claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
-    return this.db.run(() => this.db.prepare(SQL.claimStaleRun).run({ id, owner, leaseUntil, now }).changes === 1);
-  }
-}
-
-/** The request lists on SQLite. */
-export class SqliteRequestQueries implements RequestQueries {
-  constructor(private readonly db: SqliteDatabase) {}
-
-  private rows(sql: string, params: Record<string, unknown>): Promise<BackupRequest[]> {
-    return this.db.run(() => this.db.requestRows(sql, params));
-  }
-
-  listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.rows(SQL.listStaleRunning, { now, limit });
-  }
-
-  listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.rows(SQL.listStartable, { before, limit });
-  }
-
-  listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.rows(SQL.listExpired, { now, limit });
-  }
-
-  listDueReminders(now: EpochMs, limit: number): Promise<BackupRequest[]> {
-    return this.rows(SQL.listDueReminders, { now, limit });
-  }
-
-  listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]> {
-    return this.rows(SQL.listPendingApprovals, { teamId, limit });
-  }
-
-  listRequests(query: RequestQuery): Promise<BackupRequest[]> {
-    const { teamId, requesterId, since, limit } = query;
-    if (requesterId === undefined) return this.rows(SQL.listRequests, { teamId, since, limit });
-    return this.rows(SQL.listRequestsBy, { teamId, requesterId, since, limit });
   }
 }

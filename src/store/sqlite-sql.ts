@@ -1,15 +1,14 @@
+import { OPEN_MESSAGE } from './common-sql';
+
 /**
- * SQLite statements (named `@params`). Every state change is one UPDATE whose WHERE is the
- * compare-and-set; RETURNING hands back the new row. The outbox "head" of a request is its oldest
- * open (not done, not dead) message. `attempts` counts failed deliveries: a claim does not change it.
+ * SQLite's own statements (named `@params`), beside the ones both dialects share (common-sql.ts).
+ * Every state change is one UPDATE whose WHERE is the compare-and-set; RETURNING hands back the
+ * new row. `attempts` counts failed deliveries: a claim does not change it.
  */
-const OPEN = 'done_at IS NULL AND dead_at IS NULL';
-const IS_HEAD =
-  'id = (SELECT MIN(p.id) FROM outbox p WHERE p.request_id = outbox.request_id AND p.done_at IS NULL AND p.dead_at IS NULL)';
-const CLAIMABLE = `${OPEN} AND next_attempt_at <= @now AND (claim_until IS NULL OR claim_until <= @now) AND ${IS_HEAD}`;
+const IS_HEAD = `id = (SELECT MIN(p.id) FROM outbox p WHERE p.request_id = outbox.request_id AND p.done_at IS NULL AND p.dead_at IS NULL)`;
+const CLAIMABLE = `${OPEN_MESSAGE} AND next_attempt_at <= @now AND (claim_until IS NULL OR claim_until <= @now) AND ${IS_HEAD}`;
 
 export const SQL = {
-  getRequest: 'SELECT * FROM requests WHERE id = @id',
   dedupeHit: `SELECT r.* FROM request_dedupe d JOIN requests r ON r.id = d.request_id
     WHERE d.key = @key AND d.created_at > @since`,
   insertRequest: `INSERT INTO requests
@@ -34,44 +33,17 @@ export const SQL = {
     root_message = COALESCE(root_message, @root),
     approval_message = COALESCE(approval_message, @approval)
     WHERE id = @id RETURNING *`,
-  markReminded: `UPDATE requests SET reminded_at = @now, updated_at = @now
-    WHERE id = @id AND state = 'pending_approval' AND reminded_at IS NULL`,
-  renewRun: `UPDATE requests SET run_lease_until = @leaseUntil
-    WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
-  claimStaleRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
-    WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
-  listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)
-    ORDER BY run_lease_until, id LIMIT @limit`,
-  createDraft: `INSERT INTO request_drafts (id, team_id, user_id, channel_id, created_at, expires_at)
-    VALUES (@id, @teamId, @userId, @channelId, @createdAt, @expiresAt)`,
-  getDraft: 'SELECT * FROM request_drafts WHERE id = @id AND expires_at > @now',
-  deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= @now',
-  listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= @before
-    ORDER BY updated_at, id LIMIT @limit`,
-  listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= @now
-    ORDER BY expires_at, id LIMIT @limit`,
-  listDueReminders: `SELECT * FROM requests WHERE state = 'pending_approval' AND remind_at <= @now AND reminded_at IS NULL
-    ORDER BY remind_at, id LIMIT @limit`,
-  listPendingApprovals: `SELECT * FROM requests WHERE team_id = @teamId AND state = 'pending_approval'
-    ORDER BY created_at, id LIMIT @limit`,
-  listRequests: `SELECT * FROM requests WHERE team_id = @teamId AND created_at >= @since
-    ORDER BY created_at DESC, id DESC LIMIT @limit`,
-  listRequestsBy: `SELECT * FROM requests WHERE team_id = @teamId AND requester_id = @requesterId AND created_at >= @since
-    ORDER BY created_at DESC, id DESC LIMIT @limit`,
   appendAudit: `INSERT INTO audit_events (request_id, team_id, at, actor, kind, detail)
     VALUES (@requestId, @teamId, @at, @actor, @kind, @detail)`,
-  listAudit: 'SELECT * FROM audit_events WHERE request_id = ? ORDER BY at, id',
   enqueue: `INSERT INTO outbox (request_id, kind, payload, attempts, next_attempt_at, created_at)
     VALUES (@requestId, @kind, @payload, 0, @now, @now) RETURNING *`,
   claimableIds: `SELECT id FROM outbox WHERE ${CLAIMABLE} ORDER BY next_attempt_at, id LIMIT @limit`,
   claim: `UPDATE outbox SET claimed_by = @owner, claim_until = @until
     WHERE id = @id AND ${CLAIMABLE} RETURNING *`,
-  complete: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN}`,
   fail: `UPDATE outbox SET last_error = @lastError, attempts = attempts + 1,
     next_attempt_at = COALESCE(@next, next_attempt_at),
     dead_at = CASE WHEN @next IS NULL THEN @now ELSE NULL END,
     claimed_by = CASE WHEN @next IS NULL THEN claimed_by ELSE NULL END,
     claim_until = CASE WHEN @next IS NULL THEN claim_until ELSE NULL END
-    WHERE id = @id AND claimed_by = @owner AND ${OPEN}`,
-  listOpen: `SELECT * FROM outbox WHERE request_id = ? AND ${OPEN} ORDER BY id`,
+    WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
 } as const;

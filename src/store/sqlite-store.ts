@@ -1,9 +1,11 @@
-import type { SqliteConnectionOptions } from './sqlite-connection';
 import type { RequestStore } from './request-store';
+import type { SqliteConnectionOptions } from './sqlite-connection';
 import { SqliteDatabase } from './sqlite-database';
-import { SqliteDraftStore } from './sqlite-drafts';
-import { SqliteAuditLog, SqliteOutboxQueue } from './sqlite-outbox';
-import { SqliteRequestQueries, SqliteRequestRecords } from './sqlite-requests';
+import { SqliteOutboxQueue } from './sqlite-outbox';
+import { SqliteRequestRecords } from './sqlite-requests';
+import { SQL } from './sqlite-sql';
+import type { SqlAuditLog, SqlDraftStore, SqlRequestQueries } from './sql-stores';
+import { sharedStoreParts } from './sql-stores';
 import type { StoreLogger } from './store-logger';
 import { SILENT_STORE_LOGGER } from './store-logger';
 
@@ -14,10 +16,10 @@ export interface SqliteStoreOptions extends SqliteConnectionOptions {
 /** The store on better-sqlite3: synchronous calls behind async methods, WAL, one transaction per operation. */
 export class SqliteRequestStore implements RequestStore {
   readonly requests: SqliteRequestRecords;
-  readonly queries: SqliteRequestQueries;
-  readonly audit: SqliteAuditLog;
+  readonly queries: SqlRequestQueries;
+  readonly audit: SqlAuditLog;
   readonly outbox: SqliteOutboxQueue;
-  readonly drafts: SqliteDraftStore;
+  readonly drafts: SqlDraftStore;
   private readonly db: SqliteDatabase;
   private readonly logger: StoreLogger;
 
@@ -25,10 +27,8 @@ export class SqliteRequestStore implements RequestStore {
     this.logger = options.logger ?? SILENT_STORE_LOGGER;
     this.db = new SqliteDatabase(options);
     this.requests = new SqliteRequestRecords(this.db);
-    this.queries = new SqliteRequestQueries(this.db);
-    this.audit = new SqliteAuditLog(this.db);
     this.outbox = new SqliteOutboxQueue(this.db);
-    this.drafts = new SqliteDraftStore(this.db);
+    ({ queries: this.queries, audit: this.audit, drafts: this.drafts } = sharedStoreParts(this.db, SQL.appendAudit));
   }
 
   async migrate(): Promise<void> {

@@ -250,6 +250,20 @@ describe('EVS volumes', () => {
     expect(found.get('nope')).toEqual([]);
     expect(found.get(gone)).toEqual([]);
   });
+
+  it("throws on the API gateway's 404 (a wrong EVS endpoint), rather than saying the volume is missing", async () => {
+    const id = asVolumeId('591ac654-26d8-41be-bb77-4f90699d2d41');
+    agent
+      .get(EVS)
+      .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+      .reply(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published.' });
+    const { client: otc } = client();
+    await expect(otc.getVolume(PROJECT, id)).rejects.toMatchObject({
+      code: 'OTC_HTTP',
+      status: 404,
+      otcCode: 'APIGW.0101',
+    });
+  });
 });
 
 describe('createOtcClient options', () => {

@@ -1,0 +1,37 @@
+/**
+ * Statements both dialects run as they are (`@name` parameters; see sql-runner.ts). The outbox
+ * "head" of a request is its oldest open (not done, not dead) message; statements whose text
+ * differs by dialect (JSON casts, upserts, row locks) are in sqlite-sql.ts and postgres-sql.ts.
+ */
+export const OPEN_MESSAGE = 'done_at IS NULL AND dead_at IS NULL';
+
+export const COMMON_SQL = {
+  getRequest: 'SELECT * FROM requests WHERE id = @id',
+  markReminded: `UPDATE requests SET reminded_at = @now, updated_at = @now
+    WHERE id = @id AND state = 'pending_approval' AND reminded_at IS NULL`,
+  renewRun: `UPDATE requests SET run_lease_until = @leaseUntil
+    WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
+  claimStaleRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
+    WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
+  listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)
+    ORDER BY run_lease_until NULLS FIRST, id LIMIT @limit`,
+  listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= @before
+    ORDER BY updated_at, id LIMIT @limit`,
+  listExpired: `SELECT * FROM requests WHERE state = 'pending_approval' AND expires_at <= @now
+    ORDER BY expires_at, id LIMIT @limit`,
+  listDueReminders: `SELECT * FROM requests WHERE state = 'pending_approval' AND remind_at <= @now AND reminded_at IS NULL
+    ORDER BY remind_at, id LIMIT @limit`,
+  listPendingApprovals: `SELECT * FROM requests WHERE team_id = @teamId AND state = 'pending_approval'
+    ORDER BY created_at, id LIMIT @limit`,
+  listRequests: `SELECT * FROM requests WHERE team_id = @teamId AND created_at >= @since
+    ORDER BY created_at DESC, id DESC LIMIT @limit`,
+  listRequestsBy: `SELECT * FROM requests WHERE team_id = @teamId AND requester_id = @requesterId AND created_at >= @since
+    ORDER BY created_at DESC, id DESC LIMIT @limit`,
+  createDraft: `INSERT INTO request_drafts (id, team_id, user_id, channel_id, created_at, expires_at)
+    VALUES (@id, @teamId, @userId, @channelId, @createdAt, @expiresAt)`,
+  getDraft: 'SELECT * FROM request_drafts WHERE id = @id AND expires_at > @now',
+  deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= @now',
+  listAudit: 'SELECT * FROM audit_events WHERE request_id = @requestId ORDER BY at, id',
+  completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
+  listOpenMessages: `SELECT * FROM outbox WHERE request_id = @requestId AND ${OPEN_MESSAGE} ORDER BY id`,
+} as const;

@@ -1,0 +1,138 @@
+import type { AuditEvent, BackupRequest, EpochMs } from '../domain/backup-request';
+import type { RequestId } from '../domain/ids';
+import { COMMON_SQL } from './common-sql';
+import type { RequestRow } from './record-codec';
+import { decodeRequest } from './record-codec';
+import type { AuditLog, DraftStore, OutboxMessage, RequestDraft, RequestQueries, RequestQuery } from './request-store';
+import type { AuditRow, DraftRow, OutboxRow } from './row-codecs';
+import { auditParams, decodeAudit, decodeDraft, decodeOutbox, draftParams, encodeLastError } from './row-codecs';
+import type { SqlParams, SqlRunner } from './sql-runner';
+
+/**
+ * What both dialects do the same way: the statements of common-sql.ts through a SqlRunner. Each
+ * dialect adds what needs its own transactions (create, transition, claims) in its own subclass.
+ */
+
+async function requestRows(runner: SqlRunner, sql: string, params: SqlParams): Promise<BackupRequest[]> {
+  return (await runner.rows<RequestRow>(sql, params)).map(decodeRequest);
+}
+
+/** The request reads and lease updates; each dialect's RequestRecords adds its transactional writes. */
+export class SqlRequestReads {
+  constructor(protected readonly runner: SqlRunner) {}
+
+  async get(id: RequestId): Promise<BackupRequest | undefined> {
+    const [request] = await requestRows(this.runner, COMMON_SQL.getRequest, { id });
+    return request;
+  }
+
+  async renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.renewRun, { id, owner, leaseUntil })) === 1;
+  }
+
+  async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now })) === 1;
+  }
+}
+
+export class SqlRequestQueries implements RequestQueries {
+  constructor(private readonly runner: SqlRunner) {}
+
+  listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listStaleRunning, { now, limit });
+  }
+
+  listStartable(before: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listStartable, { before, limit });
+  }
+
+  listExpired(now: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listExpired, { now, limit });
+  }
+
+  listDueReminders(now: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listDueReminders, { now, limit });
+  }
+
+  listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listPendingApprovals, { teamId, limit });
+  }
+
+  listRequests(query: RequestQuery): Promise<BackupRequest[]> {
+    const { teamId, requesterId, since, limit } = query;
+    if (requesterId === undefined) return requestRows(this.runner, COMMON_SQL.listRequests, { teamId, since, limit });
+    return requestRows(this.runner, COMMON_SQL.listRequestsBy, { teamId, requesterId, since, limit });
+  }
+}
+
+export class SqlDraftStore implements DraftStore {
+  constructor(private readonly runner: SqlRunner) {}
+
+  async create(draft: RequestDraft): Promise<void> {
+    await this.runner.changes(COMMON_SQL.createDraft, draftParams(draft));
+  }
+
+  async get(id: RequestId, now: EpochMs): Promise<RequestDraft | undefined> {
+    const [row] = await this.runner.rows<DraftRow>(COMMON_SQL.getDraft, { id, now });
+    return row === undefined ? undefined : decodeDraft(row);
+  }
+
+  deleteExpired(now: EpochMs): Promise<number> {
+    return this.runner.changes(COMMON_SQL.deleteExpiredDrafts, { now });
+  }
+}
+
+/** `appendSql` is the dialect's insert (its JSON column is typed differently). */
+export class SqlAuditLog implements AuditLog {
+  constructor(
+    private readonly runner: SqlRunner,
+    private readonly appendSql: string,
+  ) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    await this.runner.changes(this.appendSql, auditParams(event));
+  }
+
+  async list(requestId: RequestId): Promise<AuditEvent[]> {
+    return (await this.runner.rows<AuditRow>(COMMON_SQL.listAudit, { requestId })).map(decodeAudit);
+  }
+}
+
+/** Completing, failing and listing messages; each dialect's OutboxQueue adds enqueue and claims. */
+export class SqlOutboxUpdates {
+  constructor(
+    protected readonly runner: SqlRunner,
+    private readonly failSql: string,
+  ) {}
+
+  async fail(
+    id: number,
+    owner: string,
+    error: string,
+    nextAttemptAt: EpochMs | undefined,
+    now: EpochMs,
+  ): Promise<void> {
+    const lastError = encodeLastError(error);
+    await this.runner.changes(this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null });
+  }
+
+  async complete(id: number, owner: string, now: EpochMs): Promise<void> {
+    await this.runner.changes(COMMON_SQL.completeMessage, { id, owner, now });
+  }
+
+  async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
+    return (await this.runner.rows<OutboxRow>(COMMON_SQL.listOpenMessages, { requestId })).map(decodeOutbox);
+  }
+}
+
+/** The parts of a store that both dialects build the same way over their runner. */
+export function sharedStoreParts(
+  runner: SqlRunner,
+  appendAuditSql: string,
+): { readonly queries: SqlRequestQueries; readonly audit: SqlAuditLog; readonly drafts: SqlDraftStore } {
+  return {
+    queries: new SqlRequestQueries(runner),
+    audit: new SqlAuditLog(runner, appendAuditSql),
+    drafts: new SqlDraftStore(runner),
+  };
+}

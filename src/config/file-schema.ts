@@ -17,7 +17,7 @@ const duration = z.string().transform((text, ctx) => {
 
 const approversSchema = z
   .strictObject({ usergroups: list.optional(), users: list.optional() })
-  .refine((a) => a.usergroups !== undefined || a.users !== undefined, { message: 'name approver usergroups or users' });
+  .refine((a) => a.usergroups !== undefined || a.users !== undefined, { error: 'name approver usergroups or users' });
 
 const ruleSchema = z
   .strictObject({
@@ -37,14 +37,14 @@ const ruleSchema = z
     ttl: duration.optional(),
   })
   .refine((r) => r.decision === 'require_approval' || (r.approvers === undefined && r.ttl === undefined), {
-    message: 'approvers and ttl belong only to rules with decision: require_approval',
+    error: 'approvers and ttl belong only to rules with decision: require_approval',
   })
   .refine(
     (r) =>
       r.everyone === true ||
       [r.users, r.usergroups, r.channels, r.policies, r.projects, r.max_volumes].some((s) => s !== undefined),
     {
-      message:
+      error:
         'a rule must name at least one selector (users, usergroups, channels, policies, projects, max_volumes) or everyone: true',
     },
   );
@@ -98,7 +98,7 @@ export const fileSchema = z
         remind_after: duration.optional(),
       })
       .refine((a) => a.remind_after === undefined || a.remind_after < a.ttl, {
-        message: 'remind_after must be shorter than ttl',
+        error: 'remind_after must be shorter than ttl',
         path: ['remind_after'],
       })
       .optional(),

@@ -56,7 +56,7 @@ function fail(message: string, usage = ASSOCIATE_USAGE): Result<never, CommandEr
 function flagName(token: Token): string | undefined {
   if (token.quoted) return undefined;
   const m = /^(?:--|—|–)([A-Za-z][\w-]*)(?:=|$)/.exec(token.text);
-  return m ? m[1]!.toLowerCase() : undefined;
+  return m?.[1]?.toLowerCase();
 }
 
 export function parseBackupCommand(text: string, options: GrammarOptions): Result<BackupCommand, CommandError> {
@@ -80,8 +80,8 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
   const values = new Map<string, string>();
   const positional: Token[] = [];
   let dryRun = false;
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i]!;
+  // An index loop: a flag's value may be the next token, which the loop then skips.
+  for (let i = 0, token = tokens[0]; token !== undefined; i += 1, token = tokens[i]) {
     const name = flagName(token);
     if (name === undefined) {
       if (!token.quoted && /^(?:-|—|–)/.test(token.text) && token.text.length > 1 && !/^-\d/.test(token.text)) {
@@ -160,8 +160,8 @@ function parseStatus(tokens: readonly Token[]): Result<BackupCommand, CommandErr
 
 function parseAudit(tokens: readonly Token[]): Result<BackupCommand, CommandError> {
   let days: number | undefined;
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i]!;
+  // An index loop: a flag's value may be the next token, which the loop then skips.
+  for (let i = 0, token = tokens[0]; token !== undefined; i += 1, token = tokens[i]) {
     const name = flagName(token);
     if (name !== 'days') return fail(`\`${token.text}\` is not an option of /backup audit.`, AUDIT_USAGE);
     if (days !== undefined) return fail('`--days` is given twice.', AUDIT_USAGE);
@@ -210,9 +210,9 @@ export function editDistance(a: string, b: string): number {
     const cur = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
     }
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length] ?? 0;
 }

@@ -41,7 +41,7 @@ const REQUEST_ID_RE = /^r-[23456789abcdefghjkmnpqrstuvwxyz]{8}$/;
 export function formatRequestId(randomBytes: Uint8Array): RequestId {
   if (randomBytes.length < 8) throw new RangeError('formatRequestId needs 8 random bytes');
   let id = 'r-';
-  for (let i = 0; i < 8; i += 1) id += REQUEST_ID_ALPHABET[randomBytes[i]! % REQUEST_ID_ALPHABET.length];
+  for (const byte of randomBytes.subarray(0, 8)) id += REQUEST_ID_ALPHABET.charAt(byte % REQUEST_ID_ALPHABET.length);
   return id as RequestId;
 }
 

@@ -51,7 +51,8 @@ export function resolvePolicy<P extends PolicyFacts>(ref: PolicyRef, policies: r
     return byId ? ok(byId) : err(`There is no backup policy with id \`${ref.id}\` in this project.`);
   }
   const matches = policies.filter((p) => p.name === ref.name);
-  if (matches.length === 1) return ok(matches[0]!);
+  const [only] = matches;
+  if (only !== undefined && matches.length === 1) return ok(only);
   if (matches.length > 1) {
     return err(
       `${matches.length} backup policies are named \`${ref.name}\`; use the id: ${matches.map((p) => `\`${p.id}\``).join(', ')}.`,
@@ -136,7 +137,8 @@ export function resolveVolumes(
       );
       continue;
     }
-    const v = matches[0]!;
+    const [v] = matches;
+    if (v === undefined) continue;
     if (UNASSOCIABLE_STATUSES.has(v.status)) {
       if (mode === 'error') problems.push(unusableReason(v));
       else if (!excluded.some((e) => e.id === v.id.toLowerCase())) excluded.push(toRequestVolume(v));

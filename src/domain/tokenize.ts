@@ -41,18 +41,19 @@ export function decodeSlackEntities(text: string): string {
  */
 export function tokenize(input: string): Result<Token[], string> {
   const tokens: Token[] = [];
-  const chars = [...input];
+  // By code point, so a quote or a space is never half of a surrogate pair.
+  const chars = Array.from(input);
+  const at = (k: number): string => chars[k] ?? '';
   let i = 0;
   while (i < chars.length) {
-    const c = chars[i]!;
-    if (/\s/u.test(c)) {
+    if (/\s/u.test(at(i))) {
       i += 1;
       continue;
     }
     let text = '';
     let quoted = false;
-    while (i < chars.length && !/\s/u.test(chars[i]!)) {
-      const ch = chars[i]!;
+    while (i < chars.length && !/\s/u.test(at(i))) {
+      const ch = at(i);
       const closers = DOUBLE_QUOTES.get(ch) ?? (text === '' ? SINGLE_QUOTES.get(ch) : undefined);
       if (closers === undefined) {
         text += ch;
@@ -60,7 +61,7 @@ export function tokenize(input: string): Result<Token[], string> {
         continue;
       }
       let j = i + 1;
-      while (j < chars.length && !closers.includes(chars[j]!)) j += 1;
+      while (j < chars.length && !closers.includes(at(j))) j += 1;
       if (j >= chars.length) return err(`a quote (${ch}) is not closed`);
       if (text === '') quoted = true;
       text += chars.slice(i + 1, j).join('');

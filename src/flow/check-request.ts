@@ -63,9 +63,10 @@ async function serverVolumes(
   deps: CheckDeps,
   project: ProjectRef,
   ref: string,
-): Promise<{ volumes: readonly Volume[] } | { problem: Problem }> {
+): Promise<{ ref: string; volumes: readonly Volume[] } | { problem: Problem }> {
   const servers = await deps.cloud.findServersByRef(project, ref);
-  if (servers.length === 0)
+  const [server] = servers;
+  if (server === undefined)
     return { problem: { field: 'server', text: `No server is named \`${ref}\` in this project.` } };
   if (servers.length > 1) {
     return {
@@ -75,12 +76,10 @@ async function serverVolumes(
       },
     };
   }
-  const volumes = await deps.cloud.listAllVolumes(project, {
-    serverId: servers[0]!.id,
-  });
+  const volumes = await deps.cloud.listAllVolumes(project, { serverId: server.id });
   if (volumes.length === 0)
     return { problem: { field: 'server', text: `No volume is attached to server \`${ref}\`.` } };
-  return { volumes };
+  return { ref, volumes };
 }
 
 /** Other open requests adding the same volumes: allowed (adding twice is harmless), but worth saying. */
@@ -155,7 +154,7 @@ export async function checkRequest(
       (UNASSOCIABLE_STATUSES.has(v.status) ? excluded : volumes).push(v);
     }
     notes.push(
-      `Server \`${cmd.server!}\` added ${volumes.length - before} volume(s): ${fromServer.volumes.map((v) => `\`${v.name}\``).join(', ')}.`,
+      `Server \`${fromServer.ref}\` added ${volumes.length - before} volume(s): ${fromServer.volumes.map((v) => `\`${v.name}\``).join(', ')}.`,
     );
   }
   if (volumes.length === 0)

@@ -82,7 +82,9 @@ export async function recordRequest(
       checked,
     };
   }
-  const reason = options.reason?.trim() ? [...options.reason.trim()].slice(0, REASON_STORE_MAX).join('') : undefined;
+  const reason = options.reason?.trim()
+    ? Array.from(options.reason.trim()).slice(0, REASON_STORE_MAX).join('')
+    : undefined;
   const state = approval === undefined ? 'allowed' : 'pending_approval';
   const id = options.id;
   const audit = (by: string, kind: AuditEvent['kind'], detail: AuditEvent['detail']): AuditEvent => ({

@@ -10,7 +10,7 @@ import type { ProjectRef } from './types';
 /** The part of IAM's token body the client needs; everything else (catalog, roles, user) is ignored. */
 export const iamTokenBodySchema = z.object({
   token: z.object({
-    expires_at: z.string().refine((text) => isValid(parseISO(text)), { message: 'not an ISO 8601 date' }),
+    expires_at: z.string().refine((text) => isValid(parseISO(text)), { error: 'not an ISO 8601 date' }),
   }),
 });
 

@@ -10,7 +10,7 @@ export function escapeText(text: string): string {
 
 /** Cuts at a code-point boundary and marks the cut. */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
+  const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

@@ -6,7 +6,7 @@ import { mention, slackTime, usergroupMention, userText, utcTime } from '../mrkd
 /** "@backup-admins or @bob" */
 export function describeApprovers(approvers: Approvers): string {
   const names = [...approvers.usergroups.map(usergroupMention), ...approvers.users.map(mention)];
-  return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]!}`;
+  return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
 }
 
 /** "Approved by @bob at 14:02 UTC: looks fine" (also for denied and cancelled). */
@@ -24,7 +24,12 @@ export function decisionLine(request: BackupRequest): string {
       return `:hourglass: *Expired* at ${a === undefined ? 'its deadline' : slackTime(a.expiresAt)}: nobody decided in time. Nothing was changed.`;
     case 'pending_approval':
       return `:raised_hand: *Waiting for approval* by ${a === undefined ? 'an approver' : describeApprovers(a.approvers)}.`;
-    default:
+    case 'allowed':
+    case 'approved':
+    case 'running':
+    case 'succeeded':
+    case 'partially_failed':
+    case 'failed':
       return `:white_check_mark: *Approved*${by}${at}${comment}`;
   }
 }

@@ -31,7 +31,7 @@ export function stateLine(request: BackupRequest): string {
     const failed = request.outcome.failed.length;
     counts = failed === 0 ? ` (${added} of ${total} added)` : ` (${added} added, ${failed} failed)`;
   }
-  return `${STATE_ICONS[request.state]} *${label[0]!.toUpperCase()}${label.slice(1)}*${counts}`;
+  return `${STATE_ICONS[request.state]} *${label.charAt(0).toUpperCase()}${label.slice(1)}*${counts}`;
 }
 
 export function describeAsk(request: BackupRequest): string {

@@ -47,8 +47,10 @@ function fieldErrors(
               : fieldBlockId('volumes', state.project);
     errors[block] = errors[block] === undefined ? p.text : `${errors[block]} ${p.text}`;
   }
-  for (const key of Object.keys(errors)) errors[key] = [...errors[key]!].slice(0, 300).join('');
-  return errors;
+  // Slack shows at most 300 characters of a field's error; cut at a code point, never inside one.
+  return Object.fromEntries(
+    Object.entries(errors).map(([block, text]) => [block, Array.from(text).slice(0, 300).join('')]),
+  );
 }
 
 function problemsOf(outcome: Outcome): Problem[] | undefined {
@@ -62,7 +64,10 @@ function problemsOf(outcome: Outcome): Problem[] | undefined {
       return [...outcome.problems];
     case 'denied':
       return [{ field: 'volumes', text: `Denied by ${outcome.decision.decidedBy}: ${outcome.decision.reason}.` }];
-    default:
+    case 'cannot_post':
+    case 'unknown_user':
+    case 'duplicate':
+    case 'accepted':
       return undefined;
   }
 }

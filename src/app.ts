@@ -193,7 +193,9 @@ export function createApp(deps: AppDeps): Bot {
     },
     async stop() {
       await scheduler?.stop();
-      if (receiver instanceof SocketModeReceiver) await receiver.stop().catch(() => undefined);
+      // receiver.stop() only starts the close handshake; the client's disconnect() resolves once the
+      // socket is closed, so no timer of the handshake outlives the bot.
+      if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
       if (server) await close(server);
     },
   };

@@ -43,6 +43,8 @@ export interface AppDeps {
   };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
+  /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
+  readonly submitBudgetMs?: number;
 }
 
 export interface Bot {
@@ -113,6 +115,7 @@ export function createApp(deps: AppDeps): Bot {
     outbox,
     executor,
     logger: logger.child('form'),
+    ...(deps.submitBudgetMs !== undefined && { submitBudgetMs: deps.submitBudgetMs }),
   };
   registerBackupCommand(app, {
     submit,

@@ -126,7 +126,7 @@ export function registerFormSubmit(app: App, deps: FormDeps): void {
     const work = submitForm({ ...deps.submit, cloud: deps.cache.forSubmit() }, draft, state.selection);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), SUBMIT_BUDGET_MS);
+      timer = setTimeout(() => resolve('late'), deps.submitBudgetMs ?? SUBMIT_BUDGET_MS);
     });
     const first = await Promise.race([work, late]);
     clearTimeout(timer);

@@ -38,6 +38,8 @@ export interface FormDeps {
   readonly outbox: Outbox;
   readonly executor: RequestExecutor;
   readonly logger: Logger;
+  /** Default SUBMIT_BUDGET_MS; tests shorten it rather than wait seconds for a slow submit. */
+  readonly submitBudgetMs?: number;
 }
 
 function previewDeps(deps: FormDeps): SubmitDeps {

@@ -12,6 +12,7 @@ import {
   STORES,
   associateCalls,
   ephemeralReplies,
+  letTimePass,
   rootMessages,
   text,
   useWorld,
@@ -237,14 +238,6 @@ describe.each(STORES)('approval deadlines, on %s', (store) => {
   const clock = new ManualClock();
   const world = useWorld({ clock, intervals: { approvalsMs: HOUR } }, store);
 
-  /** Moves the bot's clock on and runs every background task once, as the loops would then. */
-  async function letTimePass(w: DemoWorld, ms: number): Promise<void> {
-    clock.advance(ms);
-    const scheduler = w.bot.bot.scheduler();
-    if (scheduler === undefined) throw new Error('the bot has no scheduler: was it started?');
-    await scheduler.runAll();
-  }
-
   const reminders = (w: DemoWorld) => w.slack.state.thread(APPROVALS, card(w).ts);
 
   it('reminds once in the card thread, then expires the request and says so everywhere', async () => {
@@ -255,9 +248,9 @@ describe.each(STORES)('approval deadlines, on %s', (store) => {
       expiresAt: request.createdAt + 4 * HOUR,
     });
 
-    await letTimePass(w, 30 * MINUTE - 1);
+    await letTimePass(w, clock, 30 * MINUTE - 1);
     expect(reminders(w)).toEqual([]);
-    await letTimePass(w, 1);
+    await letTimePass(w, clock, 1);
     const [reminder] = reminders(w);
     expect(text(w, reminder!.blocks)).toContain("Reminder: @dave's request");
     expect(
@@ -266,9 +259,9 @@ describe.each(STORES)('approval deadlines, on %s', (store) => {
       ],
     ).toBe('true');
 
-    await letTimePass(w, 4 * HOUR - 30 * MINUTE - 1);
+    await letTimePass(w, clock, 4 * HOUR - 30 * MINUTE - 1);
     expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
-    await letTimePass(w, 1);
+    await letTimePass(w, clock, 1);
     const done = await w.settle(request.id);
     expect(done.state).toBe('expired');
     expect(text(w, card(w).blocks)).toContain('Expired at');

@@ -1,4 +1,3 @@
-import type { DemoWorld } from '../../src/demo/demo-world';
 import { signSlackRequest } from '../../src/demo/slack-driver';
 import { waitFor } from '../../src/demo/wait';
 import { seededVolumeIds } from '../../src/sandbox';
@@ -10,6 +9,7 @@ import {
   PROJECT,
   associateCalls,
   ephemeralReplies,
+  letTimePass,
   rootMessages,
   text,
   useWorld,
@@ -106,7 +106,7 @@ describe('bad input and attacks against the HTTP endpoint', () => {
 const QUICK_RETRY = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 };
 const HOUR = 3_600_000;
 
-describe('when the cloud or Slack fails', () => {
+describe('when the cloud or the store fails', () => {
   const world = useWorld({ cloudRetry: QUICK_RETRY });
 
   it('marks the request failed and explains in words when the cloud keeps answering 503', async () => {
@@ -229,13 +229,6 @@ describe('when Slack rate-limits the bot', () => {
   const clock = new ManualClock();
   const world = useWorld({ clock, intervals: { outboxMs: HOUR } });
 
-  async function letTimePass(w: DemoWorld, ms: number): Promise<void> {
-    clock.advance(ms);
-    const scheduler = w.bot.bot.scheduler();
-    if (scheduler === undefined) throw new Error('the bot has no scheduler: was it started?');
-    await scheduler.runAll();
-  }
-
   it('posts from the outbox once Retry-After has passed, not before, and the summary follows once', async () => {
     const w = world();
     w.slack.failNext('chat.postMessage', { status: 429, retryAfterS: 30 }, 2);
@@ -250,12 +243,12 @@ describe('when Slack rate-limits the bot', () => {
     const posts = () => w.slack.state.callsOf('chat.postMessage').length;
     expect(posts()).toBe(1);
 
-    await letTimePass(w, 30_000 - 1);
+    await letTimePass(w, clock, 30_000 - 1);
     expect(posts()).toBe(1);
-    await letTimePass(w, 1);
+    await letTimePass(w, clock, 1);
     expect(posts()).toBe(2);
     expect(rootMessages(w, INCIDENT)).toEqual([]);
-    await letTimePass(w, 30_000);
+    await letTimePass(w, clock, 30_000);
 
     const done = await w.settle(request.id);
     expect(done.state).toBe('succeeded');

@@ -13,6 +13,7 @@ import { close, createBotHttpServer, listen } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
+import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly intervals?: Intervals & { readonly outboxBackoffMs?: readonly number[] };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
+  /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
+  readonly submitBudgetMs?: number;
 }
 
 export interface Bot {
@@ -100,7 +103,7 @@ export function createApp(deps: AppDeps): Bot {
   });
   registerBackupCommand(app, flows);
   registerApprovalActions(app, flows);
-  registerRequestForm(app, flows);
+  registerRequestForm(app, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
   registerAppHome(app, flows);
 
   // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
@@ -155,7 +158,9 @@ export function createApp(deps: AppDeps): Bot {
     async stop() {
       await scheduler?.stop();
       await waitAtMost(STOP_DRAIN_MS, flows.work.idle());
-      if (receiver instanceof SocketModeReceiver) await receiver.stop().catch(() => undefined);
+      // receiver.stop() only starts the close handshake; the client's disconnect() resolves once the
+      // socket is closed, so no timer of the handshake outlives the bot.
+      if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
       if (server) await close(server);
     },
   };

@@ -10,6 +10,7 @@ import type { Logger } from './log/logger';
 import { createOtcClient } from './otc/client';
 import type { OtcClient } from './otc/client';
 import { createOtcDispatcher } from './otc/dispatcher';
+import type { RetryPolicy } from './otc/retry-policy';
 import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
 import { openStore } from './store/open-store';
@@ -35,9 +36,13 @@ export interface StartOptions {
   readonly intervals?: AppDeps['intervals'];
   readonly host?: string;
   readonly owner?: string;
+  /** Over the cloud client's retry policy; tests shorten the backoff instead of waiting it out. */
+  readonly cloudRetry?: Partial<RetryPolicy>;
+  /** How long a form submit may take before Slack is answered "checking"; default 2 s. */
+  readonly submitBudgetMs?: number;
 }
 
-const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /**
  * The cloud the bot talks to: the caller's sandbox (tests, the demo), else in sandbox mode one of
@@ -90,6 +95,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       dispatcher,
       timeouts: { responseMs: config.cloud.responseTimeoutMs },
       associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
+      retry: options.cloudRetry,
       logger: logger.child('otc'),
     });
 
@@ -111,6 +117,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       ...(options.slackRetries !== undefined && { slackRetries: options.slackRetries }),
       ...(options.intervals && { intervals: options.intervals }),
       ...(options.host !== undefined && { host: options.host }),
+      ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),
     });
     const { port } = await bot.start();
     cleanups.push(() => bot.stop());

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningBot } from '../bootstrap';
-import { startBot } from '../bootstrap';
+import type { RunningBot, StartOptions } from '../bootstrap';
+import { startBot, SYSTEM_CLOCK } from '../bootstrap';
 import { loadConfig } from '../config/load-config';
 import { isFinal } from '../domain/request-state';
 import type { AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { Clock } from '../flow/ports';
 import type { Logger } from '../log/logger';
 import { createMemoryLogger } from '../log/logger';
 import type { Sandbox } from '../sandbox';
@@ -79,6 +80,8 @@ export interface DemoWorld {
   readonly drivers: readonly SlackDriver[];
   readonly logger: Logger & { readonly lines: string[] };
   readonly workspace: StandInWorkspace;
+  /** The bots' clock: the system clock unless the options gave one. */
+  readonly clock: Clock;
   /**
    * Waits until the request is final (or, with `finalOrWaiting`, waiting for approval) and every
    * message about it went out.
@@ -100,6 +103,12 @@ export interface WorldOptions {
   readonly replicas?: number;
   /** Further sandbox projects (the first, prod, is always seeded). */
   readonly extraProjects?: readonly { readonly id: string; readonly name: string; readonly region: string }[];
+  /** The bots' clock; a test passes one it moves itself to reach deadlines without waiting for them. */
+  readonly clock?: Clock;
+  /** Over the short loop periods below, e.g. to leave a deadline to a test's own scheduler run. */
+  readonly intervals?: StartOptions['intervals'];
+  readonly cloudRetry?: StartOptions['cloudRetry'];
+  readonly submitBudgetMs?: number;
 }
 
 export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWorld> {
@@ -131,6 +140,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
       },
       { readFile: () => options.yaml ?? DEMO_CONFIG_YAML },
     );
+    const clock = options.clock ?? SYSTEM_CLOCK;
     const bots: RunningBot[] = [];
     // One after the other: the first migrates the database, the others find it up to date.
     for (let i = 0; i < replicas; i += 1) {
@@ -138,8 +148,17 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
         logger: replicas === 1 ? logger : logger.child(`replica-${i + 1}`),
         sandbox,
         host: '127.0.0.1',
+        clock,
         slackRetries: options.slackRetries ?? 0,
-        intervals: { outboxMs: 200, resumeMs: 500, approvalsMs: 200, outboxBackoffMs: [300, 600, 1200, 2400] },
+        intervals: {
+          outboxMs: 200,
+          resumeMs: 500,
+          approvalsMs: 200,
+          outboxBackoffMs: [300, 600, 1200, 2400],
+          ...options.intervals,
+        },
+        ...(options.cloudRetry && { cloudRetry: options.cloudRetry }),
+        ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),
         ...(replicas > 1 && { owner: `replica-${i + 1}` }),
       });
       bots.push(bot);
@@ -159,6 +178,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
       drivers,
       logger,
       workspace: DEMO_WORKSPACE,
+      clock,
       settle: (requestId, timeoutMs = 10_000, settleOptions = {}) =>
         waitFor(
           `request ${requestId} to finish and its messages to go out`,

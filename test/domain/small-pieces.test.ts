@@ -13,12 +13,21 @@ describe('parseDuration', () => {
     ['1h30m', 5_400_000],
     ['2d', 172_800_000],
     ['45s', 45_000],
+    ['300ms', 300],
+    ['1ms', 1],
+    ['1m5s', 65_000],
+    ['1s500ms', 1_500],
+    ['2m300ms', 120_300],
+    ['1h1m1s1ms', 3_661_001],
   ])('%s is %i ms', (text, ms) => {
     expect(parseDuration(text)).toEqual({ ok: true, value: ms });
   });
-  it.each(['', '4', 'h', '4x', '-1h', '0m', '1.5h'])('rejects %p', (text) => {
-    expect(parseDuration(text).ok).toBe(false);
-  });
+  it.each(['', '4', 'h', '4x', '-1h', '0m', '1.5h', 'ms', '0ms', '300 ms', '5sm', '1msm', '2us'])(
+    'rejects %p',
+    (text) => {
+      expect(parseDuration(text).ok).toBe(false);
+    },
+  );
 });
 
 describe('matchesGlob', () => {

@@ -1,9 +1,9 @@
 import type { DemoWorld } from '../../src/demo/demo-world';
-import { DEMO_CONFIG_YAML } from '../../src/demo/demo-world';
 import type { StandInView } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import { renderBlocks } from '../../src/demo/render-text';
+import { ManualClock } from '../helpers/manual-clock';
 import {
   ALICE,
   BOB,
@@ -12,6 +12,7 @@ import {
   STORES,
   associateCalls,
   ephemeralReplies,
+  letTimePass,
   rootMessages,
   text,
   useWorld,
@@ -20,13 +21,15 @@ import {
 const APPROVALS = 'C0APPROVAL';
 const ERIN = 'U0ERIN0001';
 const COMMENT = { 'comment.input': { type: 'plain_text_input' } };
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 async function askForApproval(
   w: DemoWorld,
   userId = DAVE,
   command = 'associate weekly-4w db-log-2 --reason "weekly copy"',
 ): Promise<BackupRequest> {
-  const started = Date.now();
+  const started = w.clock.now();
   await w.driver.slashCommand({ userId, channelId: GENERAL, text: command });
   const request = await w.latestRequest(started);
   return w.settle(request.id, 10_000, { finalOrWaiting: true });
@@ -230,22 +233,36 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
 });
 
 describe.each(STORES)('approval deadlines, on %s', (store) => {
-  const world = useWorld(
-    { yaml: DEMO_CONFIG_YAML.replace('ttl: 4h', 'ttl: 2s').replace('remind_after: 30m', 'remind_after: 1s') },
-    store,
-  );
+  // The demo's deadlines (remind after 30m, expire after 4h) on a clock the test moves; the
+  // approval loops are left to the test's own scheduler runs, so each step is one that it took.
+  const clock = new ManualClock();
+  const world = useWorld({ clock, intervals: { approvalsMs: HOUR } }, store);
+
+  const reminders = (w: DemoWorld) => w.slack.state.thread(APPROVALS, card(w).ts);
 
   it('reminds once in the card thread, then expires the request and says so everywhere', async () => {
     const w = world();
     const request = await askForApproval(w);
-    const reminder = await waitFor('the reminder', () => w.slack.state.thread(APPROVALS, card(w).ts)[0]);
-    expect(text(w, reminder.blocks)).toContain("Reminder: @dave's request");
+    expect(request.approval).toMatchObject({
+      remindAt: request.createdAt + 30 * MINUTE,
+      expiresAt: request.createdAt + 4 * HOUR,
+    });
+
+    await letTimePass(w, clock, 30 * MINUTE - 1);
+    expect(reminders(w)).toEqual([]);
+    await letTimePass(w, clock, 1);
+    const [reminder] = reminders(w);
+    expect(text(w, reminder!.blocks)).toContain("Reminder: @dave's request");
     expect(
       w.slack.state.callsOf('chat.postMessage').find((c) => c.args['thread_ts'] === card(w).ts)!.args[
         'reply_broadcast'
       ],
     ).toBe('true');
-    const done = await w.settle(request.id, 15_000);
+
+    await letTimePass(w, clock, 4 * HOUR - 30 * MINUTE - 1);
+    expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');
+    await letTimePass(w, clock, 1);
+    const done = await w.settle(request.id);
     expect(done.state).toBe('expired');
     expect(text(w, card(w).blocks)).toContain('Expired at');
     expect(text(w, card(w).blocks)).not.toContain('[ Approve ]');
@@ -253,7 +270,7 @@ describe.each(STORES)('approval deadlines, on %s', (store) => {
     expect(text(w, w.slack.state.thread(GENERAL, root!.ts).at(-1)!.blocks)).toContain(
       'nobody decided in time. Nothing was changed.',
     );
-    expect(w.slack.state.thread(APPROVALS, card(w).ts)).toHaveLength(1);
+    expect(reminders(w)).toHaveLength(1);
     const late = await clickDecision(w, BOB, request.id, 'approve');
     expect(modalText(w, late)).toContain('it is expired');
     expect(associateCalls(w)).toBe(0);

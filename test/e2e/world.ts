@@ -3,6 +3,7 @@ import { startDemoWorld } from '../../src/demo/demo-world';
 import { renderBlocks } from '../../src/demo/render-text';
 import type { StandInMessage } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
+import type { ManualClock } from '../helpers/manual-clock';
 import type { TestSchema } from '../helpers/pg-schema';
 import { createTestSchema } from '../helpers/pg-schema';
 import { missingScopes } from '../helpers/slack-scopes';
@@ -72,4 +73,12 @@ export function rootMessages(world: DemoWorld, channel: string): StandInMessage[
 
 export function associateCalls(world: DemoWorld): number {
   return world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
+}
+
+/** Moves the bots' clock on, then runs every background task once, as the loops would at that time. */
+export async function letTimePass(w: DemoWorld, clock: ManualClock, ms: number): Promise<void> {
+  clock.advance(ms);
+  const scheduler = w.bot.bot.scheduler();
+  if (scheduler === undefined) throw new Error('the bot has no scheduler: was it started?');
+  await scheduler.runAll();
 }

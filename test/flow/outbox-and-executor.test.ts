@@ -103,6 +103,23 @@ describe('Outbox', () => {
   });
 });
 
+/** Every timer API but setInterval and clearInterval, for a test that fakes only the executor's renewal. */
+const REAL_TIMERS = [
+  'Date',
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setTimeout',
+  'clearTimeout',
+] as const;
+
 describe('RequestExecutor', () => {
   let dir: string;
   let store: RequestStore;
@@ -192,25 +209,37 @@ describe('RequestExecutor', () => {
   });
 
   it('stops sending chunks when another runner took the request over', async () => {
-    const r = await createRequest(store, allowedRequest());
-    let aborted = false;
-    const b = backend(() => Promise.resolve(ok));
-    // The call hangs until the executor gives it up (the renewal, every second here, finds the claim gone).
-    b.associate = (_p: unknown, _id: unknown, _v: unknown, options?: { signal?: AbortSignal }) =>
-      new Promise<AssociationResult>((resolve) => {
-        options?.signal?.addEventListener('abort', () => {
-          aborted = true;
-          resolve(ok);
+    // The renewal runs on setInterval: faked (alone; the store and waitFor keep real timers), so
+    // the test fires it instead of waiting a second for it.
+    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
+    try {
+      const r = await createRequest(store, allowedRequest());
+      let calling = false;
+      let aborted = false;
+      const b = backend(() => Promise.resolve(ok));
+      // The call hangs until the executor gives it up (its renewal finds the claim gone).
+      b.associate = (_p: unknown, _id: unknown, _v: unknown, options?: { signal?: AbortSignal }) =>
+        new Promise<AssociationResult>((resolve) => {
+          calling = true;
+          options?.signal?.addEventListener('abort', () => {
+            aborted = true;
+            resolve(ok);
+          });
         });
-      });
-    const running = executor(b, 'replica-a', 3000).start(r.id, 'allowed');
-    await waitFor('the run to start', async () =>
-      (await store.requests.get(r.id))?.state === 'running' ? true : undefined,
-    );
-    now += 3001;
-    expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
-    await running;
-    expect(aborted).toBe(true);
+      const running = executor(b, 'replica-a', 3000).start(r.id, 'allowed');
+      await waitFor('the associate call', () => (calling ? true : undefined));
+      expect((await store.requests.get(r.id))?.state).toBe('running');
+      expect(jest.getTimerCount()).toBe(1);
+      now += 3001;
+      expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
+      expect(aborted).toBe(false);
+      // A runner renews well within its lease: one lease of timer time holds at least one renewal.
+      await jest.advanceTimersByTimeAsync(3000);
+      await running;
+      expect(aborted).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

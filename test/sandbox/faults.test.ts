@@ -22,7 +22,7 @@ describe('sandbox fault injection', () => {
   });
 
   it('delays the answer by latencyMs and then answers normally', async () => {
-    sandbox.faults.inject('vbs.policies.list', { latencyMs: 400 });
+    sandbox.faults.inject('vbs.policies.list', { latencyMs: 200 });
     const finished: string[] = [];
     const slow = listPolicies().then((r) => (finished.push('delayed'), r));
     // Injected after the first call consumed the fault: this one is answered at once, so it finishes first.

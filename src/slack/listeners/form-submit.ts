@@ -114,14 +114,14 @@ function lateView(outcome: Outcome) {
  * when the checks are that quick, and otherwise by a "checking" view that the result replaces.
  * The person may close the modal meanwhile: the request (if any) goes on, and the channel shows it.
  */
-export function registerFormSubmit(app: App, deps: FlowDeps): void {
+export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): void {
   app.view(VIEW_FORM, async ({ ack, body, view, client }) => {
     const actor = { teamId: teamIdOf(body), userId: body.user.id };
     const state = readFormState(view.state.values, deps.config.projects);
     const work = submitForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), SUBMIT_BUDGET_MS);
+      timer = setTimeout(() => resolve('late'), budgetMs);
     });
     const first = await Promise.race([work, late]);
     clearTimeout(timer);

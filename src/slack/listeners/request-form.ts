@@ -91,7 +91,8 @@ export async function openRequestForm(
   await client.views.update({ view_id: viewId, ...(hash && { hash }), view: openedView(deps, result) });
 }
 
-export function registerRequestForm(app: App, deps: FlowDeps): void {
+/** The form's listeners; `submitBudgetMs` is how long a submit may check before the modal says "checking". */
+export function registerRequestForm(app: App, deps: FlowDeps, options: { readonly submitBudgetMs: number }): void {
   app.shortcut(SHORTCUT_REQUEST, async ({ ack, shortcut, client }) => {
     await ack();
     await openRequestForm(
@@ -123,5 +124,5 @@ export function registerRequestForm(app: App, deps: FlowDeps): void {
   }
 
   registerFormOptions(app, deps);
-  registerFormSubmit(app, deps);
+  registerFormSubmit(app, deps, options.submitBudgetMs);
 }

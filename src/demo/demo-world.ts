@@ -116,7 +116,12 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
   if (!Number.isInteger(replicas) || replicas < 1)
     throw new Error(`replicas must be a whole number >= 1, not ${replicas}`);
   const dir = mkdtempSync(join(tmpdir(), 'otc-backup-bot-'));
-  const stops: Array<() => Promise<void>> = [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))];
+  const stops: Array<() => Promise<void>> = [
+    () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  ];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
@@ -167,14 +172,16 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     const drivers = bots.map(
       (b) => new SlackDriver({ botUrl: `http://127.0.0.1:${b.port}`, signingSecret, standIn: slack }),
     );
-    const bot = bots[0]!;
+    const [bot] = bots;
+    const [driver] = drivers;
+    if (bot === undefined || driver === undefined) throw new Error('the demo world started no bot');
     const teamId = DEMO_WORKSPACE.teamId;
     return {
       bot,
       bots,
       sandbox,
       slack,
-      driver: drivers[0]!,
+      driver,
       drivers,
       logger,
       workspace: DEMO_WORKSPACE,

@@ -73,7 +73,9 @@ export function renderBlocks(blocks: readonly unknown[], workspace: StandInWorks
       case 'input':
         lines.push(`  ${text(block.label?.text)}: ____`);
         break;
+      case undefined:
       default:
+        // Other block types (images, files) have no text a reader of the demo needs.
         break;
     }
   }

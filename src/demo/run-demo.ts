@@ -46,7 +46,8 @@ async function command(
 /** Bob approves the card: the click opens a modal, he writes a comment and submits it. */
 async function approve(world: DemoWorld, print: Print, requestId: string): Promise<void> {
   const from = world.slack.state.log.length;
-  const card = world.slack.state.channelMessages(APPROVALS).at(-1)!;
+  const card = world.slack.state.channelMessages(APPROVALS).at(-1);
+  if (card === undefined) throw new Error('no approval card was posted');
   print('  @bob clicks Approve on the card, writes "ok for a weekly copy" and submits the modal.');
   await world.driver.clickButton({
     userId: BOB,

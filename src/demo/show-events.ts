@@ -48,7 +48,7 @@ export function describeEvents(
         break;
       case 'view':
         out.push(
-          `── a modal ${e.action === 'update' ? 'changed' : 'opened'}: ${renderMrkdwn(String((e.view.view['title'] as { text?: string } | undefined)?.text ?? ''), workspace)}`,
+          `── a modal ${e.action === 'update' ? 'changed' : 'opened'}: ${renderMrkdwn((e.view.view['title'] as { text?: string } | undefined)?.text ?? '', workspace)}`,
         );
         out.push(...indent(renderBlocks((e.view.view['blocks'] as unknown[] | undefined) ?? [], workspace)));
         break;

@@ -12,7 +12,7 @@ export function parseDuration(text: string): Result<number, string> {
   // `ms` before `m`, or "500ms" would read as 500 minutes and a stray "s".
   if (!/^(\d+(ms|[smhd]))+$/.test(trimmed)) return err('expected a duration like 30m, 4h, 1h30m or 2d');
   let total = 0;
-  for (const m of trimmed.matchAll(/(\d+)(ms|[smhd])/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  for (const m of trimmed.matchAll(/(\d+)(ms|[smhd])/g)) total += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? 0);
   if (total <= 0) return err('a duration must be longer than zero');
   return ok(total);
 }

@@ -16,7 +16,7 @@ import type {
 } from './ports';
 
 /** The part of the configuration the flows read. */
-export type FlowConfig = Pick<Config, 'projects' | 'access' | 'approvals' | 'limits'>;
+export type FlowConfig = Pick<Config, 'projects' | 'defaultProject' | 'access' | 'approvals' | 'limits'>;
 
 /**
  * Everything the flows are built with, put together once (createFlowDeps). Each flow function

@@ -71,9 +71,11 @@ export function createLogger(
   return logger;
 }
 
+const LEVELS: ReadonlyMap<string, LogLevel> = new Map(Object.values(LogLevel).map((l) => [l, l]));
+
 function parseLevel(level: string | undefined): LogLevel {
   const lower = (level ?? 'info').toLowerCase();
-  return (Object.values(LogLevel) as string[]).includes(lower) ? (lower as LogLevel) : LogLevel.INFO;
+  return LEVELS.get(lower) ?? LogLevel.INFO;
 }
 
 /** A logger that keeps its lines in memory: for tests and the demo. */

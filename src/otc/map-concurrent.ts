@@ -9,14 +9,14 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('concurrency must be an integer >= 1');
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item in order.
+  const queue = items.entries();
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const index = next;
-      next += 1;
+    for (const [index, item] of queue) {
+      if (failure !== undefined) return;
       try {
-        results[index] = await fn(items[index]!, index);
+        results[index] = await fn(item, index);
       } catch (error) {
         failure ??= { error };
       }

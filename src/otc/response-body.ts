@@ -28,7 +28,7 @@ function stripTrailingCommas(text: string): string {
   let out = '';
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (inString) {
       out += c;
       if (c === '\\') {
@@ -75,8 +75,8 @@ export function parseErrorBody(text: string): ErrorBodyInfo {
     return { otcCode: asText(body['error_code']), otcMessage: asText(body['error_msg']), requestId };
   }
   const keys = Object.keys(body);
-  if (keys.length === 1) {
-    const kind = keys[0]!;
+  const [kind] = keys;
+  if (kind !== undefined && keys.length === 1) {
     const inner = body[kind];
     if (isRecord(inner) && ('message' in inner || 'code' in inner)) {
       return { otcCode: asText(inner['code']) ?? kind, otcMessage: asText(inner['message']), requestId };

@@ -51,6 +51,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   };
 }
 
+/** The credentials a caller set; a key given as undefined (from JavaScript, or a spread) keeps the default. */
 function definedOnly(partial: Partial<SandboxCredentials>): Partial<SandboxCredentials> {
-  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries(partial).filter(([, v]) => (v as string | undefined) !== undefined));
 }

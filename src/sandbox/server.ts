@@ -105,16 +105,19 @@ class SandboxServer implements Sandbox {
     const base: Recorded = { method, path, query: rawQuery, route: 'unmatched', auth: 'none' };
 
     if (body === 'too-large') {
-      return this.send(res, base, requestId, gatewayError(413, 'APIGW.0201', 'Request entity too large.', requestId));
+      this.send(res, base, requestId, gatewayError(413, 'APIGW.0201', 'Request entity too large.', requestId));
+      return;
     }
     if (match.kind === 'none') {
       const answer = gatewayError(404, 'APIGW.0101', 'The API does not exist or has not been published.', requestId);
-      return this.send(res, base, requestId, answer);
+      this.send(res, base, requestId, answer);
+      return;
     }
     if (match.kind === 'wrong-method') {
       const message = `Method ${method} is not allowed here; use ${match.allowed.join(', ')}.`;
       const answer = reply(405, { error: { code: 405, message } }, { Allow: match.allowed.join(', ') });
-      return this.send(res, base, requestId, answer);
+      this.send(res, base, requestId, answer);
+      return;
     }
     const { route, params } = match;
     const projectId = params.projectId;
@@ -148,12 +151,16 @@ class SandboxServer implements Sandbox {
     }
     if (fault?.status !== undefined) {
       const answer = faultReply(route.name, fault.status, fault.retryAfterSeconds, request.requestId);
-      return this.send(res, recorded, request.requestId, answer);
+      this.send(res, recorded, request.requestId, answer);
+      return;
     }
     let via: RecordedRequest['auth'] = 'none';
     if (route.service !== 'iam') {
       const auth = checkAuth(this.ctx, request, recorded.projectId ?? '', route.service);
-      if (!auth.ok) return this.send(res, recorded, request.requestId, auth.reply);
+      if (!auth.ok) {
+        this.send(res, recorded, request.requestId, auth.reply);
+        return;
+      }
       via = auth.via;
     }
     let answer: Reply;

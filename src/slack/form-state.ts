@@ -27,9 +27,12 @@ function asOption(selected: Selected): Option | undefined {
  * Reads the form from a view's state. The state is user input like any other: ids that are not
  * UUIDs are dropped here, and everything else is checked again by the flow.
  */
-export function readFormState(values: Values, projects: readonly ProjectConfig[]): FormState {
+export function readFormState(
+  values: Values,
+  config: { readonly projects: readonly ProjectConfig[]; readonly defaultProject: ProjectConfig },
+): FormState {
   const named = values['project']?.[FORM_PROJECT]?.selected_option?.value;
-  const project = projects.find((p) => p.name === named) ?? projects.find((p) => p.isDefault) ?? projects[0]!;
+  const project = config.projects.find((p) => p.name === named) ?? config.defaultProject;
   const field = (name: 'policy' | 'server' | 'volumes', action: string) =>
     values[fieldBlockId(name, project.name)]?.[action];
   const policy = asOption(field('policy', FORM_POLICY)?.selected_option);

@@ -28,10 +28,13 @@ export interface PostgresStoreOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const INT8_OID = 20;
 
+/** pg's own parser of a type; typed by the number the server sends (pg's enum of ids has no other members). */
+const builtinParser = types.getTypeParser as (oid: number, format?: 'text' | 'binary') => unknown;
+
 /** BIGINT columns (epoch ms, BIGSERIAL ids, counts) come back as numbers: all fit in 2^53. */
 const NUMERIC_INT8: CustomTypesConfig = {
   getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
-    oid === INT8_OID && format !== 'binary' ? Number : (types.getTypeParser(oid, format) as unknown),
+    oid === INT8_OID && format !== 'binary' ? Number : builtinParser(oid, format),
 };
 
 const compiled = new Map<string, PositionalSql>();

@@ -85,7 +85,7 @@ describe('the Slack stand-in', () => {
     it.each([
       ['a missing', undefined],
       ['an empty', ''],
-      ['a never issued (though well-formed)', `${1_700_000_000_000}.123456.trigger`],
+      ['a never issued (though well-formed)', '1700000000000.123456.trigger'],
       ['a non-string', 42],
     ])('refuses %s trigger id as invalid', async (_what, triggerId) => {
       for (const method of ['views.open', 'views.push']) {

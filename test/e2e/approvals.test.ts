@@ -69,7 +69,10 @@ async function clickDecision(
 }
 
 function modalText(w: DemoWorld, view: StandInView): string {
-  return renderBlocks((w.slack.state.views.get(view.id)!.view['blocks'] as unknown[]) ?? [], w.workspace).join('\n');
+  return renderBlocks(
+    (w.slack.state.views.get(view.id)!.view['blocks'] as unknown[] | undefined) ?? [],
+    w.workspace,
+  ).join('\n');
 }
 
 async function submit(w: DemoWorld, userId: string, view: StandInView, comment: string | undefined, teamId?: string) {

@@ -45,7 +45,7 @@ function current(w: DemoWorld, view: StandInView): StandInView {
 }
 
 function viewText(w: DemoWorld, view: StandInView): string {
-  return renderBlocks((current(w, view).view['blocks'] as unknown[]) ?? [], w.workspace).join('\n');
+  return renderBlocks((current(w, view).view['blocks'] as unknown[] | undefined) ?? [], w.workspace).join('\n');
 }
 
 async function openForm(w: DemoWorld, userId = ALICE, channelId = INCIDENT): Promise<StandInView> {

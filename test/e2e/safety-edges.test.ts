@@ -44,7 +44,10 @@ async function openFormFor(w: DemoWorld, userId: string, how: 'command' | 'short
 }
 
 function viewText(w: DemoWorld, view: StandInView): string {
-  return renderBlocks((w.slack.state.views.get(view.id)!.view['blocks'] as unknown[]) ?? [], w.workspace).join('\n');
+  return renderBlocks(
+    (w.slack.state.views.get(view.id)!.view['blocks'] as unknown[] | undefined) ?? [],
+    w.workspace,
+  ).join('\n');
 }
 
 describe('edges where safety matters', () => {

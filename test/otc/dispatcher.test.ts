@@ -115,7 +115,7 @@ describe('createOtcDispatcher', () => {
       expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listPolicies(PROJECT)).toEqual([]);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
+        if (value === undefined) Reflect.deleteProperty(process.env, key);
         else process.env[key] = value;
       }
     }

@@ -170,7 +170,9 @@ export function headerOf(opts: { headers?: unknown }, name: string): string | un
     }
     return undefined;
   }
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  // undici may hand over its own Headers class (not the global one): recognise it by its get().
+  const get = (headers as { get?: unknown }).get;
+  if (typeof get === 'function') return (get.call(headers, name) as string | null) ?? undefined;
   for (const [k, v] of Object.entries(headers as Record<string, string>)) {
     if (k.toLowerCase() === name.toLowerCase()) return v;
   }

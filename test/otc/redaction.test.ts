@@ -37,10 +37,11 @@ afterEach(async () => {
 
 /** Every place a secret could leak from an error: text, JSON, cause, stack, and the logger. */
 function everythingVisible(error: unknown, logger: RecordingLogger): string[] {
-  const e = error as Error & { cause?: unknown };
+  // Not always an Error: a chunk report is a plain object whose message may be missing.
+  const e = error as { message?: string; stack?: string; cause?: unknown };
   const cause = e.cause as Error | undefined;
   return [
-    String(e),
+    String(error),
     e.message ?? '',
     e.stack ?? '',
     JSON.stringify(e),

@@ -165,6 +165,9 @@ function checkBlock(p: Problems, i: number, block: unknown): void {
       checkElement(p, `${at} element`, b['element']);
       break;
     }
+    default:
+      // Other block types (divider, header, image, …) have no limit the bot could break.
+      break;
   }
 }
 

@@ -170,9 +170,11 @@ export function handleMethod(
       const target = ws.channels.find((c) => c.id === args['channel_id']);
       if (target?.members !== undefined && !target.members.includes(ws.botUserId)) return fail('not_in_channel');
       const entries = (args['files'] as { id: string; title?: string }[] | undefined) ?? [];
-      const done = entries.map((e) => {
+      // A file id the stand-in never handed out is left out, as Slack leaves out what it cannot share.
+      const done = entries.flatMap((e) => {
         const index = state.files.findIndex((f) => f.id === e.id);
-        const before = state.files[index]!;
+        const before = state.files[index];
+        if (before === undefined) return [];
         const file = {
           ...before,
           channel: str(args['channel_id']),
@@ -182,7 +184,7 @@ export function handleMethod(
         };
         state.files[index] = file;
         state.log.push({ kind: 'file', file });
-        return { id: file.id, name: file.filename, title: file.title };
+        return [{ id: file.id, name: file.filename, title: file.title }];
       });
       return { ok: true, files: done };
     }

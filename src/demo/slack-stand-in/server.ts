@@ -61,12 +61,20 @@ function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> 
   return args;
 }
 
-/** The file's text from an upload: files.uploadV2 sends multipart form data. */
-async function uploadedContent(req: IncomingMessage, body: string): Promise<string> {
+/**
+ * The file's text from an upload: files.uploadV2 sends multipart form data with one file part.
+ * Enough of multipart for the one client it serves (a text file, no nested parts).
+ */
+function uploadedContent(req: IncomingMessage, body: string): string {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) return body;
-  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
-  for (const value of form.values()) if (typeof value !== 'string') return value.text();
+  const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
+  if (boundary === undefined) return '';
+  for (const part of body.split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0 || !/filename=/i.test(part.slice(0, split))) continue;
+    return part.slice(split + 4).replace(/\r\n$/, '');
+  }
   return '';
 }
 
@@ -106,17 +114,23 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         );
         if (problems.length > 0) {
           state.refused.push({ method: 'response_url', error: 'invalid_blocks', problems });
-          return json(res, 400, { ok: false, error: 'invalid_blocks', errors: problems });
+          json(res, 400, { ok: false, error: 'invalid_blocks', errors: problems });
+          return;
         }
         state.responses.push({ id: path.slice('/response/'.length), at: Date.now(), body: safeJson(body) });
         state.log.push({ kind: 'ephemeral', responseId: path.slice('/response/'.length), body: safeJson(body) });
-        return json(res, 200, { ok: true });
+        json(res, 200, { ok: true });
+        return;
       }
       if (path.startsWith('/upload/')) {
-        state.uploads.set(path.slice('/upload/'.length), await uploadedContent(req, body));
-        return json(res, 200, { ok: true });
+        state.uploads.set(path.slice('/upload/'.length), uploadedContent(req, body));
+        json(res, 200, { ok: true });
+        return;
       }
-      if (!path.startsWith('/api/')) return json(res, 404, { ok: false, error: 'unknown_path' });
+      if (!path.startsWith('/api/')) {
+        json(res, 404, { ok: false, error: 'unknown_path' });
+        return;
+      }
       const method = path.slice('/api/'.length);
       const args = parseArgs(req, body);
       state.calls.push({ method, args, at: Date.now() });
@@ -125,18 +139,22 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         if ('status' in fault) {
           const headers: Record<string, string> =
             fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
-          return json(
+          json(
             res,
             fault.status,
             { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' },
             headers,
           );
+          return;
         }
-        return json(res, 200, { ok: false, error: fault.error });
+        json(res, 200, { ok: false, error: fault.error });
+        return;
       }
       const auth = req.headers.authorization ?? `Bearer ${typeof args['token'] === 'string' ? args['token'] : ''}`;
-      if (method !== 'apps.connections.open' && auth !== `Bearer ${botToken}`)
-        return json(res, 200, { ok: false, error: 'invalid_auth' });
+      if (method !== 'apps.connections.open' && auth !== `Bearer ${botToken}`) {
+        json(res, 200, { ok: false, error: 'invalid_auth' });
+        return;
+      }
       json(res, 200, handleMethod(state, method, args, { base, socketUrl: options.socketUrl }));
     })().catch((e: unknown) => json(res, 500, { ok: false, error: 'stand_in_failure', detail: String(e) }));
   });

@@ -39,7 +39,7 @@ function queryOf(deps: Pick<FlowDeps, 'config'>, body: BlockSuggestion): Suggest
   return {
     actor: { teamId: teamIdOf(body), userId: body.user.id },
     draftId: parseRequestId(view.private_metadata),
-    projectName: readFormState(view.state.values, deps.config.projects).project,
+    projectName: readFormState(view.state.values, deps.config).project,
     query: body.value,
   };
 }

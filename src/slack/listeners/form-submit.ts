@@ -117,7 +117,7 @@ function lateView(outcome: Outcome) {
 export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): void {
   app.view(VIEW_FORM, async ({ ack, body, view, client }) => {
     const actor = { teamId: teamIdOf(body), userId: body.user.id };
-    const state = readFormState(view.state.values, deps.config.projects);
+    const state = readFormState(view.state.values, deps.config);
     const work = submitForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {

@@ -46,7 +46,7 @@ function formView(deps: Pick<FlowDeps, 'config'>, state: FormState, form: FormPr
 }
 
 function openedView(deps: Pick<FlowDeps, 'config'>, result: OpenResult): ModalView {
-  if (result.ok) return formView(deps, readFormState({}, deps.config.projects), result);
+  if (result.ok) return formView(deps, readFormState({}, deps.config), result);
   switch (result.why) {
     case 'cannot_post':
       return buildInfoModal('Request backup', buildCannotPostMessage(result.channel).text);
@@ -110,7 +110,7 @@ export function registerRequestForm(app: App, deps: FlowDeps, options: { readonl
       await ack();
       const view = (body as { view?: ViewOutput }).view;
       if (view === undefined || view.callback_id !== VIEW_FORM) return;
-      const state = readFormState(view.state.values, deps.config.projects);
+      const state = readFormState(view.state.values, deps.config);
       const actor = { teamId: teamIdOf(body), userId: body.user.id };
       const form = await previewForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
       if (form === undefined) return;

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import type { CloudCredentials, Config } from './config/load-config';
 import { formatRequestId } from './domain/ids';
 import type { Clock } from './flow/ports';
+import { SYSTEM_CLOCK } from './otc/runtime';
 import type { Logger } from './log/logger';
 import { createOtcClient } from './otc/client';
 import type { OtcClient } from './otc/client';
@@ -41,8 +42,6 @@ export interface StartOptions {
   /** How long a form submit may take before Slack is answered "checking"; default 2 s. */
   readonly submitBudgetMs?: number;
 }
-
-export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /**
  * The cloud the bot talks to: the caller's sandbox (tests, the demo), else in sandbox mode one of

@@ -3,7 +3,7 @@
  * implements the people directory and the message deliverer, otc/ the cloud, store/ the store;
  * tests and the demo put their own behind the same interfaces.
  */
-import type { BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
+import type { BackupRequest, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { BackupBackend, ServerDirectory, VolumeDirectory } from '../otc/types';
 import type { OutboxMessage } from '../store/request-store';
@@ -20,9 +20,7 @@ export type { BackupBackend } from '../otc/types';
 
 // ---- Time and identity
 
-export interface Clock {
-  now(): EpochMs;
-}
+export type { Clock } from '../domain/clock';
 
 export type NewRequestId = () => RequestId;
 

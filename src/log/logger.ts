@@ -20,7 +20,7 @@ export type LogSink = (line: string) => void;
 function describeError(e: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message };
   for (const key of ['code', 'status', 'otcCode', 'requestId', 'method', 'path']) {
-    const value = (e as unknown as Record<string, unknown>)[key];
+    const value: unknown = Reflect.get(e, key);
     if (typeof value === 'string' || typeof value === 'number') out[key] = value;
   }
   return out;

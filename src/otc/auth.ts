@@ -1,4 +1,4 @@
-import type { Clock } from './runtime';
+import type { Clock } from '../domain/clock';
 import { signRequest } from './signer';
 import type { TokenCache } from './token-cache';
 import type { ProjectRef } from './types';

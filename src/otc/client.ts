@@ -10,8 +10,10 @@ import type { HttpCore } from './http';
 import { createTokenIssuer } from './iam';
 import { resolveRetryPolicy } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
-import { SILENT_LOGGER, SYSTEM_CLOCK } from './runtime';
-import type { Clock, OtcLogger } from './runtime';
+import type { Clock, Sleeper } from '../domain/clock';
+import { SILENT_LOGGER } from '../log/fields';
+import { SYSTEM_CLOCK } from './runtime';
+import type { OtcLogger } from './runtime';
 import { createTokenCache } from './token-cache';
 import type { AssociateOptions, BackupBackend, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
@@ -44,7 +46,7 @@ export interface OtcClientOptions {
   readonly servers?: { readonly pageSize?: number | undefined } | undefined;
   /** Refresh IAM tokens this long before they expire (default 10 minutes). */
   readonly token?: { readonly refreshAheadMs?: number | undefined } | undefined;
-  readonly clock?: Clock | undefined;
+  readonly clock?: (Clock & Sleeper) | undefined;
   /** In [0, 1), for retry jitter; default Math.random. */
   readonly random?: (() => number) | undefined;
   readonly logger?: OtcLogger | undefined;
@@ -123,7 +125,7 @@ function createAuthorizer(
   options: OtcClientOptions,
   http: HttpCore,
   iamTemplate: string,
-  clock: Clock,
+  clock: Clock & Sleeper,
 ): RequestAuthorizer {
   const credentials = options.credentials;
   if (credentials.kind === 'aksk') {

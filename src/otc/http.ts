@@ -9,7 +9,8 @@ import { scrubError, scrubText } from './scrub';
 import { firstHeader, formatIssues, parseErrorBody, parseJsonText, pickRequestId } from './response-body';
 import { ABORTED_REASON, decideRetry, parseRetryAfter } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
-import type { Clock, OtcLogger } from './runtime';
+import type { Clock, Sleeper } from '../domain/clock';
+import type { OtcLogger } from './runtime';
 import type { ProjectRef } from './types';
 
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
@@ -19,7 +20,7 @@ export interface HttpCoreOptions {
   readonly retry: RetryPolicy;
   /** undici headersTimeout and bodyTimeout for each send. */
   readonly responseTimeoutMs: number;
-  readonly clock: Clock;
+  readonly clock: Clock & Sleeper;
   readonly random: () => number;
   readonly logger: OtcLogger;
 }

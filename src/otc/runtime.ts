@@ -1,22 +1,15 @@
+import type { Clock, Sleeper } from '../domain/clock';
+import type { FieldLogger } from '../log/fields';
+
 /**
  * What the cloud layer takes from its surroundings, injected so tests control time and logging:
- * a clock (now + sleep), randomness for jitter, and a logger that only ever receives safe fields.
+ * the clock and waiting (retries), and a logger that only ever receives safe fields (method, path
+ * without query, status, attempt, OTC request id, codes; never headers or bodies).
  */
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`; rejects when `signal` aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+export type OtcLogger = Pick<FieldLogger, 'debug' | 'warn'>;
 
-/** Fields the cloud layer logs: method, path (no query), status, attempt, OTC request id, codes. Never headers or bodies. */
-export type OtcLogFields = Readonly<Record<string, string | number | boolean | undefined>>;
-
-export interface OtcLogger {
-  debug(message: string, fields?: OtcLogFields): void;
-  warn(message: string, fields?: OtcLogFields): void;
-}
-
-export const SYSTEM_CLOCK: Clock = Object.freeze({
+/** The real time and real waiting; the default of the cloud client, and the bot's clock. */
+export const SYSTEM_CLOCK: Clock & Sleeper = Object.freeze({
   now: () => Date.now(),
   sleep: (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
@@ -34,11 +27,6 @@ export const SYSTEM_CLOCK: Clock = Object.freeze({
       }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
-});
-
-export const SILENT_LOGGER: OtcLogger = Object.freeze({
-  debug: () => undefined,
-  warn: () => undefined,
 });
 
 function abortReason(signal: AbortSignal | undefined): Error {

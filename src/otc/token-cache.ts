@@ -1,6 +1,6 @@
 import { differenceInMilliseconds, isBefore, subMilliseconds } from 'date-fns';
 import type { ProjectId } from '../domain/ids';
-import type { Clock } from './runtime';
+import type { Clock } from '../domain/clock';
 import type { ProjectRef } from './types';
 
 export interface IssuedToken {

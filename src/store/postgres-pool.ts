@@ -11,7 +11,7 @@ import { StoreUnavailableError } from './request-store';
 import type { PositionalSql, SqlParams, SqlRunner } from './sql-runner';
 import { positionalValues, toPositional } from './sql-runner';
 import type { StoreLogger } from './store-logger';
-import { SILENT_STORE_LOGGER } from './store-logger';
+import { SILENT_LOGGER } from '../log/fields';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -70,7 +70,7 @@ export class PostgresPool implements SqlRunner {
     }
     this.schema = options.schema;
     this.target = describeTarget(options.connectionString);
-    this.logger = options.logger ?? SILENT_STORE_LOGGER;
+    this.logger = options.logger ?? SILENT_LOGGER;
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.poolMax ?? 10,

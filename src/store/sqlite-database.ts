@@ -29,14 +29,14 @@ export class SqliteDatabase implements SqlRunner {
     return this.run(() => this.db.transaction(fn).immediate());
   }
 
-  /** Prepared once per connection and reused. */
+  /** Prepared once per connection and reused; the row type `R` is the caller's word for what the SQL selects. */
   prepare<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
-    return statement as unknown as Database.Statement<P, R>;
+    return statement as Database.Statement<P, R>;
   }
 
   rows<R>(sql: string, params: SqlParams): Promise<R[]> {

@@ -7,7 +7,7 @@ import { SQL } from './sqlite-sql';
 import type { SqlAuditLog, SqlDraftStore, SqlRequestQueries } from './sql-stores';
 import { sharedStoreParts } from './sql-stores';
 import type { StoreLogger } from './store-logger';
-import { SILENT_STORE_LOGGER } from './store-logger';
+import { SILENT_LOGGER } from '../log/fields';
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
   readonly logger?: StoreLogger;
@@ -24,7 +24,7 @@ export class SqliteRequestStore implements RequestStore {
   private readonly logger: StoreLogger;
 
   constructor(options: SqliteStoreOptions) {
-    this.logger = options.logger ?? SILENT_STORE_LOGGER;
+    this.logger = options.logger ?? SILENT_LOGGER;
     this.db = new SqliteDatabase(options);
     this.requests = new SqliteRequestRecords(this.db);
     this.outbox = new SqliteOutboxQueue(this.db);

@@ -6,7 +6,9 @@ import { asProjectId, asVolumeId } from '../../src/domain/ids';
 import type { VolumeId } from '../../src/domain/ids';
 import { createOtcClient } from '../../src/otc/client';
 import type { OtcClient, OtcClientOptions } from '../../src/otc/client';
-import type { Clock, OtcLogFields, OtcLogger } from '../../src/otc/runtime';
+import type { Clock, Sleeper } from '../../src/domain/clock';
+import type { SafeFields } from '../../src/log/fields';
+import type { OtcLogger } from '../../src/otc/runtime';
 import type { ProjectRef } from '../../src/otc/types';
 
 /** Fixtures copied from /work/shared/reference/otc; each has a `.src` sibling (or a `#` header) naming its upstream source. */
@@ -42,7 +44,7 @@ export const TOKEN = 'MIIToken-gAAAAA-secret-token-value-1';
 export const SECRET_KEY = 'SK-s3cr3t-key-value-0123456789abcdef';
 export const ACCESS_KEY = 'AKIDEXAMPLE0123456789';
 
-export interface FakeClock extends Clock {
+export interface FakeClock extends Clock, Sleeper {
   readonly sleeps: number[];
   advance(ms: number): void;
 }
@@ -66,7 +68,7 @@ export function createFakeClock(startIso = '2015-11-09T00:42:57.527Z'): FakeCloc
 }
 
 export interface RecordingLogger extends OtcLogger {
-  readonly calls: Array<{ level: 'debug' | 'warn'; message: string; fields: OtcLogFields | undefined }>;
+  readonly calls: Array<{ level: 'debug' | 'warn'; message: string; fields: SafeFields | undefined }>;
 }
 
 export function createRecordingLogger(): RecordingLogger {

@@ -44,22 +44,15 @@ export function handleAssociate(ctx: SandboxContext, req: SandboxRequest): Reply
   const id = policyId.data.backup_policy_id;
   if (ctx.state.getPolicy(projectId, id) === undefined) return vbsError(400, 'AutoBackup.0205');
 
-  const success: ResourceEntry[] = [];
-  const fail: ResourceEntry[] = [];
-  for (const resourceId of resources.value) {
-    const volume = ctx.state.getVolume(projectId, resourceId);
-    if (volume === undefined) fail.push(failEntry(resourceId, 'AutoBackup.1400'));
-    else if (VBS_INVALID_DISK_STATUSES.includes(volume.status)) fail.push(failEntry(resourceId, 'AutoBackup.0206'));
+  return eachResource(ctx, projectId, resources.value, (resourceId, volume) => {
+    if (VBS_INVALID_DISK_STATUSES.includes(volume.status)) return failEntry(resourceId, 'AutoBackup.0206');
     // The API allows a failure without code or message; VBS sends such entries, so the sandbox does too.
-    else if (volume.status === 'awaiting-transfer') fail.push({ resource_id: resourceId });
+    if (volume.status === 'awaiting-transfer') return { resource_id: resourceId };
     // A disk EVS lists as healthy that VBS still refuses: what a partial failure looks like in practice.
-    else if (volume.metadata[HANA_METADATA_KEY] === 'true') fail.push(failEntry(resourceId, 'AutoBackup.0210'));
-    else {
-      ctx.state.bindVolume(projectId, volume.id, id);
-      success.push(successEntry(resourceId, volume));
-    }
-  }
-  return reply(200, { success_resources: success, fail_resources: fail });
+    if (volume.metadata[HANA_METADATA_KEY] === 'true') return failEntry(resourceId, 'AutoBackup.0210');
+    ctx.state.bindVolume(projectId, volume.id, id);
+    return 'done';
+  });
 }
 
 /** `POST /v2/{project_id}/backuppolicyresources/{policy_id}/deleted_resources`. */
@@ -72,17 +65,31 @@ export function handleDisassociate(ctx: SandboxContext, req: SandboxRequest): Re
   if (!resources.ok) return resources.reply;
   if (ctx.state.getPolicy(projectId, policyId) === undefined) return vbsError(400, 'AutoBackup.0205');
 
+  return eachResource(ctx, projectId, resources.value, (resourceId, volume) => {
+    // Not in this policy: VBS answers a bare failed entry (see the reference disassociate response).
+    if (ctx.state.policyOfVolume(projectId, volume.id) !== policyId) return { resource_id: resourceId };
+    ctx.state.unbindVolume(projectId, volume.id);
+    return 'done';
+  });
+}
+
+/**
+ * VBS's per-resource answer: each id that is not a volume fails with AutoBackup.1400; `act` does
+ * the rest, returning 'done' or the failed entry to report.
+ */
+function eachResource(
+  ctx: SandboxContext,
+  projectId: string,
+  resourceIds: readonly string[],
+  act: (resourceId: string, volume: SandboxVolume) => ResourceEntry | 'done',
+): Reply {
   const success: ResourceEntry[] = [];
   const fail: ResourceEntry[] = [];
-  for (const resourceId of resources.value) {
+  for (const resourceId of resourceIds) {
     const volume = ctx.state.getVolume(projectId, resourceId);
-    if (volume === undefined) fail.push(failEntry(resourceId, 'AutoBackup.1400'));
-    // Not in this policy: VBS answers a bare failed entry (see the reference disassociate response).
-    else if (ctx.state.policyOfVolume(projectId, volume.id) !== policyId) fail.push({ resource_id: resourceId });
-    else {
-      ctx.state.unbindVolume(projectId, volume.id);
-      success.push(successEntry(resourceId, volume));
-    }
+    const outcome = volume === undefined ? failEntry(resourceId, 'AutoBackup.1400') : act(resourceId, volume);
+    if (outcome !== 'done') fail.push(outcome);
+    else if (volume !== undefined) success.push(successEntry(resourceId, volume));
   }
   return reply(200, { success_resources: success, fail_resources: fail });
 }

@@ -71,6 +71,15 @@ describe('expireDue', () => {
     expect((await stored(f, long.id)).state).toBe('pending_approval');
   });
 
+  it('expires a request once when two schedulers run at the same moment', async () => {
+    const f = fixture();
+    const request = await waitingForApproval(f);
+    f.clock.advance(4 * HOUR);
+    const counts = await Promise.all([expireDue(f.deps), expireDue(f.deps)]);
+    expect(counts[0] + counts[1]).toBe(1);
+    expect(f.deliverer.kinds(request.id).filter((k) => k === 'thread.note:expired')).toHaveLength(1);
+  });
+
   it('leaves decided requests alone', async () => {
     const f = fixture();
     const request = await waitingForApproval(f);
@@ -96,6 +105,15 @@ describe('remindDue', () => {
     expect(f.deliverer.kinds(request.id).filter((k) => k === 'card.remind')).toHaveLength(1);
     expect((await stored(f, request.id)).approval?.remindedAt).toBe(f.clock.now() - HOUR);
     expect(await auditKinds(f, request.id)).toContain('reminded');
+  });
+
+  it('reminds once when two schedulers run at the same moment', async () => {
+    const f = fixture();
+    const request = await waitingForApproval(f);
+    f.clock.advance(30 * MINUTE);
+    const counts = await Promise.all([remindDue(f.deps), remindDue(f.deps)]);
+    expect(counts[0] + counts[1]).toBe(1);
+    expect(f.deliverer.kinds(request.id).filter((k) => k === 'card.remind')).toHaveLength(1);
   });
 
   it('does not remind about a request that was cancelled', async () => {

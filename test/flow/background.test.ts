@@ -53,16 +53,18 @@ describe('BackgroundWork', () => {
 
   it('waits also for work that work started while it ran', async () => {
     const work = new BackgroundWork(createMemoryLogger());
+    const outer = deferred();
     const inner = deferred();
     let innerDone = false;
-    work.run('outer', () => {
+    work.run('outer', async () => {
+      await outer.promise;
       work.run('inner', async () => {
         await inner.promise;
         innerDone = true;
       });
-      return Promise.resolve();
     });
     const idle = work.idle();
+    outer.resolve();
     expect(await isSettled(idle)).toBe(false);
     inner.resolve();
     await idle;

@@ -126,12 +126,24 @@ export function traceFlow<M extends Record<K, Flow>, K extends string>(
   return spy;
 }
 
-/** After each test: every scope was used, none is left for the next. */
+/**
+ * After each test: every scope was used, none is left for the next, and no request went out that
+ * no scope expected (even one the bot swallowed, as it does for best-effort replies).
+ */
 export function checkNockAfterEach(): void {
+  const unexpected: string[] = [];
+  const noteUnexpected = (request: { method?: string; href?: string; options?: { href?: string } }) =>
+    unexpected.push(`${request.method ?? '?'} ${request.href ?? request.options?.href ?? '?'}`);
+  beforeEach(() => {
+    unexpected.length = 0;
+    nock.emitter.on('no match', noteUnexpected);
+  });
   afterEach(() => {
+    nock.emitter.removeListener('no match', noteUnexpected);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     jest.restoreAllMocks();
     expect(pending).toEqual([]);
+    expect(unexpected).toEqual([]);
   });
 }

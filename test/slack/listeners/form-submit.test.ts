@@ -9,6 +9,7 @@ import {
   DAILY_7D,
   DAVE,
   DB_DATA_1,
+  EMPTY_01,
   GENERAL,
   INCIDENT,
   CRITICAL_HOURLY,
@@ -73,6 +74,11 @@ describe('registerFormSubmit: answers in time', () => {
       'a volume the cloud does not have',
       { policy: DAILY_7D, volumes: [UNKNOWN_VOLUME] },
       { 'volumes.prod': `No volume has the id \`${UNKNOWN_VOLUME}\` in this project.` },
+    ],
+    [
+      'a server without volumes',
+      { policy: DAILY_7D, server: EMPTY_01 },
+      { 'server.prod': `No volume is attached to server \`${EMPTY_01}\`.` },
     ],
     [
       'a missing reason the rule requires',

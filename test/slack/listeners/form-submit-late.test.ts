@@ -7,13 +7,8 @@ import { ALICE, DAILY_7D, DB_DATA_1, INCIDENT } from '../../support/flow-world';
 import { openDraft } from '../../support/form-draft';
 import { formValues } from '../../support/form-view-state';
 import { submitView } from '../../support/interaction';
+import { until } from '../../support/until';
 import { checkNockAfterEach, createListenerApp, expectSlackCall, traceFlow } from '../../support/listener-app';
-
-/** Lets pending callbacks and I/O run until `done` holds (a bounded number of turns of the event loop, no timer). */
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
 
 /**
  * A submit whose checks outlast Slack's patience: the listener answers "checking" when its budget

@@ -9,13 +9,8 @@ import { ALICE, BOB, DAILY_7D, DB_DATA_1 } from '../../support/flow-world';
 import { openDraft } from '../../support/form-draft';
 import { formValues } from '../../support/form-view-state';
 import { submitView } from '../../support/interaction';
+import { until } from '../../support/until';
 import { createListenerApp, expectSlackCall } from '../../support/listener-app';
-
-/** Lets pending callbacks and I/O run until `done` holds (a bounded number of event-loop turns, no timer). */
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
 
 /**
  * KNOWN BUG (src/slack/listeners/form-submit.ts, approval-actions.ts): once a modal was answered

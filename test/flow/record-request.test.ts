@@ -67,7 +67,7 @@ describe('recordRequest', () => {
     const f = fixture();
     const outcome = await record(f, await checked(f), { reason: '😀'.repeat(REASON_STORE_MAX + 5) });
     const reason = outcome.kind === 'accepted' ? outcome.request.reason : undefined;
-    expect([...reason!]).toHaveLength(REASON_STORE_MAX);
+    expect(Array.from(reason!)).toHaveLength(REASON_STORE_MAX);
     expect(reason!.endsWith('😀')).toBe(true);
   });
 

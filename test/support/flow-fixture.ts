@@ -110,7 +110,7 @@ export function actor(userId: string, teamId = TEAM): Actor {
 }
 
 /** A channel as a slash command names it (the id, and the name from the payload). */
-export function channel(id = INCIDENT, name: string | undefined = undefined): ChannelRef {
+export function channel(id = INCIDENT, name?: string): ChannelRef {
   return { id, name };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../ids';
 import { teamIdOf } from '../payload';
 import { bestEffort } from '../best-effort';
+import { replaceHoldingViewOnFailure } from '../holding-view';
 
 /** The signed payload's team and user are the truth; a workspace-less payload gets an id that matches nothing. */
 function actorOf(body: { team: { id: string } | null; user: { id: string; team_id?: string } }): Actor {
@@ -65,7 +66,12 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
         ),
       });
       const requestId = parseRequestId(view.private_metadata) ?? INVALID_ID;
-      const result = await decide(deps, requestId, actorOf(body), decision, comment);
+      const result = await replaceHoldingViewOnFailure(
+        deps.logger,
+        client,
+        { id: view.id, title: 'Nothing changed' },
+        () => decide(deps, requestId, actorOf(body), decision, comment),
+      );
       const text = result.ok
         ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
         : refusalText(result.refusal);

@@ -13,6 +13,8 @@ import type { FormState } from '../form-state';
 import { VIEW_FORM } from '../ids';
 import { channelLink, code } from '../mrkdwn';
 import { bestEffort } from '../best-effort';
+import { userSafeSentence } from '../error-reply';
+import { replaceHoldingViewOnFailure } from '../holding-view';
 import { teamIdOf } from '../payload';
 
 /** Slack waits 3 s for the answer; past this, the modal shows "checking" and the result follows. */
@@ -123,8 +125,16 @@ export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): 
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), budgetMs);
     });
-    const first = await Promise.race([work, late]);
-    clearTimeout(timer);
+    let first: Awaited<typeof work> | 'late';
+    try {
+      first = await Promise.race([work, late]);
+    } catch (e) {
+      // Failed within the budget: the answer itself says so, and the modal stays open to try again.
+      await ack({ response_action: 'update', view: buildInfoModal('Request backup', userSafeSentence(e)) });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     if (first === undefined) {
       await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
       return;
@@ -137,7 +147,12 @@ export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): 
       response_action: 'update',
       view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Checking your request…'),
     });
-    const submitted = await work;
+    const submitted = await replaceHoldingViewOnFailure(
+      deps.logger,
+      client,
+      { id: view.id, title: 'Nothing changed' },
+      () => work,
+    );
     const shown = submitted === undefined ? buildInfoModal('Request backup', NOT_YOURS) : lateView(submitted.outcome);
     await bestEffort(deps.logger, 'show the result in the form', () =>
       client.views.update({ view_id: view.id, view: shown }),

@@ -9,10 +9,9 @@ import { buildInfoModal } from '../blocks/approval-modal';
 import type { ModalView } from '../blocks/approval-modal';
 import { buildRequestForm } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
-import { bestEffort } from '../best-effort';
-import { userSafeSentence } from '../error-reply';
 import type { FormState } from '../form-state';
 import { readFormState } from '../form-state';
+import { replaceHoldingViewOnFailure } from '../holding-view';
 import {
   FORM_CHANNEL,
   FORM_POLICY,
@@ -78,16 +77,9 @@ export async function openRequestForm(
   const viewId = opened.view?.id;
   if (viewId === undefined) return;
   const hash = opened.view?.hash;
-  let result: OpenResult;
-  try {
-    result = await openForm(deps, actor, channelId);
-  } catch (e) {
-    // Never leave the loading modal up: say it failed, then let the error handler log it.
-    await bestEffort(deps.logger, 'close the loading form', () =>
-      client.views.update({ view_id: viewId, view: buildInfoModal('Request backup', userSafeSentence(e)) }),
-    );
-    throw e;
-  }
+  const result = await replaceHoldingViewOnFailure(deps.logger, client, { id: viewId, title: 'Request backup' }, () =>
+    openForm(deps, actor, channelId),
+  );
   await client.views.update({ view_id: viewId, ...(hash && { hash }), view: openedView(deps, result) });
 }
 

@@ -27,7 +27,7 @@ describe('registerFormSubmit: a slow submit', () => {
 
   it('answers “checking” once the budget is spent, then shows the recorded request in the modal', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerFormSubmit);
+    const bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
     const draft = await openDraft(f, ALICE);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -66,7 +66,7 @@ describe('registerFormSubmit: a slow submit', () => {
 
   it('shows a late problem in the modal as a list, saying nothing was changed', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerFormSubmit);
+    const bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
     const draft = await openDraft(f, ALICE);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -1,7 +1,7 @@
 import type { RequestId } from '../../../src/domain/ids';
 import * as requestForm from '../../../src/flow/request-form';
 import { VIEW_FORM } from '../../../src/slack/ids';
-import { registerFormSubmit } from '../../../src/slack/listeners/form-submit';
+import { registerFormSubmit, SUBMIT_BUDGET_MS } from '../../../src/slack/listeners/form-submit';
 import type { FlowFixture } from '../../support/flow-fixture';
 import { stored, useFlowFixture } from '../../support/flow-fixture';
 import {
@@ -39,7 +39,7 @@ describe('registerFormSubmit: answers in time', () => {
       doNotFake: ['Date', 'nextTick', 'setImmediate', 'queueMicrotask', 'setInterval', 'clearInterval'],
     });
     f = fixture();
-    bot = createListenerApp(f.deps, registerFormSubmit);
+    bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
   });
   afterEach(() => jest.useRealTimers());
 

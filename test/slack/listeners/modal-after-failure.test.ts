@@ -13,13 +13,9 @@ import { until } from '../../support/until';
 import { createListenerApp, expectSlackCall } from '../../support/listener-app';
 
 /**
- * KNOWN BUG (src/slack/listeners/form-submit.ts, approval-actions.ts): once a modal was answered
- * with an interim view ("Checking your request…", "Recording your decision…"), a flow that throws
- * never replaces it: `await work` / `await decide(…)` rejects before `views.update`, the error goes
- * to app.error, which has no response_url for a view submission, so the person is left looking at
- * the interim view for good. openRequestForm already guards the same case ("never leave the
- * loading modal up"). These tests state the expected behaviour and are marked `it.failing` until
- * the listeners do the same; remove `.failing` then.
+ * Once a modal was answered with an interim view ("Checking your request…", "Recording your
+ * decision…"), a flow that throws must still replace it: a view submission has no response_url, so
+ * the error handler cannot tell the person, and the interim view would stay up for good.
  */
 describe('a modal whose flow fails after the interim answer', () => {
   const fixture = useFlowFixture();
@@ -29,39 +25,51 @@ describe('a modal whose flow fails after the interim answer', () => {
     jest.useRealTimers();
   });
 
-  it.failing(
-    'replaces “Checking your request…” with the safe sentence when the submit’s cloud read fails',
-    async () => {
-      jest.useFakeTimers({
-        doNotFake: ['Date', 'nextTick', 'setImmediate', 'queueMicrotask', 'setInterval', 'clearInterval'],
-      });
-      const f = fixture();
-      const bot = createListenerApp(f.deps, registerFormSubmit);
-      const draft = await openDraft(f, ALICE);
-      let fail: () => void = () => undefined;
-      const failed = new Promise<never>((_resolve, reject) => {
-        fail = () => reject(new OtcNetworkError({ method: 'GET', path: '/v2/p/backuppolicy' }, 'connection reset'));
-      });
-      const listPolicies = jest.spyOn(f.cloud, 'listPolicies').mockReturnValue(failed);
-      const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
-      const sent = bot.send(
-        submitView(ALICE, { id: 'V0FORM001', callbackId: VIEW_FORM, privateMetadata: draft, values }),
-      );
-      await until('the submit to read the cloud', () => listPolicies.mock.calls.length > 0);
-      jest.advanceTimersByTime(SUBMIT_BUDGET_MS);
-      jest.useRealTimers();
-      await until('the interim answer', () => bot.acks.length > 0);
-      expect(JSON.stringify(bot.acks[0])).toContain('Checking your request…');
+  it('replaces “Checking your request…” with the safe sentence when the submit’s cloud read fails', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'queueMicrotask', 'setInterval', 'clearInterval'],
+    });
+    const f = fixture();
+    const bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
+    const draft = await openDraft(f, ALICE);
+    let fail: () => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => {
+      fail = () => reject(new OtcNetworkError({ method: 'GET', path: '/v2/p/backuppolicy' }, 'connection reset'));
+    });
+    const listPolicies = jest.spyOn(f.cloud, 'listPolicies').mockReturnValue(failed);
+    const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
+    const sent = bot.send(
+      submitView(ALICE, { id: 'V0FORM001', callbackId: VIEW_FORM, privateMetadata: draft, values }),
+    );
+    await until('the submit to read the cloud', () => listPolicies.mock.calls.length > 0);
+    jest.advanceTimersByTime(SUBMIT_BUDGET_MS);
+    jest.useRealTimers();
+    await until('the interim answer', () => bot.acks.length > 0);
+    expect(JSON.stringify(bot.acks[0])).toContain('Checking your request…');
 
-      const update = expectSlackCall(bot.timeline, 'views.update');
-      fail();
-      await sent.catch(() => undefined);
-      update.scope.done();
-      expect(JSON.stringify(update.bodies[0]!['view'])).toContain('The cloud did not answer');
-    },
-  );
+    const update = expectSlackCall(bot.timeline, 'views.update');
+    fail();
+    await sent.catch(() => undefined);
+    update.scope.done();
+    expect(JSON.stringify(update.bodies[0]!['view'])).toContain('The cloud did not answer');
+  });
 
-  it.failing('replaces “Recording your decision…” with the safe sentence when the store fails', async () => {
+  it('answers a submit whose checks fail within the budget with the safe sentence, not a Slack error', async () => {
+    const f = fixture();
+    const bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
+    const draft = await openDraft(f, ALICE);
+    jest
+      .spyOn(f.cloud, 'listPolicies')
+      .mockRejectedValue(new OtcNetworkError({ method: 'GET', path: '/v2/p/backuppolicy' }, 'connection reset'));
+    const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
+    await bot
+      .send(submitView(ALICE, { id: 'V0FORM001', callbackId: VIEW_FORM, privateMetadata: draft, values }))
+      .catch(() => undefined);
+    expect(bot.acks).toHaveLength(1);
+    expect(JSON.stringify(bot.acks[0])).toContain('The cloud did not answer');
+  });
+
+  it('replaces “Recording your decision…” with the safe sentence when the store fails', async () => {
     const f = fixture();
     const bot = createListenerApp(f.deps, registerApprovalActions);
     const request = await waitingForApproval(f);

@@ -1,6 +1,7 @@
 import { shortcutPayload, viewChangePayload } from '../../../src/demo/slack-payloads';
 import * as requestForm from '../../../src/flow/request-form';
 import { FORM_POLICY, SHORTCUT_REQUEST, VIEW_FORM, VIEW_INFO } from '../../../src/slack/ids';
+import { SUBMIT_BUDGET_MS } from '../../../src/slack/listeners/form-submit';
 import { registerRequestForm } from '../../../src/slack/listeners/request-form';
 import type { FlowFixture } from '../../support/flow-fixture';
 import { useFlowFixture } from '../../support/flow-fixture';
@@ -22,7 +23,9 @@ describe('registerRequestForm: the global shortcut', () => {
   let bot: ListenerApp;
   beforeEach(() => {
     f = fixture();
-    bot = createListenerApp(f.deps, registerRequestForm);
+    bot = createListenerApp(f.deps, (app, deps) =>
+      registerRequestForm(app, deps, { submitBudgetMs: SUBMIT_BUDGET_MS }),
+    );
   });
 
   it('puts the loading modal up first, then opens the form (asking for the channel) in its place', async () => {
@@ -89,7 +92,9 @@ describe('registerRequestForm: redrawing the form on a change', () => {
 
   it('previews once and redraws with the view’s hash, so an older redraw loses to a newer one', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerRequestForm);
+    const bot = createListenerApp(f.deps, (app, deps) =>
+      registerRequestForm(app, deps, { submitBudgetMs: SUBMIT_BUDGET_MS }),
+    );
     const draft = await openDraft(f, DAVE);
     const spy = traceFlow(requestForm, 'previewForm', bot.timeline);
     const update = expectSlackCall(bot.timeline, 'views.update');
@@ -103,7 +108,9 @@ describe('registerRequestForm: redrawing the form on a change', () => {
 
   it('leaves another person’s form alone', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerRequestForm);
+    const bot = createListenerApp(f.deps, (app, deps) =>
+      registerRequestForm(app, deps, { submitBudgetMs: SUBMIT_BUDGET_MS }),
+    );
     const draft = await openDraft(f, DAVE);
     await bot.send(change(ALICE, draft));
     expect(bot.timeline).toEqual(['ack']);
@@ -111,7 +118,9 @@ describe('registerRequestForm: redrawing the form on a change', () => {
 
   it('ignores the same action from a view that is not the form', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerRequestForm);
+    const bot = createListenerApp(f.deps, (app, deps) =>
+      registerRequestForm(app, deps, { submitBudgetMs: SUBMIT_BUDGET_MS }),
+    );
     const spy = traceFlow(requestForm, 'previewForm', bot.timeline);
     await bot.send(change(DAVE, await openDraft(f, DAVE), 'some.other.view'));
     expect(spy).not.toHaveBeenCalled();
@@ -119,7 +128,9 @@ describe('registerRequestForm: redrawing the form on a change', () => {
 
   it('takes a hash conflict (a newer redraw won) quietly', async () => {
     const f = fixture();
-    const bot = createListenerApp(f.deps, registerRequestForm);
+    const bot = createListenerApp(f.deps, (app, deps) =>
+      registerRequestForm(app, deps, { submitBudgetMs: SUBMIT_BUDGET_MS }),
+    );
     const draft = await openDraft(f, DAVE);
     const update = expectSlackCall(bot.timeline, 'views.update', { ok: false, error: 'hash_conflict' });
     await expect(bot.send(change(DAVE, draft))).resolves.toBeUndefined();

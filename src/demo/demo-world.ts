@@ -131,7 +131,12 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
       projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }, ...(options.extraProjects ?? [])],
     });
     stops.push(() => sandbox.stop());
-    const slack = await startSlackStandIn(options.socketUrl === undefined ? {} : { socketUrl: options.socketUrl });
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    // One clock for the bots and Slack: a message's ts and the bots' times line up, as they do for real.
+    const slack = await startSlackStandIn({
+      clock: () => clock.now(),
+      ...(options.socketUrl !== undefined && { socketUrl: options.socketUrl }),
+    });
     stops.push(() => slack.stop());
     const signingSecret = randomBytes(16).toString('hex');
     const logger = createMemoryLogger('debug');
@@ -146,7 +151,6 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
       },
       { readFile: () => options.yaml ?? DEMO_CONFIG_YAML },
     );
-    const clock = options.clock ?? SYSTEM_CLOCK;
     const bots: RunningBot[] = [];
     // One after the other: the first migrates the database, the others find it up to date.
     for (let i = 0; i < replicas; i += 1) {

@@ -42,6 +42,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     store,
     backend: setup.cloud,
     outbox,
+    deliverer: setup.deliverer,
     clock,
     logger: logger.child('executor'),
     owner: setup.owner,

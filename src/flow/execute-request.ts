@@ -2,16 +2,19 @@ import type { BackupRequest, ExecutionOutcome } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
-import { isOtcError } from '../otc/errors';
-import type { AssociationResult, BackupBackend } from '../otc/types';
+import { isOtcError, OtcHttpError } from '../otc/errors';
+import type { BackupBackend, ChunkReport } from '../otc/types';
+import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
-import type { Clock, RequestStore } from './ports';
+import type { Clock, MessageDeliverer, RequestStore } from './ports';
 
 export interface ExecutorDeps {
   readonly store: Pick<RequestStore, 'requests' | 'queries' | 'audit'>;
   readonly backend: BackupBackend;
   readonly outbox: Outbox;
+  /** For the one message that cannot wait for the outbox: that an outcome could not be recorded. */
+  readonly deliverer: Pick<MessageDeliverer, 'tellNow'>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** This replica's name: the runner recorded on a running request. */
@@ -21,7 +24,8 @@ export interface ExecutorDeps {
   readonly leaseMs?: number;
 }
 
-const DEFAULT_LEASE_MS = 120_000;
+/** A dead runner's request is resumed this long after its last renewal (the config's default too). */
+const DEFAULT_LEASE_MS = 15_000;
 
 /** The outcome when the cloud call itself threw: every volume failed, with the safe reason. */
 function failedOutcome(
@@ -32,7 +36,7 @@ function failedOutcome(
 ): ExecutionOutcome {
   // A cloud error's code and redacted message are safe to show; anything else is a bug, told in a fixed sentence.
   const cloud = isOtcError(error);
-  const code = cloud ? ((error as { otcCode?: string }).otcCode ?? error.code) : 'INTERNAL';
+  const code = error instanceof OtcHttpError ? (error.otcCode ?? error.code) : cloud ? error.code : 'INTERNAL';
   const message = cloud
     ? error.message
     : 'the bot failed while calling the cloud; its administrators have the details in the log';
@@ -113,83 +117,50 @@ export class RequestExecutor {
   }
 
   private async run(request: BackupRequest): Promise<void> {
-    const { store, backend, clock, outbox, logger, owner } = this.deps;
+    const { store, clock, outbox, logger, owner } = this.deps;
     const startedAt = clock.now();
     // While the calls run, the claim is renewed; if another replica took it over (this one was
     // thought dead), the chunks not yet sent are not sent from here.
     const lost = new AbortController();
-    const renew = setInterval(
-      () => {
-        store.requests
-          .renewRun(request.id, owner, clock.now() + this.leaseMs)
-          .then((held) => {
-            if (held) return;
-            logger.warn('another runner took this request over; sending no more of it from here', {
-              requestId: request.id,
-            });
-            lost.abort();
-          })
-          .catch((e: unknown) => logger.warn('could not renew the running claim', { requestId: request.id, error: e }));
+    const outcome = await withHeartbeat(
+      {
+        leaseMs: this.leaseMs,
+        renew: () => store.requests.renewRun(request.id, owner, clock.now() + this.leaseMs),
+        onLost: () => lost.abort(),
+        logger,
+        what: `request ${request.id}`,
       },
-      Math.max(1000, Math.floor(this.leaseMs / 3)),
+      () => this.callCloud(request, lost.signal, startedAt),
     );
-    renew.unref();
-    let outcome: ExecutionOutcome;
-    try {
-      const result: AssociationResult = await backend.associate(
-        request.project,
-        request.policy.id,
-        request.volumes.map((v) => v.id),
-        { ...this.deps.associate, signal: lost.signal },
-      );
-      for (const chunk of result.chunks) {
-        await store.audit.append({
-          requestId: request.id,
-          teamId: request.teamId,
-          at: clock.now(),
-          actor: 'bot',
-          kind: 'cloud_call',
-          detail: {
-            chunk: chunk.index,
-            volumes: chunk.volumeIds.length,
-            attempts: chunk.attempts,
-            added: chunk.added,
-            failed: chunk.failed,
-            error: chunk.error ?? null,
-          },
-        });
-        if (chunk.error)
-          logger.warn('associate call failed', {
-            requestId: request.id,
-            chunk: chunk.index,
-            code: chunk.error.code,
-            status: chunk.error.status,
-            otcCode: chunk.error.otcCode,
-            otcRequestId: chunk.error.requestId,
-          });
-      }
-      outcome = { added: result.added, failed: result.failed, startedAt, finishedAt: clock.now() };
-    } catch (e) {
-      logger.error('associate threw; recording every volume as failed', { requestId: request.id, error: e });
-      outcome = failedOutcome(request, e, startedAt, clock.now());
-    } finally {
-      clearInterval(renew);
-    }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
-    const done = await store.requests.transition(request.id, step('running', final), { outcome }, now, {
-      audit: [
-        {
-          requestId: request.id,
-          teamId: request.teamId,
-          at: now,
-          actor: 'bot',
-          kind: 'finished',
-          detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
-        },
-      ],
-      messages: messagesOnFinished(request.approval !== undefined),
-    });
+    let done: BackupRequest | undefined;
+    try {
+      done = await store.requests.transition(request.id, step('running', final), { outcome }, now, {
+        audit: [
+          {
+            requestId: request.id,
+            teamId: request.teamId,
+            at: now,
+            actor: 'bot',
+            kind: 'finished',
+            detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
+          },
+        ],
+        messages: messagesOnFinished(request.approval !== undefined),
+      });
+    } catch (e) {
+      // The cloud may have changed and the record could not say so: tell the thread the truth
+      // (directly, as the outbox is the store). The request stays `running`; once its lease runs
+      // out, a runner resumes it (associating again changes nothing) and posts the summary.
+      logger.error('could not record the outcome of a cloud call', { requestId: request.id, error: e });
+      await this.deps.deliverer
+        .tellNow(request, 'outcome_not_recorded')
+        .catch((notice: unknown) =>
+          logger.warn('could not tell the thread either', { requestId: request.id, error: notice }),
+        );
+      throw e;
+    }
     if (done === undefined) {
       logger.warn('request left running before it finished here', { requestId: request.id });
       return;
@@ -202,5 +173,57 @@ export class RequestExecutor {
       ms: outcome.finishedAt - outcome.startedAt,
     });
     await outbox.flushRequest(request.id);
+  }
+
+  /** The associate calls, each audited when it returns; never throws for the cloud's failures. */
+  private async callCloud(request: BackupRequest, signal: AbortSignal, startedAt: number): Promise<ExecutionOutcome> {
+    const { backend, clock, logger } = this.deps;
+    try {
+      const result = await backend.associate(
+        request.project,
+        request.policy.id,
+        request.volumes.map((v) => v.id),
+        { ...this.deps.associate, signal, onChunk: (chunk) => this.auditChunk(request, chunk) },
+      );
+      return { added: result.added, failed: result.failed, startedAt, finishedAt: clock.now() };
+    } catch (e) {
+      logger.error('associate threw; recording every volume as failed', { requestId: request.id, error: e });
+      return failedOutcome(request, e, startedAt, clock.now());
+    }
+  }
+
+  /**
+   * Audits one cloud call as soon as it returns, before the outcome is recorded, so the trail has
+   * every call even when the process or the database fails before the end. A failed audit write is
+   * logged and the run goes on: the resumed run audits its own calls.
+   */
+  private async auditChunk(request: BackupRequest, chunk: ChunkReport): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    if (chunk.error)
+      logger.warn('associate call failed', {
+        requestId: request.id,
+        chunk: chunk.index,
+        code: chunk.error.code,
+        status: chunk.error.status,
+        otcCode: chunk.error.otcCode,
+        otcRequestId: chunk.error.requestId,
+      });
+    await store.audit
+      .append({
+        requestId: request.id,
+        teamId: request.teamId,
+        at: clock.now(),
+        actor: 'bot',
+        kind: 'cloud_call',
+        detail: {
+          chunk: chunk.index,
+          volumes: chunk.volumeIds.length,
+          attempts: chunk.attempts,
+          added: chunk.added,
+          failed: chunk.failed,
+          error: chunk.error ?? null,
+        },
+      })
+      .catch((e: unknown) => logger.warn('could not audit a cloud call', { requestId: request.id, error: e }));
   }
 }

@@ -1,6 +1,7 @@
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
 import type { OutboxMessage } from '../store/request-store';
+import { withHeartbeat } from './heartbeat';
 import type { Clock, DeliveryResult, MessageDeliverer, RequestStore } from './ports';
 
 export interface OutboxOptions {
@@ -11,6 +12,8 @@ export interface OutboxOptions {
 }
 
 const DEFAULT_BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+/** A claim held this long without renewal is taken over; a live deliverer renews it (withHeartbeat). */
+const DEFAULT_CLAIM_MS = 15_000;
 
 /**
  * Every Slack message the bot owes goes through here: recorded first, delivered at once when
@@ -28,7 +31,7 @@ export class Outbox {
     private readonly logger: Logger,
     private readonly options: OutboxOptions,
   ) {
-    this.leaseMs = options.leaseMs ?? 180_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_CLAIM_MS;
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   }
 
@@ -72,7 +75,18 @@ export class Outbox {
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };
     else {
       try {
-        result = await this.deliverer.deliver(message, request);
+        result = await withHeartbeat(
+          {
+            leaseMs: this.leaseMs,
+            renew: () => this.store.outbox.renewClaim(message.id, owner, this.clock.now() + this.leaseMs),
+            // Another deliverer has it now: this attempt's result still counts only if it completes
+            // first (complete() checks the owner), and the other one looks before it posts.
+            onLost: () => undefined,
+            logger: this.logger,
+            what: `outbox message ${message.id}`,
+          },
+          () => this.deliverer.deliver(message, request),
+        );
       } catch (e) {
         result = { ok: false, retryable: true, error: e instanceof Error ? e.message : String(e) };
       }

@@ -61,9 +61,18 @@ export type DeliveryResult =
   | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
   | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
 
+/** A notice that cannot go through the outbox, because what failed is the store the outbox lives in. */
+export type DirectNotice = 'outcome_not_recorded';
+
 /** Renders a stored message intent from the current request and sends it. */
 export interface MessageDeliverer {
+  /**
+   * Delivers an owed message exactly once as far as Slack can tell: a message claimed before
+   * (`claims` above 1) may have been posted by that claim, so it is looked for before it is posted.
+   */
   deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult>;
+  /** Posts a notice in the request's thread now, outside the outbox (best effort, at most once a call). */
+  tellNow(request: BackupRequest, notice: DirectNotice): Promise<void>;
 }
 
 // ---- The cloud

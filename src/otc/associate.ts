@@ -19,6 +19,7 @@ export interface ChunkedRunOptions {
   readonly chunkSize: number;
   readonly concurrency: number;
   readonly signal?: AbortSignal | undefined;
+  readonly onChunk?: ((chunk: ChunkReport) => Promise<void>) | undefined;
 }
 
 interface ChunkOutcome {
@@ -45,13 +46,16 @@ export async function runChunked(
 
   const outcomes = await mapConcurrent(chunks, options.concurrency, async (chunk, index): Promise<ChunkOutcome> => {
     if (options.signal?.aborted) return notSent(chunk, index);
+    let outcome: ChunkOutcome;
     try {
       const { body, attempts } = await callChunk(chunk, options.signal);
-      return mergeChunk(chunk, index, body, attempts);
+      outcome = mergeChunk(chunk, index, body, attempts);
     } catch (error) {
       if (!(error instanceof OtcError)) throw error;
-      return failChunk(chunk, index, error);
+      outcome = failChunk(chunk, index, error);
     }
+    await options.onChunk?.(outcome.report);
+    return outcome;
   });
 
   return {

@@ -99,6 +99,7 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
     concurrency: callOptions?.concurrency ?? defaults.concurrency,
     signal: callOptions?.signal,
+    onChunk: callOptions?.onChunk,
   });
 
   return {

@@ -96,6 +96,8 @@ export interface AssociateOptions {
   /** Calls in flight at once (default 2). */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
+  /** Called as each call returns (before the next chunks' results are merged): for an audit that misses none. */
+  readonly onChunk?: (chunk: ChunkReport) => Promise<void>;
 }
 
 /**

@@ -1,17 +1,23 @@
 import type { WebClient } from '@slack/web-api';
-import type { BackupRequest } from '../domain/backup-request';
-import type { DeliveryResult, MessageDeliverer } from '../flow/ports';
+import type { BackupRequest, MessageRef } from '../domain/backup-request';
+import type { DeliveryResult, DirectNotice, MessageDeliverer } from '../flow/ports';
 import type { OutboxMessage } from '../store/request-store';
-import { buildRootMessage } from './blocks/request-blocks';
 import { buildApprovalCard, buildApprovalReminder } from './blocks/approval-card';
+import type { SlackMessage } from './blocks/kit';
+import { buildRootMessage } from './blocks/request-blocks';
 import { buildSummaryMessage } from './blocks/summary-blocks';
-import { buildThreadNote } from './blocks/thread-notes';
+import { buildDirectNotice, buildThreadNote } from './blocks/thread-notes';
+import type { Place } from './posted-lookup';
+import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
 
-function notYet(error: string): DeliveryResult {
-  return { ok: false, retryable: true, error };
-}
+const NEVER_POSTED: DeliveryResult = { ok: false, retryable: false, error: 'the root message was never posted' };
 
+/**
+ * Posts what the outbox owes. The WebClient it is given must not retry on its own: a post that
+ * timed out may have been made, and only this deliverer can tell (it tags each post with metadata
+ * and, when a message was claimed before, looks for it before posting again). Edits are idempotent.
+ */
 export class SlackMessageDeliverer implements MessageDeliverer {
   /** `approvalChannel`: where new approval cards go (config `approvals.channel`). */
   constructor(
@@ -27,89 +33,91 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     }
   }
 
+  async tellNow(request: BackupRequest, notice: DirectNotice): Promise<void> {
+    const root = request.rootMessage;
+    const body = buildDirectNotice(notice, request);
+    await this.client.chat.postMessage({
+      channel: root?.channel ?? request.channel.id,
+      ...(root && { thread_ts: root.ts }),
+      ...body,
+      unfurl_links: false,
+    });
+  }
+
+  /** Posts once: an earlier claim's post is adopted when found, so a timeout never makes a second copy. */
+  private async postOnce(
+    message: OutboxMessage,
+    request: BackupRequest,
+    place: Place,
+    body: SlackMessage,
+    options: { readonly broadcast?: boolean } = {},
+  ): Promise<MessageRef> {
+    if (message.claims > 1) {
+      const found = await findPosted(this.client, place, { messageId: message.id }, message.createdAt);
+      if (found !== undefined) return found;
+    }
+    const post = {
+      channel: place.channel,
+      ...body,
+      metadata: postMetadata(request.id, message.id, message.intent.kind),
+      unfurl_links: false,
+    };
+    const res =
+      place.threadTs === undefined
+        ? await this.client.chat.postMessage(post)
+        : await this.client.chat.postMessage({
+            ...post,
+            thread_ts: place.threadTs,
+            reply_broadcast: options.broadcast === true,
+          });
+    if (typeof res.ts !== 'string') throw new Error('chat.postMessage returned no ts');
+    return { channel: typeof res.channel === 'string' ? res.channel : place.channel, ts: res.ts };
+  }
+
   private async send(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     const root = request.rootMessage;
+    const thread = root && { channel: root.channel, threadTs: root.ts };
     const intent = message.intent;
     switch (intent.kind) {
       case 'root.post': {
         if (root !== undefined) return { ok: true };
-        const res = await this.client.chat.postMessage({
-          channel: request.channel.id,
-          ...buildRootMessage(request),
-          unfurl_links: false,
-        });
-        if (typeof res.ts !== 'string') return notYet('chat.postMessage returned no ts');
-        return {
-          ok: true,
-          root: { channel: typeof res.channel === 'string' ? res.channel : request.channel.id, ts: res.ts },
-        };
+        const posted = await this.postOnce(
+          message,
+          request,
+          { channel: request.channel.id },
+          buildRootMessage(request),
+        );
+        return { ok: true, root: posted };
       }
       case 'root.update': {
-        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
+        if (root === undefined) return NEVER_POSTED;
         await this.client.chat.update({ channel: root.channel, ts: root.ts, ...buildRootMessage(request) });
         return { ok: true };
       }
       case 'thread.summary': {
-        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
+        if (thread === undefined) return NEVER_POSTED;
         if (request.outcome === undefined) return { ok: false, retryable: false, error: 'the request has no outcome' };
-        const summary = buildSummaryMessage(request, request.outcome);
-        await this.client.chat.postMessage({
-          channel: root.channel,
-          thread_ts: root.ts,
-          ...summary.message,
-          unfurl_links: false,
-        });
+        await this.postOnce(message, request, thread, buildSummaryMessage(request, request.outcome).message);
         return { ok: true };
       }
-      case 'thread.summary_file': {
-        // A separate message from the summary, so a failed upload is retried without posting the summary twice.
-        if (root === undefined || request.outcome === undefined)
-          return { ok: false, retryable: false, error: 'nothing to attach the file to' };
-        const { csv } = buildSummaryMessage(request, request.outcome);
-        if (csv === undefined) return { ok: true };
-        const upload = () =>
-          this.client.files.uploadV2({
-            channel_id: root.channel,
-            thread_ts: root.ts,
-            filename: csv.filename,
-            title: csv.title,
-            content: csv.content,
-          });
-        try {
-          await upload();
-        } catch (e) {
-          // chat:write.public lets the bot post in a public channel it never joined, but a file needs
-          // membership: join (public channels only) and upload once more.
-          if (slackErrorName(e) !== 'not_in_channel') throw e;
-          await this.client.conversations.join({ channel: root.channel });
-          await upload();
-        }
-        return { ok: true };
-      }
+      case 'thread.summary_file':
+        return this.uploadSummaryFile(message, request);
       case 'thread.note': {
-        if (root === undefined) return { ok: false, retryable: false, error: 'the root message was never posted' };
-        await this.client.chat.postMessage({
-          channel: root.channel,
-          thread_ts: root.ts,
-          ...buildThreadNote(intent.note, request),
-          unfurl_links: false,
-        });
+        if (thread === undefined) return NEVER_POSTED;
+        await this.postOnce(message, request, thread, buildThreadNote(intent.note, request));
         return { ok: true };
       }
       case 'card.post': {
         if (request.approvalMessage !== undefined) return { ok: true };
         if (this.approvalChannel === undefined)
           return { ok: false, retryable: false, error: 'no approvals channel is configured' };
-        const res = await this.client.chat.postMessage({
-          channel: this.approvalChannel,
-          ...buildApprovalCard(request),
-          unfurl_links: false,
-        });
-        if (typeof res.ts !== 'string') return notYet('chat.postMessage returned no ts');
-        return {
-          ok: true,
-          approval: { channel: typeof res.channel === 'string' ? res.channel : this.approvalChannel, ts: res.ts },
-        };
+        const card = await this.postOnce(
+          message,
+          request,
+          { channel: this.approvalChannel },
+          buildApprovalCard(request),
+        );
+        return { ok: true, approval: card };
       }
       case 'card.update': {
         const card = request.approvalMessage;
@@ -121,16 +129,43 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         const card = request.approvalMessage;
         if (card === undefined) return { ok: false, retryable: false, error: 'the approval card was never posted' };
         if (request.state !== 'pending_approval') return { ok: true };
-        await this.client.chat.postMessage({
-          channel: card.channel,
-          thread_ts: card.ts,
-          reply_broadcast: true,
-          ...buildApprovalReminder(request),
-        });
+        const place = { channel: card.channel, threadTs: card.ts };
+        await this.postOnce(message, request, place, buildApprovalReminder(request), { broadcast: true });
         return { ok: true };
       }
       case 'unreadable':
         return { ok: false, retryable: false, error: `unknown message kind ${intent.stored}` };
     }
+  }
+
+  /** The summary's CSV, a message of its own: a failed upload is retried without posting the summary twice. */
+  private async uploadSummaryFile(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+    const root = request.rootMessage;
+    if (root === undefined || request.outcome === undefined)
+      return { ok: false, retryable: false, error: 'nothing to attach the file to' };
+    const { csv } = buildSummaryMessage(request, request.outcome);
+    if (csv === undefined) return { ok: true };
+    // A file carries no metadata: an earlier upload is recognised by its name, which holds the request id.
+    const place = { channel: root.channel, threadTs: root.ts };
+    if (message.claims > 1 && (await findPosted(this.client, place, { filename: csv.filename }, message.createdAt)))
+      return { ok: true };
+    const upload = () =>
+      this.client.files.uploadV2({
+        channel_id: root.channel,
+        thread_ts: root.ts,
+        filename: csv.filename,
+        title: csv.title,
+        content: csv.content,
+      });
+    try {
+      await upload();
+    } catch (e) {
+      // chat:write.public lets the bot post in a public channel it never joined, but a file needs
+      // membership: join (public channels only) and upload once more.
+      if (slackErrorName(e) !== 'not_in_channel') throw e;
+      await this.client.conversations.join({ channel: root.channel });
+      await upload();
+    }
+    return { ok: true };
   }
 }

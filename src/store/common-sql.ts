@@ -32,6 +32,7 @@ export const COMMON_SQL = {
   getDraft: 'SELECT * FROM request_drafts WHERE id = @id AND expires_at > @now',
   deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= @now',
   listAudit: 'SELECT * FROM audit_events WHERE request_id = @requestId ORDER BY at, id',
+  renewClaim: `UPDATE outbox SET claim_until = @until WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   listOpenMessages: `SELECT * FROM outbox WHERE request_id = @requestId AND ${OPEN_MESSAGE} ORDER BY id`,
 } as const;

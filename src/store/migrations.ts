@@ -106,6 +106,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
     ],
   },
+  {
+    version: 4,
+    name: 'outbox claims counted',
+    // A message claimed more than once may have been posted by a claimer that died or timed out:
+    // the deliverer looks for it in Slack before posting again.
+    statements: ['ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0'],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -191,6 +198,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       )`,
       'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
     ],
+  },
+  {
+    version: 4,
+    name: 'outbox claims counted',
+    // A message claimed more than once may have been posted by a claimer that died or timed out:
+    // the deliverer looks for it in Slack before posting again.
+    statements: ['ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0'],
   },
 ];
 

@@ -49,9 +49,9 @@ export const PG = {
       ORDER BY o.next_attempt_at, o.id LIMIT @limit
       FOR UPDATE OF o SKIP LOCKED
     )
-    UPDATE outbox SET claimed_by = @owner, claim_until = @until
+    UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = outbox.claims + 1
     FROM picked WHERE outbox.id = picked.id RETURNING outbox.*`,
-  claimOne: `UPDATE outbox SET claimed_by = @owner, claim_until = @until
+  claimOne: `UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = claims + 1
     WHERE id = @id AND ${claimable('outbox')} RETURNING *`,
   fail: `UPDATE outbox SET last_error = @lastError, attempts = attempts + 1,
     next_attempt_at = COALESCE(@next::bigint, next_attempt_at),

@@ -47,6 +47,8 @@ export interface OutboxMessage {
   readonly requestId: RequestId;
   readonly intent: MessageIntent | UnreadableIntent;
   readonly attempts: number;
+  /** How many times it has been claimed, this claim included: above 1, an earlier delivery may have reached Slack. */
+  readonly claims: number;
   readonly nextAttemptAt: EpochMs;
   readonly createdAt: EpochMs;
   readonly lastError: string | undefined;
@@ -155,6 +157,8 @@ export interface OutboxQueue {
   claimDue(owner: string, now: EpochMs, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
   /** Claims one message if it is due and its request's oldest open message. */
   claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined>;
+  /** Extends a claim while its delivery is under way; false when the claim is no longer this owner's. */
+  renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean>;
   complete(id: number, owner: string, now: EpochMs): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
   fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;

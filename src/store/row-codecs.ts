@@ -18,6 +18,7 @@ export interface OutboxRow {
   readonly kind: string;
   readonly payload: Json<Record<string, unknown>>;
   readonly attempts: number;
+  readonly claims: number;
   readonly next_attempt_at: number;
   readonly created_at: number;
   readonly last_error: Nullable<string>;
@@ -38,6 +39,7 @@ export function decodeOutbox(row: OutboxRow): OutboxMessage {
     requestId: row.request_id as RequestId,
     intent: joinIntent(row.kind, parseJson(row.payload)) ?? { kind: 'unreadable', stored: row.kind },
     attempts: row.attempts,
+    claims: row.claims,
     nextAttemptAt: row.next_attempt_at,
     createdAt: row.created_at,
     lastError: orUndefined(row.last_error),

@@ -116,6 +116,10 @@ export class SqlOutboxUpdates {
     await this.runner.changes(this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null });
   }
 
+  async renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.renewClaim, { id, owner, until })) === 1;
+  }
+
   async complete(id: number, owner: string, now: EpochMs): Promise<void> {
     await this.runner.changes(COMMON_SQL.completeMessage, { id, owner, now });
   }

@@ -38,7 +38,7 @@ export const SQL = {
   enqueue: `INSERT INTO outbox (request_id, kind, payload, attempts, next_attempt_at, created_at)
     VALUES (@requestId, @kind, @payload, 0, @now, @now) RETURNING *`,
   claimableIds: `SELECT id FROM outbox WHERE ${CLAIMABLE} ORDER BY next_attempt_at, id LIMIT @limit`,
-  claim: `UPDATE outbox SET claimed_by = @owner, claim_until = @until
+  claim: `UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = claims + 1
     WHERE id = @id AND ${CLAIMABLE} RETURNING *`,
   fail: `UPDATE outbox SET last_error = @lastError, attempts = attempts + 1,
     next_attempt_at = COALESCE(@next, next_attempt_at),

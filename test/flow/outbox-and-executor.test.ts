@@ -25,6 +25,9 @@ class ScriptedDeliverer implements MessageDeliverer {
       message.intent.kind === 'root.post' && next.ok ? { ok: true, root: { channel: 'C1', ts: '1.1' } } : next,
     );
   }
+  tellNow(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 describe('Outbox', () => {
@@ -128,11 +131,13 @@ describe('RequestExecutor', () => {
 
   function executor(backend: BackupBackend, owner = 'replica-a', leaseMs = MINUTE) {
     const logger = createMemoryLogger('debug');
-    const outbox = new Outbox(store, new ScriptedDeliverer(), clock, logger, { owner });
+    const deliverer = new ScriptedDeliverer();
+    const outbox = new Outbox(store, deliverer, clock, logger, { owner });
     return new RequestExecutor({
       store,
       backend,
       outbox,
+      deliverer,
       clock,
       logger,
       owner,

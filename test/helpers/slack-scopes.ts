@@ -14,6 +14,8 @@ const EXTRA: Record<string, string[]> = {
   'conversations.open': ['im:write', 'mpim:write', 'channels:manage', 'groups:write'],
   'conversations.join': ['channels:join'],
   'conversations.members': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
+  'conversations.history': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
 };
 
 export function manifestBotScopes(): string[] {

@@ -42,6 +42,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
         requestId: request.id,
         intent: { kind: 'thread.note', note: 'waiting' },
         attempts: 0,
+        claims: 0,
         nextAttemptAt: T0,
         createdAt: T0,
         lastError: undefined,
@@ -77,7 +78,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
     it('keeps a claimed message from other owners until its claim runs out', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1);
-      expect(await store.outbox.claim(m1!.id, 'w1', T0, LEASE)).toStrictEqual(m1);
+      expect(await store.outbox.claim(m1!.id, 'w1', T0, LEASE)).toStrictEqual({ ...m1, claims: 1 });
       expect(await store.outbox.claim(m1!.id, 'w2', T0 + LEASE - 1, LEASE)).toBeUndefined();
       expect(await store.outbox.claimDue('w2', T0 + LEASE - 1, LEASE, 10)).toEqual([]);
       expect(idsOf(await store.outbox.claimDue('w2', T0 + LEASE, LEASE, 10))).toEqual([m1!.id]);
@@ -112,7 +113,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect((await store.outbox.listOpen(id))[0]?.lastError).toBeUndefined();
       await store.outbox.fail(m1!.id, 'w1', 'ratelimited', T0 + 30_000, T0 + 1);
       expect(await store.outbox.listOpen(id)).toStrictEqual([
-        { ...m1, attempts: 1, nextAttemptAt: T0 + 30_000, lastError: 'ratelimited' },
+        { ...m1, attempts: 1, claims: 1, nextAttemptAt: T0 + 30_000, lastError: 'ratelimited' },
       ]);
       expect(await store.outbox.claimDue('w2', T0 + 29_999, LEASE, 10)).toEqual([]);
       const [again] = await store.outbox.claimDue('w2', T0 + 30_000, LEASE, 10);
@@ -130,7 +131,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1);
       expect(idsOf(await store.outbox.listOpen(id))).toEqual([m2!.id]);
       expect(await store.outbox.claim(m1!.id, 'w1', T0 + 10 * LEASE, LEASE)).toBeUndefined();
-      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual(m2);
+      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual({ ...m2, claims: 1 });
     });
 
     it('claims at most `limit` messages, earliest due first', async () => {
@@ -150,6 +151,29 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       );
       const claimed = batches.flatMap(idsOf).sort((x, y) => x - y);
       expect(claimed).toEqual(heads);
+    });
+
+    it('counts every claim of a message, so a deliverer knows when an earlier one may have reached Slack', async () => {
+      const { store } = ctx();
+      const [, [m]] = await requestWithMessages(store, 1);
+      expect((await store.outbox.claim(m!.id, 'w1', T0, LEASE))?.claims).toBe(1);
+      // The first claimer dies: its claim runs out and another takes the message over.
+      expect((await store.outbox.claim(m!.id, 'w2', T0 + LEASE, LEASE))?.claims).toBe(2);
+      await store.outbox.fail(m!.id, 'w2', 'timeout', T0 + LEASE + 1, T0 + LEASE);
+      const [third] = await store.outbox.claimDue('w3', T0 + LEASE + 1, LEASE, 10);
+      expect(third).toMatchObject({ id: m!.id, claims: 3, attempts: 1 });
+    });
+
+    it('renews a claim only for its owner while the message is open', async () => {
+      const { store } = ctx();
+      const [, [m]] = await requestWithMessages(store, 1);
+      await store.outbox.claim(m!.id, 'w1', T0, LEASE);
+      expect(await store.outbox.renewClaim(m!.id, 'w2', T0 + 2 * LEASE)).toBe(false);
+      expect(await store.outbox.renewClaim(m!.id, 'w1', T0 + 2 * LEASE)).toBe(true);
+      // Renewed: another claimer cannot take it when the first lease would have run out.
+      expect(await store.outbox.claim(m!.id, 'w2', T0 + LEASE + 1, LEASE)).toBeUndefined();
+      await store.outbox.complete(m!.id, 'w1', T0 + LEASE + 2);
+      expect(await store.outbox.renewClaim(m!.id, 'w1', T0 + 3 * LEASE)).toBe(false);
     });
   });
 }

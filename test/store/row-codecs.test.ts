@@ -6,6 +6,7 @@ const row = (kind: string, payload: string) => ({
   kind,
   payload,
   attempts: 1,
+  claims: 2,
   next_attempt_at: 10,
   created_at: 5,
   last_error: null,

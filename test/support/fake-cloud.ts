@@ -2,6 +2,7 @@ import type { PolicyId, VolumeId } from '../../src/domain/ids';
 import { asPolicyId, asServerId, asVolumeId, isUuid } from '../../src/domain/ids';
 import type { BackupBackend, CloudReads } from '../../src/flow/ports';
 import type {
+  AssociateOptions,
   AssociationResult,
   BackupPolicy,
   FailedVolume,
@@ -127,10 +128,15 @@ export class FakeCloud implements BackupBackend, CloudReads {
     return Promise.resolve([...this.read('listServers', project).servers]);
   }
 
-  associate(project: ProjectRef, policyId: PolicyId, volumeIds: readonly VolumeId[]): Promise<AssociationResult> {
+  async associate(
+    project: ProjectRef,
+    policyId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    options?: AssociateOptions,
+  ): Promise<AssociationResult> {
     const { volumes } = this.read('associate', project);
     this.associateCalls.push({ projectId: project.id, policyId, volumeIds: [...volumeIds] });
-    if (this.associateError !== undefined) return Promise.reject(this.associateError);
+    if (this.associateError !== undefined) throw this.associateError;
     const failed = volumeIds.flatMap((id) => {
       const failure = this.failures.get(id);
       return failure === undefined ? [] : [{ volumeId: id, ...failure }];
@@ -143,7 +149,9 @@ export class FakeCloud implements BackupBackend, CloudReads {
         pod: 'pod01.eu-de-01',
       }));
     const chunk = { index: 0, volumeIds: [...volumeIds], attempts: 1, added: added.length, failed: failed.length };
-    return Promise.resolve({ added, failed, chunks: [chunk] });
+    // As the real client does: each call is reported as it returns, before the result is merged.
+    await options?.onChunk?.(chunk);
+    return { added, failed, chunks: [chunk] };
   }
 
   disassociate(project: ProjectRef, _policyId: PolicyId, volumeIds: readonly VolumeId[]): Promise<AssociationResult> {

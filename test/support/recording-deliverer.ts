@@ -1,6 +1,6 @@
 import type { BackupRequest, MessageRef } from '../../src/domain/backup-request';
 import type { RequestState } from '../../src/domain/request-state';
-import type { DeliveryResult, MessageDeliverer } from '../../src/flow/ports';
+import type { DeliveryResult, DirectNotice, MessageDeliverer } from '../../src/flow/ports';
 import type { OutboxMessage } from '../../src/store/request-store';
 
 export interface Delivery {
@@ -37,6 +37,14 @@ export class RecordingDeliverer implements MessageDeliverer {
     if (kind === 'root.post') return Promise.resolve({ ok: true, root: ref(request.channel.id) });
     if (kind === 'card.post') return Promise.resolve({ ok: true, approval: ref(APPROVAL_CHANNEL) });
     return Promise.resolve({ ok: true });
+  }
+
+  /** Notices told outside the outbox, in order. */
+  readonly notices: { readonly requestId: string; readonly notice: DirectNotice }[] = [];
+
+  tellNow(request: BackupRequest, notice: DirectNotice): Promise<void> {
+    this.notices.push({ requestId: request.id, notice });
+    return Promise.resolve();
   }
 
   /** The kinds delivered (for one request, or all), in order. */

@@ -1,4 +1,5 @@
 import { BLOCK_LIMITS, checkBlocks, checkView } from './block-check';
+import { conversationsHistory, conversationsReplies } from './history';
 import type { StandInState, StandInView } from './state';
 
 type Answer = Record<string, unknown>;
@@ -61,6 +62,7 @@ export function handleMethod(
         text: str(args['text']) ?? '',
         blocks: (args['blocks'] as unknown[] | undefined) ?? [],
         edits: 0,
+        ...(args['metadata'] !== undefined && { metadata: args['metadata'] }),
       };
       state.messages.push(message);
       state.log.push({ kind: 'posted', message, text: message.text, blocks: message.blocks });
@@ -235,6 +237,10 @@ export function handleMethod(
       });
       return viewAnswer(created);
     }
+    case 'conversations.history':
+      return conversationsHistory(state, args);
+    case 'conversations.replies':
+      return conversationsReplies(state, args);
     case 'apps.connections.open':
       return ctx.socketUrl === undefined ? fail('not_allowed_token_type') : { ok: true, url: ctx.socketUrl };
     default:

@@ -135,7 +135,9 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
       const args = parseArgs(req, body);
       state.calls.push({ method, args, at: Date.now() });
       const fault = state.takeFault(method);
-      if (fault) {
+      let lateMs = 0;
+      if (fault !== undefined && 'lateMs' in fault) lateMs = fault.lateMs;
+      else if (fault !== undefined) {
         if ('status' in fault) {
           const headers: Record<string, string> =
             fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
@@ -155,7 +157,10 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         json(res, 200, { ok: false, error: 'invalid_auth' });
         return;
       }
-      json(res, 200, handleMethod(state, method, args, { base, socketUrl: options.socketUrl }));
+      const answer = handleMethod(state, method, args, { base, socketUrl: options.socketUrl });
+      if (lateMs > 0) await new Promise((resolve) => setTimeout(resolve, lateMs));
+      // A client that gave up meanwhile has closed the socket: the work is done, the answer is lost.
+      if (!res.destroyed) json(res, 200, answer);
     })().catch((e: unknown) => json(res, 500, { ok: false, error: 'stand_in_failure', detail: String(e) }));
   });
 

@@ -14,6 +14,8 @@ export interface StandInMessage {
   text: string;
   blocks: unknown[];
   edits: number;
+  /** Message metadata as posted (`event_type`, `event_payload`); Slack returns it with include_all_metadata. */
+  readonly metadata?: unknown;
 }
 
 export interface StandInFile {
@@ -46,7 +48,11 @@ export type StandInEvent =
   | { readonly kind: 'file'; readonly file: StandInFile }
   | { readonly kind: 'view'; readonly action: 'open' | 'update' | 'push' | 'publish'; readonly view: StandInView };
 
-export type StandInFault = { readonly status: number; readonly retryAfterS?: number } | { readonly error: string };
+export type StandInFault =
+  | { readonly status: number; readonly retryAfterS?: number }
+  | { readonly error: string }
+  /** The call is carried out, but its answer is held back this long: a client that times out never learns it worked. */
+  | { readonly lateMs: number };
 
 export interface StandInState {
   /** A copy of the workspace the stand-in was started with; tests may change group members. */
@@ -120,8 +126,9 @@ export function createState(initial: StandInWorkspace, clock: () => number = Dat
       return undefined;
     },
     nextTs() {
+      // Like Slack's: the time of the post in seconds, unique and increasing by its micro part.
       seq += 1;
-      return `${1_700_000_000 + seq}.${String(seq).padStart(6, '0')}`;
+      return `${Math.floor(clock() / 1000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
     },
     nextId(prefix) {
       seq += 1;

@@ -1,7 +1,8 @@
 import type { BackupRequest } from '../../domain/backup-request';
 import type { ThreadNote } from '../../domain/message-intent';
+import type { DirectNotice } from '../../flow/ports';
 import { ACTION_CANCEL } from '../ids';
-import { slackTime } from '../mrkdwn';
+import { code, slackTime } from '../mrkdwn';
 import { describeApprovers, decisionLine } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { message, section } from './kit';
@@ -36,4 +37,21 @@ export function buildThreadNote(note: ThreadNote, request: BackupRequest): Slack
   }
   const line = decisionLine(request);
   return message(`${request.id}: ${line.replace(/[*:]/g, '')}`, [section(line)]);
+}
+
+/**
+ * A notice posted outside the outbox. `outcome_not_recorded`: the cloud was called (it may have
+ * changed) but the result could not be written down; the bot will finish and summarise the request
+ * once it can record again. Never "nothing was changed": that would be a guess.
+ */
+export function buildDirectNotice(notice: DirectNotice, request: BackupRequest): SlackMessage {
+  const texts: Record<DirectNotice, readonly [fallback: string, shown: string]> = {
+    outcome_not_recorded: [
+      `Request ${request.id} may have changed the cloud; it will be finished and summarised`,
+      `:warning: Request ${code(request.id)} may have changed the cloud, but the bot could not record the result ` +
+        '(its database is not answering). It will be finished and summarised here as soon as the bot can record again.',
+    ],
+  };
+  const [fallback, shown] = texts[notice];
+  return message(fallback, [section(shown)]);
 }

@@ -1,0 +1,43 @@
+import type { Logger } from '../log/logger';
+
+/** A lease is renewed three times per its length: a missed renewal or two never loses a live holder its claim. */
+export const HEARTBEATS_PER_LEASE = 3;
+
+export interface Heartbeat {
+  readonly leaseMs: number;
+  /** Extends the lease; false when another holder has taken it over (this one was thought dead). */
+  renew(): Promise<boolean>;
+  /** Called once when a renewal finds the lease taken over. */
+  onLost(): void;
+  readonly logger: Logger;
+  /** For the log: what holds the lease ("request r-…", "outbox message 12"). */
+  readonly what: string;
+}
+
+/**
+ * Runs `work` while renewing its lease, so that short leases (a dead holder's work is taken over
+ * within seconds) never take work from a holder that is alive but waiting on a slow call.
+ */
+export async function withHeartbeat<T>(beat: Heartbeat, work: () => Promise<T>): Promise<T> {
+  let lost = false;
+  const timer = setInterval(
+    () => {
+      beat
+        .renew()
+        .then((held) => {
+          if (held || lost) return;
+          lost = true;
+          beat.logger.warn('lost the lease to another holder', { holder: beat.what });
+          beat.onLost();
+        })
+        .catch((e: unknown) => beat.logger.warn('could not renew the lease', { holder: beat.what, error: e }));
+    },
+    Math.max(10, Math.floor(beat.leaseMs / HEARTBEATS_PER_LEASE)),
+  );
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

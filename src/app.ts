@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { AnyMiddlewareArgs, CodedError } from '@slack/bolt';
 import type { Config } from './config/load-config';
 import { createFlowDeps } from './flow/create-flow-deps';
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly owner: string;
   /** Retries of the Slack Web API client (tests set 0; the outbox retries what must arrive). */
   readonly slackRetries?: number;
+  /** How long a Slack Web API call may take (default 10 s); tests shorten it to make a slow Slack. */
+  readonly slackTimeoutMs?: number;
   /** Background loop periods and the outbox's waits between attempts; tests shorten them. */
   readonly intervals?: Intervals & { readonly outboxBackoffMs?: readonly number[] };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
@@ -47,6 +50,8 @@ export interface Bot {
   /** Resolves once the work started after answering people (deliveries, runs) has ended. */
   idle(): Promise<void>;
 }
+
+const SLACK_TIMEOUT_MS = 10_000;
 
 /** How long a stop waits for runs and deliveries under way; what is left, a restart or another replica finishes. */
 const STOP_DRAIN_MS = 10_000;
@@ -72,6 +77,7 @@ export function createApp(deps: AppDeps): Bot {
           installerOptions: { clientOptions: { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) } },
         })
       : new HTTPReceiver({ signingSecret: config.slack.signingSecret, endpoints: '/slack/events', logger });
+  const timeout = deps.slackTimeoutMs ?? SLACK_TIMEOUT_MS;
   const app = new App({
     token: config.slack.botToken,
     receiver,
@@ -80,13 +86,22 @@ export function createApp(deps: AppDeps): Bot {
     extendedErrorHandler: true,
     clientOptions: {
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-      // Bounded: a call gives up within about half a minute, well inside the outbox's claim, and
-      // the outbox retries what must arrive. A 429 is not waited out here (that would hold every
-      // other call, modals included, behind it): it fails at once and the outbox honours Retry-After.
+      // For reads and views (repeating them is harmless). Bounded: a call gives up within about half a
+      // minute. A 429 is not waited out here (that would hold every other call, modals included,
+      // behind it): it fails at once.
       retryConfig: { retries: deps.slackRetries ?? 2, factor: 2, minTimeout: 1000, maxTimeout: 5000 },
-      timeout: 10_000,
+      timeout,
       rejectRateLimitedCalls: true,
     },
+  });
+  // For the messages the outbox owes: never retried by the client, because a post that timed out
+  // may have been made. The outbox retries, and the deliverer looks for the post before it posts again.
+  const deliveryClient = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    retryConfig: { retries: 0 },
+    timeout,
+    rejectRateLimitedCalls: true,
+    logger,
   });
 
   const flows: FlowDeps = createFlowDeps({
@@ -94,7 +109,7 @@ export function createApp(deps: AppDeps): Bot {
     store,
     cloud: deps.cloud,
     people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
-    deliverer: new SlackMessageDeliverer(app.client, config.approvals?.channel),
+    deliverer: new SlackMessageDeliverer(deliveryClient, config.approvals?.channel),
     clock,
     newRequestId: deps.newRequestId,
     owner: deps.owner,

@@ -34,6 +34,7 @@ export interface StartOptions {
   readonly store?: RequestStore;
   readonly sandbox?: Sandbox;
   readonly slackRetries?: number;
+  readonly slackTimeoutMs?: number;
   readonly intervals?: AppDeps['intervals'];
   readonly host?: string;
   readonly owner?: string;
@@ -114,6 +115,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       newRequestId: () => formatRequestId(randomBytes(8)),
       owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       ...(options.slackRetries !== undefined && { slackRetries: options.slackRetries }),
+      ...(options.slackTimeoutMs !== undefined && { slackTimeoutMs: options.slackTimeoutMs }),
       ...(options.intervals && { intervals: options.intervals }),
       ...(options.host !== undefined && { host: options.host }),
       ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),

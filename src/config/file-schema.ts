@@ -105,9 +105,9 @@ export const fileSchema = z
     execution: z
       .strictObject({
         /** A running request is its replica's for this long without a heartbeat; then another may resume it. */
-        run_lease: duration.default(120_000),
+        run_lease: duration.default(15_000),
       })
-      .default({ run_lease: 120_000 }),
+      .default({ run_lease: 15_000 }),
   })
   .superRefine((file, ctx) => {
     const dup = (values: string[], path: (string | number)[], what: string) => {

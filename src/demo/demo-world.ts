@@ -99,6 +99,8 @@ export interface WorldOptions {
   /** `postgres://…` or `sqlite:<path>`; default a SQLite file in the world's temp dir. Every replica opens its own connection to it. */
   readonly databaseUrl?: string;
   readonly slackRetries?: number;
+  /** The bots' Slack Web API timeout; a test shortens it to make Slack slow. */
+  readonly slackTimeoutMs?: number;
   readonly socketUrl?: string;
   /** How many bots to start on the same sandbox, Slack stand-in and database. Default 1. */
   readonly replicas?: number;
@@ -160,6 +162,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
         host: '127.0.0.1',
         clock,
         slackRetries: options.slackRetries ?? 0,
+        ...(options.slackTimeoutMs !== undefined && { slackTimeoutMs: options.slackTimeoutMs }),
         intervals: {
           outboxMs: 200,
           resumeMs: 500,

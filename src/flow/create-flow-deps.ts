@@ -36,6 +36,9 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   const { config, store, clock, logger } = setup;
   const outbox = new Outbox(store, setup.deliverer, clock, logger.child('outbox'), {
     owner: setup.owner,
+    // One lease for all work a replica holds: a claim on a message, like a run, is taken over that
+    // long after its holder stopped renewing it.
+    leaseMs: config.execution.runLeaseMs,
     ...(setup.outboxBackoffMs && { backoffMs: setup.outboxBackoffMs }),
   });
   const executor = new RequestExecutor({

@@ -72,7 +72,8 @@ export interface Intervals {
  * requests whose start was interrupted, expire and remind approvals, drop old drafts.
  */
 export function backgroundTasks(deps: FlowDeps, intervals: Intervals = {}): ScheduledTask[] {
-  const resumeMs = intervals.resumeMs ?? 30_000;
+  // Often and cheap (an indexed query): a dead runner's request is taken over within a lease and a poll.
+  const resumeMs = intervals.resumeMs ?? 5_000;
   const approvalsMs = intervals.approvalsMs ?? 15_000;
   return [
     { name: 'outbox', everyMs: intervals.outboxMs ?? 5_000, run: () => deps.outbox.drain() },

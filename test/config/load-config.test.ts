@@ -61,7 +61,7 @@ describe('loadConfig', () => {
       ttlMs: 4 * 3_600_000,
       remindAfterMs: 30 * 60_000,
     });
-    expect(config.execution).toEqual({ runLeaseMs: 120_000 });
+    expect(config.execution).toEqual({ runLeaseMs: 15_000 });
     expect(config.access.rules[1]).toMatchObject({
       channels: ['inc-*'],
       policies: ['daily-*'],

@@ -1,0 +1,79 @@
+import { waitFor } from '../../src/demo/wait';
+import { ManualClock } from '../helpers/manual-clock';
+import { ALICE, DB_DATA_1, INCIDENT, letTimePass, rootMessages, text, useWorld } from './world';
+
+const HOUR = 3_600_000;
+
+/**
+ * Slack accepts a post but its answer comes after the bot's client gave up (here: 300 ms late
+ * against a 100 ms timeout). The message exists; the bot does not know it. Retrying must not post
+ * it again: the outbox retries, and the deliverer finds the first post by its metadata.
+ */
+describe('a post Slack accepted but answered too late', () => {
+  const clock = new ManualClock();
+  const world = useWorld({ clock, slackTimeoutMs: 100, intervals: { outboxMs: HOUR, outboxBackoffMs: [1000] } });
+
+  const posts = (w: ReturnType<typeof world>) => w.slack.state.callsOf('chat.postMessage').length;
+
+  it('leaves one root message: the retry finds it and adopts it instead of posting again', async () => {
+    const w = world();
+    w.slack.failNext('chat.postMessage', { lateMs: 300 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.latestRequest(0);
+    await waitFor('the root post to time out and wait in the outbox', async () => {
+      const [head] = await w.bot.store.outbox.listOpen(request.id);
+      return head?.intent.kind === 'root.post' && head.attempts === 1 ? true : undefined;
+    });
+    expect(rootMessages(w, INCIDENT)).toHaveLength(1);
+
+    await letTimePass(w, clock, 1000);
+    const done = await w.settle(request.id);
+    expect(done.state).toBe('succeeded');
+    const roots = rootMessages(w, INCIDENT);
+    expect(roots).toHaveLength(1);
+    expect(done.rootMessage?.ts).toBe(roots[0]?.ts);
+    expect(text(w, roots[0]?.blocks ?? [])).toContain('All added');
+    expect(w.slack.state.thread(INCIDENT, roots[0]?.ts ?? '')).toHaveLength(1);
+    // The lost answer, the look-up that found the post, and the summary: no second root post.
+    expect(posts(w)).toBe(2);
+    expect(w.slack.state.callsOf('conversations.history')).toHaveLength(1);
+  });
+
+  it('leaves one summary in the thread when the summary post is the one answered late', async () => {
+    const w = world();
+    // Hold the cloud call until the root message is out, so the next post is the summary.
+    w.sandbox.faults.inject('vbs.associate', { latencyMs: 150, times: 1 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.latestRequest(0);
+    await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
+    w.slack.failNext('chat.postMessage', { lateMs: 300 });
+    await waitFor('the summary post to time out and wait in the outbox', async () => {
+      const [head] = await w.bot.store.outbox.listOpen(request.id);
+      return head?.intent.kind === 'thread.summary' && head.attempts === 1 ? true : undefined;
+    });
+
+    await letTimePass(w, clock, 1000);
+    const done = await w.settle(request.id);
+    const root = rootMessages(w, INCIDENT)[0];
+    expect(done.state).toBe('succeeded');
+    expect(w.slack.state.thread(INCIDENT, root?.ts ?? '')).toHaveLength(1);
+    expect(w.slack.state.callsOf('conversations.replies')).toHaveLength(1);
+  });
+
+  it('posts again when the look-up finds nothing: a refused post is not mistaken for a delivered one', async () => {
+    const w = world();
+    w.slack.failNext('chat.postMessage', { status: 503 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.latestRequest(0);
+    await waitFor('the refused root post to wait in the outbox', async () => {
+      const [head] = await w.bot.store.outbox.listOpen(request.id);
+      return head?.intent.kind === 'root.post' && head.attempts === 1 ? true : undefined;
+    });
+    expect(rootMessages(w, INCIDENT)).toHaveLength(0);
+
+    await letTimePass(w, clock, 1000);
+    await w.settle(request.id);
+    expect(rootMessages(w, INCIDENT)).toHaveLength(1);
+    expect(w.slack.state.callsOf('conversations.history')).toHaveLength(1);
+  });
+});

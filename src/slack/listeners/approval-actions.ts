@@ -37,13 +37,18 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
       // The trigger lives three seconds and works once: open first, check after.
       const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildLoadingModal(decision) });
       const viewId = opened.view?.id;
+      if (viewId === undefined) return;
       const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
-      const checked = await checkDecision(deps, requestId, actorOf(body), decision);
+      const checked = await replaceHoldingViewOnFailure(
+        deps.logger,
+        client,
+        { id: viewId, title: 'Nothing changed' },
+        () => checkDecision(deps, requestId, actorOf(body), decision),
+      );
       const view = checked.ok
         ? buildDecisionModal(checked.request, decision)
         : buildInfoModal('Nothing changed', refusalText(checked.refusal));
-      if (viewId !== undefined)
-        await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view });
+      await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view });
     });
   }
 

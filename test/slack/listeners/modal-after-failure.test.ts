@@ -1,14 +1,14 @@
 import nock from 'nock';
 import { StoreUnavailableError } from '../../../src/store/store-errors';
 import { OtcNetworkError } from '../../../src/otc/errors';
-import { BLOCK_COMMENT, INPUT_COMMENT, VIEW_APPROVE, VIEW_FORM } from '../../../src/slack/ids';
+import { ACTION_APPROVE, BLOCK_COMMENT, INPUT_COMMENT, VIEW_APPROVE, VIEW_FORM } from '../../../src/slack/ids';
 import { registerApprovalActions } from '../../../src/slack/listeners/approval-actions';
 import { registerFormSubmit, SUBMIT_BUDGET_MS } from '../../../src/slack/listeners/form-submit';
 import { useFlowFixture, waitingForApproval } from '../../support/flow-fixture';
 import { ALICE, BOB, DAILY_7D, DB_DATA_1 } from '../../support/flow-world';
 import { openDraft } from '../../support/form-draft';
 import { formValues } from '../../support/form-view-state';
-import { submitView } from '../../support/interaction';
+import { clickButton, submitView } from '../../support/interaction';
 import { until } from '../../support/until';
 import { createListenerApp, expectSlackCall } from '../../support/listener-app';
 
@@ -67,6 +67,20 @@ describe('a modal whose flow fails after the interim answer', () => {
       .catch(() => undefined);
     expect(bot.acks).toHaveLength(1);
     expect(JSON.stringify(bot.acks[0])).toContain('The cloud did not answer');
+  });
+
+  it('replaces “Checking the request…” after an Approve click with the safe sentence when the store fails', async () => {
+    const f = fixture();
+    const bot = createListenerApp(f.deps, registerApprovalActions);
+    const request = await waitingForApproval(f);
+    jest.spyOn(f.store.requests, 'get').mockRejectedValue(new StoreUnavailableError('database is locked'));
+    const open = expectSlackCall(bot.timeline, 'views.open', { view: { id: 'V0DECIDE1', hash: 'h-loading' } });
+    const update = expectSlackCall(bot.timeline, 'views.update');
+    await bot.send(clickButton(BOB, ACTION_APPROVE, request.id)).catch(() => undefined);
+    open.scope.done();
+    update.scope.done();
+    expect(update.bodies[0]).toMatchObject({ view_id: 'V0DECIDE1' });
+    expect(JSON.stringify(update.bodies[0]!['view'])).toContain('The bot cannot record requests right now');
   });
 
   it('replaces “Recording your decision…” with the safe sentence when the store fails', async () => {

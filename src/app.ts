@@ -10,7 +10,7 @@ import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
 import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
-import { close, createBotHttpServer, listen } from './slack/http-server';
+import { createBotHttpServer, listen, stopListening } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerBackupCommand } from './slack/listeners/backup-command';
@@ -171,12 +171,17 @@ export function createApp(deps: AppDeps): Bot {
       return { port };
     },
     async stop() {
-      await scheduler?.stop();
-      await waitAtMost(STOP_DRAIN_MS, flows.work.idle());
+      // No new work: Slack's requests and events stop arriving, the loops stop taking work.
       // receiver.stop() only starts the close handshake; the client's disconnect() resolves once the
       // socket is closed, so no timer of the handshake outlives the bot.
       if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
-      if (server) await close(server);
+      const closing = server === undefined ? Promise.resolve() : stopListening(server);
+      await scheduler?.stop();
+      // The work under way (deliveries, runs) is finished, for a while; what is left then keeps its
+      // lease only until it runs out, and the next start or another replica takes it over.
+      await waitAtMost(STOP_DRAIN_MS, flows.work.idle());
+      server?.closeAllConnections();
+      await closing;
     },
   };
 }

@@ -81,7 +81,7 @@ export class RequestExecutor {
    * Starts requests whose start was interrupted: allowed or approved, untouched for `graceMs`
    * (the process stopped between the decision and the run). The compare-and-set keeps it once.
    */
-  async startInterrupted(graceMs = 60_000, limit = 20): Promise<number> {
+  async startInterrupted(graceMs = this.leaseMs, limit = 20): Promise<number> {
     let started = 0;
     for (const request of await this.deps.store.queries.listStartable(this.deps.clock.now() - graceMs, limit)) {
       if (request.state !== 'allowed' && request.state !== 'approved') continue;

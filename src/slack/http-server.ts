@@ -65,9 +65,13 @@ export function listen(server: Server, port: number, host?: string): Promise<num
   });
 }
 
-export function close(server: Server): Promise<void> {
+/**
+ * Stops taking connections; requests under way are still answered. Resolves once the last
+ * connection has closed: call `server.closeAllConnections()` to end the ones left when waiting is over.
+ */
+export function stopListening(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    server.closeAllConnections();
+    server.closeIdleConnections();
   });
 }

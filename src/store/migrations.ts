@@ -106,6 +106,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
     ],
   },
+  {
+    version: 3,
+    name: 'replay keys',
+    statements: [
+      'CREATE TABLE replay_keys (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
+      'CREATE INDEX replay_keys_expires ON replay_keys (expires_at)',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -192,7 +200,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX request_drafts_expires ON request_drafts (expires_at)',
     ],
   },
+  {
+    version: 3,
+    name: 'replay keys',
+    statements: [
+      'CREATE TABLE replay_keys (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)',
+      'CREATE INDEX replay_keys_expires ON replay_keys (expires_at)',
+    ],
+  },
 ];
+
+/** The newest version of a list: the schema a build needs. */
+export function newestVersion(all: readonly Migration[]): number {
+  return Math.max(0, ...all.map((m) => m.version));
+}
 
 /** The steps not yet applied, in version order. */
 export function pendingMigrations(all: readonly Migration[], applied: ReadonlySet<number>): Migration[] {

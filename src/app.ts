@@ -17,6 +17,7 @@ import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { forgetExpiredReplays } from './slack/replay-guard';
 
 export interface AppDeps {
   readonly config: Config;
@@ -133,7 +134,11 @@ export function createApp(deps: AppDeps): Bot {
       await app.init();
       server = createBotHttpServer({
         clock,
-        slackListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
+        logger,
+        slack:
+          receiver instanceof HTTPReceiver && config.slack.mode === 'http'
+            ? { listener: receiver.requestListener, signingSecret: config.slack.signingSecret, replays: store.replays }
+            : undefined,
         health: async () => {
           try {
             await store.ping();
@@ -145,7 +150,8 @@ export function createApp(deps: AppDeps): Bot {
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();
-      scheduler = startScheduler(backgroundTasks(flows, deps.intervals), logger.child('scheduler'));
+      const tasks = [...backgroundTasks(flows, deps.intervals), forgetExpiredReplays(store.replays, clock)];
+      scheduler = startScheduler(tasks, logger.child('scheduler'));
       void scheduler.runAll();
       logger.info(`backup bot running in ${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}`, {
         mode,

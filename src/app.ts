@@ -9,6 +9,7 @@ import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
 import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
+import { createHealthCheck, watchSocket } from './slack/health';
 import { close, createBotHttpServer, listen } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
@@ -30,8 +31,14 @@ export interface AppDeps {
   readonly owner: string;
   /** Retries of the Slack Web API client (tests set 0; the outbox retries what must arrive). */
   readonly slackRetries?: number;
-  /** Background loop periods and the outbox's waits between attempts; tests shorten them. */
-  readonly intervals?: Intervals & { readonly outboxBackoffMs?: readonly number[] };
+  /**
+   * Background loop periods, the outbox's waits between attempts and Socket Mode's pong timeout
+   * (which also spaces its reconnects; default 5 s); tests shorten them.
+   */
+  readonly intervals?: Intervals & {
+    readonly outboxBackoffMs?: readonly number[];
+    readonly socketPingTimeoutMs?: number;
+  };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
   /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
@@ -70,6 +77,9 @@ export function createApp(deps: AppDeps): Bot {
       ? new SocketModeReceiver({
           appToken: config.slack.appToken,
           logger,
+          ...(deps.intervals?.socketPingTimeoutMs !== undefined && {
+            clientPingTimeout: deps.intervals.socketPingTimeoutMs,
+          }),
           installerOptions: { clientOptions: { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) } },
         })
       : new HTTPReceiver({ signingSecret: config.slack.signingSecret, endpoints: '/slack/events', logger });
@@ -132,6 +142,7 @@ export function createApp(deps: AppDeps): Bot {
     idle: () => flows.work.idle(),
     async start() {
       await app.init();
+      const socket = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client) : undefined;
       server = createBotHttpServer({
         clock,
         logger,
@@ -139,14 +150,7 @@ export function createApp(deps: AppDeps): Bot {
           receiver instanceof HTTPReceiver && config.slack.mode === 'http'
             ? { listener: receiver.requestListener, signingSecret: config.slack.signingSecret, replays: store.replays }
             : undefined,
-        health: async () => {
-          try {
-            await store.ping();
-            return { ok: true, body: { status: 'ok', mode } };
-          } catch {
-            return { ok: false, body: { status: 'degraded', mode, store: 'unavailable' } };
-          }
-        },
+        health: createHealthCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();

@@ -10,6 +10,7 @@ import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
 import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
+import { createHealthCheck, watchSocket } from './slack/health';
 import { createBotHttpServer, listen, stopListening } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
@@ -18,6 +19,7 @@ import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { forgetExpiredReplays } from './slack/replay-guard';
 
 export interface AppDeps {
   readonly config: Config;
@@ -32,8 +34,14 @@ export interface AppDeps {
   readonly slackRetries?: number;
   /** How long a Slack Web API call may take (default 10 s); tests shorten it to make a slow Slack. */
   readonly slackTimeoutMs?: number;
-  /** Background loop periods and the outbox's waits between attempts; tests shorten them. */
-  readonly intervals?: Intervals & { readonly outboxBackoffMs?: readonly number[] };
+  /**
+   * Background loop periods, the outbox's waits between attempts and Socket Mode's pong timeout
+   * (which also spaces its reconnects; default 5 s); tests shorten them.
+   */
+  readonly intervals?: Intervals & {
+    readonly outboxBackoffMs?: readonly number[];
+    readonly socketPingTimeoutMs?: number;
+  };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
   /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
@@ -74,6 +82,9 @@ export function createApp(deps: AppDeps): Bot {
       ? new SocketModeReceiver({
           appToken: config.slack.appToken,
           logger,
+          ...(deps.intervals?.socketPingTimeoutMs !== undefined && {
+            clientPingTimeout: deps.intervals.socketPingTimeoutMs,
+          }),
           installerOptions: { clientOptions: { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) } },
         })
       : new HTTPReceiver({ signingSecret: config.slack.signingSecret, endpoints: '/slack/events', logger });
@@ -146,21 +157,20 @@ export function createApp(deps: AppDeps): Bot {
     idle: () => flows.work.idle(),
     async start() {
       await app.init();
+      const socket = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client) : undefined;
       server = createBotHttpServer({
         clock,
-        slackListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
-        health: async () => {
-          try {
-            await store.ping();
-            return { ok: true, body: { status: 'ok', mode } };
-          } catch {
-            return { ok: false, body: { status: 'degraded', mode, store: 'unavailable' } };
-          }
-        },
+        logger,
+        slack:
+          receiver instanceof HTTPReceiver && config.slack.mode === 'http'
+            ? { listener: receiver.requestListener, signingSecret: config.slack.signingSecret, replays: store.replays }
+            : undefined,
+        health: createHealthCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();
-      scheduler = startScheduler(backgroundTasks(flows, deps.intervals), logger.child('scheduler'));
+      const tasks = [...backgroundTasks(flows, deps.intervals), forgetExpiredReplays(store.replays, clock)];
+      scheduler = startScheduler(tasks, logger.child('scheduler'));
       void scheduler.runAll();
       logger.info(`backup bot running in ${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}`, {
         mode,

@@ -2,20 +2,31 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../flow/ports';
+import type { FieldLogger } from '../log/fields';
+import type { ReplayGuard } from './replay-guard';
+import { refuseReplay } from './replay-guard';
+import { SIGNATURE_WINDOW_S } from './slack-signature';
 
-/** Slack signs a timestamp; Bolt rejects old ones, this also rejects ones more than five minutes ahead. */
-export const MAX_CLOCK_SKEW_S = 300;
+/** Bolt's receiver takes bodies up to 4 MB (its default bodyLimit); the replay check reads the body first, to the same limit. */
+export const SLACK_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface HealthReport {
   readonly ok: boolean;
   readonly body: Readonly<Record<string, unknown>>;
 }
 
+/** HTTP mode's Slack endpoint: Bolt's receiver, behind a replay check of its own. */
+export interface SlackEndpoint extends ReplayGuard {
+  /** Bolt's HTTPReceiver listener. */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 export interface BotHttpServerOptions {
   readonly clock: Clock;
-  /** Bolt's HTTPReceiver listener for Slack's POSTs; absent in Socket Mode (then only /healthz is served). */
-  readonly slackListener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** Slack's POSTs; absent in Socket Mode (then only /healthz is served). */
+  readonly slack: SlackEndpoint | undefined;
   readonly health: () => Promise<HealthReport>;
+  readonly logger: Pick<FieldLogger, 'warn'>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -24,10 +35,53 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Bolt rejects timestamps older than Slack's window; this rejects ones further ahead than it. */
 export function isFromTheFuture(req: IncomingMessage, nowMs: number): boolean {
-  const header = req.headers['x-slack-request-timestamp'];
-  const ts = Number(Array.isArray(header) ? header[0] : header);
-  return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + MAX_CLOCK_SKEW_S;
+  const ts = Number(header(req, 'x-slack-request-timestamp'));
+  return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + SIGNATURE_WINDOW_S;
+}
+
+/** The whole body, or undefined once it passes `limit` (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Reads the body, refuses a replay, and hands the rest to Bolt, which still verifies everything
+ * itself; it takes the body already read from `rawBody`, as its receiver does for any body read
+ * before it.
+ */
+async function admitOnce(
+  req: IncomingMessage,
+  res: ServerResponse,
+  slack: SlackEndpoint,
+  options: Pick<BotHttpServerOptions, 'clock' | 'logger'>,
+): Promise<void> {
+  const body = await readBody(req, SLACK_BODY_LIMIT_BYTES);
+  if (body === undefined) {
+    send(res, 413, { error: 'request body too large' });
+    return;
+  }
+  const refusal = await refuseReplay(req, body, slack, options);
+  if (refusal !== undefined) {
+    send(res, refusal.status, { error: refusal.error });
+    return;
+  }
+  slack.listener(Object.assign(req, { rawBody: body }), res);
 }
 
 /** The bot's HTTP face: `POST /slack/events` (commands and interactivity) and `GET /healthz`. */
@@ -42,13 +96,16 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
         .catch(() => send(res, 503, { status: 'error' }));
       return;
     }
-    if (path === '/slack/events' && options.slackListener !== undefined) {
+    if (path === '/slack/events' && options.slack !== undefined) {
       if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
       if (isFromTheFuture(req, options.clock.now())) {
         req.resume();
         return send(res, 401, { error: 'request timestamp is too far in the future' });
       }
-      options.slackListener(req, res);
+      admitOnce(req, res, options.slack, options).catch(() => {
+        if (!res.headersSent) send(res, 400, { error: 'could not read the request' });
+        req.destroy();
+      });
       return;
     }
     send(res, 404, { error: 'not found' });

@@ -34,5 +34,10 @@ export const COMMON_SQL = {
   listAudit: 'SELECT * FROM audit_events WHERE request_id = @requestId ORDER BY at, id',
   renewClaim: `UPDATE outbox SET claim_until = @until WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
+  /** Inserts the key, or takes over an expired one; changes no row when a live key holds it. */
+  rememberReplayKey: `INSERT INTO replay_keys (key, expires_at) VALUES (@key, @expiresAt)
+    ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_keys.expires_at <= @now`,
+  deleteExpiredReplayKeys: 'DELETE FROM replay_keys WHERE expires_at <= @now',
+  newestMigration: 'SELECT MAX(version) AS version FROM schema_migrations',
   listOpenMessages: `SELECT * FROM outbox WHERE request_id = @requestId AND ${OPEN_MESSAGE} ORDER BY id`,
 } as const;

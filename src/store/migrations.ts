@@ -107,6 +107,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: 'replay keys',
+    statements: [
+      'CREATE TABLE replay_keys (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
+      'CREATE INDEX replay_keys_expires ON replay_keys (expires_at)',
+    ],
+  },
+  {
     version: 4,
     name: 'outbox claims counted',
     // A message claimed more than once may have been posted by a claimer that died or timed out:
@@ -200,6 +208,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: 'replay keys',
+    statements: [
+      'CREATE TABLE replay_keys (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)',
+      'CREATE INDEX replay_keys_expires ON replay_keys (expires_at)',
+    ],
+  },
+  {
     version: 4,
     name: 'outbox claims counted',
     // A message claimed more than once may have been posted by a claimer that died or timed out:
@@ -207,6 +223,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     statements: ['ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0'],
   },
 ];
+
+/** The newest version of a list: the schema a build needs. */
+export function newestVersion(all: readonly Migration[]): number {
+  return Math.max(0, ...all.map((m) => m.version));
+}
 
 /** The steps not yet applied, in version order. */
 export function pendingMigrations(all: readonly Migration[], applied: ReadonlySet<number>): Migration[] {

@@ -59,3 +59,8 @@ export function toPostgresStoreError(err: unknown, target: string): Error {
   }
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** SQLSTATE 42P01 (undefined_table): the schema is not there, e.g. it was dropped or the database recreated. */
+export function isMissingPostgresTable(err: unknown): boolean {
+  return codeOf(err) === '42P01';
+}

@@ -1,10 +1,13 @@
+import { POSTGRES_MIGRATIONS } from './migrations';
+import { isMissingPostgresTable } from './postgres-errors';
 import { PostgresOutboxQueue } from './postgres-outbox';
 import type { PostgresStoreOptions } from './postgres-pool';
 import { PostgresPool } from './postgres-pool';
 import { PostgresRequestRecords } from './postgres-requests';
 import { PG } from './postgres-sql';
-import type { RequestStore } from './request-store';
-import type { SqlAuditLog, SqlDraftStore, SqlRequestQueries } from './sql-stores';
+import type { RequestStore, StoreHealth } from './request-store';
+import { checkStoreHealth } from './schema-health';
+import type { SqlAuditLog, SqlDraftStore, SqlReplayMemory, SqlRequestQueries } from './sql-stores';
 import { sharedStoreParts } from './sql-stores';
 
 export type { PostgresStoreOptions } from './postgres-pool';
@@ -16,13 +19,19 @@ export class PostgresRequestStore implements RequestStore {
   readonly audit: SqlAuditLog;
   readonly outbox: PostgresOutboxQueue;
   readonly drafts: SqlDraftStore;
+  readonly replays: SqlReplayMemory;
   private readonly db: PostgresPool;
 
   constructor(options: PostgresStoreOptions) {
     this.db = new PostgresPool(options);
     this.requests = new PostgresRequestRecords(this.db);
     this.outbox = new PostgresOutboxQueue(this.db);
-    ({ queries: this.queries, audit: this.audit, drafts: this.drafts } = sharedStoreParts(this.db, PG.appendAudit));
+    ({
+      queries: this.queries,
+      audit: this.audit,
+      drafts: this.drafts,
+      replays: this.replays,
+    } = sharedStoreParts(this.db, PG.appendAudit));
   }
 
   migrate(): Promise<void> {
@@ -35,5 +44,9 @@ export class PostgresRequestStore implements RequestStore {
 
   async ping(): Promise<void> {
     await this.db.rows('SELECT 1');
+  }
+
+  health(): Promise<StoreHealth> {
+    return checkStoreHealth(this.db, POSTGRES_MIGRATIONS, isMissingPostgresTable);
   }
 }

@@ -176,6 +176,23 @@ export interface DraftStore {
 }
 
 /**
+ * Keys of signed Slack requests already accepted (`{timestamp}:{signature}`), kept for as long as
+ * Slack's signature window lets such a request through, so a replay is refused by every replica.
+ */
+export interface ReplayMemory {
+  /** True for the first caller only (atomic across replicas); a key whose `expiresAt` has passed counts as new. */
+  remember(key: string, expiresAt: EpochMs, now: EpochMs): Promise<boolean>;
+  /** Removes keys that expired at or before `now`; returns how many. */
+  deleteExpired(now: EpochMs): Promise<number>;
+}
+
+/**
+ * Can the store serve this build? `schema_outdated`: its tables are missing or older than this
+ * build's newest migration (e.g. a database recreated empty); `unavailable`: it does not answer.
+ */
+export type StoreHealth = 'ok' | 'schema_outdated' | 'unavailable';
+
+/**
  * Durable state, split by concern: each flow takes only the parts it uses. SQLite and PostgreSQL
  * implement it and pass one conformance suite (test/store/conformance.ts).
  */
@@ -185,9 +202,12 @@ export interface RequestStore {
   readonly audit: AuditLog;
   readonly outbox: OutboxQueue;
   readonly drafts: DraftStore;
+  readonly replays: ReplayMemory;
   /** Versioned, forward-only migrations; safe to run from two replicas at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
-  /** Cheap round trip for health checks. */
+  /** Cheap round trip: throws when the store does not answer. */
   ping(): Promise<void>;
+  /** Whether the store answers and its schema is the one this build needs; never throws, never says why in SQL. */
+  health(): Promise<StoreHealth>;
 }

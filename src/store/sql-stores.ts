@@ -3,7 +3,15 @@ import type { RequestId } from '../domain/ids';
 import { COMMON_SQL } from './common-sql';
 import type { RequestRow } from './record-codec';
 import { decodeRequest } from './record-codec';
-import type { AuditLog, DraftStore, OutboxMessage, RequestDraft, RequestQueries, RequestQuery } from './request-store';
+import type {
+  AuditLog,
+  DraftStore,
+  OutboxMessage,
+  ReplayMemory,
+  RequestDraft,
+  RequestQueries,
+  RequestQuery,
+} from './request-store';
 import type { AuditRow, DraftRow, OutboxRow } from './row-codecs';
 import { auditParams, decodeAudit, decodeDraft, decodeOutbox, draftParams, encodeLastError } from './row-codecs';
 import type { SqlParams, SqlRunner } from './sql-runner';
@@ -82,6 +90,19 @@ export class SqlDraftStore implements DraftStore {
   }
 }
 
+/** One statement both ways: an upsert whose conflict branch only fires on an expired key, so a live key changes no row. */
+export class SqlReplayMemory implements ReplayMemory {
+  constructor(private readonly runner: SqlRunner) {}
+
+  async remember(key: string, expiresAt: EpochMs, now: EpochMs): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.rememberReplayKey, { key, expiresAt, now })) === 1;
+  }
+
+  deleteExpired(now: EpochMs): Promise<number> {
+    return this.runner.changes(COMMON_SQL.deleteExpiredReplayKeys, { now });
+  }
+}
+
 /** `appendSql` is the dialect's insert (its JSON column is typed differently). */
 export class SqlAuditLog implements AuditLog {
   constructor(
@@ -133,10 +154,16 @@ export class SqlOutboxUpdates {
 export function sharedStoreParts(
   runner: SqlRunner,
   appendAuditSql: string,
-): { readonly queries: SqlRequestQueries; readonly audit: SqlAuditLog; readonly drafts: SqlDraftStore } {
+): {
+  readonly queries: SqlRequestQueries;
+  readonly audit: SqlAuditLog;
+  readonly drafts: SqlDraftStore;
+  readonly replays: SqlReplayMemory;
+} {
   return {
     queries: new SqlRequestQueries(runner),
     audit: new SqlAuditLog(runner, appendAuditSql),
     drafts: new SqlDraftStore(runner),
+    replays: new SqlReplayMemory(runner),
   };
 }

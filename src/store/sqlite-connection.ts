@@ -33,6 +33,12 @@ export function toSqliteStoreError(err: unknown): Error {
   return copy;
 }
 
+/** "no such table": the schema is not there (the file was recreated empty, or a table was dropped). */
+export function isMissingSqliteTable(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /^no such table/.test(message);
+}
+
 /** Opens the file (creating its directory) with WAL, a busy timeout and foreign keys on. */
 export function openSqliteDatabase(options: SqliteConnectionOptions): Database.Database {
   let db: Database.Database | undefined;

@@ -1,10 +1,13 @@
-import type { RequestStore } from './request-store';
+import { SQLITE_MIGRATIONS } from './migrations';
+import type { RequestStore, StoreHealth } from './request-store';
+import { checkStoreHealth } from './schema-health';
+import { isMissingSqliteTable } from './sqlite-connection';
 import type { SqliteConnectionOptions } from './sqlite-connection';
 import { SqliteDatabase } from './sqlite-database';
 import { SqliteOutboxQueue } from './sqlite-outbox';
 import { SqliteRequestRecords } from './sqlite-requests';
 import { SQL } from './sqlite-sql';
-import type { SqlAuditLog, SqlDraftStore, SqlRequestQueries } from './sql-stores';
+import type { SqlAuditLog, SqlDraftStore, SqlReplayMemory, SqlRequestQueries } from './sql-stores';
 import { sharedStoreParts } from './sql-stores';
 import type { StoreLogger } from './store-logger';
 import { SILENT_LOGGER } from '../log/fields';
@@ -20,6 +23,7 @@ export class SqliteRequestStore implements RequestStore {
   readonly audit: SqlAuditLog;
   readonly outbox: SqliteOutboxQueue;
   readonly drafts: SqlDraftStore;
+  readonly replays: SqlReplayMemory;
   private readonly db: SqliteDatabase;
   private readonly logger: StoreLogger;
 
@@ -28,7 +32,12 @@ export class SqliteRequestStore implements RequestStore {
     this.db = new SqliteDatabase(options);
     this.requests = new SqliteRequestRecords(this.db);
     this.outbox = new SqliteOutboxQueue(this.db);
-    ({ queries: this.queries, audit: this.audit, drafts: this.drafts } = sharedStoreParts(this.db, SQL.appendAudit));
+    ({
+      queries: this.queries,
+      audit: this.audit,
+      drafts: this.drafts,
+      replays: this.replays,
+    } = sharedStoreParts(this.db, SQL.appendAudit));
   }
 
   async migrate(): Promise<void> {
@@ -42,5 +51,9 @@ export class SqliteRequestStore implements RequestStore {
 
   ping(): Promise<void> {
     return this.db.ping();
+  }
+
+  health(): Promise<StoreHealth> {
+    return checkStoreHealth(this.db, SQLITE_MIGRATIONS, isMissingSqliteTable);
   }
 }

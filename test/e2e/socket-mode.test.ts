@@ -6,26 +6,40 @@ import { startDemoWorld } from '../../src/demo/demo-world';
 import { waitFor } from '../../src/demo/wait';
 import { ALICE, DB_DATA_1, INCIDENT, rootMessages, text } from './world';
 
-/** Stands in for Slack's Socket Mode endpoint: says hello first, then sends envelopes and collects acks. */
+/**
+ * Stands in for Slack's Socket Mode endpoint: says hello first (unless told to hold it), then sends
+ * envelopes and collects acks.
+ */
 class SocketModeStandIn {
   readonly server: WebSocketServer;
   readonly acks: { envelope_id: string; payload?: unknown }[] = [];
   socket: WebSocket | undefined;
+  connections = 0;
+  /** When set, a new connection gets no hello until `sayHello()`: open, but not yet Slack's. */
+  holdHello = false;
 
   constructor() {
     this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     this.server.on('connection', (socket) => {
       this.socket = socket;
+      this.connections += 1;
       socket.on('message', (data: Buffer) => this.acks.push(JSON.parse(data.toString('utf8'))));
-      socket.send(
-        JSON.stringify({
-          type: 'hello',
-          num_connections: 1,
-          connection_info: { app_id: 'A0BACKUPBOT' },
-          debug_info: { host: 'stand-in' },
-        }),
-      );
+      if (!this.holdHello) this.sayHello();
     });
+  }
+
+  sayHello(): void {
+    this.send({
+      type: 'hello',
+      num_connections: 1,
+      connection_info: { app_id: 'A0BACKUPBOT' },
+      debug_info: { host: 'stand-in' },
+    });
+  }
+
+  /** Cuts the current connection without a close handshake, as a network failure does. */
+  dropConnection(): void {
+    this.socket?.terminate();
   }
 
   async url(): Promise<string> {
@@ -93,5 +107,50 @@ describe('Socket Mode', () => {
     const [root] = rootMessages(world, INCIDENT);
     expect(text(world, root!.blocks)).toContain('Reason: via socket');
     expect(world.slack.state.thread(INCIDENT, root!.ts)).toHaveLength(1);
+  });
+});
+
+describe('Socket Mode health', () => {
+  let socket: SocketModeStandIn;
+  let world: DemoWorld;
+
+  beforeEach(async () => {
+    socket = new SocketModeStandIn();
+    world = await startDemoWorld({
+      socketUrl: await socket.url(),
+      env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '' },
+      // The client waits this long before it reconnects (and for a pong); its default is 5 s.
+      intervals: { socketPingTimeoutMs: 1000 },
+    });
+  });
+  afterEach(async () => {
+    await world.stop();
+    await socket.close();
+  });
+
+  async function health(): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`http://127.0.0.1:${world.bot.port}/healthz`);
+    return { status: res.status, body: await res.json() };
+  }
+
+  it('answers 503 while the socket is down, and 200 again once Slack said hello on a new one', async () => {
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', mode: 'socket' } });
+    socket.holdHello = true;
+    socket.dropConnection();
+
+    const down = await waitFor('/healthz to answer 503', async () => {
+      const h = await health();
+      return h.status === 503 ? h : undefined;
+    });
+    expect(down.body).toEqual({ status: 'degraded', mode: 'socket', slack: 'disconnected' });
+    await waitFor('the bot to open a new connection', () => (socket.connections >= 2 ? true : undefined));
+    expect((await health()).status).toBe(503);
+
+    socket.sayHello();
+    const up = await waitFor('/healthz to answer 200', async () => {
+      const h = await health();
+      return h.status === 200 ? h : undefined;
+    });
+    expect(up.body).toEqual({ status: 'ok', mode: 'socket' });
   });
 });

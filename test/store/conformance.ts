@@ -6,10 +6,12 @@
 import type { RequestStore } from '../../src/store/request-store';
 import { describeAuditConformance } from './conformance-audit';
 import { describeDraftConformance } from './conformance-drafts';
+import { describeHealthConformance } from './conformance-health';
 import { describeEffectsConformance } from './conformance-effects';
 import { describeLeaseConformance } from './conformance-leases';
 import { describeListConformance } from './conformance-lists';
 import { describeOutboxConformance } from './conformance-outbox';
+import { describeReplayConformance } from './conformance-replays';
 import { describeRequestConformance } from './conformance-requests';
 
 export interface StoreHarness {
@@ -56,5 +58,7 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
     describeOutboxConformance(context);
     describeDraftConformance(context);
     describeEffectsConformance(context);
+    describeReplayConformance(context);
+    describeHealthConformance(context);
   });
 }

@@ -76,6 +76,25 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       expect(await store.requests.get(stored.id)).toStrictEqual(stored);
     });
 
+    it('says its schema is outdated once the schema is dropped, and ok once migrated again', async () => {
+      const schema = freshSchema();
+      const store = open(schema);
+      await store.migrate();
+      expect(await store.health()).toBe('ok');
+      await adminQuery(databaseUrl, `DROP SCHEMA ${schema} CASCADE`);
+      expect(await store.health()).toBe('schema_outdated');
+      await store.migrate();
+      expect(await store.health()).toBe('ok');
+    });
+
+    it('says unavailable, not outdated, when the server cannot be reached', async () => {
+      const target = new URL(databaseUrl);
+      target.pathname = '/no_such_database_for_bot_tests';
+      const store = new PostgresRequestStore({ connectionString: target.toString() });
+      stores.push(store);
+      expect(await store.health()).toBe('unavailable');
+    });
+
     it('rejects a schema name that is not a plain identifier', () => {
       expect(() => new PostgresRequestStore({ connectionString: databaseUrl, schema: 'x; DROP TABLE y' })).toThrow(
         /schema/,

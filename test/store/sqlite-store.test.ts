@@ -99,6 +99,30 @@ describe('SqliteRequestStore', () => {
     await reopened.close();
   });
 
+  it('says its schema is outdated once the tables are dropped or a migration is missing', async () => {
+    const path = join(dir, 'bot.db');
+    const store = new SqliteRequestStore({ path });
+    await store.migrate();
+    const raw = new Database(path);
+    try {
+      raw.prepare('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)').run();
+      expect(await store.health()).toBe('schema_outdated');
+      const tables = raw
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .all();
+      raw.pragma('foreign_keys = OFF');
+      for (const { name } of tables) raw.exec(`DROP TABLE ${name}`);
+      expect(await store.health()).toBe('schema_outdated');
+      await store.migrate();
+      expect(await store.health()).toBe('ok');
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
   it('reports a database file it cannot open as StoreUnavailableError', () => {
     // A directory where the file should be: cannot be opened, whoever runs the test.
     expect(() => new SqliteRequestStore({ path: dir })).toThrow(StoreUnavailableError);

@@ -1,0 +1,70 @@
+import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../flow/ports';
+import type { ScheduledTask } from '../flow/scheduler';
+import type { FieldLogger } from '../log/fields';
+import type { ReplayMemory } from '../store/request-store';
+import { hasValidSlackSignature, SIGNATURE_WINDOW_S } from './slack-signature';
+
+/**
+ * How long an accepted signature is remembered: Bolt takes a timestamp up to five minutes old and
+ * isFromTheFuture one up to five minutes ahead, so what is accepted now could pass both checks
+ * again until at most ten minutes from now.
+ */
+export const REPLAY_MEMORY_MS = 2 * SIGNATURE_WINDOW_S * 1000;
+
+/** What the replay check needs: the secret to tell a valid signature, and the store's memory of them. */
+export interface ReplayGuard {
+  readonly signingSecret: string;
+  readonly replays: Pick<ReplayMemory, 'remember'>;
+}
+
+export interface Refusal {
+  readonly status: number;
+  readonly error: string;
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}
+
+function header(req: IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/**
+ * Remembers a validly signed request (`{timestamp}:{signature}`); a refusal when it arrived before.
+ * Slack never sends a signature twice: it does not retry commands or interactivity, and its Events
+ * API retries are signed anew. So a repeat is a replay, and it gets 401 as Bolt answers any request
+ * that does not prove itself, rather than a 2xx that would tell its sender it got through. A request
+ * without a valid signature is Bolt's to refuse, and is not remembered (else anyone could fill the
+ * table). When the store cannot remember, the request goes on: whatever a request changes is
+ * recorded in that same store first, so it fails there too and the person is told "cannot record
+ * requests right now" (a 503 here would show them only Slack's generic error). The gap left is a
+ * store that fails for this one statement and answers the next.
+ */
+export async function refuseReplay(
+  req: IncomingMessage,
+  body: Buffer,
+  guard: ReplayGuard,
+  { clock, logger }: { readonly clock: Clock; readonly logger: Pick<FieldLogger, 'warn'> },
+): Promise<Refusal | undefined> {
+  const timestamp = header(req, 'x-slack-request-timestamp');
+  const signature = header(req, 'x-slack-signature');
+  if (!hasValidSlackSignature(guard.signingSecret, timestamp, body, signature)) return undefined;
+  const now = clock.now();
+  try {
+    if (await guard.replays.remember(`${timestamp}:${signature}`, now + REPLAY_MEMORY_MS, now)) return undefined;
+  } catch (err) {
+    logger.warn('could not remember a Slack request for the replay check: let it through', { code: codeOf(err) });
+    return undefined;
+  }
+  logger.warn('refused a replayed Slack request', { timestamp });
+  return { status: 401, error: 'this signed request was already received' };
+}
+
+/** Drops the signatures remembered longer than any check would let their request through. */
+export function forgetExpiredReplays(replays: Pick<ReplayMemory, 'deleteExpired'>, clock: Clock): ScheduledTask {
+  return { name: 'replays', everyMs: REPLAY_MEMORY_MS / 2, run: () => replays.deleteExpired(clock.now()) };
+}

@@ -346,11 +346,11 @@ describe('/backup status and /backup audit', () => {
     expect(bobFile).toMatchObject({ channel: 'D0BOB00001' });
     const daveRows = daveFile!.content!.trim().split('\r\n');
     expect(daveRows[0]).toBe(
-      'request_id,created_at,requester,channel,project,policy,policy_id,volumes,state,rule,verdict,decided_by,decided_at,comment,added,failed,reason',
+      '"request_id","created_at","requester","channel","project","policy","policy_id","volumes","state","rule","verdict","decided_by","decided_at","comment","added","failed","reason"',
     );
     expect(daveRows).toHaveLength(2);
-    expect(daveRows[1]).toContain(`${daves.id},`);
-    expect(daveRows[1]).toContain('pending_approval,others-need-approval,require_approval');
+    expect(daveRows[1]).toContain(`"${daves.id}",`);
+    expect(daveRows[1]).toContain('"pending_approval","others-need-approval","require_approval"');
     const bobRows = bobFile!.content!.trim().split('\r\n');
     expect(bobRows).toHaveLength(3);
     expect(bobRows.find((r) => r.includes('sre-oncall'))).toContain(`"'=cmd|' /C calc"`);

@@ -182,10 +182,10 @@ describe('when the cloud or the store fails', () => {
     const [file] = w.slack.state.files;
     expect(file).toMatchObject({ channel: INCIDENT, threadTs: root!.ts, filename: `${request.id}-summary.csv` });
     const rows = file!.content!.trim().split('\r\n');
-    expect(rows[0]).toBe('request_id,volume_id,name,result,availability_zone,pod,code,message');
+    expect(rows[0]).toBe('"request_id","volume_id","name","result","availability_zone","pod","code","message"');
     expect(rows).toHaveLength(usable.length + 1);
     const hana = seededVolumeIds('sap-hana-data-1')[0]!;
-    expect(rows.find((r) => r.includes(hana))).toContain(',failed,');
+    expect(rows.find((r) => r.includes(hana))).toContain(',"failed",');
   });
 
   it('says so ephemerally, with the code, and records nothing when the cloud is down during the look-ups', async () => {

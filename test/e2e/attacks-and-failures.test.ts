@@ -119,7 +119,7 @@ describe('when the cloud or the store fails', () => {
     const [root] = rootMessages(w, INCIDENT);
     expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
     const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
-    expect(summary).toContain('No volume was added to daily-7d');
+    expect(summary).toContain('No volume was added to `daily-7d`');
     expect(summary).toContain('`HTTP 503`');
     expect(summary).toContain('The cloud had an internal error. Asking again is safe');
     expect(w.logger.lines.some((l) => l.includes('"associate call failed"') && l.includes('"status":503'))).toBe(true);
@@ -136,7 +136,7 @@ describe('when the cloud or the store fails', () => {
     const [root] = rootMessages(w, INCIDENT);
     expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
     const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
-    expect(summary).toContain('No volume was added to daily-7d');
+    expect(summary).toContain('No volume was added to `daily-7d`');
     expect(summary).toContain('`OTC_NETWORK`');
     expect(summary).toContain('The cloud could not be reached. Asking again is safe');
     expect(associateCalls(w)).toBe(QUICK_RETRY.maxAttempts);

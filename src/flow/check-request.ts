@@ -14,6 +14,7 @@ import {
   toRequestVolume,
   UNASSOCIABLE_STATUSES,
 } from '../domain/resolution';
+import { hasVisibleText } from '../domain/visible-text';
 import type { BackupPolicy, ProjectRef, Volume } from '../otc/types';
 import type { FlowDeps } from './flow-deps';
 import type { CannotPost } from './ports';
@@ -190,11 +191,8 @@ export async function checkRequest(
     volumeCount: volumes.length,
   });
   const rule = deps.config.access.rules.find((r) => r.name === decision.decidedBy);
-  if (
-    decision.verdict !== 'deny' &&
-    rule?.requireReason === true &&
-    (cmd.reason === undefined || cmd.reason.trim() === '')
-  ) {
+  // A zero-width space or a bidi override is not a reason: the approver would see nothing.
+  if (decision.verdict !== 'deny' && rule?.requireReason === true && !hasVisibleText(cmd.reason)) {
     return {
       kind: 'invalid',
       problems: [

@@ -101,8 +101,8 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect(text(w, note!.blocks)).toMatch(/Waiting for approval by @backup-admins \(expires \d\d:\d\d UTC\)/);
     expect(text(w, note!.blocks)).toContain('[ Cancel request ]');
     const cardText = text(w, card(w).blocks);
-    expect(cardText).toContain('@dave asks to add 1 volume to backup policy weekly-4w');
-    expect(cardText).toContain('db-log-2 `8dd63b80-1077-4b5d-855c-ed18f8505211` · eu-de-02 · 100 GB · in-use');
+    expect(cardText).toContain('@dave asks to add 1 volume to backup policy `weekly-4w`');
+    expect(cardText).toContain('`db-log-2` `8dd63b80-1077-4b5d-855c-ed18f8505211` · eu-de-02 · 100 GB · in-use');
     expect(cardText).toContain('Reason: weekly copy');
     expect(cardText).toContain('approval asked by rule `others-need-approval`');
     expect(cardText).toContain('[ Approve ] [ Deny ]');
@@ -229,7 +229,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     const [root] = rootMessages(w, GENERAL);
     const summaries = w.slack.state
       .thread(GENERAL, root!.ts)
-      .filter((m) => text(w, m.blocks).includes('added to weekly-4w'));
+      .filter((m) => text(w, m.blocks).includes('added to `weekly-4w`'));
     expect(summaries).toHaveLength(1);
     expect((await audits(w, request.id)).filter((k) => k === 'approved')).toHaveLength(1);
   });
@@ -295,7 +295,7 @@ describe('/backup status and /backup audit', () => {
     const [history] = await ephemeralReplies(w, mine.responseId);
     expect(history).toContain(`request \`${request.id}\``);
     expect(history).toContain('All added (1 of 1 added)');
-    expect(history).toMatch(/@dave asked \(1 volume to weekly-4w in prod\)/);
+    expect(history).toMatch(/@dave asked \(1 volume to `weekly-4w` in `prod`\)/);
     expect(history).toContain('rule `others-need-approval` decided: require approval');
     expect(history).toContain('approved by @bob: fine');
     expect(history).toContain('call 1: 1 added, 0 failed');
@@ -346,11 +346,11 @@ describe('/backup status and /backup audit', () => {
     expect(bobFile).toMatchObject({ channel: 'D0BOB00001' });
     const daveRows = daveFile!.content!.trim().split('\r\n');
     expect(daveRows[0]).toBe(
-      'request_id,created_at,requester,channel,project,policy,policy_id,volumes,state,rule,verdict,decided_by,decided_at,comment,added,failed,reason',
+      '"request_id","created_at","requester","channel","project","policy","policy_id","volumes","state","rule","verdict","decided_by","decided_at","comment","added","failed","reason"',
     );
     expect(daveRows).toHaveLength(2);
-    expect(daveRows[1]).toContain(`${daves.id},`);
-    expect(daveRows[1]).toContain('pending_approval,others-need-approval,require_approval');
+    expect(daveRows[1]).toContain(`"${daves.id}",`);
+    expect(daveRows[1]).toContain('"pending_approval","others-need-approval","require_approval"');
     const bobRows = bobFile!.content!.trim().split('\r\n');
     expect(bobRows).toHaveLength(3);
     expect(bobRows.find((r) => r.includes('sre-oncall'))).toContain(`"'=cmd|' /C calc"`);

@@ -37,7 +37,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     expect(others).toEqual([]);
     const rootText = text(w, root!.blocks);
     expect(rootText).toContain('All added (2 of 2 added)');
-    expect(rootText).toContain('@alice asks to add 2 volumes to backup policy daily-7d in project prod.');
+    expect(rootText).toContain('@alice asks to add 2 volumes to backup policy `daily-7d` in project `prod`.');
     expect(rootText).toContain('Reason: INC-4711 db disks');
     expect(rootText).toContain(`Request \`${request.id}\``);
     expect(root!.edits).toBe(1);
@@ -45,9 +45,9 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     const thread = w.slack.state.thread(INCIDENT, root!.ts);
     expect(thread).toHaveLength(1);
     const summary = text(w, thread[0]!.blocks);
-    expect(summary).toContain('All 2 volumes added to daily-7d.');
-    expect(summary).toMatch(new RegExp(`db-data-1 \`${DB_DATA_1}\` · eu-de-01 · pod01\\.eu-de-01`));
-    expect(summary).toContain(`db-data-2 \`${DB_DATA_2}\``);
+    expect(summary).toContain('All 2 volumes added to `daily-7d`.');
+    expect(summary).toMatch(new RegExp(`\`db-data-1\` \`${DB_DATA_1}\` · eu-de-01 · pod01\\.eu-de-01`));
+    expect(summary).toContain(`\`db-data-2\` \`${DB_DATA_2}\``);
     expect(summary).toContain('any volume above that was in another policy has been moved to this one');
     expect(summary).toMatch(/Took .* · request `r-[a-z2-9]{8}`/);
 
@@ -156,7 +156,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     });
     const [reply] = await ephemeralReplies(w, sent.responseId);
     expect(reply).toContain('Dry run: nothing was changed. This is what the request would do:');
-    expect(reply).toContain('Policy daily-7d');
+    expect(reply).toContain('Policy `daily-7d`');
     expect(reply).toContain('2 volumes will be added:');
     expect(reply).toContain('Allowed by rule `sre-oncall`: you are in @sre-oncall.');
     expect(associateCalls(w)).toBe(0);
@@ -205,7 +205,7 @@ describe('/backup associate without a catch-all approval rule', () => {
     const [reply] = await ephemeralReplies(w, sent.responseId);
     expect(reply).toContain('Denied by `no matching rule (deny)`');
     expect(reply).toContain('sre-oncall: you are not in @sre-oncall');
-    expect(reply).toContain('incident-self-service: this channel is not inc-*');
+    expect(reply).toContain('incident-self-service: this channel is not inc-∗');
     expect(rootMessages(w, GENERAL)).toEqual([]);
     expect(associateCalls(w)).toBe(0);
   });

@@ -208,7 +208,7 @@ describe.each(STORES)('the request form, on %s', (store) => {
     const redrawn = await change(w, form, ALICE, 'volumes', f);
     const t = viewText(w, redrawn);
     expect(t).toContain('1 volume will be added:');
-    expect(t).toContain(`db-data-1 \`${id('db-data-1')}\` · eu-de-01 · 500 GB · in-use`);
+    expect(t).toContain(`\`db-data-1\` \`${id('db-data-1')}\` · eu-de-01 · 500 GB · in-use`);
     expect(t).toContain('Left out (1):');
     expect(t).toContain('`db-data-3`');
     expect(t).toContain('is in status `error`');
@@ -290,9 +290,13 @@ describe.each(STORES)('the request form, on %s', (store) => {
     expect(request.state).toBe('succeeded');
     const [root, ...others] = rootMessages(w, INCIDENT);
     expect(others).toEqual([]);
-    expect(text(w, root!.blocks)).toContain('@alice asks to add 1 volume to backup policy daily-7d in project prod.');
+    expect(text(w, root!.blocks)).toContain(
+      '@alice asks to add 1 volume to backup policy `daily-7d` in project `prod`.',
+    );
     expect(text(w, root!.blocks)).toContain('Reason: INC-4711 via the form');
-    expect(text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks)).toContain('The volume was added to daily-7d.');
+    expect(text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks)).toContain(
+      'The volume was added to `daily-7d`.',
+    );
     const received = (await w.bot.store.audit.list(request.id)).find((e) => e.kind === 'received')!;
     expect(received.detail['excluded']).toEqual([id('db-data-3')]);
     expect(associateCalls(w)).toBe(1);
@@ -390,7 +394,7 @@ describe('the request form from the global shortcut and the App Home', () => {
     const daves = await waitFor('dave’s home', () => published().find((c) => c.args['user_id'] === DAVE));
     const daveText = renderBlocks((daves.args['view'] as { blocks: unknown[] }).blocks, w.workspace).join('\n');
     expect(daveText).not.toContain('Waiting for your decision');
-    expect(daveText).toContain(`Waiting for approval · \`${pending.id}\` · 1 volume to weekly-4w in prod`);
+    expect(daveText).toContain(`Waiting for approval · \`${pending.id}\` · 1 volume to \`weekly-4w\` in \`prod\``);
 
     // The same Approve button as on the card.
     await w.driver.clickButton({

@@ -1,6 +1,6 @@
 import type { BackupRequest } from '../../domain/backup-request';
 import { ACTION_APPROVE, ACTION_DENY } from '../ids';
-import { channelLink, code, mention, plural, slackTime, userText } from '../mrkdwn';
+import { channelLink, code, mention, plural, slackTime } from '../mrkdwn';
 import { decisionLine, describeApprovers } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { context, header, message, packLines, section } from './kit';
@@ -39,7 +39,7 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
     header(request.state === 'pending_approval' ? 'Backup change needs approval' : 'Backup change request'),
     section(
       `${mention(request.requesterId)} asks to add *${plural(request.volumes.length, 'volume')}* to backup policy ` +
-        `*${userText(request.policy.name, 100)}* ${code(request.policy.id)} in project *${userText(request.project.name, 64)}*, ` +
+        `${code(request.policy.name, 100)} ${code(request.policy.id)} in project ${code(request.project.name, 64)}, ` +
         `from ${channelLink(request.channel.id)}.\n${reasonLine(request.reason)}`,
     ),
     ...packLines(shown.map(volumeLine), '*Volumes* (name · id · AZ · size · status when asked)'),
@@ -67,7 +67,7 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
     }
   }
   return message(
-    `${request.id}: ${request.volumes.length} volume(s) to ${userText(request.policy.name, 100)} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
+    `${request.id}: ${request.volumes.length} volume(s) to ${code(request.policy.name, 100)} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
     blocks,
   );
 }

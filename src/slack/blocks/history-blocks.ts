@@ -22,7 +22,7 @@ export function describeEvent(e: AuditEvent): string | undefined {
   switch (e.kind) {
     case 'received':
       return line(
-        `${who} asked (${plural(Array.isArray(d['volumes']) ? d['volumes'].length : 0, 'volume')} to ${userText(str(d['policy']), 100)} in ${userText(str(d['project']), 64)})`,
+        `${who} asked (${plural(Array.isArray(d['volumes']) ? d['volumes'].length : 0, 'volume')} to ${code(str(d['policy']), 100)} in ${code(str(d['project']), 64)})`,
       );
     case 'decided':
       return line(`rule ${code(str(d['rule']))} decided: ${userText(str(d['verdict']).replace('_', ' '), 32)}`);

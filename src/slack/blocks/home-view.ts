@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { BackupRequest } from '../../domain/backup-request';
+import { hasVisibleText } from '../../domain/visible-text';
 import type { HomeContent } from '../../flow/home';
 import { ACTION_HOME_REQUEST } from '../ids';
 import { approvalButtons } from './approval-card';
@@ -12,14 +13,14 @@ import { stateLine } from './request-blocks';
 const SHOWN = 10;
 
 function requestLine(r: BackupRequest): string {
-  return `${stateLine(r)} · ${code(r.id)} · ${plural(r.volumes.length, 'volume')} to *${userText(r.policy.name, 100)}* in ${userText(r.project.name, 64)} · ${slackTime(r.createdAt)}`;
+  return `${stateLine(r)} · ${code(r.id)} · ${plural(r.volumes.length, 'volume')} to ${code(r.policy.name, 100)} in ${code(r.project.name, 64)} · ${slackTime(r.createdAt)}`;
 }
 
 function decisionBlocks(r: BackupRequest): Block[] {
-  const reason = r.reason === undefined ? '' : `\n> ${userText(r.reason, 300)}`;
+  const reason = r.reason !== undefined && hasVisibleText(r.reason) ? `\n> ${userText(r.reason, 300)}` : '';
   return [
     section(
-      `${mention(r.requesterId)} asks to add ${plural(r.volumes.length, 'volume')} to *${userText(r.policy.name, 100)}* in ${userText(r.project.name, 64)}, from ${channelLink(r.channel.id)}.${reason}`,
+      `${mention(r.requesterId)} asks to add ${plural(r.volumes.length, 'volume')} to ${code(r.policy.name, 100)} in ${code(r.project.name, 64)}, from ${channelLink(r.channel.id)}.${reason}`,
     ),
     context(
       `Request ${code(r.id)} · rule ${code(r.decision.decidedBy)}${r.approval ? ` · expires ${slackTime(r.approval.expiresAt)}` : ''}`,
@@ -55,7 +56,7 @@ export function buildHomeView(content: HomeContent): types.HomeView {
   if (content.recent.length === 0) blocks.push(context('No requests in the last 30 days.'));
   else blocks.push(section(content.recent.slice(0, SHOWN).map(requestLine).join('\n')));
   blocks.push(
-    context('`/backup status <id>` shows a request’s history; `/backup audit` sends you a CSV of your requests.'),
+    context('`/backup status &lt;id&gt;` shows a request’s history; `/backup audit` sends you a CSV of your requests.'),
   );
   return { type: 'home', blocks: blocks.slice(0, LIMITS.blocksPerView) };
 }

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { stripInvisible } from '../../domain/visible-text';
 import { truncate } from '../mrkdwn';
 
 export type Block = types.KnownBlock;
@@ -17,9 +18,13 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
-/** Plain text, cut to `max` characters (a modal title is 24, an option 75). */
+/**
+ * Plain text, cut to `max` characters (a modal title is 24, an option 75). Slack formats nothing
+ * in it, but a bidi override would still reorder an option's name: such characters are dropped,
+ * and tabs and line breaks (a name that spreads over lines) become spaces.
+ */
 export function plain(text: string, max: number = LIMITS.sectionText): types.PlainTextElement {
-  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+  return { type: 'plain_text', text: truncate(stripInvisible(text).replace(/[\t\n\v\f\r]/g, ' '), max), emoji: true };
 }
 
 export interface SlackMessage {

@@ -2,7 +2,7 @@ import { decisionGrounds } from '../../domain/access-rules';
 import type { Approvers } from '../../domain/backup-request';
 import { unusableReason } from '../../domain/resolution';
 import type { CheckedRequest } from '../../flow/check-request';
-import { code, escapeText, plural, userText } from '../mrkdwn';
+import { code, composedText, plural, userText } from '../mrkdwn';
 import { describeApprovers } from './approval-text';
 import type { Block } from './kit';
 import { context, packLines, section } from './kit';
@@ -19,13 +19,13 @@ export function policyLine(checked: CheckedRequest): string {
     p.retentionCount === undefined ? undefined : `keeps ${plural(p.retentionCount, 'backup')}`,
     p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
   ].filter((x) => x !== undefined);
-  return `Policy *${userText(p.name, 100)}* ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project *${userText(checked.project.name, 64)}*`;
+  return `Policy ${code(p.name, 100)} ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project ${code(checked.project.name, 64)}`;
 }
 
 /** "Allowed by rule x", "Needs approval by @backup-admins (rule y)", "Denied: … (rule z)". */
 export function decisionPreview(checked: CheckedRequest, approvers: Approvers | undefined): string {
   const d = checked.decision;
-  const why = escapeText(decisionGrounds(d));
+  const why = userText(decisionGrounds(d), 600);
   if (d.verdict === 'allow') return `:white_check_mark: *Allowed* by rule ${code(d.decidedBy)}: ${why}.`;
   if (d.verdict === 'require_approval') {
     return `:raised_hand: *Needs approval* by ${approvers ? describeApprovers(approvers) : 'an approver'} (rule ${code(d.decidedBy)}: ${why}).`;
@@ -45,7 +45,7 @@ export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers
   if (checked.excluded.length > 0) {
     blocks.push(
       ...packLines(
-        checked.excluded.map((v) => `• ${escapeText(unusableReason(v))}`),
+        checked.excluded.map((v) => `• ${composedText(unusableReason(v), 600)}`),
         `*Left out* (${checked.excluded.length}):`,
       ),
     );
@@ -55,6 +55,6 @@ export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers
     context('A volume belongs to at most one backup policy: one that is in another policy will be moved to this one.'),
   );
   if (checked.notes.length > 0)
-    blocks.push(context(...checked.notes.slice(0, 9).map((n) => `Note: ${userText(n, 300)}`)));
+    blocks.push(context(...checked.notes.slice(0, 9).map((n) => `Note: ${composedText(n, 300)}`)));
   return blocks;
 }

@@ -3,7 +3,7 @@ import type { Approvers, BackupRequest } from '../../domain/backup-request';
 import { HELP_TEXT } from '../../domain/usage';
 import type { CheckedRequest } from '../../flow/check-request';
 import type { ChannelAccess } from '../../flow/ports';
-import { code, escapeText, userText } from '../mrkdwn';
+import { code, composedText, escapeText, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
 import { context, message, packLines, section } from './kit';
 import { buildPreviewBlocks } from './preview-blocks';
@@ -20,13 +20,13 @@ export function buildHelpMessage(): SlackMessage {
 
 export function buildProblemsMessage(problems: readonly string[], usage?: string): SlackMessage {
   const blocks: Block[] = packLines(
-    problems.map((p) => `• ${userText(p, 600)}`),
+    problems.map((p) => `• ${composedText(p, 600)}`),
     problems.length === 1
       ? ':warning: Nothing was changed. Please fix this and try again:'
       : `:warning: Nothing was changed. Please fix these ${problems.length} things and try again:`,
   );
   if (usage !== undefined) blocks.push(section(preformatted(usage)));
-  return message(`Nothing was changed: ${userText(problems[0] ?? 'invalid command', 300)}`, blocks);
+  return message(`Nothing was changed: ${composedText(problems[0] ?? 'invalid command', 300)}`, blocks);
 }
 
 const CANNOT_POST: Record<Extract<ChannelAccess, { canPost: false }>['why'], string> = {
@@ -50,14 +50,14 @@ export function buildUnknownUserMessage(): SlackMessage {
 
 export function buildDeniedMessage(d: AccessDecision): SlackMessage {
   return message(`Denied by ${d.decidedBy}`, [
-    section(`:no_entry: *Denied* by ${code(d.decidedBy)}. Nothing was changed.\n${escapeText(d.reason)}.`),
+    section(`:no_entry: *Denied* by ${code(d.decidedBy)}. Nothing was changed.\n${userText(d.reason, 600)}.`),
     context('Ask a member of the on-call group, or an admin of the bot, if you need this.'),
   ]);
 }
 
 export function buildDryRunMessage(checked: CheckedRequest, approvers: Approvers | undefined): SlackMessage {
   return message(
-    `Dry run: ${checked.volumes.length} volume(s) to ${userText(checked.policy.name, 100)}; decided by ${checked.decision.decidedBy}`,
+    `Dry run: ${checked.volumes.length} volume(s) to ${code(checked.policy.name, 100)}; decided by ${code(checked.decision.decidedBy)}`,
     [
       section(':mag: *Dry run*: nothing was changed. This is what the request would do:'),
       ...buildPreviewBlocks(checked, approvers),
@@ -76,6 +76,8 @@ export function buildDuplicateMessage(existing: BackupRequest): SlackMessage {
 
 export function buildNotesMessage(requestId: string, notes: readonly string[]): SlackMessage {
   return message(`Request ${requestId} started`, [
-    section(`Request ${code(requestId)} is under way. Note:\n${notes.map((n) => `• ${userText(n, 300)}`).join('\n')}`),
+    section(
+      `Request ${code(requestId)} is under way. Note:\n${notes.map((n) => `• ${composedText(n, 300)}`).join('\n')}`,
+    ),
   ]);
 }

@@ -1,6 +1,7 @@
 import type { BackupRequest } from '../../domain/backup-request';
 import type { RequestState } from '../../domain/request-state';
 import { STATE_LABELS } from '../../domain/request-state';
+import { hasVisibleText } from '../../domain/visible-text';
 import { code, mention, plural, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
 import { decisionLine } from './approval-text';
@@ -37,17 +38,20 @@ export function stateLine(request: BackupRequest): string {
 export function describeAsk(request: BackupRequest): string {
   return (
     `${mention(request.requesterId)} asks to add *${plural(request.volumes.length, 'volume')}* ` +
-    `to backup policy *${userText(request.policy.name, 100)}* in project *${userText(request.project.name, 64)}*.`
+    `to backup policy ${code(request.policy.name, 100)} in project ${code(request.project.name, 64)}.`
   );
 }
 
-/** "• *db-data-1* `id` · eu-de-01 · 500 GB · in-use": a volume as it was when the request was made. */
+/** "• `db-data-1` `id` · eu-de-01 · 500 GB · in-use": a volume as it was when the request was made. */
 export function volumeLine(v: BackupRequest['volumes'][number]): string {
-  return `• *${userText(v.name, 100)}* ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`;
+  return `• ${code(v.name, 100)} ${code(v.id)} · ${userText(v.availabilityZone, 32)} · ${v.sizeGb} GB · ${userText(v.status, 32)}`;
 }
 
 export function reasonLine(reason: string | undefined): string {
-  return reason === undefined ? '_No reason given._' : `Reason: ${userText(reason, REASON_DISPLAY_MAX)}`;
+  // A reason that shows nothing (zero-width characters only) is shown as none, not as an empty one.
+  return reason !== undefined && hasVisibleText(reason)
+    ? `Reason: ${userText(reason, REASON_DISPLAY_MAX)}`
+    : '_No reason given._';
 }
 
 export function requestContext(request: BackupRequest): Block {
@@ -63,6 +67,6 @@ export function buildRootMessage(request: BackupRequest): SlackMessage {
     ...(decided ? [context(decisionLine(request))] : []),
     requestContext(request),
   ];
-  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${userText(request.policy.name, 100)} (${request.id})`;
+  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${code(request.policy.name, 100)} (${request.id})`;
   return message(fallback, blocks);
 }

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Approvers } from '../../domain/backup-request';
 import type { PreviewOutcome } from '../../flow/request-form';
 import { FORM_CHANNEL, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES, VIEW_FORM } from '../ids';
-import { escapeText, plural } from '../mrkdwn';
+import { composedText, plural, userText } from '../mrkdwn';
 import type { Block } from './kit';
 import { context, divider, LIMITS, plain, section } from './kit';
 import type { ModalView } from './approval-modal';
@@ -53,7 +53,7 @@ function previewBlocks(model: FormModel): Block[] {
         ),
       ];
     case 'invalid':
-      return [section(`:warning: ${p.problems.map((x) => escapeText(x.text)).join('\n')}`)];
+      return [section(`:warning: ${p.problems.map((x) => composedText(x.text, 600)).join('\n')}`)];
     case 'cannot_post':
       return buildCannotPostMessage(p.why).blocks;
     case 'unknown_user':
@@ -61,7 +61,7 @@ function previewBlocks(model: FormModel): Block[] {
     case 'denied':
       return p.checked
         ? buildPreviewBlocks(p.checked, undefined)
-        : [section(`:no_entry: *Denied*: ${escapeText(p.decision.reason)}.`)];
+        : [section(`:no_entry: *Denied*: ${userText(p.decision.reason, 600)}.`)];
     case 'checked':
       return buildPreviewBlocks(p.checked, model.approvers);
   }

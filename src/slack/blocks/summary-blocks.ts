@@ -19,7 +19,7 @@ export interface SummaryOutput {
 
 function addedLine(l: SummaryLine): string {
   const where = [l.availabilityZone, l.pod].filter((x) => x !== undefined).map((x) => userText(x, 64));
-  return `• *${userText(l.name, 100)}* ${code(l.volumeId)}${where.length ? ` · ${where.join(' · ')}` : ''}`;
+  return `• ${code(l.name, 100)} ${code(l.volumeId)}${where.length ? ` · ${where.join(' · ')}` : ''}`;
 }
 
 function failedLine(l: SummaryLine): string {
@@ -30,7 +30,7 @@ function failedLine(l: SummaryLine): string {
     .filter((x) => x !== undefined)
     .join(' ');
   const hint = l.hint === undefined ? '' : `\n      _${l.hint}_`;
-  return `• *${userText(l.name, 100)}* ${code(l.volumeId)} · ${why}${hint}`;
+  return `• ${code(l.name, 100)} ${code(l.volumeId)} · ${why}${hint}`;
 }
 
 export function summaryCsv(requestId: string, s: RequestSummary): string {
@@ -49,16 +49,16 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
   const long = total > INLINE_VOLUMES;
   const failedShown = long ? s.failed.slice(0, SHOWN_FAILED) : s.failed;
   const addedShown = long ? s.added.slice(0, SHOWN_ADDED) : s.added;
-  const policy = userText(request.policy.name, 100);
+  const policy = code(request.policy.name, 100);
 
   const headline =
     s.state === 'succeeded'
       ? s.added.length === 1
-        ? `:white_check_mark: The volume was added to *${policy}*.`
-        : `:white_check_mark: All ${s.added.length} volumes added to *${policy}*.`
+        ? `:white_check_mark: The volume was added to ${policy}.`
+        : `:white_check_mark: All ${s.added.length} volumes added to ${policy}.`
       : s.state === 'partially_failed'
-        ? `:warning: ${plural(s.added.length, 'volume')} added to *${policy}*, ${s.failed.length} failed.`
-        : `:x: No volume was added to *${policy}*: ${plural(s.failed.length, 'volume')} failed.`;
+        ? `:warning: ${plural(s.added.length, 'volume')} added to ${policy}, ${s.failed.length} failed.`
+        : `:x: No volume was added to ${policy}: ${plural(s.failed.length, 'volume')} failed.`;
   const blocks: Block[] = [section(headline)];
   if (failedShown.length > 0) blocks.push(...packLines(failedShown.map(failedLine), `*Failed* (${s.failed.length})`));
   if (addedShown.length > 0) blocks.push(...packLines(addedShown.map(addedLine), `*Added* (${s.added.length})`));

@@ -36,7 +36,8 @@ export function buildThreadNote(note: ThreadNote, request: BackupRequest): Slack
     return message(`${request.id}: waiting for approval`, blocks);
   }
   const line = decisionLine(request);
-  return message(`${request.id}: ${line.replace(/[*:]/g, '')}`, [section(line)]);
+  // The notification drops the icon and the bold, not every colon: the time token needs its own.
+  return message(`${request.id}: ${line.replace(/^:[a-z_]+: /, '').replace(/\*/g, '')}`, [section(line)]);
 }
 
 /**

@@ -45,7 +45,7 @@ describe('registerBackupCommand: a typed associate', () => {
       'associate daily-7d db-data-1 --dry-run',
       DAVE,
       {},
-      /^Dry run: 1 volume\(s\) to daily-7d; decided by others-need-approval$/,
+      /^Dry run: 1 volume\(s\) to `daily-7d`; decided by `others-need-approval`$/,
     ],
   ])('answers %s only to the asker, after the ack', async (_kind, text, userId, options, expected) => {
     const spy = traceFlow(typedRequest, 'submitTypedRequest', bot.timeline);

@@ -1,3 +1,4 @@
+import { stripInvisible } from '../../domain/visible-text';
 import type { App } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { Problem } from '../../flow/check-request';
@@ -49,9 +50,10 @@ function fieldErrors(
               : fieldBlockId('volumes', state.project);
     errors[block] = errors[block] === undefined ? p.text : `${errors[block]} ${p.text}`;
   }
-  // Slack shows at most 300 characters of a field's error; cut at a code point, never inside one.
+  // Slack shows at most 300 characters of a field's error (plain text: no mrkdwn to neutralise, but no
+  // hidden characters either); cut at a code point, never inside one.
   return Object.fromEntries(
-    Object.entries(errors).map(([block, text]) => [block, Array.from(text).slice(0, 300).join('')]),
+    Object.entries(errors).map(([block, text]) => [block, Array.from(stripInvisible(text)).slice(0, 300).join('')]),
   );
 }
 

@@ -17,8 +17,11 @@ const HINTS: Readonly<Record<string, string>> = {
   'VolumeBackup.0042': "The bot's cloud account may not do this. An administrator must grant VBS rights.",
   'HTTP 403': "The bot's cloud account may not do this. An administrator must grant VBS rights in this project.",
   OTC_AUTH: "The cloud refused the bot's credentials. Tell the bot's administrators.",
-  OTC_NETWORK: 'The cloud could not be reached. Asking again is safe: adding a volume twice changes nothing.',
-  OTC_RESPONSE_SHAPE: "The cloud answered in a form the bot does not understand. Tell the bot's administrators.",
+  // A call whose answer was lost or unreadable may have changed the cloud: say so, never "not added".
+  OTC_NETWORK:
+    "The cloud's answer did not arrive, so the volume may or may not have been added. Asking again is safe: adding a volume twice changes nothing.",
+  OTC_RESPONSE_SHAPE:
+    "The cloud's answer could not be read, so the volume may or may not have been added. Asking again is safe; tell the bot's administrators.",
 };
 
 const SERVER_ERROR = 'The cloud had an internal error. Asking again is safe: adding a volume twice changes nothing.';

@@ -12,6 +12,8 @@ export interface Fault {
   readonly retryAfterSeconds?: number;
   /** Destroy the socket without answering. */
   readonly drop?: true;
+  /** Carry the call out, then answer 200 with a body cut off mid-JSON (the change happened; the answer is unreadable). */
+  readonly malformed?: true;
   readonly times?: number;
 }
 
@@ -58,7 +60,7 @@ function validateFault(route: SandboxRoute, fault: Fault): void {
 
 function faultProblem(route: SandboxRoute, fault: Fault): string | undefined {
   if (!SANDBOX_ROUTES.includes(route)) return `unknown route`;
-  const { latencyMs, status, retryAfterSeconds, drop, times } = fault;
+  const { latencyMs, status, retryAfterSeconds, drop, malformed, times } = fault;
   if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0)) return 'latencyMs must be >= 0';
   if (status !== undefined && !(Number.isInteger(status) && status >= 400 && status <= 599)) {
     return 'status must be 4xx or 5xx';
@@ -67,9 +69,10 @@ function faultProblem(route: SandboxRoute, fault: Fault): string | undefined {
     return 'retryAfterSeconds must be a non-negative integer';
   }
   if (retryAfterSeconds !== undefined && status === undefined) return 'retryAfterSeconds needs a status';
-  if (drop === true && status !== undefined) return 'drop and status exclude each other';
-  if (latencyMs === undefined && status === undefined && drop !== true)
-    return 'a fault needs latencyMs, status or drop';
+  if ([drop === true, status !== undefined, malformed === true].filter(Boolean).length > 1)
+    return 'drop, status and malformed exclude each other';
+  if (latencyMs === undefined && status === undefined && drop !== true && malformed !== true)
+    return 'a fault needs latencyMs, status, drop or malformed';
   if (times !== undefined && !(times === Infinity || (Number.isInteger(times) && times >= 1))) {
     return 'times must be a positive integer or Infinity';
   }

@@ -138,7 +138,7 @@ describe('when the cloud or the store fails', () => {
     const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
     expect(summary).toContain('No volume was added to `daily-7d`');
     expect(summary).toContain('`OTC_NETWORK`');
-    expect(summary).toContain('The cloud could not be reached. Asking again is safe');
+    expect(summary).toContain("The cloud's answer did not arrive, so the volume may or may not have been added.");
     expect(associateCalls(w)).toBe(QUICK_RETRY.maxAttempts);
     expect(w.sandbox.requests.filter((r) => r.route === 'vbs.associate').every((r) => r.status === 0)).toBe(true);
     expect(w.sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBeUndefined();

@@ -158,7 +158,15 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         return;
       }
       const answer = handleMethod(state, method, args, { base, socketUrl: options.socketUrl });
-      if (lateMs > 0) await new Promise((resolve) => setTimeout(resolve, lateMs));
+      if (lateMs > 0)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, lateMs);
+          // The caller hung up (timed out, or its process died): nobody is left to answer.
+          res.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
       // A client that gave up meanwhile has closed the socket: the work is done, the answer is lost.
       if (!res.destroyed) json(res, 200, answer);
     })().catch((e: unknown) => json(res, 500, { ok: false, error: 'stand_in_failure', detail: String(e) }));

@@ -17,6 +17,7 @@ import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { tokenTeamOf } from './slack/token-team';
 
 export interface AppDeps {
   readonly config: Config;
@@ -131,6 +132,8 @@ export function createApp(deps: AppDeps): Bot {
     idle: () => flows.work.idle(),
     async start() {
       await app.init();
+      // Without slack.allowed_team_ids the bot serves its token's workspace only; until this, none.
+      await flows.workspaces.learnTokenTeam(() => tokenTeamOf(app.client));
       server = createBotHttpServer({
         clock,
         slackListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,

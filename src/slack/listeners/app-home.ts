@@ -1,7 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { FlowDeps } from '../../flow/flow-deps';
 import { homeContent } from '../../flow/home';
-import { buildHomeView } from '../blocks/home-view';
+import { rateLimitText, WORKSPACE_REFUSED } from '../blocks/admission-text';
+import { buildClosedHomeView, buildHomeView } from '../blocks/home-view';
 import { ACTION_HOME_REQUEST } from '../ids';
 import { teamIdOf } from '../payload';
 import { openRequestForm } from './request-form';
@@ -13,7 +14,10 @@ import { openRequestForm } from './request-form';
 export function registerAppHome(app: App, deps: FlowDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const view = buildHomeView(await homeContent(deps, { teamId: teamIdOf(body), userId: event.user }));
+    const home = await homeContent(deps, { teamId: teamIdOf(body), userId: event.user });
+    const view = home.ok
+      ? buildHomeView(home)
+      : buildClosedHomeView(home.why === 'rate_limited' ? rateLimitText(home.rate) : WORKSPACE_REFUSED);
     await client.views.publish({ user_id: event.user, view });
   });
 

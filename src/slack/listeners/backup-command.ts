@@ -3,6 +3,7 @@ import { parseBackupCommand } from '../../domain/command-grammar';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { TypedOutcome } from '../../flow/typed-request';
 import { submitTypedRequest } from '../../flow/typed-request';
+import { buildRateLimitedMessage } from '../blocks/admission-text';
 import type { SlackMessage } from '../blocks/kit';
 import {
   buildCannotPostMessage,
@@ -32,6 +33,8 @@ function replyFor(outcome: TypedOutcome): SlackMessage | undefined {
       return buildUnknownUserMessage();
     case 'denied':
       return buildDeniedMessage(outcome.decision);
+    case 'rate_limited':
+      return buildRateLimitedMessage(outcome.rate);
     case 'dry_run':
       return buildDryRunMessage(outcome.checked, outcome.approvers);
     case 'duplicate':

@@ -5,6 +5,7 @@ import type { FlowDeps } from '../../flow/flow-deps';
 import type { SubmitOutcome } from '../../flow/request-form';
 import { submitForm } from '../../flow/request-form';
 import type { RequestDraft } from '../../store/request-store';
+import { rateLimitText } from '../blocks/admission-text';
 import { buildInfoModal } from '../blocks/approval-modal';
 import { fieldBlockId } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
@@ -66,6 +67,9 @@ function problemsOf(outcome: Outcome): Problem[] | undefined {
       return [...outcome.problems];
     case 'denied':
       return [{ field: 'volumes', text: `Denied by ${outcome.decision.decidedBy}: ${outcome.decision.reason}.` }];
+    case 'rate_limited':
+      // On a field, so the form stays open to submit again once the wait is over.
+      return [{ field: 'volumes', text: rateLimitText(outcome.rate) }];
     case 'cannot_post':
     case 'unknown_user':
     case 'duplicate':

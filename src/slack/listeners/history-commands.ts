@@ -2,10 +2,11 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../domain/actor';
 import type { RequestId } from '../../domain/ids';
-import type { FlowDeps } from '../../flow/flow-deps';
 import type { HistoryDeps } from '../../flow/history';
 import { exportRequests, requestHistory } from '../../flow/history';
+import { buildRateLimitedMessage, buildWorkspaceRefusedMessage } from '../blocks/admission-text';
 import { auditCsv, buildAuditSentMessage, buildHistoryRefusal, buildStatusMessage } from '../blocks/history-blocks';
+import type { SlackMessage } from '../blocks/kit';
 import { ephemeral } from '../respond';
 
 /** `/backup status <id>`: the request's state and history, only to the asker (requester or approver). */
@@ -16,24 +17,32 @@ export async function answerStatus(
   respond: RespondFn,
 ): Promise<void> {
   const result = await requestHistory(deps, actor, requestId);
-  await ephemeral(
-    respond,
-    result.ok ? buildStatusMessage(result.request, result.events) : buildHistoryRefusal(result.why, requestId),
-  );
+  let reply: SlackMessage;
+  if (result.ok) reply = buildStatusMessage(result.request, result.events);
+  else if (result.why === 'rate_limited') reply = buildRateLimitedMessage(result.rate);
+  else reply = buildHistoryRefusal(result.why, requestId);
+  await ephemeral(respond, reply);
 }
 
 /**
  * `/backup audit [--days N]`: a CSV file of recent requests, sent in a direct message (a file
  * cannot be ephemeral, and the audit must not land in the channel the command was typed in).
+ * A refusal sends no message and no file.
  */
 export async function answerAudit(
-  deps: HistoryDeps & Pick<FlowDeps, 'clock'>,
+  deps: HistoryDeps,
   actor: Actor,
   days: number,
   client: WebClient,
   respond: RespondFn,
 ): Promise<void> {
   const result = await exportRequests(deps, actor, days);
+  if (!result.ok) {
+    const refusal =
+      result.why === 'rate_limited' ? buildRateLimitedMessage(result.rate) : buildWorkspaceRefusedMessage();
+    await ephemeral(respond, refusal);
+    return;
+  }
   const dm = await client.conversations.open({ users: actor.userId });
   const channel = dm.channel?.id;
   if (channel === undefined) throw new Error('conversations.open returned no channel');

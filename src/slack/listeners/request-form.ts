@@ -7,6 +7,7 @@ import type { FormPreview, OpenResult } from '../../flow/request-form';
 import { openForm, previewForm } from '../../flow/request-form';
 import { buildInfoModal } from '../blocks/approval-modal';
 import type { ModalView } from '../blocks/approval-modal';
+import { rateLimitText } from '../blocks/admission-text';
 import { buildRequestForm } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
 import type { FormState } from '../form-state';
@@ -51,6 +52,8 @@ function openedView(deps: Pick<FlowDeps, 'config'>, result: OpenResult): ModalVi
       return buildInfoModal('Request backup', buildCannotPostMessage(result.channel).text);
     case 'unknown_user':
       return buildInfoModal('Request backup', buildUnknownUserMessage().text);
+    case 'rate_limited':
+      return buildInfoModal('Request backup', rateLimitText(result.rate));
     case 'not_allowed':
       return buildInfoModal(
         'Request backup',

@@ -17,6 +17,7 @@ import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { SandboxMarkedClient } from './slack/sandbox-client';
 import { tokenTeamOf } from './slack/token-team';
 
 export interface AppDeps {
@@ -95,7 +96,10 @@ export function createApp(deps: AppDeps): Bot {
     store,
     cloud: deps.cloud,
     people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
-    deliverer: new SlackMessageDeliverer(app.client, config.approvals?.channel),
+    deliverer: new SlackMessageDeliverer(
+      config.cloud.auth.kind === 'sandbox' ? new SandboxMarkedClient(app.client) : app.client,
+      config.approvals?.channel,
+    ),
     clock,
     newRequestId: deps.newRequestId,
     owner: deps.owner,

@@ -67,5 +67,6 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     logger: logger.child('flow'),
     workspaces: new Workspaces(config.access.allowedTeamIds),
     limiter: new RequestLimiter(clock, config.limits.requestsPerUserPerMinute),
+    sandbox: config.cloud.auth.kind === 'sandbox',
   };
 }

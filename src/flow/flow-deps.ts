@@ -45,4 +45,6 @@ export interface FlowDeps {
   readonly workspaces: Workspaces;
   /** Requests per person and minute (see admission.ts). */
   readonly limiter: RequestLimiter;
+  /** The cloud is the built-in emulator: everything the bot shows says so. */
+  readonly sandbox: boolean;
 }

@@ -1,5 +1,5 @@
 import { DEMO_CONFIG_YAML } from '../../src/demo/demo-world';
-import { ALICE, DAVE, DB_DATA_1, INCIDENT, ephemeralReplies, useWorld } from './world';
+import { ALICE, DAVE, DB_DATA_1, GENERAL, INCIDENT, ephemeralReplies, rootMessages, text, useWorld } from './world';
 
 /** The demo's rules file without `slack.allowed_team_ids`: the bot serves its token’s workspace only. */
 const NO_TEAM_LIST = DEMO_CONFIG_YAML.replace(/slack:\n\s+allowed_team_ids: \[\w+\]\n/, '');
@@ -42,5 +42,31 @@ describe('without slack.allowed_team_ids, end to end', () => {
     const methods = w.slack.state.calls.map((c) => c.method);
     expect(methods).not.toContain('conversations.open');
     expect(methods.filter((m) => m.startsWith('files.'))).toEqual([]);
+  });
+});
+
+describe('a sandbox bot, end to end', () => {
+  const world = useWorld();
+
+  it('marks the root message and the summary in the thread “sandbox: no real cloud”', async () => {
+    const w = world();
+    const started = Date.now();
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    await w.settle((await w.latestRequest(started)).id);
+    const [root] = rootMessages(w, INCIDENT);
+    expect(text(w, root!.blocks.slice(0, 1))).toContain('sandbox: no real cloud');
+    const [summary] = w.slack.state.thread(INCIDENT, root!.ts);
+    expect(text(w, summary!.blocks.slice(0, 1))).toContain('sandbox: no real cloud');
+    expect(text(w, summary!.blocks)).toContain('The volume was added to daily-7d.');
+  });
+
+  it('marks the approval card', async () => {
+    const w = world();
+    const started = Date.now();
+    await w.driver.slashCommand({ userId: DAVE, channelId: GENERAL, text: `associate weekly-4w ${DB_DATA_1}` });
+    const request = await w.settle((await w.latestRequest(started)).id, 10_000, { finalOrWaiting: true });
+    expect(request.state).toBe('pending_approval');
+    const [card] = rootMessages(w, 'C0APPROVAL');
+    expect(text(w, card!.blocks.slice(0, 1))).toContain('sandbox: no real cloud');
   });
 });

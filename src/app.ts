@@ -20,6 +20,8 @@ import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
 import { forgetExpiredReplays } from './slack/replay-guard';
+import { SandboxMarkedClient } from './slack/sandbox-client';
+import { tokenTeamOf } from './slack/token-team';
 
 export interface AppDeps {
   readonly config: Config;
@@ -120,7 +122,10 @@ export function createApp(deps: AppDeps): Bot {
     store,
     cloud: deps.cloud,
     people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
-    deliverer: new SlackMessageDeliverer(deliveryClient, config.approvals?.channel),
+    deliverer: new SlackMessageDeliverer(
+      config.cloud.auth.kind === 'sandbox' ? new SandboxMarkedClient(deliveryClient) : deliveryClient,
+      config.approvals?.channel,
+    ),
     clock,
     newRequestId: deps.newRequestId,
     owner: deps.owner,
@@ -158,6 +163,8 @@ export function createApp(deps: AppDeps): Bot {
     async start() {
       await app.init();
       const socket = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client) : undefined;
+      // Without slack.allowed_team_ids the bot serves its token's workspace only; until this, none.
+      await flows.workspaces.learnTokenTeam(() => tokenTeamOf(app.client));
       server = createBotHttpServer({
         clock,
         logger,

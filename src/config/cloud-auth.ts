@@ -1,21 +1,32 @@
 import type { CloudAuth, CloudCredentials } from './config-schema';
 import type { Env } from './env-schema';
 
+const CREDENTIAL_VARIABLES = [
+  'OTC_USERNAME',
+  'OTC_PASSWORD',
+  'OTC_DOMAIN_NAME',
+  'OTC_ACCESS_KEY',
+  'OTC_SECRET_KEY',
+] as const satisfies readonly (keyof Env)[];
+
 /**
  * How the bot reaches the cloud: the sandbox when the file says so, else with the credentials from
- * the environment. The variables are checked in sandbox mode too (a half-set pair is a mistake
- * there as well), but a sandbox config carries no credentials: the emulator brings its own account.
+ * the environment. A sandbox bot with real credentials set is refused: it would answer "added" for
+ * changes no cloud saw, in a deployment that looks like production. The variables are named,
+ * never their values.
  */
 export function pickCloudAuth(env: Env, sandbox: boolean, problems: string[]): CloudAuth | undefined {
-  const credentials = pickCredentials(env, sandbox, problems);
-  return sandbox ? { kind: 'sandbox' } : credentials;
+  if (!sandbox) return pickCredentials(env, problems);
+  for (const name of CREDENTIAL_VARIABLES.filter((n) => env[n] !== undefined))
+    problems.push(`${name}: must not be set while cloud.sandbox is true (the sandbox never uses real credentials)`);
+  return { kind: 'sandbox' };
 }
 
 /**
  * The cloud credentials the environment gives: an IAM password or an AK/SK pair, never both. What is
  * missing or conflicting goes to `problems` by variable name, never with a value.
  */
-function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudCredentials | undefined {
+function pickCredentials(env: Env, problems: string[]): CloudCredentials | undefined {
   const password = {
     OTC_USERNAME: env.OTC_USERNAME,
     OTC_PASSWORD: env.OTC_PASSWORD,
@@ -42,9 +53,8 @@ function pickCredentials(env: Env, sandbox: boolean, problems: string[]): CloudC
       ? { kind: 'password', username: env.OTC_USERNAME, password: env.OTC_PASSWORD, domainName: env.OTC_DOMAIN_NAME }
       : undefined;
   }
-  if (!sandbox)
-    problems.push(
-      'OTC_USERNAME: cloud credentials are required (OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME, or OTC_ACCESS_KEY, OTC_SECRET_KEY) unless cloud.sandbox is true',
-    );
+  problems.push(
+    'OTC_USERNAME: cloud credentials are required (OTC_USERNAME, OTC_PASSWORD, OTC_DOMAIN_NAME, or OTC_ACCESS_KEY, OTC_SECRET_KEY) unless cloud.sandbox is true',
+  );
   return undefined;
 }

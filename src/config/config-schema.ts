@@ -79,7 +79,7 @@ const configFieldsSchema = z.object({
   /** `postgres://…` for several replicas, `sqlite:<path>`, or absent for ./data/backup-bot.db. */
   databaseUrl: z.string().optional(),
   projects: z.array(projectConfigSchema).readonly(),
-  limits: z.object({ maxVolumesPerRequest: z.number().int() }).readonly(),
+  limits: z.object({ maxVolumesPerRequest: z.number().int(), requestsPerUserPerMinute: z.number().int() }).readonly(),
   /** The domain owns the shape of the rules; the file schema checked them. */
   access: z.custom<AccessPolicy>(),
   /** Present when any rule may require approval. */

@@ -64,7 +64,12 @@ export const fileSchema = z
   .strictObject({
     slack: z
       .strictObject({
-        allowed_team_ids: z.array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id like T0123ABCD')).optional(),
+        // Leaving the key out means "the token's own workspace"; an empty list would read as "none"
+        // or "all" depending on who reads it, so it is refused.
+        allowed_team_ids: z
+          .array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id like T0123ABCD'))
+          .min(1, "list at least one team id, or leave the key out for the bot token's own workspace")
+          .optional(),
       })
       .optional(),
     cloud: z.strictObject({
@@ -85,8 +90,12 @@ export const fileSchema = z
     }),
     projects: z.array(projectSchema).min(1),
     limits: z
-      .strictObject({ max_volumes_per_request: z.number().int().min(1).max(1000).default(100) })
-      .default({ max_volumes_per_request: 100 }),
+      .strictObject({
+        max_volumes_per_request: z.number().int().min(1).max(1000).default(100),
+        /** Requests one person may make in any minute, at every entry point (per replica). */
+        requests_per_user_per_minute: z.number().int().min(1).max(10_000).default(10),
+      })
+      .default({ max_volumes_per_request: 100, requests_per_user_per_minute: 10 }),
     rules: z.array(ruleSchema).default([]),
     approvals: z
       .strictObject({

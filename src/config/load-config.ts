@@ -72,7 +72,10 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       region: p.region ?? file.cloud.region,
       isDefault: p.default === true || (i === 0 && noneMarkedDefault),
     })),
-    limits: { maxVolumesPerRequest: file.limits.max_volumes_per_request },
+    limits: {
+      maxVolumesPerRequest: file.limits.max_volumes_per_request,
+      requestsPerUserPerMinute: file.limits.requests_per_user_per_minute,
+    },
     access: {
       allowedTeamIds: file.slack?.allowed_team_ids,
       rules: file.rules.map((r) => ({

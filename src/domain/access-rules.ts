@@ -157,19 +157,19 @@ export function checkUnnamedAccount(policy: AccessPolicy, user: AccessRequest['u
   };
 }
 
-/** The workspace check alone: a deny when `allowed_team_ids` is set and does not list the team. */
+/** What a request from a workspace the bot does not serve is told. */
+export const WORKSPACE_NOT_ALLOWED: AccessDecision = {
+  verdict: 'deny',
+  decidedBy: ALLOWED_TEAMS_CHECK,
+  reason: 'this Slack workspace is not allowed to use the bot',
+};
+
+/**
+ * The workspace check alone: a deny when `allowed_team_ids` is set and does not list the team (an
+ * empty list lists none). Without a list the caller decides: the bot serves its token's workspace.
+ */
 export function checkTeam(policy: AccessPolicy, teamId: string): AccessDecision | undefined {
-  if (
-    policy.allowedTeamIds !== undefined &&
-    policy.allowedTeamIds.length > 0 &&
-    !policy.allowedTeamIds.includes(teamId)
-  ) {
-    return {
-      verdict: 'deny',
-      decidedBy: ALLOWED_TEAMS_CHECK,
-      reason: 'this Slack workspace is not allowed to use the bot',
-    };
-  }
+  if (policy.allowedTeamIds !== undefined && !policy.allowedTeamIds.includes(teamId)) return WORKSPACE_NOT_ALLOWED;
   return undefined;
 }
 

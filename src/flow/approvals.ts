@@ -1,26 +1,41 @@
-import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { ApprovalInfo, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { step } from '../domain/request-state';
 import type { Actor } from '../domain/actor';
+import { admitRequest } from './admission';
+import { requestApproverStatus } from './approvers';
 import type { FlowDeps } from './flow-deps';
 import { messagesOnClosedApproval, messagesOnReminder } from './notify';
-import type { PeopleDirectory } from './ports';
 import { carryOn } from './record-request';
+import type { RateLimit } from './request-limiter';
 
 /** Approvals read and change requests; a decision carries the request on. */
 export type ApprovalDeps = Pick<
   FlowDeps,
-  'requests' | 'queries' | 'audit' | 'people' | 'outbox' | 'executor' | 'work' | 'clock' | 'logger'
+  | 'config'
+  | 'requests'
+  | 'queries'
+  | 'audit'
+  | 'people'
+  | 'outbox'
+  | 'executor'
+  | 'work'
+  | 'clock'
+  | 'logger'
+  | 'workspaces'
+  | 'limiter'
 >;
 
+/** Why an action did not happen. A request of another workspace is an `unknown_request`: it reveals nothing. */
 export type Refusal =
   | { readonly why: 'unknown_request' }
-  | { readonly why: 'other_workspace' }
   | { readonly why: 'not_an_approver' }
+  | { readonly why: 'approver_revoked' }
   | { readonly why: 'approver_unknown' }
   | { readonly why: 'own_request' }
   | { readonly why: 'not_requester' }
   | { readonly why: 'comment_required' }
+  | { readonly why: 'rate_limited'; readonly rate: RateLimit }
   | { readonly why: 'expired'; readonly request: BackupRequest }
   | { readonly why: 'no_longer_pending'; readonly request: BackupRequest };
 
@@ -34,26 +49,6 @@ type PendingResult =
   | { readonly ok: true; readonly request: BackupRequest; readonly approval: ApprovalInfo }
   | { readonly ok: false; readonly refusal: Refusal };
 
-/**
- * Is this person an approver: named, or in one of the groups. Decisions look the groups up afresh
- * (`fresh`, the default); listings may use the directory's short cache. Never a guest or bot unless named.
- */
-export async function approverStatus(
-  people: PeopleDirectory,
-  approvers: Approvers,
-  userId: string,
-  options: { readonly fresh?: boolean } = {},
-): Promise<'yes' | 'no' | 'unknown'> {
-  if (approvers.users.includes(userId)) return 'yes';
-  if (approvers.usergroups.length === 0) return 'no';
-  const facts = await people.userFacts(userId);
-  if (facts === undefined) return 'unknown';
-  if (facts.isGuest || facts.isBot || facts.deleted) return 'no';
-  const groups = await people.groupsOf(userId, approvers.usergroups, { fresh: options.fresh ?? true });
-  if (groups === undefined) return 'unknown';
-  return groups.length > 0 ? 'yes' : 'no';
-}
-
 /** An audit entry stamped now: written with the state change it records, or alone for a refusal. */
 function event(
   deps: ApprovalDeps,
@@ -65,36 +60,50 @@ function event(
   return { requestId: request.id, teamId: request.teamId, at: deps.clock.now(), actor, kind, detail };
 }
 
+/**
+ * Refuses and audits it. The entry goes under the refuser's workspace (a request's history shows
+ * only its own workspace's entries); `audited` is the operator's reason when the person is told
+ * less (another workspace's request is "unknown" to them).
+ */
 async function refuse(
   deps: ApprovalDeps,
   requestId: RequestId,
   actor: Actor,
   action: ApprovalAction,
   refusal: Refusal,
+  audited: string = refusal.why,
 ): Promise<{ readonly ok: false; readonly refusal: Refusal }> {
   deps.logger.warn('refused a request action', {
     requestId,
     user: actor.userId,
     team: actor.teamId,
     action,
-    why: refusal.why,
+    why: audited,
   });
   await deps.audit.append(
-    event(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: refusal.why }),
+    event(deps, { id: requestId, teamId: actor.teamId }, actor.userId, 'refused', { action, why: audited }),
   );
   return { ok: false, refusal };
 }
 
-/** Loads the request and checks what every action needs: it exists, belongs to this workspace, is pending and not expired. */
+/**
+ * The door, then the request: it exists, belongs to this workspace, is pending and not expired. A
+ * refusal at the door writes nothing (an over-limit person must not be able to fill the audit trail).
+ */
 async function loadPending(
   deps: ApprovalDeps,
   requestId: RequestId,
   actor: Actor,
   action: ApprovalAction,
 ): Promise<PendingResult> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted && admission.why === 'rate_limited')
+    return { ok: false, refusal: { why: 'rate_limited', rate: admission.rate } };
+  const unknown = { why: 'unknown_request' } as const;
+  if (!admission.admitted) return refuse(deps, requestId, actor, action, unknown, 'other_workspace');
   const request = await deps.requests.get(requestId);
-  if (request === undefined) return refuse(deps, requestId, actor, action, { why: 'unknown_request' });
-  if (request.teamId !== actor.teamId) return refuse(deps, requestId, actor, action, { why: 'other_workspace' });
+  if (request === undefined) return refuse(deps, requestId, actor, action, unknown);
+  if (request.teamId !== actor.teamId) return refuse(deps, requestId, actor, action, unknown, 'other_workspace');
   if (request.state !== 'pending_approval' || request.approval === undefined) {
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request });
   }
@@ -108,6 +117,28 @@ async function loadPending(
   return { ok: true, request, approval: request.approval };
 }
 
+/** What `checkDecision` checks once the request is loaded: not the requester, an approver now. */
+async function checkDecider(
+  deps: ApprovalDeps,
+  loaded: Extract<PendingResult, { ok: true }>,
+  actor: Actor,
+  action: 'approve' | 'deny',
+): Promise<PendingResult> {
+  const { request } = loaded;
+  if (request.requesterId === actor.userId) return refuse(deps, request.id, actor, action, { why: 'own_request' });
+  const status = await requestApproverStatus(deps, request, actor.userId, { fresh: true });
+  switch (status) {
+    case 'yes':
+      return loaded;
+    case 'unknown':
+      return refuse(deps, request.id, actor, action, { why: 'approver_unknown' });
+    case 'revoked':
+      return refuse(deps, request.id, actor, action, { why: 'approver_revoked' });
+    case 'no':
+      return refuse(deps, request.id, actor, action, { why: 'not_an_approver' });
+  }
+}
+
 /** Checks an approver may decide this request now, without changing anything (e.g. before opening the modal). */
 export async function checkDecision(
   deps: ApprovalDeps,
@@ -116,13 +147,7 @@ export async function checkDecision(
   action: 'approve' | 'deny',
 ): Promise<PendingResult> {
   const loaded = await loadPending(deps, requestId, actor, action);
-  if (!loaded.ok) return loaded;
-  const { request, approval } = loaded;
-  if (request.requesterId === actor.userId) return refuse(deps, requestId, actor, action, { why: 'own_request' });
-  const status = await approverStatus(deps.people, approval.approvers, actor.userId);
-  if (status === 'unknown') return refuse(deps, requestId, actor, action, { why: 'approver_unknown' });
-  if (status === 'no') return refuse(deps, requestId, actor, action, { why: 'not_an_approver' });
-  return loaded;
+  return loaded.ok ? checkDecider(deps, loaded, actor, action) : loaded;
 }
 
 /**
@@ -137,9 +162,10 @@ export async function decide(
   action: 'approve' | 'deny',
   comment: string | undefined,
 ): Promise<ApprovalResult> {
-  if (action === 'deny' && (comment === undefined || comment.trim() === ''))
+  const loaded = await loadPending(deps, requestId, actor, action);
+  if (loaded.ok && action === 'deny' && (comment === undefined || comment.trim() === ''))
     return refuse(deps, requestId, actor, action, { why: 'comment_required' });
-  const checked = await checkDecision(deps, requestId, actor, action);
+  const checked = loaded.ok ? await checkDecider(deps, loaded, actor, action) : loaded;
   if (!checked.ok) return checked;
   const now = deps.clock.now();
   const approval = {

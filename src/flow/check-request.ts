@@ -1,7 +1,7 @@
 import type { ProjectConfig } from '../config/load-config';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { AccessDecision } from '../domain/access-rules';
-import { checkTeam, checkUnnamedAccount, decideAccess } from '../domain/access-rules';
+import { checkUnnamedAccount, decideAccess, WORKSPACE_NOT_ALLOWED } from '../domain/access-rules';
 import type { BackupRequest, RequestVolume } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import { STATE_LABELS, isFinal } from '../domain/request-state';
@@ -27,7 +27,7 @@ export interface Problem {
 }
 
 /** `cloud` is the live client for a request, the form's copy for a preview. */
-export type CheckDeps = Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock'>;
+export type CheckDeps = Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock' | 'workspaces'>;
 
 export interface CheckOptions {
   /** A typed command names each volume on purpose (an unusable one is an error); a form leaves them out. */
@@ -111,8 +111,8 @@ export async function checkRequest(
   options: CheckOptions,
 ): Promise<CheckOutcome> {
   // A foreign workspace learns nothing about the cloud: refused before any look-up.
-  const foreign = checkTeam(deps.config.access, actor.teamId);
-  if (foreign !== undefined) return { kind: 'denied', decision: foreign, checked: undefined };
+  if (!deps.workspaces.allows(actor.teamId))
+    return { kind: 'denied', decision: WORKSPACE_NOT_ALLOWED, checked: undefined };
   const project = resolveProject(cmd.project, deps.config.projects);
   if (!project.ok) return { kind: 'invalid', problems: [{ field: 'project', text: project.error }] };
 

@@ -14,6 +14,8 @@ import type {
   PeopleDirectory,
   RequestStore,
 } from './ports';
+import { RequestLimiter } from './request-limiter';
+import { Workspaces } from './workspaces';
 
 /** The adapters the flows run on, and this replica's name. */
 export interface FlowSetup {
@@ -67,5 +69,8 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     clock,
     newRequestId: setup.newRequestId,
     logger: logger.child('flow'),
+    workspaces: new Workspaces(config.access.allowedTeamIds),
+    limiter: new RequestLimiter(clock, config.limits.requestsPerUserPerMinute),
+    sandbox: config.cloud.auth.kind === 'sandbox',
   };
 }

@@ -14,6 +14,8 @@ import type {
   RequestQueries,
   RequestRecords,
 } from './ports';
+import type { RequestLimiter } from './request-limiter';
+import type { Workspaces } from './workspaces';
 
 /** The part of the configuration the flows read. */
 export type FlowConfig = Pick<Config, 'projects' | 'defaultProject' | 'access' | 'approvals' | 'limits'>;
@@ -39,4 +41,10 @@ export interface FlowDeps {
   readonly clock: Clock;
   readonly newRequestId: NewRequestId;
   readonly logger: Logger;
+  /** The Slack workspaces the bot serves (see admission.ts). */
+  readonly workspaces: Workspaces;
+  /** Requests per person and minute (see admission.ts). */
+  readonly limiter: RequestLimiter;
+  /** The cloud is the built-in emulator: everything the bot shows says so. */
+  readonly sandbox: boolean;
 }

@@ -2,11 +2,12 @@ import type { ProjectConfig } from '../config/load-config';
 import type { Actor } from '../domain/actor';
 import type { RequestId } from '../domain/ids';
 import type { BackupPolicy, Server, Volume } from '../otc/types';
+import { admitFollowUp } from './admission';
 import { MAX_OPTIONS, MAX_QUERY_LENGTH } from './cloud-cache';
 import type { FlowDeps } from './flow-deps';
 import { loadDraft } from './request-form';
 
-type SuggestDeps = Pick<FlowDeps, 'config' | 'formCloud' | 'drafts' | 'clock'>;
+type SuggestDeps = Pick<FlowDeps, 'config' | 'formCloud' | 'drafts' | 'clock' | 'workspaces' | 'limiter' | 'logger'>;
 
 /** Where a type-ahead query comes from: the actor, their form's draft, and the project picked in it. */
 export interface SuggestQuery {
@@ -29,11 +30,12 @@ function byNameOrIdPrefix<T extends { readonly id: string; readonly name: string
 }
 
 /**
- * The project to suggest from, for the actor's own form only; a form that is not theirs, an
- * unknown project or an absurd query gets nothing (and no error: type-ahead has no place for one).
+ * The project to suggest from, for the actor's own form only; a form that is not theirs, a
+ * workspace the bot does not serve, a person at their limit, an unknown project or an absurd
+ * query gets nothing (and no error: type-ahead has no place for one). Keystrokes count nothing.
  */
 async function projectFor(deps: SuggestDeps, q: SuggestQuery): Promise<ProjectConfig | undefined> {
-  if (q.query.length > MAX_QUERY_LENGTH) return undefined;
+  if (q.query.length > MAX_QUERY_LENGTH || !admitFollowUp(deps, q.actor).admitted) return undefined;
   if ((await loadDraft(deps, q.draftId, q.actor)) === undefined) return undefined;
   return deps.config.projects.find((p) => p.name === q.projectName);
 }

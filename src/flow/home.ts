@@ -1,7 +1,10 @@
-import type { Approvers, BackupRequest } from '../domain/backup-request';
+import type { BackupRequest } from '../domain/backup-request';
 import type { Actor } from '../domain/actor';
-import { approverStatus } from './approvals';
+import { admitRequest } from './admission';
+import type { ApproverStatus } from './approvers';
+import { requestApproverStatus } from './approvers';
 import type { FlowDeps } from './flow-deps';
+import type { RateLimit } from './request-limiter';
 
 export interface HomeContent {
   /** The user's own requests, newest first. */
@@ -10,15 +13,29 @@ export interface HomeContent {
   readonly toDecide: readonly BackupRequest[];
 }
 
+/** The App Home's content; a workspace the bot does not serve gets none. */
+export type HomeResult =
+  | ({ readonly ok: true } & HomeContent)
+  | { readonly ok: false; readonly why: 'not_allowed' }
+  | { readonly ok: false; readonly why: 'rate_limited'; readonly rate: RateLimit };
+
 const RECENT_DAYS = 30;
 const RECENT_SHOWN = 10;
 const PENDING_SCANNED = 50;
 
-/** What the App Home shows one person. Approver status is looked up (cached); a decision re-checks it afresh. */
+/**
+ * What the App Home shows one person. Approver status (under the recorded approvers and today's
+ * configuration) is looked up from the directory's cache, once per set; a decision re-checks it afresh.
+ */
 export async function homeContent(
-  deps: Pick<FlowDeps, 'queries' | 'people' | 'clock'>,
+  deps: Pick<FlowDeps, 'config' | 'queries' | 'people' | 'clock' | 'workspaces' | 'limiter' | 'logger'>,
   actor: Actor,
-): Promise<HomeContent> {
+): Promise<HomeResult> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted)
+    return admission.why === 'rate_limited'
+      ? { ok: false, why: 'rate_limited', rate: admission.rate }
+      : { ok: false, why: 'not_allowed' };
   const { teamId, userId } = actor;
   const [recent, pending] = await Promise.all([
     deps.queries.listRequests({
@@ -29,20 +46,21 @@ export async function homeContent(
     }),
     deps.queries.listPendingApprovals(teamId, PENDING_SCANNED),
   ]);
-  const statusByApprovers = new Map<string, Promise<'yes' | 'no' | 'unknown'>>();
-  const isApprover = (approvers: Approvers) => {
-    const key = JSON.stringify(approvers);
-    let status = statusByApprovers.get(key);
+  const statusBySet = new Map<string, Promise<ApproverStatus | 'revoked'>>();
+  const isApprover = (request: BackupRequest) => {
+    // The recorded approvers and the rule that asked decide the answer: requests that share both share it.
+    const key = JSON.stringify([request.approval?.approvers, request.decision.decidedBy]);
+    let status = statusBySet.get(key);
     if (status === undefined) {
-      status = approverStatus(deps.people, approvers, userId, { fresh: false });
-      statusByApprovers.set(key, status);
+      status = requestApproverStatus(deps, request, userId, { fresh: false });
+      statusBySet.set(key, status);
     }
     return status;
   };
   const toDecide: BackupRequest[] = [];
   for (const request of pending) {
     if (request.requesterId === userId || request.approval === undefined) continue;
-    if ((await isApprover(request.approval.approvers)) === 'yes') toDecide.push(request);
+    if ((await isApprover(request)) === 'yes') toDecide.push(request);
   }
-  return { recent, toDecide };
+  return { ok: true, recent, toDecide };
 }

@@ -1,16 +1,18 @@
-import { checkTeam, checkUnnamedAccount } from '../domain/access-rules';
+import { checkUnnamedAccount } from '../domain/access-rules';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { Approvers } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import type { RequestId } from '../domain/ids';
 import { asVolumeId, isUuid } from '../domain/ids';
 import type { RequestDraft } from '../store/request-store';
+import { admitFollowUp, admitRequest } from './admission';
 import type { CheckOutcome } from './check-request';
 import { checkRequest } from './check-request';
 import type { FlowDeps } from './flow-deps';
 import type { CannotPost } from './ports';
 import type { RecordOutcome } from './record-request';
 import { approversFor, recordRequest } from './record-request';
+import type { RateLimit } from './request-limiter';
 
 /** A form lives this long; submitting later asks to start again. */
 export const DRAFT_TTL_MS = 3_600_000;
@@ -41,21 +43,27 @@ export interface FormPreview {
 export type OpenResult =
   | ({ readonly ok: true } & FormPreview)
   | { readonly ok: false; readonly why: 'not_allowed' | 'unknown_user' }
+  | { readonly ok: false; readonly why: 'rate_limited'; readonly rate: RateLimit }
   | { readonly ok: false; readonly why: 'cannot_post'; readonly channel: CannotPost };
 
-export type SubmitOutcome = Exclude<PreviewOutcome, { kind: 'checked' }> | RecordOutcome;
+export type SubmitOutcome =
+  | Exclude<PreviewOutcome, { kind: 'checked' }>
+  | RecordOutcome
+  | { readonly kind: 'rate_limited'; readonly rate: RateLimit };
 
-type FormDeps = Pick<FlowDeps, 'config' | 'cloud' | 'formCloud' | 'people' | 'queries' | 'drafts' | 'clock'>;
+type FormDeps = Pick<
+  FlowDeps,
+  'config' | 'cloud' | 'formCloud' | 'people' | 'queries' | 'drafts' | 'clock' | 'workspaces' | 'limiter' | 'logger'
+>;
 
 /**
- * May this person request anything at all? The workspace must be allowed, Slack must know them,
- * and a guest or bot must be named by some rule. (What they may request is decided per request.)
+ * May this person request anything at all? Slack must know them, and a guest or bot must be named
+ * by some rule. (The workspace was checked at the door; what they may request is decided per request.)
  */
 async function mayRequest(
   deps: Pick<FlowDeps, 'config' | 'people'>,
   actor: Actor,
 ): Promise<'not_allowed' | 'unknown_user' | 'yes'> {
-  if (checkTeam(deps.config.access, actor.teamId) !== undefined) return 'not_allowed';
   const facts = await deps.people.userFacts(actor.userId);
   if (facts === undefined || facts.deleted) return 'unknown_user';
   if (checkUnnamedAccount(deps.config.access, { id: actor.userId, isGuest: facts.isGuest, isBot: facts.isBot }))
@@ -68,10 +76,15 @@ async function mayRequest(
  * where the command was typed; undefined for a shortcut or the App Home (the form then asks).
  */
 export async function openForm(
-  deps: Pick<FlowDeps, 'config' | 'people' | 'drafts' | 'clock' | 'newRequestId'>,
+  deps: Pick<FlowDeps, 'config' | 'people' | 'drafts' | 'clock' | 'newRequestId' | 'workspaces' | 'limiter' | 'logger'>,
   actor: Actor,
   channelId: string | undefined,
 ): Promise<OpenResult> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted)
+    return admission.why === 'rate_limited'
+      ? { ok: false, why: 'rate_limited', rate: admission.rate }
+      : { ok: false, why: 'not_allowed' };
   const may = await mayRequest(deps, actor);
   if (may !== 'yes') return { ok: false, why: may };
   if (channelId !== undefined) {
@@ -134,7 +147,7 @@ function missingFields(draft: RequestDraft, selection: FormSelection): FormField
 
 /** Checks the form as it stands, reading the cloud through `deps.cloud` (the cache, or the live cloud on submit). */
 async function checkForm(
-  deps: Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock'>,
+  deps: Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries' | 'clock' | 'workspaces'>,
   draft: RequestDraft,
   selection: FormSelection,
 ): Promise<PreviewOutcome> {
@@ -165,8 +178,9 @@ function reasonRequired(deps: Pick<FlowDeps, 'config'>, preview: PreviewOutcome)
 }
 
 /**
- * What the form would do now, for the actor's own draft (undefined for anyone else's). Read from
- * the form's copy of the cloud, so a change in the form costs no cloud call.
+ * What the form would do now, for the actor's own draft (undefined for anyone else's, and while
+ * the person is at their limit: a redraw counts nothing towards it). Read from the form's copy of
+ * the cloud, so a change in the form costs no cloud call.
  */
 export async function previewForm(
   deps: FormDeps,
@@ -174,6 +188,7 @@ export async function previewForm(
   draftId: RequestId | undefined,
   selection: FormSelection,
 ): Promise<FormPreview | undefined> {
+  if (!admitFollowUp(deps, actor).admitted) return undefined;
   const draft = await loadDraft(deps, draftId, actor);
   if (draft === undefined) return undefined;
   const preview = await checkForm({ ...deps, cloud: deps.formCloud }, draft, selection);
@@ -192,8 +207,11 @@ export async function submitForm(
   draftId: RequestId | undefined,
   selection: FormSelection,
 ): Promise<{ readonly draft: RequestDraft; readonly outcome: SubmitOutcome } | undefined> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted && admission.why === 'other_workspace') return undefined;
   const draft = await loadDraft(deps, draftId, actor);
   if (draft === undefined) return undefined;
+  if (!admission.admitted) return { draft, outcome: { kind: 'rate_limited', rate: admission.rate } };
   const checked = await checkForm({ ...deps, cloud: deps.formCloud.forSubmit() }, draft, selection);
   if (checked.kind !== 'checked') return { draft, outcome: checked };
   const channel = channelOf(draft, selection);

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
+import { WORKSPACE_NOT_ALLOWED } from '../domain/access-rules';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { Approvers } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
+import { admitRequest } from './admission';
 import type { CheckedRequest, CheckOutcome } from './check-request';
 import { checkRequest } from './check-request';
 import type { FlowDeps } from './flow-deps';
 import type { RecordOutcome } from './record-request';
 import { approversFor, recordRequest } from './record-request';
+import type { RateLimit } from './request-limiter';
 
 export type TypedOutcome =
   | Exclude<CheckOutcome, { kind: 'checked' }>
+  | { readonly kind: 'rate_limited'; readonly rate: RateLimit }
   | { readonly kind: 'dry_run'; readonly checked: CheckedRequest; readonly approvers: Approvers | undefined }
   | RecordOutcome;
 
@@ -39,12 +43,19 @@ export async function submitTypedRequest(
     | 'work'
     | 'newRequestId'
     | 'logger'
+    | 'workspaces'
+    | 'limiter'
   >,
   actor: Actor,
   channel: ChannelRef,
   text: string,
   cmd: AssociateCommand,
 ): Promise<TypedOutcome> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted)
+    return admission.why === 'rate_limited'
+      ? { kind: 'rate_limited', rate: admission.rate }
+      : { kind: 'denied', decision: WORKSPACE_NOT_ALLOWED, checked: undefined };
   const checked = await checkRequest(deps, actor, channel, cmd, { unusableVolumes: 'error' });
   const outcome: TypedOutcome =
     checked.kind !== 'checked'

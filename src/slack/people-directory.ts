@@ -1,36 +1,21 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelAccess, Clock, PeopleDirectory, UserFacts } from '../flow/ports';
 import type { Logger } from '../log/logger';
+import { LookupCache } from './lookup-cache';
 import { slackErrorName } from './slack-errors';
 
 /** Slack's answers are cached briefly: groups and guest flags change rarely, and look-ups cost rate limit. */
 export const DIRECTORY_TTL_MS = 60_000;
-
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly clock: Clock,
-  ) {}
-  get(key: string): V | undefined {
-    const hit = this.entries.get(key);
-    if (hit === undefined || hit.until <= this.clock.now()) return undefined;
-    return hit.value;
-  }
-  set(key: string, value: V): void {
-    this.entries.set(key, { value, until: this.clock.now() + this.ttlMs });
-  }
-}
 
 /**
  * Who someone is and which groups they are in, from Slack's directory. Every failure answers
  * "unknown" (undefined), which the access rules treat as no match: never allow on error.
  */
 export class SlackPeopleDirectory implements PeopleDirectory {
-  private readonly users: TtlCache<UserFacts>;
-  private readonly groupIds: TtlCache<ReadonlyMap<string, string>>;
-  private readonly members: TtlCache<ReadonlySet<string>>;
-  private readonly channelMembers: TtlCache<ReadonlySet<string>>;
+  private readonly users: LookupCache<UserFacts>;
+  private readonly groupIds: LookupCache<ReadonlyMap<string, string>>;
+  private readonly members: LookupCache<ReadonlySet<string>>;
+  private readonly channelMembers: LookupCache<ReadonlySet<string>>;
 
   constructor(
     private readonly client: WebClient,
@@ -38,51 +23,52 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     private readonly logger: Logger,
     ttlMs = DIRECTORY_TTL_MS,
   ) {
-    this.users = new TtlCache(ttlMs, clock);
-    this.groupIds = new TtlCache(ttlMs, clock);
-    this.members = new TtlCache(ttlMs, clock);
-    this.channelMembers = new TtlCache(ttlMs, clock);
+    this.users = new LookupCache(ttlMs, clock);
+    this.groupIds = new LookupCache(ttlMs, clock);
+    this.members = new LookupCache(ttlMs, clock);
+    this.channelMembers = new LookupCache(ttlMs, clock);
   }
 
   async userFacts(userId: string): Promise<UserFacts | undefined> {
-    const cached = this.users.get(userId);
-    if (cached) return cached;
     try {
-      const res = await this.client.users.info({ user: userId });
-      const user = res.user;
-      if (user === undefined) return undefined;
-      const facts: UserFacts = {
-        isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
-        isBot: user.is_bot === true || user.id === 'USLACKBOT',
-        deleted: user.deleted === true,
-      };
-      this.users.set(userId, facts);
-      return facts;
+      return await this.users.get(userId, () => this.lookUpUser(userId), { fresh: false });
     } catch (e) {
       this.logger.warn('users.info failed; treating the user as unknown', { error: slackErrorName(e) });
       return undefined;
     }
   }
 
-  /** handle -> usergroup id, for every group of the workspace. */
-  private async groupIdsByHandle(fresh: boolean): Promise<ReadonlyMap<string, string>> {
-    const cached = fresh ? undefined : this.groupIds.get('all');
-    if (cached) return cached;
-    const res = await this.client.usergroups.list({ include_disabled: false });
-    const map = new Map(
-      (res.usergroups ?? []).flatMap((g) => (g.handle && g.id ? [[g.handle.toLowerCase(), g.id] as const] : [])),
-    );
-    this.groupIds.set('all', map);
-    return map;
+  private async lookUpUser(userId: string): Promise<UserFacts> {
+    const res = await this.client.users.info({ user: userId });
+    const user = res.user;
+    if (user === undefined) throw new Error('users.info returned no user');
+    return {
+      isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
+      isBot: user.is_bot === true || user.id === 'USLACKBOT',
+      deleted: user.deleted === true,
+    };
   }
 
-  private async membersOf(groupId: string, fresh: boolean): Promise<ReadonlySet<string>> {
-    const cached = fresh ? undefined : this.members.get(groupId);
-    if (cached) return cached;
-    const res = await this.client.usergroups.users.list({ usergroup: groupId });
-    const set = new Set(res.users ?? []);
-    this.members.set(groupId, set);
-    return set;
+  /** handle -> usergroup id, for every group of the workspace. */
+  private groupIdsByHandle(fresh: boolean): Promise<ReadonlyMap<string, string>> {
+    return this.groupIds.get(
+      'all',
+      async () => {
+        const res = await this.client.usergroups.list({ include_disabled: false });
+        return new Map(
+          (res.usergroups ?? []).flatMap((g) => (g.handle && g.id ? [[g.handle.toLowerCase(), g.id] as const] : [])),
+        );
+      },
+      { fresh },
+    );
+  }
+
+  private membersOf(groupId: string, fresh: boolean): Promise<ReadonlySet<string>> {
+    return this.members.get(
+      groupId,
+      async () => new Set((await this.client.usergroups.users.list({ usergroup: groupId })).users ?? []),
+      { fresh },
+    );
   }
 
   async groupsOf(
@@ -108,27 +94,27 @@ export class SlackPeopleDirectory implements PeopleDirectory {
   /** Channel members, paged (conversations.members), cached like the rest. */
   async isMember(channelId: string, userId: string): Promise<boolean | undefined> {
     try {
-      let members = this.channelMembers.get(channelId);
-      if (members === undefined) {
-        const all = new Set<string>();
-        let cursor: string | undefined;
-        do {
-          const res = await this.client.conversations.members({
-            channel: channelId,
-            limit: 1000,
-            ...(cursor && { cursor }),
-          });
-          for (const m of res.members ?? []) all.add(m);
-          cursor = res.response_metadata?.next_cursor || undefined;
-        } while (cursor !== undefined);
-        members = all;
-        this.channelMembers.set(channelId, members);
-      }
+      const members = await this.channelMembers.get(channelId, () => this.lookUpMembers(channelId), { fresh: false });
       return members.has(userId);
     } catch (e) {
       this.logger.warn('conversations.members failed', { error: slackErrorName(e) });
       return undefined;
     }
+  }
+
+  private async lookUpMembers(channelId: string): Promise<ReadonlySet<string>> {
+    const all = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const res = await this.client.conversations.members({
+        channel: channelId,
+        limit: 1000,
+        ...(cursor && { cursor }),
+      });
+      for (const m of res.members ?? []) all.add(m);
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor !== undefined);
+    return all;
   }
 
   async channelAccess(channelId: string): Promise<ChannelAccess> {

@@ -138,11 +138,11 @@ const cases: Array<[string, AccessPolicy, Partial<AccessRequest>, string, string
     'sre-oncall',
   ],
   [
-    'empty allowed list means any workspace',
+    'an empty allowed list allows no workspace (fails closed; the config refuses one anyway)',
     { ...rules, allowedTeamIds: [] },
     { usergroups: ['sre-oncall'] },
-    'allow',
-    'sre-oncall',
+    'deny',
+    ALLOWED_TEAMS_CHECK,
   ],
 ];
 

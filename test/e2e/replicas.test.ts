@@ -147,7 +147,7 @@ function summariesIn(w: DemoWorld, request: BackupRequest): string[] {
   if (root === undefined) throw new Error(`request ${request.id} has no root message`);
   return w.slack.state
     .thread(root.channel, root.ts)
-    .map((m) => m.text)
+    .map((m) => m.text.replace(/^sandbox: no real cloud · /, ''))
     .filter((t) => new RegExp(`^${request.id}: \\d+ added, \\d+ failed$`).test(t));
 }
 

@@ -29,7 +29,7 @@ describe('cancel', () => {
     const request = await waitingForApproval(f);
     expect(await cancel(f.deps, request.id, actor(DAVE, OTHER_TEAM))).toEqual({
       ok: false,
-      refusal: { why: 'other_workspace' },
+      refusal: { why: 'unknown_request' },
     });
   });
 

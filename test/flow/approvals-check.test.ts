@@ -1,5 +1,6 @@
 import type { RequestId } from '../../src/domain/ids';
-import { approverStatus, checkDecision } from '../../src/flow/approvals';
+import { checkDecision } from '../../src/flow/approvals';
+import { approverStatus } from '../../src/flow/approvers';
 import type { FlowFixture } from '../support/flow-fixture';
 import { actor, recorded, stored, typeCommand, useFlowFixture, waitingForApproval } from '../support/flow-fixture';
 import { ALICE, BOB, BOT_USER, DAVE, DELETED_USER, ERIN, GUEST, OTHER_TEAM, STRANGER } from '../support/flow-world';
@@ -89,10 +90,10 @@ describe('checkDecision', () => {
     expect(await refusalOf(f, request.id, BOB)).toBe('approver_unknown');
   });
 
-  it('answers a request of another workspace as such, and an unknown id as unknown', async () => {
+  it('answers a request of another workspace exactly as an unknown id: it reveals nothing', async () => {
     const f = fixture();
     const request = await waitingForApproval(f);
-    expect(await refusalOf(f, request.id, BOB, OTHER_TEAM)).toBe('other_workspace');
+    expect(await refusalOf(f, request.id, BOB, OTHER_TEAM)).toBe('unknown_request');
     expect(await refusalOf(f, 'r-zzzzzzzz' as RequestId, BOB)).toBe('unknown_request');
   });
 

@@ -1,5 +1,6 @@
 import type { BackupRequest } from '../../src/domain/backup-request';
 import type { RequestId } from '../../src/domain/ids';
+import type { AuditExport } from '../../src/flow/history';
 import { exportRequests, requestHistory } from '../../src/flow/history';
 import type { FlowFixture } from '../support/flow-fixture';
 import { actor, recorded, typeCommand, useFlowFixture, waitingForApproval } from '../support/flow-fixture';
@@ -75,6 +76,13 @@ describe('requestHistory', () => {
   });
 });
 
+/** The export for a person of the served workspace (any refusal fails the test). */
+async function exported(f: FlowFixture, userId: string, days: number): Promise<AuditExport> {
+  const result = await exportRequests(f.deps, actor(userId), days);
+  if (!result.ok) throw new Error(`export refused: ${result.why}`);
+  return result;
+}
+
 describe('exportRequests', () => {
   const fixture = useFlowFixture();
 
@@ -83,7 +91,7 @@ describe('exportRequests', () => {
     const mine = await allowedRequest(f, ALICE);
     const theirs = await waitingForApproval(f, DAVE);
     await foreignCopy(f, mine);
-    const result = await exportRequests(f.deps, actor(BOB), 7);
+    const result = await exported(f, BOB, 7);
     expect(result).toMatchObject({ scope: 'everyone', days: 7, truncated: false });
     expect(result.requests.map((r) => r.id).sort()).toEqual([mine.id, theirs.id].sort());
   });
@@ -92,7 +100,7 @@ describe('exportRequests', () => {
     const f = fixture();
     await allowedRequest(f, ALICE);
     const theirs = await waitingForApproval(f, DAVE);
-    const result = await exportRequests(f.deps, actor(DAVE), 7);
+    const result = await exported(f, DAVE, 7);
     expect(result.scope).toBe('yours');
     expect(result.requests.map((r) => r.id)).toEqual([theirs.id]);
   });
@@ -101,15 +109,15 @@ describe('exportRequests', () => {
     const f = fixture();
     await allowedRequest(f);
     f.clock.advance(8 * DAY);
-    expect((await exportRequests(f.deps, actor(ALICE), 7)).requests).toEqual([]);
-    expect((await exportRequests(f.deps, actor(ALICE), 9)).requests).toHaveLength(1);
+    expect((await exported(f, ALICE, 7)).requests).toEqual([]);
+    expect((await exported(f, ALICE, 9)).requests).toHaveLength(1);
   });
 
   it('gives someone Slack cannot place only their own (fails closed)', async () => {
     const f = fixture();
     await allowedRequest(f, ALICE);
     f.people.unknown.add('groups');
-    const result = await exportRequests(f.deps, actor(BOB), 7);
+    const result = await exported(f, BOB, 7);
     expect(result).toMatchObject({ scope: 'yours', requests: [] });
   });
 });

@@ -1,7 +1,16 @@
+import type { HomeContent } from '../../src/flow/home';
 import { homeContent } from '../../src/flow/home';
+import type { FlowFixture } from '../support/flow-fixture';
 import { actor, recorded, typeCommand, useFlowFixture, waitingForApproval } from '../support/flow-fixture';
 import { ALICE, BOB, DAVE, ERIN } from '../support/flow-world';
 import { HOUR, MINUTE } from '../support/test-clock';
+
+/** The home of a person of the served workspace (a refusal fails the test). */
+async function shown(f: FlowFixture, userId: string): Promise<HomeContent> {
+  const home = await homeContent(f.deps, actor(userId));
+  if (!home.ok) throw new Error(`no home: ${home.why}`);
+  return home;
+}
 
 describe('homeContent', () => {
   const fixture = useFlowFixture();
@@ -12,7 +21,7 @@ describe('homeContent', () => {
     f.clock.advance(MINUTE);
     const second = recorded(await typeCommand(f, ALICE, 'weekly-4w db-data-2'));
     await waitingForApproval(f, DAVE);
-    const home = await homeContent(f.deps, actor(ALICE));
+    const home = await shown(f, ALICE);
     expect(home.recent.map((r) => r.id)).toEqual([second.id, first.id]);
     expect(home.toDecide).toEqual([]);
   });
@@ -22,7 +31,7 @@ describe('homeContent', () => {
     await typeCommand(f, ALICE, 'daily-7d db-data-1');
     f.clock.advance(31 * 24 * HOUR);
     const recent = recorded(await typeCommand(f, ALICE, 'daily-7d db-data-1'));
-    expect((await homeContent(f.deps, actor(ALICE))).recent.map((r) => r.id)).toEqual([recent.id]);
+    expect((await shown(f, ALICE)).recent.map((r) => r.id)).toEqual([recent.id]);
   });
 
   it('shows at most the ten newest requests', async () => {
@@ -31,7 +40,7 @@ describe('homeContent', () => {
       recorded(await typeCommand(f, ALICE, `daily-7d db-data-1 --reason "run ${i}"`));
       f.clock.advance(MINUTE);
     }
-    const home = await homeContent(f.deps, actor(ALICE));
+    const home = await shown(f, ALICE);
     expect(home.recent.map((r) => r.reason)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((i) => `run ${i}`));
   });
 
@@ -41,16 +50,16 @@ describe('homeContent', () => {
     f.clock.advance(MINUTE);
     const newer = await waitingForApproval(f, ERIN, 'daily-7d db-data-2');
     await waitingForApproval(f, BOB, 'weekly-4w db-data-1');
-    const home = await homeContent(f.deps, actor(BOB));
+    const home = await shown(f, BOB);
     expect(home.toDecide.map((r) => r.id)).toEqual([older.id, newer.id]);
   });
 
   it('lists a rule’s request only to that rule’s approvers', async () => {
     const f = fixture();
     const critical = await waitingForApproval(f, DAVE, 'critical-hourly db-data-1 --reason INC-1');
-    expect((await homeContent(f.deps, actor(ERIN))).toDecide.map((r) => r.id)).toEqual([critical.id]);
-    expect((await homeContent(f.deps, actor(BOB))).toDecide).toEqual([]);
-    expect((await homeContent(f.deps, actor(ALICE))).toDecide).toEqual([]);
+    expect((await shown(f, ERIN)).toDecide.map((r) => r.id)).toEqual([critical.id]);
+    expect((await shown(f, BOB)).toDecide).toEqual([]);
+    expect((await shown(f, ALICE)).toDecide).toEqual([]);
   });
 
   it('looks the approver up once per set of approvers, from the directory’s cache', async () => {
@@ -58,7 +67,7 @@ describe('homeContent', () => {
     await waitingForApproval(f, DAVE, 'daily-7d db-data-1');
     await waitingForApproval(f, ERIN, 'daily-7d db-data-2');
     f.people.calls.length = 0;
-    await homeContent(f.deps, actor(BOB));
+    await shown(f, BOB);
     expect(f.people.calls.filter((c) => c.method === 'groupsOf')).toEqual([
       { method: 'groupsOf', userId: BOB, fresh: false },
     ]);
@@ -68,6 +77,6 @@ describe('homeContent', () => {
     const f = fixture();
     await waitingForApproval(f);
     f.people.unknown.add('groups');
-    expect((await homeContent(f.deps, actor(BOB))).toDecide).toEqual([]);
+    expect((await shown(f, BOB)).toDecide).toEqual([]);
   });
 });

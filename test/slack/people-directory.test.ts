@@ -60,6 +60,61 @@ describe('SlackPeopleDirectory (Slack Web API mocked with nock)', () => {
     scope.done();
   });
 
+  /** usergroups.list and usergroups.users.list, answered up to `times` times each; `calls` counts the members look-ups. */
+  function groupScopes(times: number) {
+    let memberCalls = 0;
+    const scope = nock(API)
+      .post('/api/usergroups.list')
+      .times(times)
+      .reply(200, { ok: true, usergroups: [{ id: 'S2', handle: 'backup-admins' }] })
+      .post('/api/usergroups.users.list')
+      .times(times)
+      .reply(200, () => {
+        memberCalls += 1;
+        return { ok: true, users: ['U3'] };
+      });
+    return { scope, calls: () => memberCalls };
+  }
+
+  it('makes one call per group for concurrent look-ups, fresh ones too', async () => {
+    const { calls } = groupScopes(4);
+    const answers = await Promise.all([
+      directory.groupsOf('U3', ['backup-admins']),
+      directory.groupsOf('U1', ['backup-admins']),
+      directory.groupsOf('U3', ['backup-admins'], { fresh: true }),
+      directory.groupsOf('U4', ['backup-admins'], { fresh: true }),
+    ]);
+    expect(answers).toEqual([['backup-admins'], [], ['backup-admins'], []]);
+    expect(calls()).toBe(1);
+  });
+
+  it('keeps group members for a minute on its clock; a fresh look-up asks again and renews the copy', async () => {
+    const { calls } = groupScopes(3);
+    await directory.groupsOf('U3', ['backup-admins']);
+    now += 59_999;
+    await directory.groupsOf('U3', ['backup-admins']);
+    expect(calls()).toBe(1);
+    await directory.groupsOf('U3', ['backup-admins'], { fresh: true });
+    expect(calls()).toBe(2);
+    now += 59_999;
+    await directory.groupsOf('U3', ['backup-admins']);
+    expect(calls()).toBe(2);
+    now += 1;
+    await directory.groupsOf('U3', ['backup-admins']);
+    expect(calls()).toBe(3);
+  });
+
+  it('does not keep a failed look-up: the next one asks again', async () => {
+    const failing = nock(API).post('/api/usergroups.list').reply(200, { ok: false, error: 'ratelimited' });
+    expect(
+      await Promise.all([directory.groupsOf('U3', ['backup-admins']), directory.groupsOf('U3', ['backup-admins'])]),
+    ).toEqual([undefined, undefined]);
+    failing.done();
+    const { scope } = groupScopes(1);
+    expect(await directory.groupsOf('U3', ['backup-admins'])).toEqual(['backup-admins']);
+    scope.done();
+  });
+
   it('answers "unknown" (never a guess) when Slack cannot list the groups', async () => {
     const scope = nock(API).post('/api/usergroups.list').reply(200, { ok: false, error: 'missing_scope' });
     expect(await directory.groupsOf('U1', ['sre-oncall'])).toBeUndefined();

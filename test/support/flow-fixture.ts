@@ -34,6 +34,11 @@ export interface FlowFixture {
   readonly clock: TestClock;
   readonly ids: ReturnType<typeof sequentialIds>;
   readonly logger: Logger & { readonly lines: string[] };
+  /**
+   * The flows as a bot restarted with another rules file builds them: the same store, cloud,
+   * people, deliverer and clock, a new config.
+   */
+  rebuild(yaml: string): FlowDeps;
   /** Waits for the background work, then closes the store and removes its files. */
   close(): Promise<void>;
 }
@@ -43,8 +48,16 @@ export interface FixtureOptions {
   readonly yaml?: string;
 }
 
+/**
+ * The fixture's cloud is a fake, not the sandbox: a file that does not ask for the sandbox gets
+ * (made-up) credentials, as a real deployment would; a sandbox file must get none.
+ */
 export function loadTestConfig(yaml = FLOW_CONFIG_YAML): Config {
-  return loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-secret' }, { readFile: () => yaml });
+  const credentials = /sandbox:\s*true/.test(yaml) ? {} : { OTC_ACCESS_KEY: 'test-ak', OTC_SECRET_KEY: 'test-sk' };
+  return loadConfig(
+    { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-secret', ...credentials },
+    { readFile: () => yaml },
+  );
 }
 
 export async function createFlowFixture(options: FixtureOptions = {}): Promise<FlowFixture> {
@@ -60,17 +73,20 @@ export async function createFlowFixture(options: FixtureOptions = {}): Promise<F
   const clock = new TestClock();
   const ids = sequentialIds();
   const logger = createMemoryLogger('debug');
-  const deps = createFlowDeps({
-    config,
-    store,
-    cloud,
-    people,
-    deliverer,
-    clock,
-    newRequestId: ids,
-    owner: 'test-replica',
-    logger,
-  });
+  const build = (built: Config) =>
+    createFlowDeps({
+      config: built,
+      store,
+      cloud,
+      people,
+      deliverer,
+      clock,
+      newRequestId: ids,
+      owner: 'test-replica',
+      logger,
+    });
+  const deps = build(config);
+  const rebuilt: FlowDeps[] = [];
   return {
     deps,
     config,
@@ -81,8 +97,13 @@ export async function createFlowFixture(options: FixtureOptions = {}): Promise<F
     clock,
     ids,
     logger,
+    rebuild(yaml) {
+      const again = build(loadTestConfig(yaml));
+      rebuilt.push(again);
+      return again;
+    },
     async close() {
-      await deps.work.idle();
+      for (const d of [deps, ...rebuilt]) await d.work.idle();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -67,7 +67,6 @@ slack:
   allowed_team_ids: [${TEAM}]
 cloud:
   region: eu-de
-  sandbox: true
 projects:
   - { name: prod, id: ${PROD}, default: true }
   - { name: staging, id: ${STAGING} }

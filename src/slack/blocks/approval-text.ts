@@ -2,6 +2,7 @@ import type { ApprovalInfo, Approvers, BackupRequest } from '../../domain/backup
 import type { Refusal } from '../../flow/approvals';
 import { STATE_LABELS } from '../../domain/request-state';
 import { mention, slackTime, usergroupMention, userText, utcTime } from '../mrkdwn';
+import { rateLimitText } from './admission-text';
 
 /** "@backup-admins or @bob" */
 export function describeApprovers(approvers: Approvers): string {
@@ -39,10 +40,12 @@ export function refusalText(refusal: Refusal): string {
   switch (refusal.why) {
     case 'unknown_request':
       return 'I do not know that request. Nothing was changed.';
-    case 'other_workspace':
-      return 'That request belongs to another Slack workspace. Nothing was changed.';
     case 'not_an_approver':
       return 'You are not an approver of this request, so nothing was changed.';
+    case 'approver_revoked':
+      return 'You are no longer an approver of this request: the bot’s configuration changed since it was asked for. Nothing was changed.';
+    case 'rate_limited':
+      return `${rateLimitText(refusal.rate)} Nothing was changed.`;
     case 'approver_unknown':
       return 'Slack could not tell me whether you are an approver right now, so nothing was changed. Please try again in a minute.';
     case 'own_request':

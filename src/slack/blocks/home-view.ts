@@ -60,3 +60,8 @@ export function buildHomeView(content: HomeContent): types.HomeView {
   );
   return { type: 'home', blocks: blocks.slice(0, LIMITS.blocksPerView) };
 }
+
+/** The App Home when there is nothing to show this person: another workspace, or over their limit. */
+export function buildClosedHomeView(text: string): types.HomeView {
+  return { type: 'home', blocks: [header('OTC Backup'), section(text)] };
+}

@@ -1,7 +1,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { FlowDeps } from '../../flow/flow-deps';
 import { homeContent } from '../../flow/home';
-import { buildHomeView } from '../blocks/home-view';
+import { rateLimitText, WORKSPACE_REFUSED } from '../blocks/admission-text';
+import { buildClosedHomeView, buildHomeView } from '../blocks/home-view';
+import { surfaceMarks } from '../blocks/sandbox-mark';
 import { ACTION_HOME_REQUEST } from '../ids';
 import { teamIdOf } from '../payload';
 import { openRequestForm } from './request-form';
@@ -11,10 +13,14 @@ import { openRequestForm } from './request-form';
  * publishing the same view again is harmless), and its "Request backup" button.
  */
 export function registerAppHome(app: App, deps: FlowDeps): void {
+  const marks = surfaceMarks(deps.sandbox);
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const view = buildHomeView(await homeContent(deps, { teamId: teamIdOf(body), userId: event.user }));
-    await client.views.publish({ user_id: event.user, view });
+    const home = await homeContent(deps, { teamId: teamIdOf(body), userId: event.user });
+    const view = home.ok
+      ? buildHomeView(home)
+      : buildClosedHomeView(home.why === 'rate_limited' ? rateLimitText(home.rate) : WORKSPACE_REFUSED);
+    await client.views.publish({ user_id: event.user, view: marks.home(view) });
   });
 
   app.action<BlockButtonAction>(ACTION_HOME_REQUEST, async ({ ack, body, client }) => {

@@ -1,11 +1,13 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Actor } from '../../domain/actor';
 import type { ApprovalDeps } from '../../flow/approvals';
+import type { FlowDeps } from '../../flow/flow-deps';
 import { cancel, checkDecision, decide } from '../../flow/approvals';
 import { parseRequestId } from '../../domain/ids';
 import type { RequestId } from '../../domain/ids';
 import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
 import { refusalText, decisionLine } from '../blocks/approval-text';
+import { surfaceMarks } from '../blocks/sandbox-mark';
 import {
   ACTION_APPROVE,
   ACTION_CANCEL,
@@ -27,7 +29,8 @@ function actorOf(body: { team: { id: string } | null; user: { id: string; team_i
 const INVALID_ID = 'r-00000000' as RequestId;
 
 /** Approve / Deny buttons (modal), the modal submissions, and the requester's Cancel button. */
-export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
+export function registerApprovalActions(app: App, deps: ApprovalDeps & Pick<FlowDeps, 'sandbox'>): void {
+  const marks = surfaceMarks(deps.sandbox);
   for (const [actionId, decision] of [
     [ACTION_APPROVE, 'approve'],
     [ACTION_DENY, 'deny'],
@@ -35,7 +38,10 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client }) => {
       await ack();
       // The trigger lives three seconds and works once: open first, check after.
-      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildLoadingModal(decision) });
+      const opened = await client.views.open({
+        trigger_id: body.trigger_id,
+        view: marks.modal(buildLoadingModal(decision)),
+      });
       const viewId = opened.view?.id;
       if (viewId === undefined) return;
       const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
@@ -48,7 +54,11 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
       const view = checked.ok
         ? buildDecisionModal(checked.request, decision)
         : buildInfoModal('Nothing changed', refusalText(checked.refusal));
-      await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view });
+      await client.views.update({
+        view_id: viewId,
+        ...(opened.view?.hash && { hash: opened.view.hash }),
+        view: marks.modal(view),
+      });
     });
   }
 
@@ -65,9 +75,11 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
       // Answer Slack at once; the decision is re-checked from the store and Slack, then shown in the modal.
       await ack({
         response_action: 'update',
-        view: buildInfoModal(
-          decision === 'approve' ? 'Approving…' : 'Denying…',
-          ':hourglass_flowing_sand: Recording your decision…',
+        view: marks.modal(
+          buildInfoModal(
+            decision === 'approve' ? 'Approving…' : 'Denying…',
+            ':hourglass_flowing_sand: Recording your decision…',
+          ),
         ),
       });
       const requestId = parseRequestId(view.private_metadata) ?? INVALID_ID;
@@ -81,7 +93,10 @@ export function registerApprovalActions(app: App, deps: ApprovalDeps): void {
         ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
         : refusalText(result.refusal);
       await bestEffort(deps.logger, 'show the decision in the modal', () =>
-        client.views.update({ view_id: view.id, view: buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text) }),
+        client.views.update({
+          view_id: view.id,
+          view: marks.modal(buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text)),
+        }),
       );
     });
   }

@@ -3,6 +3,7 @@ import { parseBackupCommand } from '../../domain/command-grammar';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { TypedOutcome } from '../../flow/typed-request';
 import { submitTypedRequest } from '../../flow/typed-request';
+import { buildRateLimitedMessage } from '../blocks/admission-text';
 import type { SlackMessage } from '../blocks/kit';
 import {
   buildCannotPostMessage,
@@ -14,6 +15,7 @@ import {
   buildProblemsMessage,
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
+import { surfaceMarks } from '../blocks/sandbox-mark';
 import { bestEffort } from '../best-effort';
 import { ephemeral } from '../respond';
 import { answerAudit, answerStatus } from './history-commands';
@@ -32,6 +34,8 @@ function replyFor(outcome: TypedOutcome): SlackMessage | undefined {
       return buildUnknownUserMessage();
     case 'denied':
       return buildDeniedMessage(outcome.decision);
+    case 'rate_limited':
+      return buildRateLimitedMessage(outcome.rate);
     case 'dry_run':
       return buildDryRunMessage(outcome.checked, outcome.approvers);
     case 'duplicate':
@@ -43,18 +47,19 @@ function replyFor(outcome: TypedOutcome): SlackMessage | undefined {
 
 /** `/backup …`: acked first, then parsed and handed to the one flow of the subcommand. */
 export function registerBackupCommand(app: App, deps: FlowDeps): void {
+  const marks = surfaceMarks(deps.sandbox);
   app.command(BACKUP_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const actor = { teamId: command.team_id, userId: command.user_id };
     const parsed = parseBackupCommand(command.text, { maxVolumes: deps.config.limits.maxVolumesPerRequest });
     if (!parsed.ok) {
-      await ephemeral(respond, buildProblemsMessage([parsed.error.message], parsed.error.usage));
+      await ephemeral(respond, marks.message(buildProblemsMessage([parsed.error.message], parsed.error.usage)));
       return;
     }
     const cmd = parsed.value;
     switch (cmd.kind) {
       case 'help':
-        await ephemeral(respond, buildHelpMessage());
+        await ephemeral(respond, marks.message(buildHelpMessage()));
         return;
       case 'open_modal':
         await openRequestForm(deps, client, command.trigger_id, actor, command.channel_id);
@@ -68,8 +73,9 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
       case 'associate': {
         const channel = { id: command.channel_id, name: command.channel_name };
         const outcome = await submitTypedRequest(deps, actor, channel, command.text, cmd);
-        const reply = replyFor(outcome);
-        if (reply === undefined) return;
+        const found = replyFor(outcome);
+        if (found === undefined) return;
+        const reply = marks.message(found);
         // A recorded request goes on whatever happens to its notes: its thread tells the rest.
         if (outcome.kind === 'accepted')
           await bestEffort(deps.logger, 'send the notes', () => ephemeral(respond, reply));

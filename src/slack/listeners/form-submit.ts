@@ -6,9 +6,11 @@ import type { FlowDeps } from '../../flow/flow-deps';
 import type { SubmitOutcome } from '../../flow/request-form';
 import { submitForm } from '../../flow/request-form';
 import type { RequestDraft } from '../../store/request-store';
+import { rateLimitText } from '../blocks/admission-text';
 import { buildInfoModal } from '../blocks/approval-modal';
 import { fieldBlockId } from '../blocks/request-form-view';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
+import { surfaceMarks } from '../blocks/sandbox-mark';
 import { readFormState } from '../form-state';
 import type { FormState } from '../form-state';
 import { VIEW_FORM } from '../ids';
@@ -68,6 +70,9 @@ function problemsOf(outcome: Outcome): Problem[] | undefined {
       return [...outcome.problems];
     case 'denied':
       return [{ field: 'volumes', text: `Denied by ${outcome.decision.decidedBy}: ${outcome.decision.reason}.` }];
+    case 'rate_limited':
+      // On a field, so the form stays open to submit again once the wait is over.
+      return [{ field: 'volumes', text: rateLimitText(outcome.rate) }];
     case 'cannot_post':
     case 'unknown_user':
     case 'duplicate':
@@ -119,6 +124,8 @@ function lateView(outcome: Outcome) {
  * The person may close the modal meanwhile: the request (if any) goes on, and the channel shows it.
  */
 export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): void {
+  const marks = surfaceMarks(deps.sandbox);
+  const marked = (a: Answer): Answer => (a.response_action === 'update' ? { ...a, view: marks.modal(a.view) } : a);
   app.view(VIEW_FORM, async ({ ack, body, view, client }) => {
     const actor = { teamId: teamIdOf(body), userId: body.user.id };
     const state = readFormState(view.state.values, deps.config);
@@ -132,23 +139,25 @@ export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): 
       first = await Promise.race([work, late]);
     } catch (e) {
       // Failed within the budget: the answer itself says so, and the modal stays open to try again.
-      await ack({ response_action: 'update', view: buildInfoModal('Request backup', userSafeSentence(e)) });
+      await ack(marked({ response_action: 'update', view: buildInfoModal('Request backup', userSafeSentence(e)) }));
       throw e;
     } finally {
       clearTimeout(timer);
     }
     if (first === undefined) {
-      await ack({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) });
+      await ack(marked({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) }));
       return;
     }
     if (first !== 'late') {
-      await ack(answerFor(first.outcome, state, first.draft, deps.config.projects.length > 1));
+      await ack(marked(answerFor(first.outcome, state, first.draft, deps.config.projects.length > 1)));
       return;
     }
-    await ack({
-      response_action: 'update',
-      view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Checking your request…'),
-    });
+    await ack(
+      marked({
+        response_action: 'update',
+        view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Checking your request…'),
+      }),
+    );
     const submitted = await replaceHoldingViewOnFailure(
       deps.logger,
       client,
@@ -157,7 +166,7 @@ export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): 
     );
     const shown = submitted === undefined ? buildInfoModal('Request backup', NOT_YOURS) : lateView(submitted.outcome);
     await bestEffort(deps.logger, 'show the result in the form', () =>
-      client.views.update({ view_id: view.id, view: shown }),
+      client.views.update({ view_id: view.id, view: marks.modal(shown) }),
     );
   });
 }

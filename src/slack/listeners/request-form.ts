@@ -7,7 +7,9 @@ import type { FormPreview, OpenResult } from '../../flow/request-form';
 import { openForm, previewForm } from '../../flow/request-form';
 import { buildInfoModal } from '../blocks/approval-modal';
 import type { ModalView } from '../blocks/approval-modal';
+import { rateLimitText } from '../blocks/admission-text';
 import { buildRequestForm } from '../blocks/request-form-view';
+import { surfaceMarks } from '../blocks/sandbox-mark';
 import { buildCannotPostMessage, buildUnknownUserMessage } from '../blocks/reply-blocks';
 import type { FormState } from '../form-state';
 import { readFormState } from '../form-state';
@@ -51,6 +53,8 @@ function openedView(deps: Pick<FlowDeps, 'config'>, result: OpenResult): ModalVi
       return buildInfoModal('Request backup', buildCannotPostMessage(result.channel).text);
     case 'unknown_user':
       return buildInfoModal('Request backup', buildUnknownUserMessage().text);
+    case 'rate_limited':
+      return buildInfoModal('Request backup', rateLimitText(result.rate));
     case 'not_allowed':
       return buildInfoModal(
         'Request backup',
@@ -70,9 +74,10 @@ export async function openRequestForm(
   actor: Actor,
   channelId: string | undefined,
 ): Promise<void> {
+  const marks = surfaceMarks(deps.sandbox);
   const opened = await client.views.open({
     trigger_id: triggerId,
-    view: buildInfoModal('Request backup', ':hourglass_flowing_sand: Opening the form…'),
+    view: marks.modal(buildInfoModal('Request backup', ':hourglass_flowing_sand: Opening the form…')),
   });
   const viewId = opened.view?.id;
   if (viewId === undefined) return;
@@ -80,11 +85,12 @@ export async function openRequestForm(
   const result = await replaceHoldingViewOnFailure(deps.logger, client, { id: viewId, title: 'Request backup' }, () =>
     openForm(deps, actor, channelId),
   );
-  await client.views.update({ view_id: viewId, ...(hash && { hash }), view: openedView(deps, result) });
+  await client.views.update({ view_id: viewId, ...(hash && { hash }), view: marks.modal(openedView(deps, result)) });
 }
 
 /** The form's listeners; `submitBudgetMs` is how long a submit may check before the modal says "checking". */
 export function registerRequestForm(app: App, deps: FlowDeps, options: { readonly submitBudgetMs: number }): void {
+  const marks = surfaceMarks(deps.sandbox);
   app.shortcut(SHORTCUT_REQUEST, async ({ ack, shortcut, client }) => {
     await ack();
     await openRequestForm(
@@ -108,7 +114,11 @@ export function registerRequestForm(app: App, deps: FlowDeps, options: { readonl
       if (form === undefined) return;
       try {
         // The hash makes a slower, older redraw lose against a newer one.
-        await client.views.update({ view_id: view.id, hash: view.hash, view: formView(deps, state, form) });
+        await client.views.update({
+          view_id: view.id,
+          hash: view.hash,
+          view: marks.modal(formView(deps, state, form)),
+        });
       } catch (e) {
         if (slackErrorName(e) !== 'hash_conflict') throw e;
       }

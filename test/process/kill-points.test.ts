@@ -22,6 +22,7 @@ import {
   settled,
   signingSecret,
   slack,
+  TEAM,
   slashCommand,
   startBot,
   text,
@@ -181,5 +182,38 @@ describe('the bot killed at each point of a request, then restarted', () => {
     const root = slack.state.channelMessages(GENERAL)[0];
     const notes = slack.state.thread(GENERAL, root?.ts ?? '').map(text);
     expect(notes.filter((n) => n.includes('Approved by'))).toHaveLength(1);
+  });
+});
+
+describe('the bot stopped with SIGTERM while it works', () => {
+  it('takes no new work, finishes the 20 requests it is running and exits with code 0', async () => {
+    const rules = `${ALLOW_SRE}\nlimits:\n  requests_per_user_per_minute: 100`;
+    const { bot, port } = await startBot('bot', rules);
+    const db = await openTestStore();
+    sandbox.faults.inject('vbs.associate', { latencyMs: 1000, times: 20 });
+    const since = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        slashCommand(port, ALICE, INCIDENT, `associate daily-7d ${DB_DATA_1} --reason "load ${i}"`),
+      ),
+    );
+    const all = () => db.queries.listRequests({ teamId: TEAM, since, limit: 50 });
+    await waitFor('20 requests to be running', async () =>
+      (await all()).filter((r) => r.state === 'running').length === 20 ? true : undefined,
+    );
+
+    const exited = bot.kill('SIGTERM');
+    await bot.waitForLog('the bot to start stopping', (r) => r['msg'] === 'stopping');
+    await expect(
+      slashCommand(port, ALICE, INCIDENT, `associate daily-7d ${DB_DATA_1} --reason late`),
+    ).rejects.toThrow();
+    expect(await exited).toEqual({ code: 0, signal: null });
+
+    const requests = await all();
+    expect(requests).toHaveLength(20);
+    for (const request of requests) expect(await settled(db, request)).toBe(true);
+    expect(requests.every((r) => r.state === 'succeeded')).toBe(true);
+    expect(associateCalls()).toBe(20);
+    expect(slack.state.channelMessages(INCIDENT)).toHaveLength(20);
   });
 });

@@ -1,4 +1,5 @@
 import { ErrorCode as BoltErrorCode, isCodedError } from '@slack/bolt';
+import { ErrorCode as WebApiErrorCode } from '@slack/web-api';
 import { isBotError } from '../domain/bot-error';
 
 /** Bolt errors that only carry another error: the one a listener threw, or the one `authorize` failed with. */
@@ -18,6 +19,8 @@ export function userSafeSentence(error: unknown): string {
   const original = originalError(error);
   if (isBotError(original)) return original.userSafeSentence();
   const code = codeOf(original);
+  if (code === WebApiErrorCode.RateLimitedError)
+    return 'Slack is limiting how fast the bot may work right now, so it did not act: nothing was changed. Please try again in a minute.';
   return `Something went wrong inside the bot${code === undefined ? '' : ` (${code})`}. If a request had started, its thread shows how it ended.`;
 }
 

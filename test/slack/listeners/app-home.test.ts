@@ -3,6 +3,7 @@ import * as home from '../../../src/flow/home';
 import * as requestForm from '../../../src/flow/request-form';
 import { ACTION_HOME_REQUEST, VIEW_FORM } from '../../../src/slack/ids';
 import { registerAppHome } from '../../../src/slack/listeners/app-home';
+import { StoreUnavailableError } from '../../../src/store/store-errors';
 import type { FlowFixture } from '../../support/flow-fixture';
 import { useFlowFixture, waitingForApproval } from '../../support/flow-fixture';
 import { BOB, DAVE, TEAM } from '../../support/flow-world';
@@ -45,6 +46,15 @@ describe('registerAppHome', () => {
     await bot.send(body, { retryNum: 1, retryReason: 'http_timeout' });
     publish.scope.done();
     expect(publish.bodies[0]).toEqual(publish.bodies[1]);
+  });
+
+  it('publishes the safe sentence, not an old page, when the home content cannot be read', async () => {
+    jest.spyOn(f.store.queries, 'listRequests').mockRejectedValue(new StoreUnavailableError('database is locked'));
+    const publish = expectSlackCall(bot.timeline, 'views.publish');
+    await bot.send(homeOpened(BOB)).catch(() => undefined);
+    publish.scope.done();
+    expect(JSON.stringify(publish.bodies[0]!['view'])).toContain('The bot cannot record requests right now');
+    jest.restoreAllMocks();
   });
 
   it('does nothing for the Messages tab', async () => {

@@ -41,3 +41,18 @@ export function admitRequest(deps: AdmissionDeps, actor: Actor): Admission {
 export function admitFollowUp(deps: AdmissionDeps, actor: Actor): Admission {
   return admit(deps, actor, (who) => deps.limiter.check(who));
 }
+
+/**
+ * What a flow answers a refused admission with: "over the limit", or the flow's own answer to a
+ * workspace it does not serve (an unknown request, not allowed: never a word about other workspaces).
+ */
+export function refusalOf<W extends string>(
+  refused: Exclude<Admission, { admitted: true }>,
+  otherWorkspace: W,
+):
+  | { readonly ok: false; readonly why: 'rate_limited'; readonly rate: RateLimit }
+  | { readonly ok: false; readonly why: W } {
+  return refused.why === 'rate_limited'
+    ? { ok: false, why: 'rate_limited', rate: refused.rate }
+    : { ok: false, why: otherWorkspace };
+}

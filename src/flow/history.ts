@@ -1,7 +1,7 @@
 import type { AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Actor } from '../domain/actor';
-import { admitRequest } from './admission';
+import { admitRequest, refusalOf } from './admission';
 import { approverStatus, requestApproverStatus } from './approvers';
 import type { FlowDeps } from './flow-deps';
 import type { RateLimit } from './request-limiter';
@@ -37,10 +37,7 @@ async function isGlobalApprover(deps: HistoryDeps, userId: string): Promise<bool
  */
 export async function requestHistory(deps: HistoryDeps, actor: Actor, requestId: RequestId): Promise<HistoryResult> {
   const admission = admitRequest(deps, actor);
-  if (!admission.admitted)
-    return admission.why === 'rate_limited'
-      ? { ok: false, why: 'rate_limited', rate: admission.rate }
-      : { ok: false, why: 'unknown_request' };
+  if (!admission.admitted) return refusalOf(admission, 'unknown_request');
   const request = await deps.requests.get(requestId);
   if (request === undefined || request.teamId !== actor.teamId) return { ok: false, why: 'unknown_request' };
   const allowed =
@@ -65,10 +62,7 @@ export type ExportResult =
 /** Recent requests: an approver gets everyone's in the workspace, anyone else their own; a workspace the bot does not serve, nothing. */
 export async function exportRequests(deps: HistoryDeps, actor: Actor, days: number): Promise<ExportResult> {
   const admission = admitRequest(deps, actor);
-  if (!admission.admitted)
-    return admission.why === 'rate_limited'
-      ? { ok: false, why: 'rate_limited', rate: admission.rate }
-      : { ok: false, why: 'not_allowed' };
+  if (!admission.admitted) return refusalOf(admission, 'not_allowed');
   const everyone = await isGlobalApprover(deps, actor.userId);
   const since = deps.clock.now() - days * DAY_MS;
   const requests = await deps.queries.listRequests({

@@ -1,6 +1,6 @@
 import type { BackupRequest } from '../domain/backup-request';
 import type { Actor } from '../domain/actor';
-import { admitRequest } from './admission';
+import { admitRequest, refusalOf } from './admission';
 import type { ApproverStatus } from './approvers';
 import { requestApproverStatus } from './approvers';
 import type { FlowDeps } from './flow-deps';
@@ -32,10 +32,7 @@ export async function homeContent(
   actor: Actor,
 ): Promise<HomeResult> {
   const admission = admitRequest(deps, actor);
-  if (!admission.admitted)
-    return admission.why === 'rate_limited'
-      ? { ok: false, why: 'rate_limited', rate: admission.rate }
-      : { ok: false, why: 'not_allowed' };
+  if (!admission.admitted) return refusalOf(admission, 'not_allowed');
   const { teamId, userId } = actor;
   const [recent, pending] = await Promise.all([
     deps.queries.listRequests({

@@ -5,7 +5,7 @@ import type { AssociateCommand } from '../domain/command-grammar';
 import type { RequestId } from '../domain/ids';
 import { asVolumeId, isUuid } from '../domain/ids';
 import type { RequestDraft } from '../store/request-store';
-import { admitFollowUp, admitRequest } from './admission';
+import { admitFollowUp, admitRequest, refusalOf } from './admission';
 import type { CheckOutcome } from './check-request';
 import { checkRequest } from './check-request';
 import type { FlowDeps } from './flow-deps';
@@ -81,10 +81,7 @@ export async function openForm(
   channelId: string | undefined,
 ): Promise<OpenResult> {
   const admission = admitRequest(deps, actor);
-  if (!admission.admitted)
-    return admission.why === 'rate_limited'
-      ? { ok: false, why: 'rate_limited', rate: admission.rate }
-      : { ok: false, why: 'not_allowed' };
+  if (!admission.admitted) return refusalOf(admission, 'not_allowed');
   const may = await mayRequest(deps, actor);
   if (may !== 'yes') return { ok: false, why: may };
   if (channelId !== undefined) {

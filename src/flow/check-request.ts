@@ -2,9 +2,9 @@ import type { ProjectConfig } from '../config/load-config';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { AccessDecision } from '../domain/access-rules';
 import { checkUnnamedAccount, decideAccess, WORKSPACE_NOT_ALLOWED } from '../domain/access-rules';
-import type { BackupRequest, RequestVolume } from '../domain/backup-request';
+import type { RequestVolume } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
-import { STATE_LABELS, isFinal } from '../domain/request-state';
+import { STATE_LABELS } from '../domain/request-state';
 import type { UnusableMode } from '../domain/resolution';
 import {
   refText,
@@ -53,7 +53,8 @@ export type CheckOutcome =
   | { readonly kind: 'denied'; readonly decision: AccessDecision; readonly checked: CheckedRequest | undefined }
   | { readonly kind: 'checked'; readonly checked: CheckedRequest };
 
-const ACTIVE_LOOKBACK_MS = 7 * 86_400_000;
+/** Other open requests named in a new request's notes, at most. */
+const MAX_CONCURRENT_NOTES = 20;
 
 function usergroupHandles(config: CheckDeps['config']): string[] {
   return [...new Set(config.access.rules.flatMap((r) => r.usergroups ?? []).map((h) => h.replace(/^@/, '')))];
@@ -85,10 +86,15 @@ async function serverVolumes(
 
 /** Other open requests adding the same volumes: allowed (adding twice is harmless), but worth saying. */
 async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonly RequestVolume[]): Promise<string[]> {
-  const recent = await deps.queries.listRequests({ teamId, since: deps.clock.now() - ACTIVE_LOOKBACK_MS, limit: 500 });
+  // An indexed look-up of the open requests holding these volumes: its cost does not grow with history.
+  const others = await deps.queries.listOpenHolding(
+    teamId,
+    volumes.map((v) => v.id),
+    MAX_CONCURRENT_NOTES,
+  );
   const mine = new Set(volumes.map((v) => v.id));
   const notes: string[] = [];
-  for (const other of recent.filter((r: BackupRequest) => !isFinal(r.state))) {
+  for (const other of others) {
     const shared = other.volumes.filter((v) => mine.has(v.id)).map((v) => `\`${v.name}\``);
     if (shared.length > 0)
       notes.push(

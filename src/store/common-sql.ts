@@ -5,8 +5,22 @@
  */
 export const OPEN_MESSAGE = 'done_at IS NULL AND dead_at IS NULL';
 
+/**
+ * The open requests of a workspace that hold any of `count` volumes (`@v0`…): an indexed look-up in
+ * open_request_volumes, whatever the size of the history. Oldest first.
+ */
+export function openRequestsHoldingSql(count: number): string {
+  const ids = Array.from({ length: count }, (_, i) => `@v${i}`).join(', ');
+  return `SELECT * FROM requests WHERE id IN (
+      SELECT request_id FROM open_request_volumes WHERE team_id = @teamId AND volume_id IN (${ids})
+    ) ORDER BY created_at, id LIMIT @limit`;
+}
+
 export const COMMON_SQL = {
   getRequest: 'SELECT * FROM requests WHERE id = @id',
+  openVolume: `INSERT INTO open_request_volumes (request_id, team_id, volume_id) VALUES (@id, @teamId, @volumeId)
+    ON CONFLICT DO NOTHING`,
+  closeVolumes: 'DELETE FROM open_request_volumes WHERE request_id = @id',
   markReminded: `UPDATE requests SET reminded_at = @now, updated_at = @now
     WHERE id = @id AND state = 'pending_approval' AND reminded_at IS NULL`,
   renewRun: `UPDATE requests SET run_lease_until = @leaseUntil

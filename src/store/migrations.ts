@@ -121,6 +121,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // the deliverer looks for it in Slack before posting again.
     statements: ['ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0'],
   },
+  {
+    version: 5,
+    name: 'open requests by volume',
+    // Which open requests hold a volume, so a new request's check finds them with one indexed
+    // look-up however long the history is. Open requests of before this step are filled in.
+    statements: [
+      `CREATE TABLE open_request_volumes (
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        team_id TEXT NOT NULL,
+        volume_id TEXT NOT NULL,
+        PRIMARY KEY (request_id, volume_id)
+      )`,
+      'CREATE INDEX open_request_volumes_team_volume ON open_request_volumes (team_id, volume_id)',
+      `INSERT INTO open_request_volumes (request_id, team_id, volume_id)
+        SELECT r.id, r.team_id, json_extract(v.value, '$.id') FROM requests r, json_each(r.body, '$.volumes') v
+        WHERE r.state NOT IN ('succeeded', 'partially_failed', 'failed', 'denied', 'expired', 'cancelled')`,
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -221,6 +239,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // A message claimed more than once may have been posted by a claimer that died or timed out:
     // the deliverer looks for it in Slack before posting again.
     statements: ['ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0'],
+  },
+  {
+    version: 5,
+    name: 'open requests by volume',
+    statements: [
+      `CREATE TABLE open_request_volumes (
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        team_id TEXT NOT NULL,
+        volume_id TEXT NOT NULL,
+        PRIMARY KEY (request_id, volume_id)
+      )`,
+      'CREATE INDEX open_request_volumes_team_volume ON open_request_volumes (team_id, volume_id)',
+      `INSERT INTO open_request_volumes (request_id, team_id, volume_id)
+        SELECT r.id, r.team_id, v->>'id' FROM requests r, jsonb_array_elements(r.body->'volumes') v
+        WHERE r.state NOT IN ('succeeded', 'partially_failed', 'failed', 'denied', 'expired', 'cancelled') ON CONFLICT DO NOTHING`,
+    ],
   },
 ];
 

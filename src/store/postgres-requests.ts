@@ -6,7 +6,8 @@ import { queryNamed } from './postgres-pool';
 import { applyEffects } from './postgres-outbox';
 import { PG } from './postgres-sql';
 import type { RequestRow } from './record-codec';
-import { decodeRequest, insertParams, setMessagesParams, transitionParams } from './record-codec';
+import { decodeRequest, insertParams, openVolumeParams, setMessagesParams, transitionParams } from './record-codec';
+import { isFinal } from '../domain/request-state';
 import type { CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqlParams } from './sql-runner';
 import { SqlRequestReads } from './sql-stores';
@@ -45,6 +46,7 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
         const took = await queryNamed(client, PG.takeDedupe, dedupeParams);
         const row = inserted.rows[0];
         if (took.rowCount !== 1 || row === undefined) return { value: undefined, rollback: true };
+        for (const params of openVolumeParams(request)) await queryNamed(client, COMMON_SQL.openVolume, params);
         await applyEffects(client, request.id, effects, now);
         return { value: decodeRequest(row) };
       });
@@ -58,10 +60,11 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
 
   readonly transition: RequestRecords['transition'] = (id, step, patch, now, effects = {}) => {
     const params = transitionParams(id, step, patch, now);
-    if (isEmpty(effects)) return this.row(PG.transition, params);
+    if (isEmpty(effects) && !isFinal(step.to)) return this.row(PG.transition, params);
     return this.db.transaction(async (client) => {
       const row = (await queryNamed<RequestRow>(client, PG.transition, params)).rows[0];
       if (row === undefined) return { value: undefined };
+      if (isFinal(step.to)) await queryNamed(client, COMMON_SQL.closeVolumes, { id });
       await applyEffects(client, id, effects, now);
       return { value: decodeRequest(row) };
     });

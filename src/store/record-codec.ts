@@ -63,6 +63,11 @@ export function insertParams(request: NewRequest, now: EpochMs): SqlParams {
   };
 }
 
+/** One row per volume of a new request: it holds them until it is final (open_request_volumes). */
+export function openVolumeParams(request: NewRequest): SqlParams[] {
+  return request.volumes.map((v) => ({ id: request.id, teamId: request.teamId, volumeId: v.id }));
+}
+
 /** The parameters of a compare-and-set transition, in both dialects. */
 export function transitionParams(id: RequestId, step: Transition, patch: TransitionPatch, now: EpochMs): SqlParams {
   return {

@@ -137,6 +137,8 @@ export interface RequestQueries {
   listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]>;
   /** Newest first. */
   listRequests(query: RequestQuery): Promise<BackupRequest[]>;
+  /** Open (not final) requests of the workspace that hold any of the volumes; oldest first. Indexed. */
+  listOpenHolding(teamId: string, volumeIds: readonly string[], limit: number): Promise<BackupRequest[]>;
 }
 
 /** The audit trail: append-only. */

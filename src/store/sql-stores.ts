@@ -1,6 +1,6 @@
 import type { AuditEvent, BackupRequest, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import { COMMON_SQL } from './common-sql';
+import { COMMON_SQL, openRequestsHoldingSql } from './common-sql';
 import type { RequestRow } from './record-codec';
 import { decodeRequest } from './record-codec';
 import type {
@@ -64,6 +64,13 @@ export class SqlRequestQueries implements RequestQueries {
 
   listPendingApprovals(teamId: string, limit: number): Promise<BackupRequest[]> {
     return requestRows(this.runner, COMMON_SQL.listPendingApprovals, { teamId, limit });
+  }
+
+  async listOpenHolding(teamId: string, volumeIds: readonly string[], limit: number): Promise<BackupRequest[]> {
+    const ids = [...new Set(volumeIds)];
+    if (ids.length === 0) return [];
+    const params = Object.fromEntries(ids.map((id, i) => [`v${i}`, id]));
+    return requestRows(this.runner, openRequestsHoldingSql(ids.length), { ...params, teamId, limit });
   }
 
   listRequests(query: RequestQuery): Promise<BackupRequest[]> {

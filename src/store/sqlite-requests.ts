@@ -1,7 +1,8 @@
 import type { BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { COMMON_SQL } from './common-sql';
-import { insertParams, setMessagesParams, transitionParams } from './record-codec';
+import { insertParams, openVolumeParams, setMessagesParams, transitionParams } from './record-codec';
+import { isFinal } from '../domain/request-state';
 import type { CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqliteDatabase } from './sqlite-database';
 import { applyEffects } from './sqlite-outbox';
@@ -32,6 +33,8 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
         return { created: false, existing: same };
       }
       db.prepare(SQL.upsertDedupe).run({ key: dedupe.key, id: request.id, now, until: now + dedupe.windowMs });
+      const open = db.prepare(COMMON_SQL.openVolume);
+      for (const params of openVolumeParams(request)) open.run(params);
       applyEffects(db, request.id, effects, now);
       return { created: true, request: created };
     });
@@ -41,7 +44,9 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
     const db = this.db;
     return db.write(() => {
       const row = db.requestRow(SQL.transition, transitionParams(id, step, patch, now));
-      if (row !== undefined) applyEffects(db, id, effects, now);
+      if (row === undefined) return row;
+      if (isFinal(step.to)) db.prepare(COMMON_SQL.closeVolumes).run({ id });
+      applyEffects(db, id, effects, now);
       return row;
     });
   };

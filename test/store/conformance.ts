@@ -10,6 +10,7 @@ import { describeHealthConformance } from './conformance-health';
 import { describeEffectsConformance } from './conformance-effects';
 import { describeLeaseConformance } from './conformance-leases';
 import { describeListConformance } from './conformance-lists';
+import { describeOpenVolumeConformance } from './conformance-open-volumes';
 import { describeOutboxConformance } from './conformance-outbox';
 import { describeReplayConformance } from './conformance-replays';
 import { describeRequestConformance } from './conformance-requests';
@@ -54,6 +55,7 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
     describeRequestConformance(context);
     describeLeaseConformance(context);
     describeListConformance(context);
+    describeOpenVolumeConformance(context);
     describeAuditConformance(context);
     describeOutboxConformance(context);
     describeDraftConformance(context);

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { COMMON_SQL, openRequestsHoldingSql } from '../../src/store/common-sql';
+import { toPositional } from '../../src/store/sql-runner';
+import { SQL } from '../../src/store/sqlite-sql';
+import { SqliteRequestStore } from '../../src/store/sqlite-store';
+import { PostgresRequestStore } from '../../src/store/postgres-store';
+import type { TestSchema } from '../helpers/pg-schema';
+import { createTestSchema } from '../helpers/pg-schema';
+
+/**
+ * The statements a command, a click or a delivery runs, each of which must find its rows through an
+ * index: a full scan of `requests`, the audit trail or the outbox would make every command cost
+ * more as the history grows.
+ */
+const PER_COMMAND: Readonly<Record<string, string>> = {
+  'a request by id': COMMON_SQL.getRequest,
+  'open requests holding the volumes': openRequestsHoldingSql(3),
+  "a request's audit trail": COMMON_SQL.listAudit,
+  "a request's open messages": COMMON_SQL.listOpenMessages,
+  'a draft': COMMON_SQL.getDraft,
+  'pending approvals of a workspace': COMMON_SQL.listPendingApprovals,
+  "a person's recent requests": COMMON_SQL.listRequestsBy,
+};
+
+/** Every `@name` of a statement, bound to a value of the column's kind (the plan does not depend on it). */
+function dummyParams(sql: string): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const [, name] of sql.matchAll(/@([A-Za-z_]\w*)/g))
+    if (name !== undefined) params[name] = /^(now|since|limit|before)$/.test(name) ? 1 : 'x';
+  return params;
+}
+
+describe('per-command statements use an index (SQLite)', () => {
+  let dir: string;
+  let db: Database.Database;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'backup-bot-plans-'));
+    const store = new SqliteRequestStore({ path: join(dir, 'plans.db') });
+    await store.migrate();
+    await store.close();
+    db = new Database(join(dir, 'plans.db'));
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([...Object.entries(PER_COMMAND), ['a double submit', SQL.dedupeHit]])('%s', (_, sql) => {
+    const plan = db
+      .prepare<[Record<string, string | number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(dummyParams(sql))
+      .map((row) => row.detail);
+    expect(
+      plan.filter((step) => /^SCAN (requests|audit_events|outbox|request_drafts|open_request_volumes)\b/.test(step)),
+    ).toEqual([]);
+  });
+});
+
+const url = process.env['TEST_DATABASE_URL'];
+(url === undefined ? describe.skip : describe)('per-command statements use an index (PostgreSQL)', () => {
+  let schema: TestSchema;
+  let client: Client;
+  beforeAll(async () => {
+    schema = await createTestSchema(url ?? '');
+    const store = new PostgresRequestStore({ connectionString: schema.url });
+    await store.migrate();
+    await store.close();
+    client = new Client({ connectionString: schema.url });
+    await client.connect();
+    // Empty tables make a sequential scan the cheapest plan; forbid it to see whether an index could serve.
+    await client.query('SET enable_seqscan = off');
+  });
+  afterAll(async () => {
+    await client.end();
+    await schema.drop();
+  });
+
+  it.each(Object.entries(PER_COMMAND))('%s', async (_, sql) => {
+    const { text, names } = toPositional(sql);
+    const values = names.map((name) => dummyParams(sql)[name]);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
+    expect(rows.map((r) => r['QUERY PLAN']).filter((step) => step.includes('Seq Scan'))).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ const QUICK_RETRY = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 };
 /** One volume per call and one call at a time: a batch of two volumes is two calls in a row. */
 const YAML = DEMO_CONFIG_YAML.replace(
   'sandbox: true',
-  'sandbox: true\n  associate_chunk_size: 1\n  associate_concurrency: 1\n  timeouts: { connect_ms: 1000, response_ms: 200 }',
+  'sandbox: true\n  associate_chunk_size: 1\n  associate_concurrency: 1\n  timeouts: { connect_ms: 1000, response_ms: 1000 }',
 );
 
 interface Case {
@@ -32,10 +32,10 @@ const CASES: readonly Case[] = [
     calls: 3,
   },
   {
-    // undici checks its timeouts about once a second, so the 200 ms timeout fires within ~1 s: the
-    // answer must come later than that to be one the client never reads.
+    // undici checks its timeouts about once a second, so the 1 s timeout (long enough for a loaded
+    // machine's normal calls) fires within 2 s: the answer must come later than that.
     fault: 'a call slower than the response timeout',
-    inject: [['vbs.associate', { latencyMs: 1500, times: 1 }]],
+    inject: [['vbs.associate', { latencyMs: 2500, times: 1 }]],
     state: 'succeeded',
     calls: 3,
   },

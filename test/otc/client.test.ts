@@ -55,8 +55,11 @@ describe('VBS policies', () => {
         name: 'plan01',
         status: 'ON',
         startTime: '12:00',
+        timeZone: undefined,
         frequencyDays: 1,
+        weekDays: undefined,
         retentionCount: 10,
+        retentionDays: undefined,
         resourceCount: 0,
       },
       {
@@ -64,8 +67,11 @@ describe('VBS policies', () => {
         name: 'plan02',
         status: 'ON',
         startTime: '14:00',
+        timeZone: undefined,
         frequencyDays: 1,
+        weekDays: undefined,
         retentionCount: 10,
+        retentionDays: undefined,
         resourceCount: 10,
       },
     ]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asServerId } from '../domain/ids';
+import { linkSchema } from './paging';
 import type { Server } from './types';
 
 /**
@@ -7,8 +8,6 @@ import type { Server } from './types';
  * server) and `GET /v2.1/{project_id}/servers/{id}` (the full server; only id, name, status are
  * checked). Other fields pass through unchecked.
  */
-
-const linkSchema = z.object({ href: z.string(), rel: z.string() });
 
 export const serverListBodySchema = z.object({
   servers: z.array(

@@ -4,10 +4,12 @@ import { buildUrl, resolveEndpoint } from './endpoints';
 import { serverGetBodySchema, serverListBodySchema, toServer } from './ecs-schemas';
 import type { HttpCore } from './http';
 import { getIfExists } from './http';
+import { nextMarker } from './paging';
 import type { ProjectRef, Server, ServerDirectory } from './types';
 
-/** Nova's default `osapi_max_limit`; a larger `limit` is cut down to it anyway. */
-export const DEFAULT_SERVER_PAGE_SIZE = 1000;
+/** The ECS docs' maximum `limit` of the server list ("a maximum of 1,000 ECSs ... on each page"). */
+export const ECS_MAX_PAGE_SIZE = 1000;
+export const DEFAULT_SERVER_PAGE_SIZE = ECS_MAX_PAGE_SIZE;
 /** Stops a cloud that ignores `marker` from paging forever. */
 const MAX_PAGES = 1000;
 
@@ -16,11 +18,18 @@ export interface EcsOptions {
 }
 
 /**
- * `^…$` around `text` with every regular-expression metacharacter escaped: Nova treats the server
- * list's `name` filter as a regular expression that matches anywhere in the name.
+ * What to send as the server list's `name` filter for an exact look-up of `name`. ECS documents the
+ * filter as "fuzzy-matched"; Nova underneath reads it as an unanchored regular expression. The longest
+ * run of the name without regular-expression metacharacters finds the name under either reading (a
+ * substring is a substring, and such a run is its own literal pattern); undefined (list everything)
+ * when no such run is left. The exact match is always made on the client.
  */
-export function toExactNameRegex(text: string): string {
-  return `^${text.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&')}$`;
+export function nameFilterFor(name: string): string | undefined {
+  const runs = name.split(/[\\^$.|?*+()[\]{}]/).filter((run) => run.trim() !== '');
+  return runs.reduce<string | undefined>(
+    (best, run) => (best === undefined || run.length > best.length ? run : best),
+    undefined,
+  );
 }
 
 /** ECS server look-ups under `{ecs}/v2.1/{project_id}` (the native OpenStack API). */
@@ -31,6 +40,8 @@ export function createEcsApi(
   options: EcsOptions,
 ): ServerDirectory {
   const base = (project: ProjectRef): string => resolveEndpoint(ecsTemplate, project.region);
+  // A larger limit is cut to the cap by ECS anyway; asking for more would only hide where pages end.
+  const pageSize = Math.min(options.pageSize, ECS_MAX_PAGE_SIZE);
 
   const getServer = async (project: ProjectRef, id: string): Promise<Server | undefined> => {
     const url = buildUrl(base(project), ['v2.1', project.id, 'servers', id]);
@@ -38,14 +49,18 @@ export function createEcsApi(
     return body === undefined ? undefined : toServer(body.server);
   };
 
-  /** Every server (whose name matches `nameRegex`, when given), paging with limit/marker while pages come back full. */
-  const listServers = async (project: ProjectRef, nameRegex: string | undefined): Promise<Server[]> => {
+  /**
+   * Every server (whose name matches `name` as ECS matches it, loosely, when given). Follows the
+   * `servers_links` next marker while ECS sends one; without a link, a full page asks on from its last
+   * id and a short page is the end. A page with nothing new stops (a cloud that ignores the marker).
+   */
+  const listServers = async (project: ProjectRef, name: string | undefined): Promise<Server[]> => {
     const seen = new Map<string, Server>();
     let marker: string | undefined;
     for (let pageNo = 0; pageNo < MAX_PAGES; pageNo += 1) {
       const query: Array<readonly [string, string]> = [
-        ...(nameRegex === undefined ? [] : [['name', nameRegex] as const]),
-        ['limit', String(options.pageSize)],
+        ...(name === undefined ? [] : [['name', name] as const]),
+        ['limit', String(pageSize)],
       ];
       if (marker !== undefined) query.push(['marker', marker]);
       const url = buildUrl(base(project), ['v2.1', project.id, 'servers'], query);
@@ -61,9 +76,12 @@ export function createEcsApi(
         if (!seen.has(raw.id)) fresh += 1;
         seen.set(raw.id, toServer(raw));
       }
+      const linked = nextMarker(result.value.servers_links);
       const last = page[page.length - 1];
-      if (last === undefined || page.length < options.pageSize || fresh === 0) break;
-      marker = last.id;
+      if (last === undefined || fresh === 0) break;
+      if (linked !== undefined) marker = linked;
+      else if (page.length >= pageSize) marker = last.id;
+      else break;
     }
     return [...seen.values()];
   };
@@ -76,7 +94,7 @@ export function createEcsApi(
         return server === undefined ? [] : [server];
       }
       if (ref.trim() === '') return [];
-      const candidates = await listServers(project, toExactNameRegex(ref));
+      const candidates = await listServers(project, nameFilterFor(ref));
       return candidates.filter((s) => s.name === ref);
     },
   };

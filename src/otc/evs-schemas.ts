@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asServerId, asVolumeId } from '../domain/ids';
+import { linkSchema } from './paging';
 import type { Volume } from './types';
 
 /**
@@ -27,6 +28,7 @@ export const volumeBodySchema = z.object({
 export const volumeListBodySchema = z.object({
   count: z.number().nullish(),
   volumes: z.array(volumeBodySchema),
+  volumes_links: z.array(linkSchema).nullish(),
 });
 
 export const volumeGetBodySchema = z.object({ volume: volumeBodySchema });

@@ -6,16 +6,28 @@ import { toVolume, volumeGetBodySchema, volumeListBodySchema } from './evs-schem
 import type { HttpCore } from './http';
 import { getIfExists } from './http';
 import { mapConcurrent } from './map-concurrent';
+import { nextMarker } from './paging';
 import type { ProjectRef, Volume, VolumeDirectory, VolumeFilters, VolumePage } from './types';
 
-export const DEFAULT_VOLUME_PAGE_SIZE = 1000;
+/** EVS's documented maximum (and default) `limit` of `cloudvolumes/detail`; a larger page size is cut to it. */
+export const EVS_MAX_PAGE_SIZE = 1000;
+export const DEFAULT_VOLUME_PAGE_SIZE = EVS_MAX_PAGE_SIZE;
 export const DEFAULT_LOOKUP_CONCURRENCY = 4;
-/** Stops a cloud that ignores `offset` from paging forever (1000 pages of 1000 = a million disks). */
+/** Stops a cloud that ignores `offset` and `marker` from paging forever (1000 pages of 1000 = a million disks). */
 const MAX_PAGES = 1000;
 
 export interface EvsOptions {
   readonly pageSize: number;
   readonly lookupConcurrency: number;
+}
+
+/** Where the next page starts: nothing (the first page), an offset, or the marker of a `next` link. */
+type Cursor = { readonly offset?: number; readonly marker?: string };
+
+interface ListedPage {
+  readonly volumes: Volume[];
+  readonly count: number | undefined;
+  readonly marker: string | undefined;
 }
 
 /** EVS look-ups under `{evs}/v2/{project_id}`. */
@@ -26,26 +38,32 @@ export function createEvsApi(
   options: EvsOptions,
 ): VolumeDirectory {
   const base = (project: ProjectRef): string => resolveEndpoint(evsTemplate, project.region);
+  const pageSize = Math.min(options.pageSize, EVS_MAX_PAGE_SIZE);
 
   const fetchPage = async (
     project: ProjectRef,
     filters: VolumeFilters,
-    page: { readonly limit: number; readonly offset: number },
-  ): Promise<{ volumes: Volume[]; count: number | undefined }> => {
+    limit: number,
+    cursor: Cursor,
+  ): Promise<ListedPage> => {
     const query: Array<readonly [string, string]> = [];
     if (filters.name !== undefined) query.push(['name', filters.name]);
     if (filters.status !== undefined) query.push(['status', filters.status]);
     if (filters.availabilityZone !== undefined) query.push(['availability_zone', filters.availabilityZone]);
-    query.push(['limit', String(page.limit)], ['offset', String(page.offset)]);
+    if (filters.serverId !== undefined) query.push(['server_id', filters.serverId]);
+    query.push(['limit', String(limit)]);
+    // The docs want an offset "greater than 0 but less than the number of disks": the first page sends none.
+    if (cursor.offset !== undefined && cursor.offset > 0) query.push(['offset', String(cursor.offset)]);
+    if (cursor.marker !== undefined) query.push(['marker', cursor.marker]);
     const url = buildUrl(base(project), ['v2', project.id, 'cloudvolumes', 'detail'], query satisfies QueryPairs);
     const result = await http.call({ method: 'GET', url, schema: volumeListBodySchema, auth: { authorizer, project } });
-    return { volumes: result.value.volumes.map(toVolume), count: result.value.count ?? undefined };
+    const body = result.value;
+    return {
+      volumes: body.volumes.map(toVolume),
+      count: body.count ?? undefined,
+      marker: nextMarker(body.volumes_links),
+    };
   };
-
-  const byServer = (volumes: readonly Volume[], filters: VolumeFilters): Volume[] =>
-    filters.serverId === undefined
-      ? [...volumes]
-      : volumes.filter((v) => v.attachments.some((a) => a.serverId === filters.serverId));
 
   const directory: VolumeDirectory = {
     async getVolume(project, id) {
@@ -54,27 +72,39 @@ export function createEvsApi(
       return body === undefined ? undefined : toVolume(body.volume);
     },
 
-    /** One page. The `serverId` filter is applied here, on the page (EVS has no such filter), so `count` is then unknown. */
+    /** One page; every filter, `serverId` too, is EVS's own, so `count` is the total that matches. */
     async listVolumes(project, filters, page): Promise<VolumePage> {
-      const { volumes, count } = await fetchPage(project, filters, page);
-      return { volumes: byServer(volumes, filters), count: filters.serverId === undefined ? count : undefined };
+      const { volumes, count } = await fetchPage(project, filters, Math.min(page.limit, EVS_MAX_PAGE_SIZE), {
+        offset: page.offset,
+      });
+      return { volumes, count };
     },
 
+    /**
+     * Pages by the `next` link's marker when EVS sends one, else by offset (or, once on markers, by the
+     * last id). Reads until `count` volumes came back, so no offset ever reaches the count (EVS
+     * refuses that); a page shorter than asked is not the end while the count says more are left
+     * (EVS may cap `limit`). Without a count, a short page is the end. A page with nothing new stops.
+     */
     async listAllVolumes(project, filters) {
       const seen = new Map<string, Volume>();
+      let cursor: Cursor = {};
+      let read = 0;
       for (let pageNo = 0; pageNo < MAX_PAGES; pageNo += 1) {
-        const { volumes } = await fetchPage(project, filters, {
-          limit: options.pageSize,
-          offset: pageNo * options.pageSize,
-        });
+        const page = await fetchPage(project, filters, pageSize, cursor);
         let fresh = 0;
-        for (const v of volumes) {
+        for (const v of page.volumes) {
           if (!seen.has(v.id)) fresh += 1;
           seen.set(v.id, v);
         }
-        if (volumes.length < options.pageSize || fresh === 0) break;
+        read += page.volumes.length;
+        const last = page.volumes[page.volumes.length - 1];
+        const more = page.count === undefined ? page.volumes.length >= pageSize : read < page.count;
+        if (last === undefined || fresh === 0 || !more) break;
+        if (page.marker !== undefined) cursor = { marker: page.marker };
+        else cursor = cursor.marker === undefined ? { offset: read } : { marker: last.id };
       }
-      return byServer([...seen.values()], filters);
+      return [...seen.values()];
     },
 
     /**

@@ -53,16 +53,22 @@ export interface HttpCore {
 
 /**
  * A GET of one resource: its body, or undefined when the service says it does not exist. Only the
- * service's own 404 means that: the API gateway's (`APIGW.*`) means a wrong endpoint or path, and
- * is an error like any other, never "not found".
+ * service's own 404 means that, and the service names itself in its error body (`itemNotFound`,
+ * `badrequest`, ...): the API gateway's 404 (`APIGW.*`) means a wrong endpoint or path, and a 404
+ * with no code (a proxy's HTML page) says nothing of the resource. Both are errors like any other,
+ * never "not found". Lists never use this: a 404 there is always an error.
  */
 export async function getIfExists<T>(http: HttpCore, spec: Omit<CallSpec<T>, 'method'>): Promise<T | undefined> {
   try {
     return (await http.call({ ...spec, method: 'GET' })).value;
   } catch (e) {
-    if (e instanceof OtcHttpError && e.status === 404 && !(e.otcCode ?? '').startsWith('APIGW.')) return undefined;
+    if (e instanceof OtcHttpError && isResourceNotFound(e)) return undefined;
     throw e;
   }
+}
+
+function isResourceNotFound(error: OtcHttpError): boolean {
+  return error.status === 404 && error.otcCode !== undefined && !error.otcCode.startsWith('APIGW.');
 }
 
 /**

@@ -12,12 +12,18 @@ export interface BackupPolicy {
   readonly name: string;
   /** 'ON' | 'OFF' as VBS reports it. */
   readonly status: string;
-  /** HH:mm, UTC, when scheduled backups start. */
+  /** HH:mm when scheduled backups start (VBS allows several, comma-separated), in `timeZone`. */
   readonly startTime: string | undefined;
-  /** Days between backups. */
+  /** VBS `time_zone` of `startTime`, e.g. `UTC+08:00`; undefined means UTC (as the VBS docs say). */
+  readonly timeZone: string | undefined;
+  /** Days between backups (a daily-style policy). */
   readonly frequencyDays: number | undefined;
+  /** Week days of a weekly policy as VBS names them (`SUN`, `WED`; VBS `week_frequency`). */
+  readonly weekDays: readonly string[] | undefined;
   /** How many backups are kept (VBS spells it `rentention_num`). */
   readonly retentionCount: number | undefined;
+  /** How many days backups are kept (VBS spells it `rentention_day`), instead of a count. */
+  readonly retentionDays: number | undefined;
   readonly resourceCount: number | undefined;
 }
 

@@ -26,11 +26,17 @@ const optionalText = z.string().nullish();
 const optionalNumber = z.number().nullish();
 
 const scheduledPolicySchema = z.object({
+  /** `HH:mm` (several comma-separated), in the policy's `time_zone`; UTC when it has none. */
   start_time: optionalText,
+  /** Every so many days; a weekly policy has `week_frequency` instead. */
   frequency: optionalNumber,
-  /** Upstream spelling. */
+  /** Week days (`SUN`, `WED`, ...) of a weekly policy. */
+  week_frequency: z.array(z.string()).nullish(),
+  /** Upstream spelling, for both: backups kept by number, or by days. */
   rentention_num: optionalNumber,
   retention_num: optionalNumber,
+  rentention_day: optionalNumber,
+  retention_day: optionalNumber,
   status: optionalText,
 });
 
@@ -39,6 +45,8 @@ const policySchema = z.object({
   backup_policy_name: z.string(),
   scheduled_policy: scheduledPolicySchema.nullish(),
   policy_resource_count: optionalNumber,
+  /** e.g. `UTC+08:00`, beside `scheduled_policy` as in the create request and python-otcextensions. */
+  time_zone: optionalText,
 });
 
 export const policyListBodySchema = z.preprocess(trimKeysDeep, z.object({ backup_policies: z.array(policySchema) }));
@@ -57,13 +65,26 @@ const failResourceSchema = z.object({
   message: optionalText,
 });
 
-/** Associate and disassociate answer with the same body. */
+/**
+ * Associate and disassociate answer with the same body. Either list may be missing (python-otcextensions
+ * treats both as optional): a missing list is an empty one. Every volume of the call that is in
+ * neither list is still reported, as failed without a code (associate.ts).
+ */
 export const resourcesBodySchema = z.preprocess(
   trimKeysDeep,
-  z.object({ success_resources: z.array(successResourceSchema), fail_resources: z.array(failResourceSchema) }),
+  z.object({
+    success_resources: z
+      .array(successResourceSchema)
+      .nullish()
+      .transform((list) => list ?? []),
+    fail_resources: z
+      .array(failResourceSchema)
+      .nullish()
+      .transform((list) => list ?? []),
+  }),
 );
 
-export type ResourcesBody = z.infer<typeof resourcesBodySchema>;
+export type ResourcesBody = z.output<typeof resourcesBodySchema>;
 
 export function toBackupPolicy(raw: z.infer<typeof policySchema>): BackupPolicy {
   const scheduled = raw.scheduled_policy ?? undefined;
@@ -72,8 +93,11 @@ export function toBackupPolicy(raw: z.infer<typeof policySchema>): BackupPolicy 
     name: raw.backup_policy_name,
     status: scheduled?.status ?? 'UNKNOWN',
     startTime: scheduled?.start_time ?? undefined,
+    timeZone: raw.time_zone ?? undefined,
     frequencyDays: scheduled?.frequency ?? undefined,
+    weekDays: scheduled?.week_frequency ?? undefined,
     retentionCount: scheduled?.rentention_num ?? scheduled?.retention_num ?? undefined,
+    retentionDays: scheduled?.rentention_day ?? scheduled?.retention_day ?? undefined,
     resourceCount: raw.policy_resource_count ?? undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { signRequest } from '../otc/signer';
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
 import { gatewayError, headerValue, reply } from './http-util';
+import { computeSignature } from './signature-check';
 import { vbsError } from './vbs-codes';
 
 export type AuthOutcome =
@@ -68,19 +68,19 @@ function checkSignature(
   }
   if (day !== sdkDate.slice(0, 8)) return denyGateway(req, 'the credential scope date does not match X-Sdk-Date');
 
-  const headers: Record<string, string> = {};
+  const headers = new Map<string, string>();
   for (const name of signedHeaderList.toLowerCase().split(';')) {
-    if (name === 'x-sdk-date') continue;
     const value = headerValue(req.headers, name);
     if (value === undefined) return denyGateway(req, `signed header ${name} is missing`);
-    headers[name] = value;
+    headers.set(name, value);
   }
-  const expected = signRequest(
-    { method: req.method, path: req.path, query: [...req.query.entries()], headers, body: req.body },
-    { accessKey, secretKey: ctx.credentials.secretKey },
-    { flavour: 'credential', date: sdkDate, region, service },
+  if (!headers.has('x-sdk-date')) return denyGateway(req, 'X-Sdk-Date is not among the signed headers');
+  // Checked with the sandbox's own implementation, never the bot's signer (see signature-check.ts).
+  const expectedSignature = computeSignature(
+    { method: req.method, rawPath: req.path, rawQuery: req.rawQuery, headers, body: req.body },
+    ctx.credentials.secretKey,
+    { day, region, service },
   );
-  const expectedSignature = /Signature=([0-9a-f]+)$/.exec(expected.authorization)?.[1] ?? '';
   if (!sameText(expectedSignature, signature.toLowerCase())) return denyGateway(req, 'verify aksk signature fail');
 
   const projectHeader = headerValue(req.headers, 'x-project-id');

@@ -26,7 +26,8 @@ function parseCount(query: URLSearchParams, key: string, fallback: number): numb
 
 /**
  * `GET /v2/{project_id}/cloudvolumes/detail`: exact filters `name`, `status`, `availability_zone`,
- * `server_id`; paging by `limit` (default and max 1000), `offset` and `marker`. Ordered by name, then id.
+ * `server_id`; paging by `limit` (default and max 1000), `offset` (below the count, else 400) and `marker`.
+ * Ordered by name, then id.
  * `count` is the number of volumes matching the filters, whatever the page.
  */
 export function handleListVolumes(ctx: SandboxContext, req: SandboxRequest): Reply {
@@ -48,6 +49,10 @@ export function handleListVolumes(ctx: SandboxContext, req: SandboxRequest): Rep
     const index = matching.findIndex((v) => v.id === marker.toLowerCase());
     if (index < 0) return badRequest(`Invalid input received: marker ${marker} not found.`);
     start = index + 1;
+  }
+  // The docs: "less than the number of disks". 0 is the start, whatever the count (an empty list too).
+  if (offset > 0 && offset >= matching.length - start) {
+    return badRequest(`Invalid input received: offset ${offset} must be less than the number of disks.`);
   }
   const page = matching.slice(start + offset, start + offset + limit);
   const userId = iamIdOf('user', ctx.credentials.username);

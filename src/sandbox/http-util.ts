@@ -34,6 +34,8 @@ export interface SandboxContext {
   readonly projects: readonly SandboxProject[];
   readonly now: () => Date;
   readonly tokenTtlMs: number;
+  /** Most volumes one VBS associate call may carry (AutoBackup.0204 above). */
+  readonly vbsMaxResourcesPerCall: number;
   /** Base URL, known once the server listens (used in EVS links). */
   readonly baseUrl: () => string;
 }

@@ -22,6 +22,6 @@ export type {
 } from './model';
 export { VBS_INVALID_DISK_STATUSES, VOLUME_STATUSES } from './model';
 export { DEFAULT_PROJECT_ID, deriveUuid, seededPolicyId, seededServerId, seededVolumeIds } from './seed';
-export { DEFAULT_CREDENTIALS, DEFAULT_TOKEN_TTL_MS } from './options';
+export { DEFAULT_CREDENTIALS, DEFAULT_TOKEN_TTL_MS, DEFAULT_VBS_MAX_RESOURCES_PER_CALL } from './options';
 export { SDK_DATE_TOLERANCE_MS } from './auth-check';
 export { formatSandboxBanner } from './banner';

@@ -11,6 +11,8 @@ export const DEFAULT_CREDENTIALS: SandboxCredentials = {
 };
 
 export const DEFAULT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+/** See SandboxOptions.vbsMaxResourcesPerCall. */
+export const DEFAULT_VBS_MAX_RESOURCES_PER_CALL = 40;
 
 export interface ResolvedOptions {
   readonly host: string;
@@ -19,6 +21,7 @@ export interface ResolvedOptions {
   readonly credentials: SandboxCredentials;
   readonly tokenTtlMs: number;
   readonly now: () => Date;
+  readonly vbsMaxResourcesPerCall: number;
 }
 
 /** Fills in defaults and rejects options the sandbox cannot honour (thrown RangeError). */
@@ -41,6 +44,10 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`sandbox: invalid port ${port}`);
   const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
   if (!(tokenTtlMs > 0)) throw new RangeError('sandbox: tokenTtlMs must be positive');
+  const vbsMaxResourcesPerCall = options.vbsMaxResourcesPerCall ?? DEFAULT_VBS_MAX_RESOURCES_PER_CALL;
+  if (!Number.isInteger(vbsMaxResourcesPerCall) || vbsMaxResourcesPerCall < 1) {
+    throw new RangeError('sandbox: vbsMaxResourcesPerCall must be a positive integer');
+  }
   return {
     host: options.host ?? '127.0.0.1',
     port,
@@ -48,6 +55,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     credentials: { ...DEFAULT_CREDENTIALS, ...definedOnly(options.credentials ?? {}) },
     tokenTtlMs,
     now: options.now ?? (() => new Date()),
+    vbsMaxResourcesPerCall,
   };
 }
 

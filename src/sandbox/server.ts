@@ -49,6 +49,7 @@ class SandboxServer implements Sandbox {
       projects: this.projects,
       now: options.now,
       tokenTtlMs: options.tokenTtlMs,
+      vbsMaxResourcesPerCall: options.vbsMaxResourcesPerCall,
       baseUrl: () => this.baseUrl,
     };
     this.server = createServer((req, res) => {

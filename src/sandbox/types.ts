@@ -40,6 +40,12 @@ export interface SandboxOptions {
   tokenTtlMs?: number;
   /** The clock for token expiry, X-Sdk-Date checks and timestamps; default real time. */
   now?: () => Date;
+  /**
+   * Most volumes one VBS associate call may carry; more is refused with 400 AutoBackup.0204. VBS
+   * documents no per-call maximum (only the code); default 40, where the console starts to warn, so a
+   * bot chunking at its default 20 passes and one that sends everything at once is caught.
+   */
+  vbsMaxResourcesPerCall?: number;
 }
 
 /** One request the sandbox served. No headers or bodies: nothing secret is kept. */

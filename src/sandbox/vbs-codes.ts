@@ -9,6 +9,7 @@ export const VBS_MESSAGES = {
   'AutoBackup.0003': 'The token contained in the request header has expired.',
   'AutoBackup.0006': 'The policy ID contained in the request is empty.',
   'AutoBackup.0008': 'Failed to convert the request into a JSON object.',
+  'AutoBackup.0204': 'The number of associated volumes has reached the upper limit.',
   'AutoBackup.0205': 'The policy does not exist.',
   'AutoBackup.0206': 'The status of the disk to be associated is invalid.',
   'AutoBackup.0210': 'HANA disks cannot be associated with the backup policy.',

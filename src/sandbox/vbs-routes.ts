@@ -41,6 +41,7 @@ export function handleAssociate(ctx: SandboxContext, req: SandboxRequest): Reply
   if (!policyId.success) return vbsError(400, 'AutoBackup.0006');
   const resources = parseResources(body.value, true);
   if (!resources.ok) return resources.reply;
+  if (resources.value.length > ctx.vbsMaxResourcesPerCall) return vbsError(400, 'AutoBackup.0204');
   const id = policyId.data.backup_policy_id;
   if (ctx.state.getPolicy(projectId, id) === undefined) return vbsError(400, 'AutoBackup.0205');
 

@@ -144,8 +144,8 @@ describe.each(STORES)('the request form, on %s', (store) => {
       actionId: 'form.policy',
       value: '',
     });
-    expect(policies.options.map((o) => o.text.text)).toContain('daily-7d · every day at 02:00 · keeps 7');
-    expect(policies.options.map((o) => o.text.text)).toContain('db-hourly · every day at 00:00 · keeps 24 · off');
+    expect(policies.options.map((o) => o.text.text)).toContain('daily-7d · every day at 02:00 UTC · keeps 7');
+    expect(policies.options.map((o) => o.text.text)).toContain('db-hourly · every day at 00:00 UTC · keeps 24 · off');
     const servers = await w.driver.suggest({
       userId: ALICE,
       viewId: form.id,

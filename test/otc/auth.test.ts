@@ -210,7 +210,6 @@ describe('AK/SK credentials', () => {
           ['name', 'db data'],
           ['status', 'available'],
           ['limit', '50'],
-          ['offset', '0'],
         ],
         headers: { host: 'evs.eu-de.otc.t-systems.com', 'x-project-id': PROJECT.id },
         body: '',
@@ -220,7 +219,7 @@ describe('AK/SK credentials', () => {
     );
     expect(captured).toEqual([
       {
-        path: `/v2/${PROJECT.id}/cloudvolumes/detail?name=db%20data&status=available&limit=50&offset=0`,
+        path: `/v2/${PROJECT.id}/cloudvolumes/detail?name=db%20data&status=available&limit=50`,
         auth: expected.authorization,
         date: '20151109T004257Z',
         project: PROJECT.id,

@@ -164,7 +164,9 @@ describe('OTC client against the sandbox over real HTTP', () => {
       expect(volumes.map((v) => v.name).sort()).toEqual(['web-01-data', 'web-01-root']);
       expect(volumes.map((v) => v.id).sort()).toEqual([one('web-01-data'), one('web-01-root')].sort());
       const list = sandbox.requests.find((r) => r.route === 'ecs.servers.list');
-      expect(new URLSearchParams(list!.query).get('name')).toBe('^web\\-01$');
+      expect(new URLSearchParams(list!.query).get('name')).toBe('web-01');
+      const evsCalls = sandbox.requests.filter((r) => r.route === 'evs.volumes.detail');
+      expect(evsCalls.map((r) => new URLSearchParams(r.query).get('server_id'))).toEqual([web01]);
       const ecsCalls = sandbox.requests.filter((r) => r.route.startsWith('ecs.'));
       expect(ecsCalls.map((r) => [r.route, r.status, r.auth])).toEqual([
         ['ecs.servers.list', 200, via],

@@ -1,6 +1,6 @@
 import type { MockAgent } from 'undici';
 import { createOtcClient } from '../../src/otc/client';
-import { toExactNameRegex } from '../../src/otc/ecs';
+import { nameFilterFor } from '../../src/otc/ecs';
 import { OtcHttpError, OtcResponseShapeError } from '../../src/otc/errors';
 import { buildClient, createMockAgent, headerOf, mockTokenIssue, PROJECT, TOKEN } from './helpers';
 
@@ -10,7 +10,7 @@ const WEB_01 = 'dde53f64-b9a5-4b5f-b3c1-8c1b55270a2c';
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 
 /** The query as the client encodes it (the AK/SK signer's encoding). */
-const nameQuery = (regex: string, extra = ''): string => `?name=${encodeURIComponent(regex)}&limit=1000${extra}`;
+const nameQuery = (name: string, extra = ''): string => `?name=${encodeURIComponent(name)}&limit=1000${extra}`;
 
 function listed(id: string, name: string): object {
   return { id, name, links: [{ href: `${ECS}/v2.1/${PROJECT.id}/servers/${id}`, rel: 'self' }] };
@@ -31,30 +31,25 @@ afterEach(async () => {
   await agent.close();
 });
 
-describe('toExactNameRegex', () => {
-  it('anchors the name and escapes every regular-expression metacharacter', () => {
-    expect(toExactNameRegex('web-01')).toBe('^web\\-01$');
-    expect(toExactNameRegex('a.b*c?(d)[e]{f}|g^h$i\\j+k')).toBe(
-      '^a\\.b\\*c\\?\\(d\\)\\[e\\]\\{f\\}\\|g\\^h\\$i\\\\j\\+k$',
-    );
+describe('nameFilterFor', () => {
+  it('sends a plain name as it is', () => {
+    expect(nameFilterFor('web-01')).toBe('web-01');
+    expect(nameFilterFor('db data 2')).toBe('db data 2');
   });
 
-  it('builds a pattern that matches the name itself and nothing longer or shorter', () => {
-    for (const name of ['web-01', 'db.(1)+', 'x[y]{2}|z', 'a\\b$', '^^']) {
-      const regex = new RegExp(toExactNameRegex(name));
-      expect(regex.test(name)).toBe(true);
-      expect(regex.test(`${name}x`)).toBe(false);
-      expect(regex.test(`x${name}`)).toBe(false);
-    }
-    expect(new RegExp(toExactNameRegex('db.1')).test('dbx1')).toBe(false);
+  it('sends the longest run free of regular-expression metacharacters, or nothing when none is left', () => {
+    expect(nameFilterFor('db.(1)+')).toBe('db');
+    expect(nameFilterFor('a.b*long-part?(d)')).toBe('long-part');
+    expect(nameFilterFor('()[]')).toBeUndefined();
+    expect(nameFilterFor(' . ')).toBeUndefined();
   });
 });
 
 describe('ECS findServersByRef', () => {
-  it('looks a name up with an anchored, escaped regex and keeps only exact, case-sensitive matches', async () => {
+  it('looks a name up with the plain name (ECS matches it loosely) and keeps only exact, case-sensitive matches', async () => {
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^web\\-01$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('web-01')}`, method: 'GET' })
       .reply(200, {
         servers: [
           listed(WEB_01, 'web-01'),
@@ -66,35 +61,44 @@ describe('ECS findServersByRef', () => {
     expect(await otc.findServersByRef(PROJECT, 'web-01')).toEqual([{ id: WEB_01, name: 'web-01', status: undefined }]);
   });
 
-  it('sends regex metacharacters of a name escaped, percent-encoded in the query', async () => {
+  it('narrows a name with regex metacharacters by its longest plain run, then matches it exactly', async () => {
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}?name=%5Edb%5C.%5C%281%5C%29%5C%2B%24&limit=1000`, method: 'GET' })
-      .reply(200, { servers: [listed(WEB_01, 'db.(1)+')] });
+      .intercept({ path: `${SERVERS_PATH}?name=db&limit=1000`, method: 'GET' })
+      .reply(200, { servers: [listed(WEB_01, 'db.(1)+'), listed('8a1e6f91-0951-4549-a823-213cb38eb51c', 'db-1')] });
     const { client: otc } = client();
     expect((await otc.findServersByRef(PROJECT, 'db.(1)+')).map((s) => s.name)).toEqual(['db.(1)+']);
+  });
+
+  it('lists every server when a name has no plain run to filter by', async () => {
+    agent
+      .get(ECS)
+      .intercept({ path: `${SERVERS_PATH}?limit=1000`, method: 'GET' })
+      .reply(200, { servers: [listed(WEB_01, '()'), listed('8a1e6f91-0951-4549-a823-213cb38eb51c', 'web-01')] });
+    const { client: otc } = client();
+    expect((await otc.findServersByRef(PROJECT, '()')).map((s) => s.id)).toEqual([WEB_01]);
   });
 
   it('returns every server of a shared name, and [] when the name matches none exactly', async () => {
     const other = '5fbd48da-8157-4056-9496-0b4de48e224b';
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^app$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('app')}`, method: 'GET' })
       .reply(200, { servers: [listed(WEB_01, 'app'), listed(other, 'app')] });
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^nope$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('nope')}`, method: 'GET' })
       .reply(200, { servers: [] });
     const { client: otc } = client();
     expect((await otc.findServersByRef(PROJECT, 'app')).map((s) => s.id)).toEqual([WEB_01, other]);
     expect(await otc.findServersByRef(PROJECT, 'nope')).toEqual([]);
   });
 
-  it('pages with limit and marker while pages come back full, then stops at a short page', async () => {
+  it('without links, pages with limit and the last id as marker while pages come back full, then stops at a short page', async () => {
     const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
     const more = ['00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000004'];
     const last = '00000000-0000-4000-8000-000000000005';
-    const base = `${SERVERS_PATH}?name=${encodeURIComponent('^k8s$')}&limit=2`;
+    const base = `${SERVERS_PATH}?name=k8s&limit=2`;
     agent
       .get(ECS)
       .intercept({ path: base, method: 'GET' })
@@ -150,7 +154,7 @@ describe('ECS findServersByRef', () => {
   it('rejects a server list entry without an id as OtcResponseShapeError, naming the path', async () => {
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^web\\-01$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('web-01')}`, method: 'GET' })
       .reply(200, { servers: [{ name: 'web-01', links: [] }] });
     const { client: otc } = client();
     const error = await otc.findServersByRef(PROJECT, 'web-01').catch((e: unknown) => e);
@@ -171,7 +175,7 @@ describe('ECS findServersByRef', () => {
   });
 
   it('retries a 503 with the shared retry policy, then answers', async () => {
-    const path = `${SERVERS_PATH}${nameQuery('^web\\-01$')}`;
+    const path = `${SERVERS_PATH}${nameQuery('web-01')}`;
     agent
       .get(ECS)
       .intercept({ path, method: 'GET' })
@@ -188,7 +192,7 @@ describe('ECS findServersByRef', () => {
   it('gives up on a 403 (no ECS read permission) at once, with OtcHttpError', async () => {
     agent
       .get(ECS)
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^web\\-01$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('web-01')}`, method: 'GET' })
       .reply(403, { forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:servers:index." } });
     const { client: otc, clock } = client();
     const error = await otc.findServersByRef(PROJECT, 'web-01').catch((e: unknown) => e);
@@ -218,7 +222,7 @@ describe('ECS findServersByRef', () => {
   it('reaches ECS on Huawei Cloud through the ecs endpoint override', async () => {
     agent
       .get('https://ecs.ap-southeast-1.myhuaweicloud.com')
-      .intercept({ path: `${SERVERS_PATH}${nameQuery('^web\\-01$')}`, method: 'GET' })
+      .intercept({ path: `${SERVERS_PATH}${nameQuery('web-01')}`, method: 'GET' })
       .reply(200, { servers: [] });
     const { client: otc } = client({ endpoints: { ecs: 'https://ecs.{region}.myhuaweicloud.com' } });
     expect(await otc.findServersByRef({ ...PROJECT, region: 'ap-southeast-1' }, 'web-01')).toEqual([]);

@@ -1,46 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { escapeForSigning, formatSdkDate, signRequest } from '../../src/otc/signer';
-
-// Vectors copied from ../shared/reference/otc (each file names its upstream source in its header).
-const FIXTURES = join(__dirname, '..', 'fixtures', 'otc');
-
-interface Vector {
-  readonly title: string;
-  readonly fields: Record<string, string>;
-  readonly canonicalRequest: string;
-  readonly stringToSign: string;
-  readonly authorization: string;
-}
-
-function parseVectors(file: string): Vector[] {
-  const text = readFileSync(join(FIXTURES, file), 'utf8');
-  return text
-    .split(/^=== /m)
-    .slice(1)
-    .map((block) => {
-      const [title = '', ...rest] = block.split('\n');
-      const body = rest.join('\n');
-      const section = (name: string): string => {
-        const start = body.indexOf(`--- ${name}`);
-        const from = body.indexOf('\n', start) + 1;
-        const next = body.indexOf('\n--- ', from);
-        return body.slice(from, next === -1 ? undefined : next).replace(/\n+$/, '');
-      };
-      const fields: Record<string, string> = {};
-      for (const line of body.slice(0, body.indexOf('--- ')).split('\n')) {
-        const m = /^([A-Za-z-]+): (.*)$/.exec(line);
-        if (m) fields[m[1]!] = m[2]!;
-      }
-      return {
-        title: title.trim(),
-        fields,
-        canonicalRequest: section('CanonicalRequest'),
-        stringToSign: section('StringToSign'),
-        authorization: section('Authorization'),
-      };
-    });
-}
+import { parseSigningVectors as parseVectors } from '../support/signing-vectors';
 
 describe('signRequest, Credential= flavour (OTC gateways, gophertelekomcloud)', () => {
   const vectors = parseVectors('signing_sdk_hmac_sha256_credential_vectors.txt');

@@ -107,12 +107,19 @@ describe('sandbox EVS', () => {
     expect(next.body.volumes.map((v) => v.id)).toEqual(second.body.volumes.map((v) => v.id));
   });
 
-  it('answers an offset past the end with no volumes and the full count', async () => {
-    const response = await get('/cloudvolumes/detail?offset=5000&status=available');
+  it('refuses an offset at or past the count with 400, as the EVS docs say; offset 0 is the start even of nothing', async () => {
+    const available = (await get('/cloudvolumes/detail?status=available')).body.count;
+    const atCount = await get(`/cloudvolumes/detail?offset=${available}&status=available`);
+    const past = await get('/cloudvolumes/detail?offset=5000&status=available');
+    const lastOne = await get(`/cloudvolumes/detail?offset=${available - 1}&status=available`);
+    const zeroOfNone = await get('/cloudvolumes/detail?offset=0&name=no-such-disk');
 
-    expect(response.status).toBe(200);
-    expect(response.body.volumes).toEqual([]);
-    expect(response.body.count).toBeGreaterThan(0);
+    expect([atCount.status, past.status]).toEqual([400, 400]);
+    expect(atCount.body.badrequest.message).toBe(
+      `Invalid input received: offset ${available} must be less than the number of disks.`,
+    );
+    expect(lastOne.body.volumes).toHaveLength(1);
+    expect(zeroOfNone.body).toMatchObject({ count: 0, volumes: [] });
   });
 
   it.each(['limit=-1', 'limit=abc', 'limit=1.5', 'offset=-3', 'offset=x', 'limit=1001', 'marker=nope'])(

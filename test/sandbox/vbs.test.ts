@@ -1,5 +1,11 @@
 import type { Sandbox } from '../../src/sandbox';
-import { VBS_INVALID_DISK_STATUSES, seededPolicyId, seededVolumeIds, startSandbox } from '../../src/sandbox';
+import {
+  DEFAULT_VBS_MAX_RESOURCES_PER_CALL,
+  VBS_INVALID_DISK_STATUSES,
+  seededPolicyId,
+  seededVolumeIds,
+  startSandbox,
+} from '../../src/sandbox';
 import { PROJECT, call, getToken } from './helpers';
 
 const DAILY_7D = seededPolicyId('daily-7d') ?? '';
@@ -41,6 +47,38 @@ describe('sandbox VBS', () => {
     await sandbox.stop();
   });
 
+  describe('AutoBackup.0204: too many volumes in one associate call', () => {
+    const volumeIds = () => sandbox.state.listVolumes(PROJECT).map((v) => v.id);
+
+    it(`takes ${DEFAULT_VBS_MAX_RESOURCES_PER_CALL} volumes in one call and refuses one more, changing nothing`, async () => {
+      const ids = volumeIds().slice(0, DEFAULT_VBS_MAX_RESOURCES_PER_CALL + 1);
+      expect(ids).toHaveLength(41);
+      const before = await countOf('daily-7d');
+
+      const tooMany = await associateVolumes(DAILY_7D, ids);
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.error).toEqual({
+        code: 'AutoBackup.0204',
+        message: 'The number of associated volumes has reached the upper limit.',
+      });
+      expect(await countOf('daily-7d')).toBe(before);
+
+      const enough = await associateVolumes(DAILY_7D, ids.slice(0, 40));
+      expect(enough.status).toBe(200);
+    });
+
+    it('takes its limit as an option', async () => {
+      await sandbox.stop();
+      sandbox = await startSandbox({ vbsMaxResourcesPerCall: 2 });
+      token = await getToken(sandbox);
+      expect((await associateVolumes(DAILY_7D, volumeIds().slice(0, 3))).status).toBe(400);
+      expect((await associateVolumes(DAILY_7D, volumeIds().slice(0, 2))).status).toBe(200);
+      await expect(startSandbox({ vbsMaxResourcesPerCall: 0 })).rejects.toThrow(
+        'sandbox: vbsMaxResourcesPerCall must be a positive integer',
+      );
+    });
+  });
+
   it('lists policies in the documented shape with live resource counts', async () => {
     const response = await listPolicies();
 
@@ -71,7 +109,10 @@ describe('sandbox VBS', () => {
     expect(await countOf('daily-7d')).toBe(3);
   });
 
-  it('associates 100 volumes: successes, unknown ids, error-state disks and the awaiting-transfer disk each get their entry', async () => {
+  it('associates 100 volumes in one call (limit raised): successes, unknown ids, error-state disks and the awaiting-transfer disk each get their entry', async () => {
+    await sandbox.stop();
+    sandbox = await startSandbox({ vbsMaxResourcesPerCall: 100 });
+    token = await getToken(sandbox);
     sandbox.state.setVolumeStatus(PROJECT, seededVolumeIds('test-vol-1')[0] ?? '', 'error_rollbacking');
     const volumes = sandbox.state.listVolumes(PROJECT);
     const unknown = Array.from(

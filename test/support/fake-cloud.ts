@@ -38,8 +38,11 @@ export function policy(id: string, name: string): BackupPolicy {
     name,
     status: 'ON',
     startTime: '02:00',
+    timeZone: undefined,
     frequencyDays: 1,
+    weekDays: undefined,
     retentionCount: 7,
+    retentionDays: undefined,
     resourceCount: 0,
   };
 }

@@ -4,6 +4,7 @@ import { unusableReason } from '../../domain/resolution';
 import type { CheckedRequest } from '../../flow/check-request';
 import { code, composedText, plural, userText } from '../mrkdwn';
 import { describeApprovers } from './approval-text';
+import { describeSchedule } from './policy-schedule';
 import type { Block } from './kit';
 import { context, packLines, section } from './kit';
 import { volumeLine } from './request-blocks';
@@ -13,10 +14,11 @@ const PREVIEW_VOLUMES = 40;
 
 export function policyLine(checked: CheckedRequest): string {
   const p = checked.policy;
+  const words = describeSchedule(p);
   const schedule = [
-    p.startTime === undefined ? undefined : `starts ${userText(p.startTime, 16)} UTC`,
-    p.frequencyDays === undefined ? undefined : `every ${plural(p.frequencyDays, 'day')}`,
-    p.retentionCount === undefined ? undefined : `keeps ${plural(p.retentionCount, 'backup')}`,
+    words.at === undefined ? undefined : `starts ${userText(words.at, 40)}`,
+    words.when === undefined ? undefined : userText(words.when, 80),
+    words.keeps === undefined ? undefined : `keeps ${words.keeps}`,
     p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
   ].filter((x) => x !== undefined);
   return `Policy ${code(p.name, 100)} ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project ${code(checked.project.name, 64)}`;

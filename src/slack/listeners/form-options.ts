@@ -4,20 +4,22 @@ import type { FlowDeps } from '../../flow/flow-deps';
 import type { SuggestQuery } from '../../flow/form-suggestions';
 import { suggestPolicies, suggestServers, suggestVolumes } from '../../flow/form-suggestions';
 import type { BackupPolicy, Volume } from '../../otc/types';
+import { describeSchedule } from '../blocks/policy-schedule';
 import { option } from '../blocks/request-form-view';
 import { readFormState } from '../form-state';
 import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
 import { teamIdOf } from '../payload';
 
-/** "daily-7d · every day at 02:00 · keeps 7" */
+/** "daily-7d · every day at 02:00 UTC · keeps 7", "weekly · every Sun and Wed at 12:00 UTC+08:00 · keeps 30 days" */
 export function policyLabel(p: BackupPolicy): string {
-  const every =
-    p.frequencyDays === undefined ? undefined : p.frequencyDays === 1 ? 'every day' : `every ${p.frequencyDays} days`;
-  const at = p.startTime === undefined ? undefined : `at ${p.startTime}`;
+  const schedule = describeSchedule(p);
+  const at = schedule.at === undefined ? undefined : `at ${schedule.at}`;
+  const keeps =
+    p.retentionCount !== undefined ? `keeps ${p.retentionCount}` : schedule.keeps && `keeps ${schedule.keeps}`;
   const parts = [
     p.name,
-    [every, at].filter(Boolean).join(' ') || undefined,
-    p.retentionCount === undefined ? undefined : `keeps ${p.retentionCount}`,
+    [schedule.when, at].filter(Boolean).join(' ') || undefined,
+    keeps,
     p.status === 'ON' ? undefined : p.status.toLowerCase(),
   ];
   return parts.filter((x) => x !== undefined).join(' · ');

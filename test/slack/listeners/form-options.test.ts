@@ -55,7 +55,7 @@ describe('registerFormOptions', () => {
       query: 'daily',
     });
     expect(bot.acks).toHaveLength(1);
-    expect(offered(bot.acks[0])).toEqual([['daily-7d · every day at 02:00 · keeps 7', DAILY_7D]]);
+    expect(offered(bot.acks[0])).toEqual([['daily-7d · every day at 02:00 UTC · keeps 7', DAILY_7D]]);
   });
 
   it('offers volumes labelled with size, zone, status and the server they are attached to', async () => {

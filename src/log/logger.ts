@@ -16,10 +16,10 @@ const SEVERITY: Record<LogLevel, number> = {
 
 export type LogSink = (line: string) => void;
 
-/** Errors become {name, code, message, status, otcCode, requestId}: never their request options or bodies. */
+/** Errors become {name, code, message, status, otcCode, otcRequestId}: never their request options or bodies. */
 function describeError(e: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message };
-  for (const key of ['code', 'status', 'otcCode', 'requestId', 'method', 'path']) {
+  for (const key of ['code', 'status', 'otcCode', 'otcRequestId', 'method', 'path']) {
     const value: unknown = Reflect.get(e, key);
     if (typeof value === 'string' || typeof value === 'number') out[key] = value;
   }

@@ -7,7 +7,8 @@ import type { BackupBackend, ChunkReport } from '../otc/types';
 import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
-import type { Clock, MessageDeliverer, RequestStore } from './ports';
+import type { Clock, FlowMetrics, MessageDeliverer, RequestStore } from './ports';
+import { NO_METRICS } from './ports';
 
 export interface ExecutorDeps {
   readonly store: Pick<RequestStore, 'requests' | 'queries' | 'audit'>;
@@ -22,6 +23,8 @@ export interface ExecutorDeps {
   readonly associate: { readonly chunkSize: number; readonly concurrency: number };
   /** How long a running claim holds without renewal (a dead runner's requests are resumed after it). */
   readonly leaseMs?: number;
+  /** Counts the runs resumed from a runner whose lease ran out. */
+  readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
 }
 
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
@@ -110,6 +113,7 @@ export class RequestExecutor {
         detail: { runner: owner },
       });
       this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
+      (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
       await this.run(request);
       resumed += 1;
     }
@@ -206,7 +210,7 @@ export class RequestExecutor {
         code: chunk.error.code,
         status: chunk.error.status,
         otcCode: chunk.error.otcCode,
-        otcRequestId: chunk.error.requestId,
+        otcRequestId: chunk.error.otcRequestId,
       });
     await store.audit
       .append({

@@ -43,8 +43,8 @@ export interface BotProcess {
   readonly exited: Promise<ExitStatus>;
   exitStatus(): ExitStatus | undefined;
   logs(): LogRecord[];
-  /** Waits for the "backup bot running" line, then for GET /healthz to answer 200; returns the port. */
-  waitUntilHealthy(timeoutMs?: number): Promise<number>;
+  /** Waits for the "backup bot running" line, then for GET /readyz to answer 200; returns the port. */
+  waitUntilReady(timeoutMs?: number): Promise<number>;
   waitForLog(what: string, match: (record: LogRecord) => boolean, timeoutMs?: number): Promise<LogRecord>;
   /** Sends the signal (unless the process already exited) and waits for the exit. */
   kill(signal: NodeJS.Signals): Promise<ExitStatus>;
@@ -132,7 +132,7 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
         throw e instanceof Error && !e.message.includes('--- output') ? new Error(e.message + output()) : e;
       });
     },
-    async waitUntilHealthy(timeoutMs = 30_000) {
+    async waitUntilReady(timeoutMs = 30_000) {
       const running = await bot.waitForLog(
         'that it runs',
         (r) => typeof r['msg'] === 'string' && r['msg'].startsWith('backup bot running'),
@@ -141,10 +141,10 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
       const port = running['port'];
       if (typeof port !== 'number') throw new Error(`${name} logged no port${output()}`);
       await waitFor(
-        `${name} to answer GET /healthz with 200`,
+        `${name} to answer GET /readyz with 200`,
         async () => {
-          notExited('GET /healthz');
-          const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          notExited('GET /readyz');
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
           await res?.body?.cancel();
           return res?.status === 200 ? true : undefined;
         },
@@ -165,7 +165,7 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
 /** Spawns the bot and waits until it is healthy. */
 export async function startBotProcess(options: BotProcessOptions): Promise<{ bot: BotProcess; port: number }> {
   const bot = spawnBotProcess(options);
-  return { bot, port: await bot.waitUntilHealthy() };
+  return { bot, port: await bot.waitUntilReady() };
 }
 
 /** Kills every bot process still running (SIGKILL) and removes the temp dirs: no orphans, no litter. */

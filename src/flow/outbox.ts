@@ -1,5 +1,6 @@
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
+import { withLogFields } from '../log/logger';
 import type { OutboxMessage } from '../store/request-store';
 import { withHeartbeat } from './heartbeat';
 import type { Clock, DeliveryResult, FlowMetrics, MessageDeliverer, RequestStore } from './ports';
@@ -82,8 +83,13 @@ export class Outbox {
     (this.options.metrics ?? NO_METRICS).leaseTakenOver('outbox_claim');
   }
 
-  /** One delivery attempt; a message given up for good lets the request's next message go. */
-  private async attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
+  /** One delivery attempt, every line logged under it naming the request (the Slack calls' too). */
+  private attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
+    return withLogFields({ requestId: message.requestId }, () => this.attemptNamed(message, owner));
+  }
+
+  /** A message given up for good lets the request's next message go. */
+  private async attemptNamed(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
     const request = await this.store.requests.get(message.requestId);
     let result: DeliveryResult;
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };

@@ -32,6 +32,8 @@ export interface BotProcessOptions {
   readonly dir: string;
   /** A label for failure messages, e.g. "first bot". */
   readonly name?: string;
+  /** Run `npm start` in the repository instead of src/main.ts (it builds dist/ first when needed). */
+  readonly viaNpmStart?: boolean;
 }
 
 export interface BotProcess {
@@ -48,6 +50,8 @@ export interface BotProcess {
   waitForLog(what: string, match: (record: LogRecord) => boolean, timeoutMs?: number): Promise<LogRecord>;
   /** Sends the signal (unless the process already exited) and waits for the exit. */
   kill(signal: NodeJS.Signals): Promise<ExitStatus>;
+  /** SIGKILLs the process and, for `npm start`, every process of its group. */
+  killAll(): Promise<ExitStatus>;
 }
 
 const live = new Set<BotProcess>();
@@ -86,11 +90,14 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
   const configPath = join(options.dir, 'backup-bot.yml');
   writeFileSync(configPath, options.yaml);
   const env = { PATH: process.env['PATH'] ?? '', PORT: '0', ...options.env, BACKUP_BOT_CONFIG: configPath };
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', '-r', REGISTER_TS, MAIN], {
-    cwd: options.dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = options.viaNpmStart
+    ? // Its own process group, so the cleanup can kill whatever npm left behind (the bug this checks for).
+      spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    : spawn(process.execPath, ['--enable-source-maps', '-r', REGISTER_TS, MAIN], {
+        cwd: options.dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   if (child.pid === undefined) throw new Error('the bot process could not be spawned');
   const name = options.name ?? `bot pid ${child.pid}`;
   const lines: string[] = [];
@@ -157,6 +164,15 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
       if (status === undefined) child.kill(signal);
       return exited;
     },
+    async killAll() {
+      if (!options.viaNpmStart) return bot.kill('SIGKILL');
+      try {
+        process.kill(-bot.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+      return exited;
+    },
   };
   live.add(bot);
   return bot;
@@ -170,7 +186,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<{ bot
 
 /** Kills every bot process still running (SIGKILL) and removes the temp dirs: no orphans, no litter. */
 export async function cleanUpBotProcesses(): Promise<void> {
-  await Promise.all([...live].map((bot) => bot.kill('SIGKILL')));
+  await Promise.all([...live].map((bot) => bot.killAll()));
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }

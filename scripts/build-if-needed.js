@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Used by `npm start`, `npm run demo` and `npm run sandbox`: compiles src/ to dist/ when dist/ is
-// missing or older than any source file, so a fresh clone runs with one command, and a deployed
-// image built with `npm run build` (dev dependencies pruned) runs what is built.
+// Used by `npm start` (through scripts/start.js), `npm run demo` and `npm run sandbox`: compiles
+// src/ to dist/ when dist/ is missing or older than any source file, so a fresh clone runs with
+// one command, and a deployed image built with `npm run build` (dev dependencies pruned) runs what
+// is built.
 'use strict';
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { existsSync, readdirSync, statSync, utimesSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -19,23 +20,31 @@ function newestSource(dir) {
   return newest;
 }
 
-const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-const sourcesAt = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsconfig.build.json')).mtimeMs);
-if (builtAt >= sourcesAt) process.exit(0);
+/** Builds when dist/ is missing or stale; returns the exit code to stop with, 0 when dist/ can run. */
+function buildIfNeeded() {
+  const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
+  const sourcesAt = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsconfig.build.json')).mtimeMs);
+  if (builtAt >= sourcesAt) return 0;
 
-let tsc;
-try {
-  tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-} catch {
-  if (builtAt > 0) {
-    console.error('dist/ is older than src/ and TypeScript is not installed; running the existing build.');
-    process.exit(0);
+  let tsc;
+  try {
+    tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  } catch {
+    if (builtAt > 0) {
+      console.error('dist/ is older than src/ and TypeScript is not installed; running the existing build.');
+      return 0;
+    }
+    console.error('dist/ is missing and TypeScript is not installed: run `npm ci && npm run build` first.');
+    return 1;
   }
-  console.error('dist/ is missing and TypeScript is not installed: run `npm ci && npm run build` first.');
-  process.exit(1);
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (result.status !== 0) return result.status ?? 1;
+  // tsc does not rewrite unchanged outputs: touch the marker so the next run skips the build.
+  const now = new Date();
+  utimesSync(marker, now, now);
+  return 0;
 }
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-if (result.status !== 0) process.exit(result.status ?? 1);
-// tsc does not rewrite unchanged outputs: touch the marker so the next run skips the build.
-const now = new Date();
-require('node:fs').utimesSync(marker, now, now);
+
+module.exports = { buildIfNeeded };
+
+if (require.main === module) process.exit(buildIfNeeded());

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AnyMiddlewareArgs, CodedError } from '@slack/bolt';
@@ -9,8 +10,10 @@ import type { BackupBackend, Clock, CloudReads, NewRequestId, RequestStore } fro
 import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
+import { BotMetrics } from './metrics/bot-metrics';
+import { timeSocketAcks } from './metrics/socket-acks';
 import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
-import { createHealthCheck, watchSocket } from './slack/health';
+import { createReadinessCheck, watchSocket } from './slack/health';
 import { createBotHttpServer, listen, stopListening } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
@@ -21,6 +24,7 @@ import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
 import { forgetExpiredReplays } from './slack/replay-guard';
 import { SandboxMarkedClient } from './slack/sandbox-client';
+import { createSlackFetch } from './slack/slack-fetch';
 import { tokenTeamOf } from './slack/token-team';
 
 export interface AppDeps {
@@ -48,11 +52,16 @@ export interface AppDeps {
   readonly host?: string;
   /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
   readonly submitBudgetMs?: number;
+  /** This bot's metrics (one registry per bot); bootstrap passes the one its cloud client reports to. */
+  readonly metrics?: BotMetrics;
+  /** The configured proxy, for every Slack connection (the Web API, response URLs, Socket Mode). */
+  readonly slackDispatcher?: Dispatcher;
 }
 
 export interface Bot {
   readonly app: App;
   readonly mode: 'http' | 'socket';
+  readonly metrics: BotMetrics;
   /** Starts listening (and connects in Socket Mode); resolves with the bound port. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -79,15 +88,25 @@ function waitAtMost(ms: number, work: Promise<void>): Promise<void> {
 export function createApp(deps: AppDeps): Bot {
   const { config, logger, store, clock } = deps;
   const mode = config.slack.mode;
+  const metrics = deps.metrics ?? new BotMetrics({ store, clock });
+  const slackFetch = createSlackFetch({
+    clock,
+    logger: logger.child('slack'),
+    dispatcher: deps.slackDispatcher,
+    onCall: (call) => metrics.slackCalled(call),
+  });
   const receiver =
     mode === 'socket'
       ? new SocketModeReceiver({
           appToken: config.slack.appToken,
           logger,
+          ...(deps.slackDispatcher && { dispatcher: deps.slackDispatcher }),
           ...(deps.intervals?.socketPingTimeoutMs !== undefined && {
             clientPingTimeout: deps.intervals.socketPingTimeoutMs,
           }),
-          installerOptions: { clientOptions: { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) } },
+          installerOptions: {
+            clientOptions: { fetch: slackFetch, ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) },
+          },
         })
       : new HTTPReceiver({ signingSecret: config.slack.signingSecret, endpoints: '/slack/events', logger });
   const timeout = deps.slackTimeoutMs ?? SLACK_TIMEOUT_MS;
@@ -98,6 +117,7 @@ export function createApp(deps: AppDeps): Bot {
     deferInitialization: true,
     extendedErrorHandler: true,
     clientOptions: {
+      fetch: slackFetch,
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
       // For reads and views (repeating them is harmless). Bounded: a call gives up within about half a
       // minute. A 429 is not waited out here (that would hold every other call, modals included,
@@ -110,6 +130,7 @@ export function createApp(deps: AppDeps): Bot {
   // For the messages the outbox owes: never retried by the client, because a post that timed out
   // may have been made. The outbox retries, and the deliverer looks for the post before it posts again.
   const deliveryClient = new WebClient(config.slack.botToken, {
+    fetch: slackFetch,
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
     retryConfig: { retries: 0 },
     timeout,
@@ -131,7 +152,9 @@ export function createApp(deps: AppDeps): Bot {
     owner: deps.owner,
     logger,
     ...(deps.intervals?.outboxBackoffMs && { outboxBackoffMs: deps.intervals.outboxBackoffMs }),
+    metrics,
   });
+  if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, (ms) => metrics.acked(ms));
   registerBackupCommand(app, flows);
   registerApprovalActions(app, flows);
   registerRequestForm(app, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
@@ -145,7 +168,7 @@ export function createApp(deps: AppDeps): Bot {
     const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
     if (responseUrl === undefined) return;
     const text = userSafeSentence(error);
-    await fetch(responseUrl, {
+    await slackFetch(responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
@@ -158,6 +181,7 @@ export function createApp(deps: AppDeps): Bot {
   return {
     app,
     mode,
+    metrics,
     scheduler: () => scheduler,
     idle: () => flows.work.idle(),
     async start() {
@@ -172,7 +196,9 @@ export function createApp(deps: AppDeps): Bot {
           receiver instanceof HTTPReceiver && config.slack.mode === 'http'
             ? { listener: receiver.requestListener, signingSecret: config.slack.signingSecret, replays: store.replays }
             : undefined,
-        health: createHealthCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
+        ready: createReadinessCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
+        metrics: () => metrics.exposition(),
+        onAck: (ms) => metrics.acked(ms),
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();
@@ -184,6 +210,8 @@ export function createApp(deps: AppDeps): Bot {
         port,
         ...(mode === 'http' && { events: '/slack/events' }),
         health: '/healthz',
+        ready: '/readyz',
+        metrics: '/metrics',
       });
       return { port };
     },

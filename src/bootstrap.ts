@@ -11,6 +11,8 @@ import type { Logger } from './log/logger';
 import { createOtcClient } from './otc/client';
 import type { OtcClient } from './otc/client';
 import { createOtcDispatcher } from './otc/dispatcher';
+import { BotMetrics } from './metrics/bot-metrics';
+import { createProxyDispatcher } from './net/proxy-dispatcher';
 import type { RetryPolicy } from './otc/retry-policy';
 import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
@@ -76,11 +78,21 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         url: sandbox?.url,
       });
 
+    let store = options.store;
+    if (store === undefined) {
+      store = await openStore({ databaseUrl: config.databaseUrl, logger: logger.child('store') });
+      const opened = store;
+      cleanups.push(() => opened.close());
+    }
+    const metrics = new BotMetrics({ store, clock });
+
     const dispatcher: Dispatcher = createOtcDispatcher({
       connectTimeoutMs: config.cloud.connectTimeoutMs,
-      proxy: config.cloud.proxy,
+      proxy: config.proxy,
     });
     cleanups.push(() => dispatcher.close());
+    const slackDispatcher = createProxyDispatcher(config.proxy);
+    if (slackDispatcher !== undefined) cleanups.push(() => slackDispatcher.close());
     const cloud = createOtcClient({
       credentials: sandbox
         ? {
@@ -97,14 +109,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
       retry: options.cloudRetry,
       logger: logger.child('otc'),
+      onCall: (call) => metrics.cloudCalled(call),
     });
-
-    let store = options.store;
-    if (store === undefined) {
-      store = await openStore({ databaseUrl: config.databaseUrl, logger: logger.child('store') });
-      const opened = store;
-      cleanups.push(() => opened.close());
-    }
 
     const bot = createApp({
       config,
@@ -119,6 +125,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       ...(options.intervals && { intervals: options.intervals }),
       ...(options.host !== undefined && { host: options.host }),
       ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),
+      metrics,
+      ...(slackDispatcher && { slackDispatcher }),
     });
     const { port } = await bot.start();
     cleanups.push(() => bot.stop());

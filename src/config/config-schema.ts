@@ -69,13 +69,14 @@ const configFieldsSchema = z.object({
       region: z.string(),
       authUrl: optionalText,
       endpoints: z.object({ vbs: optionalText, evs: optionalText, ecs: optionalText }).readonly(),
-      proxy: z.object({ httpsProxy: optionalText, httpProxy: optionalText, noProxy: z.string().optional() }).readonly(),
       chunkSize: z.number().int(),
       concurrency: z.number().int(),
       connectTimeoutMs: z.number(),
       responseTimeoutMs: z.number(),
     })
     .readonly(),
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY: for the cloud and for Slack alike. */
+  proxy: z.object({ httpsProxy: optionalText, httpProxy: optionalText, noProxy: z.string().optional() }).readonly(),
   /** `postgres://…` for several replicas, `sqlite:<path>`, or absent for ./data/backup-bot.db. */
   databaseUrl: z.string().optional(),
   projects: z.array(projectConfigSchema).readonly(),

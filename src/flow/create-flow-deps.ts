@@ -4,16 +4,19 @@ import { BackgroundWork } from './background';
 import { CloudCache } from './cloud-cache';
 import { RequestExecutor } from './execute-request';
 import type { FlowDeps } from './flow-deps';
+import { countFinalStates } from './counted-records';
 import { Outbox } from './outbox';
 import type {
   BackupBackend,
   Clock,
   CloudReads,
+  FlowMetrics,
   MessageDeliverer,
   NewRequestId,
   PeopleDirectory,
   RequestStore,
 } from './ports';
+import { NO_METRICS } from './ports';
 import { RequestLimiter } from './request-limiter';
 import { Workspaces } from './workspaces';
 
@@ -31,17 +34,22 @@ export interface FlowSetup {
   readonly logger: Logger;
   /** Waits between a Slack message's delivery attempts (tests shorten them). */
   readonly outboxBackoffMs?: readonly number[];
+  /** Counts for /metrics; default none. */
+  readonly metrics?: FlowMetrics;
 }
 
 /** Puts the flows' dependencies together once; every entry point (Slack, the demo, tests) shares them. */
 export function createFlowDeps(setup: FlowSetup): FlowDeps {
-  const { config, store, clock, logger } = setup;
+  const { config, clock, logger } = setup;
+  const metrics = setup.metrics ?? NO_METRICS;
+  const store = { ...pickStore(setup.store), requests: countFinalStates(setup.store.requests, metrics) };
   const outbox = new Outbox(store, setup.deliverer, clock, logger.child('outbox'), {
     owner: setup.owner,
     // One lease for all work a replica holds: a claim on a message, like a run, is taken over that
     // long after its holder stopped renewing it.
     leaseMs: config.execution.runLeaseMs,
     ...(setup.outboxBackoffMs && { backoffMs: setup.outboxBackoffMs }),
+    metrics,
   });
   const executor = new RequestExecutor({
     store,
@@ -53,6 +61,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     owner: setup.owner,
     associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
     leaseMs: config.execution.runLeaseMs,
+    metrics,
   });
   return {
     config,
@@ -72,5 +81,11 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     workspaces: new Workspaces(config.access.allowedTeamIds),
     limiter: new RequestLimiter(clock, config.limits.requestsPerUserPerMinute),
     sandbox: config.cloud.auth.kind === 'sandbox',
+    metrics,
   };
+}
+
+/** The parts of the store the flows use (a store is a class instance: its fields are copied by name). */
+function pickStore(store: RequestStore): Pick<RequestStore, 'queries' | 'audit' | 'outbox' | 'drafts'> {
+  return { queries: store.queries, audit: store.audit, outbox: store.outbox, drafts: store.drafts };
 }

@@ -2,12 +2,14 @@ import type { BackupRequest, ExecutionOutcome } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
+import { withLogFields } from '../log/logger';
 import { isOtcError, OtcHttpError } from '../otc/errors';
 import type { BackupBackend, ChunkReport } from '../otc/types';
 import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
-import type { Clock, MessageDeliverer, RequestStore } from './ports';
+import type { Clock, FlowMetrics, MessageDeliverer, RequestStore } from './ports';
+import { NO_METRICS } from './ports';
 
 export interface ExecutorDeps {
   readonly store: Pick<RequestStore, 'requests' | 'queries' | 'audit'>;
@@ -22,6 +24,8 @@ export interface ExecutorDeps {
   readonly associate: { readonly chunkSize: number; readonly concurrency: number };
   /** How long a running claim holds without renewal (a dead runner's requests are resumed after it). */
   readonly leaseMs?: number;
+  /** Counts the runs resumed from a runner whose lease ran out. */
+  readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
 }
 
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
@@ -110,14 +114,21 @@ export class RequestExecutor {
         detail: { runner: owner },
       });
       this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
+      (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
       await this.run(request);
       resumed += 1;
     }
     return resumed;
   }
 
-  private async run(request: BackupRequest): Promise<void> {
-    const { store, clock, outbox, logger, owner } = this.deps;
+  /** Every line logged while it runs, here and in the layers below (cloud, Slack, store), names the request. */
+  private run(request: BackupRequest): Promise<void> {
+    return withLogFields({ requestId: request.id }, () => this.runNamed(request));
+  }
+
+  private async runNamed(request: BackupRequest): Promise<void> {
+    const { store, clock, outbox, owner } = this.deps;
+    const logger = this.deps.logger.with({ requestId: request.id });
     const startedAt = clock.now();
     // While the calls run, the claim is renewed; if another replica took it over (this one was
     // thought dead), the chunks not yet sent are not sent from here.
@@ -153,20 +164,17 @@ export class RequestExecutor {
       // The cloud may have changed and the record could not say so: tell the thread the truth
       // (directly, as the outbox is the store). The request stays `running`; once its lease runs
       // out, a runner resumes it (associating again changes nothing) and posts the summary.
-      logger.error('could not record the outcome of a cloud call', { requestId: request.id, error: e });
+      logger.error('could not record the outcome of a cloud call', { error: e });
       await this.deps.deliverer
         .tellNow(request, 'outcome_not_recorded')
-        .catch((notice: unknown) =>
-          logger.warn('could not tell the thread either', { requestId: request.id, error: notice }),
-        );
+        .catch((notice: unknown) => logger.warn('could not tell the thread either', { error: notice }));
       throw e;
     }
     if (done === undefined) {
-      logger.warn('request left running before it finished here', { requestId: request.id });
+      logger.warn('request left running before it finished here');
       return;
     }
     logger.info('request finished', {
-      requestId: request.id,
       state: final,
       added: outcome.added.length,
       failed: outcome.failed.length,
@@ -177,7 +185,8 @@ export class RequestExecutor {
 
   /** The associate calls, each audited when it returns; never throws for the cloud's failures. */
   private async callCloud(request: BackupRequest, signal: AbortSignal, startedAt: number): Promise<ExecutionOutcome> {
-    const { backend, clock, logger } = this.deps;
+    const { backend, clock } = this.deps;
+    const logger = this.deps.logger.with({ requestId: request.id });
     try {
       const result = await backend.associate(
         request.project,
@@ -187,7 +196,7 @@ export class RequestExecutor {
       );
       return { added: result.added, failed: result.failed, startedAt, finishedAt: clock.now() };
     } catch (e) {
-      logger.error('associate threw; recording every volume as failed', { requestId: request.id, error: e });
+      logger.error('associate threw; recording every volume as failed', { error: e });
       return failedOutcome(request, e, startedAt, clock.now());
     }
   }
@@ -198,15 +207,15 @@ export class RequestExecutor {
    * logged and the run goes on: the resumed run audits its own calls.
    */
   private async auditChunk(request: BackupRequest, chunk: ChunkReport): Promise<void> {
-    const { store, clock, logger } = this.deps;
+    const { store, clock } = this.deps;
+    const logger = this.deps.logger.with({ requestId: request.id });
     if (chunk.error)
       logger.warn('associate call failed', {
-        requestId: request.id,
         chunk: chunk.index,
         code: chunk.error.code,
         status: chunk.error.status,
         otcCode: chunk.error.otcCode,
-        otcRequestId: chunk.error.requestId,
+        otcRequestId: chunk.error.otcRequestId,
       });
     await store.audit
       .append({
@@ -224,6 +233,6 @@ export class RequestExecutor {
           error: chunk.error ?? null,
         },
       })
-      .catch((e: unknown) => logger.warn('could not audit a cloud call', { requestId: request.id, error: e }));
+      .catch((e: unknown) => logger.warn('could not audit a cloud call', { error: e }));
   }
 }

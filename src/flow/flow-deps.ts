@@ -9,6 +9,7 @@ import type {
   Clock,
   CloudReads,
   DraftStore,
+  FlowMetrics,
   NewRequestId,
   PeopleDirectory,
   RequestQueries,
@@ -47,4 +48,6 @@ export interface FlowDeps {
   readonly limiter: RequestLimiter;
   /** The cloud is the built-in emulator: everything the bot shows says so. */
   readonly sandbox: boolean;
+  /** Counts for /metrics (a no-op unless the app gives its own). */
+  readonly metrics: FlowMetrics;
 }

@@ -1,14 +1,18 @@
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
+import { withLogFields } from '../log/logger';
 import type { OutboxMessage } from '../store/request-store';
 import { withHeartbeat } from './heartbeat';
-import type { Clock, DeliveryResult, MessageDeliverer, RequestStore } from './ports';
+import type { Clock, DeliveryResult, FlowMetrics, MessageDeliverer, RequestStore } from './ports';
+import { NO_METRICS } from './ports';
 
 export interface OutboxOptions {
   readonly owner: string;
   readonly leaseMs?: number;
   /** Waits between attempts; after the last one a message is given up (and that is audited). */
   readonly backoffMs?: readonly number[];
+  /** Counts claims taken over from a deliverer whose claim ran out. */
+  readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
 }
 
 const DEFAULT_BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
@@ -49,6 +53,7 @@ export class Outbox {
       const owner = this.nextOwner();
       const claimed = await this.store.outbox.claim(head.id, owner, this.clock.now(), this.leaseMs);
       if (claimed === undefined) return;
+      this.countTakeover(claimed);
       if ((await this.attempt(claimed, owner)) === 'retry_later') return;
     }
   }
@@ -62,14 +67,29 @@ export class Outbox {
       const owner = this.nextOwner();
       const [message] = await this.store.outbox.claimDue(owner, this.clock.now(), this.leaseMs, 1);
       if (message === undefined) break;
+      this.countTakeover(message);
       handled += 1;
       if ((await this.attempt(message, owner)) !== 'retry_later') await this.flushRequest(message.requestId);
     }
     return handled;
   }
 
-  /** One delivery attempt; a message given up for good lets the request's next message go. */
-  private async attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
+  private countTakeover(message: OutboxMessage): void {
+    if (message.takenOver !== true) return;
+    this.logger.info('took over a message whose claim ran out', {
+      requestId: message.requestId,
+      claims: message.claims,
+    });
+    (this.options.metrics ?? NO_METRICS).leaseTakenOver('outbox_claim');
+  }
+
+  /** One delivery attempt, every line logged under it naming the request (the Slack calls' too). */
+  private attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
+    return withLogFields({ requestId: message.requestId }, () => this.attemptNamed(message, owner));
+  }
+
+  /** A message given up for good lets the request's next message go. */
+  private async attemptNamed(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
     const request = await this.store.requests.get(message.requestId);
     let result: DeliveryResult;
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };

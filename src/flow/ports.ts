@@ -5,6 +5,7 @@
  */
 import type { BackupRequest, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
+import type { FinalState } from '../domain/request-state';
 import type { BackupBackend, ServerDirectory, VolumeDirectory } from '../otc/types';
 import type { OutboxMessage } from '../store/request-store';
 
@@ -81,3 +82,21 @@ export interface MessageDeliverer {
 export type CloudReads = Pick<BackupBackend, 'listPolicies'> &
   Pick<VolumeDirectory, 'findVolumesByRef' | 'listAllVolumes'> &
   ServerDirectory;
+
+// ---- Operations
+
+/** Work taken over from a holder whose lease ran out: a running request, or a claimed outbox message. */
+export type LeaseKind = 'run' | 'outbox_claim';
+
+/** What the flows count for /metrics (metrics/bot-metrics.ts); NO_METRICS where nobody looks. */
+export interface FlowMetrics {
+  commandAnswered(subcommand: string, outcome: string): void;
+  requestClosed(state: FinalState): void;
+  leaseTakenOver(kind: LeaseKind): void;
+}
+
+export const NO_METRICS: FlowMetrics = Object.freeze({
+  commandAnswered: () => undefined,
+  requestClosed: () => undefined,
+  leaseTakenOver: () => undefined,
+});

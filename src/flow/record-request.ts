@@ -4,6 +4,7 @@ import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../doma
 import type { RequestId } from '../domain/ids';
 import type { CheckedRequest, CheckOutcome } from './check-request';
 import type { FlowConfig, FlowDeps } from './flow-deps';
+import { withLogFields } from '../log/logger';
 import { messagesOnAccepted } from './notify';
 
 /** What recording a checked request ends in: recorded (and under way), a double submit, or a late denial. */
@@ -48,11 +49,13 @@ function approvalFor(config: FlowConfig, decision: AccessDecision, now: number):
  * outbox and the scheduler (the change itself is recorded).
  */
 export function carryOn(deps: Pick<FlowDeps, 'outbox' | 'executor' | 'work'>, request: BackupRequest): void {
-  deps.work.run(`request ${request.id}`, async () => {
-    await deps.outbox.flushRequest(request.id);
-    if (request.state === 'allowed' || request.state === 'approved')
-      await deps.executor.start(request.id, request.state);
-  });
+  deps.work.run(`request ${request.id}`, () =>
+    withLogFields({ requestId: request.id }, async () => {
+      await deps.outbox.flushRequest(request.id);
+      if (request.state === 'allowed' || request.state === 'approved')
+        await deps.executor.start(request.id, request.state);
+    }),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as SlackLogger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import { redactSecrets } from '../domain/redact';
@@ -5,6 +6,21 @@ import { redactSecrets } from '../domain/redact';
 /** The bot's logger: one JSON object per line, secrets masked. Bolt and the WebClient log through it too. */
 export interface Logger extends SlackLogger {
   child(name: string): Logger;
+  /** The same logger with `fields` on every line it writes (e.g. `{ requestId }`). */
+  with(fields: LogFields): Logger;
+}
+
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+const context = new AsyncLocalStorage<LogFields>();
+
+/**
+ * Runs `work` with `fields` on every log line written inside it, by any logger, across awaits:
+ * so the lines of the layers below (the cloud client, the Slack calls, the store), which are built
+ * once and know nothing of requests, carry the request id of the work they do.
+ */
+export function withLogFields<T>(fields: LogFields, work: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, work);
 }
 
 const SEVERITY: Record<LogLevel, number> = {
@@ -16,10 +32,10 @@ const SEVERITY: Record<LogLevel, number> = {
 
 export type LogSink = (line: string) => void;
 
-/** Errors become {name, code, message, status, otcCode, requestId}: never their request options or bodies. */
+/** Errors become {name, code, message, status, otcCode, otcRequestId}: never their request options or bodies. */
 function describeError(e: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message };
-  for (const key of ['code', 'status', 'otcCode', 'requestId', 'method', 'path']) {
+  for (const key of ['code', 'status', 'otcCode', 'otcRequestId', 'method', 'path']) {
     const value: unknown = Reflect.get(e, key);
     if (typeof value === 'string' || typeof value === 'number') out[key] = value;
   }
@@ -39,16 +55,18 @@ function toRecord(args: readonly unknown[]): Record<string, unknown> {
 }
 
 export function createLogger(
-  options: { level?: string; name?: string; sink?: LogSink; now?: () => Date } = {},
+  options: { level?: string; name?: string; sink?: LogSink; now?: () => Date; fields?: LogFields } = {},
 ): Logger {
   const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
   const state = { level: parseLevel(options.level), name: options.name ?? 'backup-bot' };
+  const bound = options.fields ?? {};
   const emit = (level: LogLevel, args: readonly unknown[]) => {
     if (SEVERITY[level] < SEVERITY[state.level]) return;
     let line: string;
     try {
-      line = JSON.stringify({ time: now().toISOString(), level, name: state.name, ...toRecord(args) });
+      const fields = { ...context.getStore(), ...bound };
+      line = JSON.stringify({ time: now().toISOString(), level, name: state.name, ...fields, ...toRecord(args) });
     } catch {
       line = JSON.stringify({ time: now().toISOString(), level, name: state.name, msg: '[unserialisable log record]' });
     }
@@ -66,7 +84,10 @@ export function createLogger(
     setName: (name: string) => {
       state.name = name;
     },
-    child: (name: string) => createLogger({ level: state.level, name: `${state.name}.${name}`, sink, now }),
+    child: (name: string) =>
+      createLogger({ level: state.level, name: `${state.name}.${name}`, sink, now, fields: bound }),
+    with: (fields: LogFields) =>
+      createLogger({ level: state.level, name: state.name, sink, now, fields: { ...bound, ...fields } }),
   };
   return logger;
 }

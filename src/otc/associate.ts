@@ -107,7 +107,8 @@ export function mergeChunk(
 function failChunk(chunk: readonly VolumeId[], index: number, error: OtcError): ChunkOutcome {
   const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined;
   const otcCode = error instanceof OtcHttpError ? error.otcCode : undefined;
-  const requestId = 'requestId' in error && typeof error.requestId === 'string' ? error.requestId : undefined;
+  const otcRequestId =
+    'otcRequestId' in error && typeof error.otcRequestId === 'string' ? error.otcRequestId : undefined;
   const code = otcCode ?? (error instanceof OtcHttpError ? `HTTP ${error.status}` : error.code);
   const message = (error instanceof OtcHttpError ? error.otcMessage : undefined) ?? error.message;
   return {
@@ -119,7 +120,7 @@ function failChunk(chunk: readonly VolumeId[], index: number, error: OtcError): 
       attempts: error.attempts,
       added: 0,
       failed: chunk.length,
-      error: { code: error.code, status, otcCode, requestId, message: error.message },
+      error: { code: error.code, status, otcCode, otcRequestId, message: error.message },
     },
   };
 }
@@ -138,7 +139,7 @@ function notSent(chunk: readonly VolumeId[], index: number): ChunkOutcome {
         code: 'OTC_ABORTED',
         status: undefined,
         otcCode: undefined,
-        requestId: undefined,
+        otcRequestId: undefined,
         message: NOT_SENT_MESSAGE,
       },
     },

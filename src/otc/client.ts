@@ -6,7 +6,7 @@ import { createEcsApi, DEFAULT_SERVER_PAGE_SIZE } from './ecs';
 import { resolveEndpointTemplates } from './endpoints';
 import { createEvsApi, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_VOLUME_PAGE_SIZE } from './evs';
 import { createHttpCore, DEFAULT_RESPONSE_TIMEOUT_MS } from './http';
-import type { HttpCore } from './http';
+import type { CloudCall, HttpCore } from './http';
 import { createTokenIssuer } from './iam';
 import { resolveRetryPolicy } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
@@ -50,6 +50,8 @@ export interface OtcClientOptions {
   /** In [0, 1), for retry jitter; default Math.random. */
   readonly random?: (() => number) | undefined;
   readonly logger?: OtcLogger | undefined;
+  /** Told of every send (operation, status, duration): the bot's metrics. */
+  readonly onCall?: ((call: CloudCall) => void) | undefined;
 }
 
 export interface OtcClient extends BackupBackend, VolumeDirectory, ServerDirectory {
@@ -75,6 +77,7 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     clock,
     random: options.random ?? Math.random,
     logger: options.logger ?? SILENT_LOGGER,
+    onCall: options.onCall,
   });
   const authorizer = createAuthorizer(options, http, endpoints.iam, clock);
   const vbs = createVbsApi(http, endpoints.vbs, authorizer);

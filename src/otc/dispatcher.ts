@@ -1,5 +1,7 @@
-import { Agent, EnvHttpProxyAgent } from 'undici';
+import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import { createProxyDispatcher } from '../net/proxy-dispatcher';
+import type { ProxySettings } from '../net/proxy-dispatcher';
 
 export interface OtcDispatcherOptions {
   /** TCP + TLS connect timeout, default 10 s. */
@@ -10,22 +12,15 @@ export interface OtcDispatcherOptions {
    * Explicit proxy settings; this module never reads process.env (main.ts passes HTTPS_PROXY,
    * HTTP_PROXY and NO_PROXY in). Omitted or all empty: direct connections.
    */
-  readonly proxy?:
-    | {
-        readonly httpsProxy?: string | undefined;
-        readonly httpProxy?: string | undefined;
-        readonly noProxy?: string | undefined;
-      }
-    | undefined;
+  readonly proxy?: ProxySettings | undefined;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 /**
- * The production dispatcher for the OTC client: a keep-alive undici Agent, or an EnvHttpProxyAgent
- * built from the explicit proxy values (never from the environment: each value is passed, empty
- * when unset, so undici does not fall back to process.env). Never installed globally.
+ * The production dispatcher for the OTC client: a keep-alive undici Agent, or the proxy's
+ * (net/proxy-dispatcher.ts, never read from the environment). Never installed globally.
  */
 export function createOtcDispatcher(options: OtcDispatcherOptions = {}): Dispatcher {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -37,28 +32,5 @@ export function createOtcDispatcher(options: OtcDispatcherOptions = {}): Dispatc
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
   }
   const agentOptions = { connect: { timeout: connectTimeoutMs }, keepAliveTimeout: keepAliveTimeoutMs };
-  const httpsProxy = checkProxyUrl('httpsProxy', options.proxy?.httpsProxy);
-  const httpProxy = checkProxyUrl('httpProxy', options.proxy?.httpProxy);
-  if (httpsProxy === '' && httpProxy === '') return new Agent(agentOptions);
-  return new EnvHttpProxyAgent({
-    ...agentOptions,
-    httpsProxy,
-    httpProxy,
-    noProxy: options.proxy?.noProxy?.trim() ?? '',
-  });
-}
-
-function checkProxyUrl(name: string, value: string | undefined): string {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed === '') return '';
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new TypeError(`proxy.${name} is not a valid URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`proxy.${name} must be an http(s) URL`);
-  }
-  return trimmed;
+  return createProxyDispatcher(options.proxy, agentOptions) ?? new Agent(agentOptions);
 }

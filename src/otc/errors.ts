@@ -35,7 +35,8 @@ export class OtcHttpError extends OtcError {
   readonly status: number;
   readonly otcCode: string | undefined;
   readonly otcMessage: string | undefined;
-  readonly requestId: string | undefined;
+  /** The cloud's X-Request-Id (or the body's request_id): what OTC support asks for. */
+  readonly otcRequestId: string | undefined;
   readonly retryAfterMs: number | undefined;
 
   constructor(init: {
@@ -43,7 +44,7 @@ export class OtcHttpError extends OtcError {
     status: number;
     otcCode?: string | undefined;
     otcMessage?: string | undefined;
-    requestId?: string | undefined;
+    otcRequestId?: string | undefined;
     retryAfterMs?: number | undefined;
   }) {
     const what = init.otcCode ? `${init.otcCode}: ${init.otcMessage ?? 'no message'}` : `HTTP ${init.status}`;
@@ -51,7 +52,7 @@ export class OtcHttpError extends OtcError {
     this.status = init.status;
     this.otcCode = init.otcCode;
     this.otcMessage = init.otcMessage === undefined ? undefined : redactSecrets(init.otcMessage);
-    this.requestId = init.requestId;
+    this.otcRequestId = init.otcRequestId;
     this.retryAfterMs = init.retryAfterMs;
   }
 
@@ -77,13 +78,13 @@ export class OtcResponseShapeError extends OtcError {
   readonly code = 'OTC_RESPONSE_SHAPE';
   readonly status: number;
   readonly issues: readonly string[];
-  readonly requestId: string | undefined;
+  readonly otcRequestId: string | undefined;
 
-  constructor(site: OtcCallSite, status: number, issues: readonly string[], requestId?: string) {
+  constructor(site: OtcCallSite, status: number, issues: readonly string[], otcRequestId?: string) {
     super(`${site.method} ${site.path} returned an unexpected body: ${issues.slice(0, 5).join('; ')}`, site);
     this.status = status;
     this.issues = issues.map(redactSecrets);
-    this.requestId = requestId;
+    this.otcRequestId = otcRequestId;
   }
 }
 

@@ -6,7 +6,7 @@ import type { OtcCallSite } from './errors';
 import type { AuthGrant, RequestAuthorizer } from './auth';
 import { toNetworkError } from './network-error';
 import { scrubError, scrubText } from './scrub';
-import { firstHeader, formatIssues, parseErrorBody, parseJsonText, pickRequestId } from './response-body';
+import { firstHeader, formatIssues, parseErrorBody, parseJsonText, pickOtcRequestId } from './response-body';
 import { ABORTED_REASON, decideRetry, parseRetryAfter } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 import type { Clock, Sleeper } from '../domain/clock';
@@ -23,6 +23,17 @@ export interface HttpCoreOptions {
   readonly clock: Clock & Sleeper;
   readonly random: () => number;
   readonly logger: OtcLogger;
+  /** Told of every send that got an answer or a network failure: for metrics, without parsing logs. */
+  readonly onCall?: ((call: CloudCall) => void) | undefined;
+}
+
+/** One send to the cloud as metrics see it; `status` is undefined when no HTTP answer came. */
+export interface CloudCall {
+  readonly method: string;
+  /** The URL's path, without the query. */
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly durationMs: number;
 }
 
 export interface CallSpec<T> {
@@ -42,7 +53,7 @@ export interface CallResult<T> {
   readonly value: T;
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly requestId: string | undefined;
+  readonly otcRequestId: string | undefined;
   /** Sends made, the first one, retries and a 401 replay included. */
   readonly attempts: number;
 }
@@ -174,10 +185,13 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
       responseHeaders = response.headers;
       text = await response.body.text();
     } catch (e) {
+      options.onCall?.({ ...site, status: undefined, durationMs: clock.now() - startedAt });
       throw toNetworkError(site, scrubError(e, secrets), spec.signal);
     }
-    const requestId = pickRequestId(responseHeaders);
-    logger.debug('otc call', { ...site, status, attempt, requestId, durationMs: clock.now() - startedAt });
+    const otcRequestId = pickOtcRequestId(responseHeaders);
+    const durationMs = clock.now() - startedAt;
+    options.onCall?.({ ...site, status, durationMs });
+    logger.debug('otc call', { ...site, status, attempt, otcRequestId, durationMs });
     if (status < 200 || status >= 300) {
       const info = parseErrorBody(text);
       throw new OtcHttpError({
@@ -185,17 +199,17 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
         status,
         otcCode: info.otcCode,
         otcMessage: info.otcMessage === undefined ? undefined : scrubText(info.otcMessage, secrets),
-        requestId: requestId ?? info.requestId,
+        otcRequestId: otcRequestId ?? info.otcRequestId,
         retryAfterMs: parseRetryAfter(firstHeader(responseHeaders, 'retry-after'), clock.now()),
       });
     }
     const parsed = parseJsonText(text);
-    if (!parsed.ok) throw new OtcResponseShapeError(site, status, ['(root): not JSON'], requestId);
+    if (!parsed.ok) throw new OtcResponseShapeError(site, status, ['(root): not JSON'], otcRequestId);
     const checked = spec.schema.safeParse(parsed.value);
     if (!checked.success) {
-      throw new OtcResponseShapeError(site, status, formatIssues(checked.error.issues), requestId);
+      throw new OtcResponseShapeError(site, status, formatIssues(checked.error.issues), otcRequestId);
     }
-    return { value: checked.data, status, headers: responseHeaders, requestId };
+    return { value: checked.data, status, headers: responseHeaders, otcRequestId };
   }
 
   return { call };
@@ -213,6 +227,6 @@ function logFields(site: OtcCallSite, error: OtcError, attempt: number): Record<
     code: error.code,
     status: 'status' in error ? (error.status as number) : undefined,
     otcCode: error instanceof OtcHttpError ? error.otcCode : undefined,
-    requestId: 'requestId' in error ? (error.requestId as string | undefined) : undefined,
+    otcRequestId: 'otcRequestId' in error ? (error.otcRequestId as string | undefined) : undefined,
   };
 }

@@ -57,7 +57,7 @@ export function createTokenIssuer(
           { method: 'POST', path: url.pathname },
           result.status,
           ['(headers): X-Subject-Token missing'],
-          result.requestId,
+          result.otcRequestId,
         );
       }
       return { value, expiresAt: parseISO(result.value.token.expires_at) };

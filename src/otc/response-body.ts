@@ -51,10 +51,10 @@ export interface ErrorBodyInfo {
   readonly otcCode: string | undefined;
   readonly otcMessage: string | undefined;
   /** APIG puts `request_id` in the body; used when no request-id header came back. */
-  readonly requestId: string | undefined;
+  readonly otcRequestId: string | undefined;
 }
 
-const NO_INFO: ErrorBodyInfo = { otcCode: undefined, otcMessage: undefined, requestId: undefined };
+const NO_INFO: ErrorBodyInfo = { otcCode: undefined, otcMessage: undefined, otcRequestId: undefined };
 
 /**
  * Error bodies as OTC services send them:
@@ -66,29 +66,29 @@ export function parseErrorBody(text: string): ErrorBodyInfo {
   const parsed = parseJsonText(text);
   if (!parsed.ok || !isRecord(parsed.value)) return NO_INFO;
   const body = parsed.value;
-  const requestId = asText(body['request_id']);
+  const otcRequestId = asText(body['request_id']);
   if (isRecord(body['error'])) {
     const inner = body['error'];
-    return { otcCode: asText(inner['code']), otcMessage: asText(inner['message']), requestId };
+    return { otcCode: asText(inner['code']), otcMessage: asText(inner['message']), otcRequestId };
   }
   if ('error_code' in body || 'error_msg' in body) {
-    return { otcCode: asText(body['error_code']), otcMessage: asText(body['error_msg']), requestId };
+    return { otcCode: asText(body['error_code']), otcMessage: asText(body['error_msg']), otcRequestId };
   }
   const keys = Object.keys(body);
   const [kind] = keys;
   if (kind !== undefined && keys.length === 1) {
     const inner = body[kind];
     if (isRecord(inner) && ('message' in inner || 'code' in inner)) {
-      return { otcCode: asText(inner['code']) ?? kind, otcMessage: asText(inner['message']), requestId };
+      return { otcCode: asText(inner['code']) ?? kind, otcMessage: asText(inner['message']), otcRequestId };
     }
   }
-  return { ...NO_INFO, requestId };
+  return { ...NO_INFO, otcRequestId };
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-openstack-request-id', 'x-compute-request-id'] as const;
 
 /** The first request id header present (undici hands header names in lower case). */
-export function pickRequestId(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+export function pickOtcRequestId(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = firstHeader(headers, name);
     if (value) return value;

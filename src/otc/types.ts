@@ -85,7 +85,7 @@ export interface ChunkReport {
     readonly code: string;
     readonly status: number | undefined;
     readonly otcCode: string | undefined;
-    readonly requestId: string | undefined;
+    readonly otcRequestId: string | undefined;
     readonly message: string;
   };
 }

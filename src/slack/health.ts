@@ -35,11 +35,11 @@ export interface HealthSources {
 }
 
 /**
- * /healthz: 200 only when the bot can serve, i.e. the store answers with the schema this build
+ * /readyz: 200 only when the bot can serve, i.e. the store answers with the schema this build
  * needs and, in Socket Mode, the socket is up. Otherwise 503 with what is wrong, in words that
  * name no host, URL or SQL.
  */
-export function createHealthCheck(sources: HealthSources): () => Promise<HealthReport> {
+export function createReadinessCheck(sources: HealthSources): () => Promise<HealthReport> {
   const { mode, store, socketConnected } = sources;
   return async () => {
     const storeHealth = await store.health();

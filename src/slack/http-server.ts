@@ -23,9 +23,14 @@ export interface SlackEndpoint extends ReplayGuard {
 
 export interface BotHttpServerOptions {
   readonly clock: Clock;
-  /** Slack's POSTs; absent in Socket Mode (then only /healthz is served). */
+  /** Slack's POSTs; absent in Socket Mode (then only the operator's paths are served). */
   readonly slack: SlackEndpoint | undefined;
-  readonly health: () => Promise<HealthReport>;
+  /** /readyz: can the bot serve now (store, schema, Slack's socket)? */
+  readonly ready: () => Promise<HealthReport>;
+  /** /metrics: the Prometheus text exposition. */
+  readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
+  /** Told how long each accepted Slack request took from receipt to its ack (the 200 answer). */
+  readonly onAck?: (ms: number) => void;
   readonly logger: Pick<FieldLogger, 'warn'>;
 }
 
@@ -84,20 +89,55 @@ async function admitOnce(
   slack.listener(Object.assign(req, { rawBody: body }), res);
 }
 
-/** The bot's HTTP face: `POST /slack/events` (commands and interactivity) and `GET /healthz`. */
+/** The operator's paths: GET (or HEAD) only; true when the request was one of them. */
+function serveOperatorPath(
+  path: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: BotHttpServerOptions,
+): boolean {
+  if (path !== '/healthz' && path !== '/readyz' && path !== '/metrics') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, { error: 'method not allowed' });
+    return true;
+  }
+  switch (path) {
+    case '/healthz':
+      // Alive: the process answers. Whether it can serve is /readyz's question, so a database
+      // outage takes replicas out of the load balancer instead of getting them restarted.
+      send(res, 200, { status: 'ok' });
+      return true;
+    case '/readyz':
+      options
+        .ready()
+        .then((h) => send(res, h.ok ? 200 : 503, h.body))
+        .catch(() => send(res, 503, { status: 'error' }));
+      return true;
+    case '/metrics':
+      options
+        .metrics()
+        .then((m) => {
+          res.writeHead(200, { 'content-type': m.contentType, 'content-length': Buffer.byteLength(m.body) });
+          res.end(m.body);
+        })
+        .catch(() => send(res, 500, { error: 'metrics unavailable' }));
+      return true;
+  }
+}
+
+/** The bot's HTTP face: `POST /slack/events` (commands and interactivity), `GET /healthz`, `/readyz`, `/metrics`. */
 export function createBotHttpServer(options: BotHttpServerOptions): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
-      options
-        .health()
-        .then((h) => send(res, h.ok ? 200 : 503, h.body))
-        .catch(() => send(res, 503, { status: 'error' }));
-      return;
-    }
+    if (serveOperatorPath(path, req, res, options)) return;
     if (path === '/slack/events' && options.slack !== undefined) {
       if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+      const receivedAt = options.clock.now();
+      const { onAck } = options;
+      if (onAck !== undefined)
+        res.once('finish', () => {
+          if (res.statusCode === 200) onAck(options.clock.now() - receivedAt);
+        });
       if (isFromTheFuture(req, options.clock.now())) {
         req.resume();
         return send(res, 401, { error: 'request timestamp is too far in the future' });

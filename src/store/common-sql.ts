@@ -53,5 +53,9 @@ export const COMMON_SQL = {
     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_keys.expires_at <= @now`,
   deleteExpiredReplayKeys: 'DELETE FROM replay_keys WHERE expires_at <= @now',
   newestMigration: 'SELECT MAX(version) AS version FROM schema_migrations',
+  countPendingApprovals: "SELECT COUNT(*) AS n FROM requests WHERE state = 'pending_approval'",
+  outboxBacklog: `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE ${OPEN_MESSAGE}`,
+  /** Read before a claim: a holder still named on a claimable message is one whose claim ran out. */
+  claimHolder: 'SELECT claimed_by FROM outbox WHERE id = @id',
   listOpenMessages: `SELECT * FROM outbox WHERE request_id = @requestId AND ${OPEN_MESSAGE} ORDER BY id`,
 } as const;

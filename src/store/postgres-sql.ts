@@ -45,14 +45,16 @@ export const PG = {
     VALUES (@requestId, @kind, @payload::jsonb, 0, @now, @now) RETURNING *`,
   /** Skips rows another claimer has locked; a locked-then-committed row is re-checked and then excluded. */
   claimMany: `WITH picked AS (
-      SELECT o.id FROM outbox o WHERE ${claimable('o')}
+      SELECT o.id, o.claimed_by AS holder FROM outbox o WHERE ${claimable('o')}
       ORDER BY o.next_attempt_at, o.id LIMIT @limit
       FOR UPDATE OF o SKIP LOCKED
     )
     UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = outbox.claims + 1
-    FROM picked WHERE outbox.id = picked.id RETURNING outbox.*`,
-  claimOne: `UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = claims + 1
-    WHERE id = @id AND ${claimable('outbox')} RETURNING *`,
+    FROM picked WHERE outbox.id = picked.id RETURNING outbox.*, picked.holder IS NOT NULL AS taken_over`,
+  /** A holder still named on a claimable message is one whose claim ran out: the claim takes it over. */
+  claimOne: `WITH held AS (SELECT id, claimed_by AS holder FROM outbox WHERE id = @id FOR UPDATE)
+    UPDATE outbox SET claimed_by = @owner, claim_until = @until, claims = outbox.claims + 1
+    FROM held WHERE outbox.id = held.id AND ${claimable('outbox')} RETURNING outbox.*, held.holder IS NOT NULL AS taken_over`,
   fail: `UPDATE outbox SET last_error = @lastError, attempts = attempts + 1,
     next_attempt_at = COALESCE(@next::bigint, next_attempt_at),
     dead_at = CASE WHEN @next::bigint IS NULL THEN @now::bigint ELSE NULL END,

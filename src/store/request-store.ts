@@ -49,6 +49,8 @@ export interface OutboxMessage {
   readonly attempts: number;
   /** How many times it has been claimed, this claim included: above 1, an earlier delivery may have reached Slack. */
   readonly claims: number;
+  /** Set by a claim that took the message from a holder whose claim had run out (that holder stopped or stalled). */
+  readonly takenOver?: boolean;
   readonly nextAttemptAt: EpochMs;
   readonly createdAt: EpochMs;
   readonly lastError: string | undefined;
@@ -139,6 +141,14 @@ export interface RequestQueries {
   listRequests(query: RequestQuery): Promise<BackupRequest[]>;
   /** Open (not final) requests of the workspace that hold any of the volumes; oldest first. Indexed. */
   listOpenHolding(teamId: string, volumeIds: readonly string[], limit: number): Promise<BackupRequest[]>;
+  /** How many requests wait for an approver, in every workspace (read when /metrics is scraped). */
+  countPendingApprovals(): Promise<number>;
+}
+
+/** The messages not yet delivered nor given up, and when the oldest of them was queued. */
+export interface OutboxBacklog {
+  readonly open: number;
+  readonly oldestCreatedAt: EpochMs | undefined;
 }
 
 /** The audit trail: append-only. */
@@ -166,6 +176,8 @@ export interface OutboxQueue {
   fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;
   /** Open (not done, not given up) messages of a request, oldest first. */
   listOpen(requestId: RequestId): Promise<OutboxMessage[]>;
+  /** Open messages of every request (read when /metrics is scraped). */
+  backlog(): Promise<OutboxBacklog>;
 }
 
 /** Drafts of the request form. */

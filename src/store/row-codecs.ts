@@ -22,6 +22,8 @@ export interface OutboxRow {
   readonly next_attempt_at: number;
   readonly created_at: number;
   readonly last_error: Nullable<string>;
+  /** Only in a claim's answer: whether someone else's (expired) claim was taken over. */
+  readonly taken_over?: boolean | number;
 }
 
 export interface AuditRow {
@@ -43,6 +45,7 @@ export function decodeOutbox(row: OutboxRow): OutboxMessage {
     nextAttemptAt: row.next_attempt_at,
     createdAt: row.created_at,
     lastError: orUndefined(row.last_error),
+    ...(row.taken_over !== undefined && { takenOver: row.taken_over === true || row.taken_over === 1 }),
   };
 }
 

@@ -6,6 +6,7 @@ import { decodeRequest } from './record-codec';
 import type {
   AuditLog,
   DraftStore,
+  OutboxBacklog,
   OutboxMessage,
   ReplayMemory,
   RequestDraft,
@@ -77,6 +78,12 @@ export class SqlRequestQueries implements RequestQueries {
     const { teamId, requesterId, since, limit } = query;
     if (requesterId === undefined) return requestRows(this.runner, COMMON_SQL.listRequests, { teamId, since, limit });
     return requestRows(this.runner, COMMON_SQL.listRequestsBy, { teamId, requesterId, since, limit });
+  }
+
+  async countPendingApprovals(): Promise<number> {
+    const [row] = await this.runner.rows<{ n: number | string }>(COMMON_SQL.countPendingApprovals, {});
+    // PostgreSQL's COUNT is a bigint, which pg hands over as a string.
+    return Number(row?.n ?? 0);
   }
 }
 
@@ -154,6 +161,15 @@ export class SqlOutboxUpdates {
 
   async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
     return (await this.runner.rows<OutboxRow>(COMMON_SQL.listOpenMessages, { requestId })).map(decodeOutbox);
+  }
+
+  async backlog(): Promise<OutboxBacklog> {
+    const [row] = await this.runner.rows<{ n: number | string; oldest: number | string | null }>(
+      COMMON_SQL.outboxBacklog,
+      {},
+    );
+    const oldest = row?.oldest ?? null;
+    return { open: Number(row?.n ?? 0), oldestCreatedAt: oldest === null ? undefined : Number(oldest) };
   }
 }
 

@@ -4,6 +4,7 @@ import type { NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from 
 import type { OutboxRow } from './row-codecs';
 import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
 import type { SqliteDatabase } from './sqlite-database';
+import { COMMON_SQL } from './common-sql';
 import { SQL } from './sqlite-sql';
 import { SqlOutboxUpdates } from './sql-stores';
 
@@ -34,6 +35,19 @@ function queueMessages(
   });
 }
 
+/** Inside a write transaction: RETURNING shows only the new row, so the holder it replaces is read first. */
+function claimOne(
+  db: SqliteDatabase,
+  id: number,
+  owner: string,
+  now: EpochMs,
+  leaseMs: number,
+): OutboxMessage | undefined {
+  const held = db.prepare<[Record<string, unknown>], { claimed_by: string | null }>(COMMON_SQL.claimHolder).get({ id });
+  const row = db.prepare<[Record<string, unknown>], OutboxRow>(SQL.claim).get({ id, owner, now, until: now + leaseMs });
+  return row === undefined ? undefined : decodeOutbox({ ...row, taken_over: (held?.claimed_by ?? null) !== null });
+}
+
 /** The outbox on SQLite: claims are write transactions, so two connections never claim one message. */
 export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
   constructor(private readonly db: SqliteDatabase) {
@@ -48,21 +62,15 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
     const db = this.db;
     return db.write(() => {
       const ids = db.prepare<[Record<string, unknown>], { id: number }>(SQL.claimableIds).all({ now, limit });
-      const claim = db.prepare<[Record<string, unknown>], OutboxRow>(SQL.claim);
       return ids.flatMap(({ id }) => {
-        const row = claim.get({ id, owner, now, until: now + leaseMs });
-        return row === undefined ? [] : [decodeOutbox(row)];
+        const claimed = claimOne(db, id, owner, now, leaseMs);
+        return claimed === undefined ? [] : [claimed];
       });
     });
   }
 
   claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
     const db = this.db;
-    return db.write(() => {
-      const row = db
-        .prepare<[Record<string, unknown>], OutboxRow>(SQL.claim)
-        .get({ id, owner, now, until: now + leaseMs });
-      return row === undefined ? undefined : decodeOutbox(row);
-    });
+    return db.write(() => claimOne(db, id, owner, now, leaseMs));
   }
 }

@@ -106,7 +106,7 @@ describe('loadConfig', () => {
     );
     expect(paths).toEqual(['/etc/bot.yml']);
     expect(config).toMatchObject({ logLevel: 'debug', slack: { port: 8080, apiUrl: 'http://127.0.0.1:9999/api/' } });
-    expect(config.cloud.proxy).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: 'localhost' });
+    expect(config.proxy).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: 'localhost' });
   });
 
   it('lists every wrong key path at once and never a secret value', () => {

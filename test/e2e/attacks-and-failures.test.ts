@@ -203,10 +203,10 @@ describe('when the cloud or the store fails', () => {
     expect(w.logger.lines.some((l) => l.includes('"request failed"') && l.includes('"code":"OTC_HTTP"'))).toBe(true);
   });
 
-  it('serves GET /healthz', async () => {
-    const res = await fetch(`http://127.0.0.1:${world().bot.port}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', mode: 'http' });
+  it('serves GET /healthz (alive) and GET /readyz (can serve)', async () => {
+    const base = `http://127.0.0.1:${world().bot.port}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok', mode: 'http' });
   });
 
   it('answers the user in one safe sentence when the store cannot be reached', async () => {

@@ -8,14 +8,14 @@ import type { TestSchema } from '../helpers/pg-schema';
 import { createTestSchema } from '../helpers/pg-schema';
 import { adminQuery } from '../store/pg-harness';
 
-async function health(world: DemoWorld): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`http://127.0.0.1:${world.bot.port}/healthz`);
+async function readiness(world: DemoWorld): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${world.bot.port}/readyz`);
   return { status: res.status, body: await res.json() };
 }
 
 const SCHEMA_OUTDATED = { status: 503, body: { status: 'degraded', mode: 'http', store: 'schema_outdated' } };
 
-describe('/healthz on SQLite', () => {
+describe('/readyz on SQLite', () => {
   let dir: string;
   let world: DemoWorld | undefined;
   beforeEach(() => {
@@ -30,7 +30,7 @@ describe('/healthz on SQLite', () => {
   it('answers 503 schema_outdated once the database was recreated empty, and 200 before', async () => {
     const path = join(dir, 'requests.db');
     world = await startDemoWorld({ databaseUrl: `sqlite:${path}` });
-    expect(await health(world)).toEqual({ status: 200, body: { status: 'ok', mode: 'http' } });
+    expect(await readiness(world)).toEqual({ status: 200, body: { status: 'ok', mode: 'http' } });
 
     const raw = new Database(path);
     const tables = raw
@@ -40,13 +40,15 @@ describe('/healthz on SQLite', () => {
     for (const { name } of tables) raw.exec(`DROP TABLE ${name}`);
     raw.close();
 
-    expect(await health(world)).toEqual(SCHEMA_OUTDATED);
+    expect(await readiness(world)).toEqual(SCHEMA_OUTDATED);
+    // Alive all the same: a restart would not bring the tables back.
+    expect((await fetch(`http://127.0.0.1:${world.bot.port}/healthz`)).status).toBe(200);
   });
 
   it('answers 503 unavailable once the database cannot be used', async () => {
     world = await startDemoWorld({ databaseUrl: `sqlite:${join(dir, 'requests.db')}` });
     await world.bot.store.close();
-    expect(await health(world)).toEqual({
+    expect(await readiness(world)).toEqual({
       status: 503,
       body: { status: 'degraded', mode: 'http', store: 'unavailable' },
     });
@@ -54,7 +56,7 @@ describe('/healthz on SQLite', () => {
 });
 
 const databaseUrl = process.env['TEST_DATABASE_URL'] ?? '';
-(databaseUrl === '' ? describe.skip : describe)('/healthz on PostgreSQL', () => {
+(databaseUrl === '' ? describe.skip : describe)('/readyz on PostgreSQL', () => {
   let schema: TestSchema | undefined;
   let world: DemoWorld | undefined;
   afterEach(async () => {
@@ -67,8 +69,8 @@ const databaseUrl = process.env['TEST_DATABASE_URL'] ?? '';
   it('answers 503 schema_outdated once the schema was dropped', async () => {
     schema = await createTestSchema(databaseUrl);
     world = await startDemoWorld({ databaseUrl: schema.url });
-    expect(await health(world)).toEqual({ status: 200, body: { status: 'ok', mode: 'http' } });
+    expect(await readiness(world)).toEqual({ status: 200, body: { status: 'ok', mode: 'http' } });
     await adminQuery(databaseUrl, `DROP SCHEMA ${schema.schema} CASCADE`);
-    expect(await health(world)).toEqual(SCHEMA_OUTDATED);
+    expect(await readiness(world)).toEqual(SCHEMA_OUTDATED);
   });
 });

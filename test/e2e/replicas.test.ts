@@ -364,7 +364,7 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
     });
 
     const health = async (w: DemoWorld) => {
-      const res = await fetch(`http://127.0.0.1:${w.bot.port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${w.bot.port}/readyz`);
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 
@@ -389,7 +389,7 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       expect(w.logger.lines.some((l) => l.includes('STORE_UNAVAILABLE'))).toBe(true);
 
       await proxy!.start();
-      await waitFor('the health check to pass again', async () =>
+      await waitFor('the readiness check to pass again', async () =>
         (await health(w)).status === 200 ? true : undefined,
       );
       // Nothing was recorded while the store was away, so nothing can have run unrecorded.

@@ -1,61 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
 import type { DemoWorld } from '../../src/demo/demo-world';
 import { startDemoWorld } from '../../src/demo/demo-world';
 import { waitFor } from '../../src/demo/wait';
+import { sampleSum, scrapeMetrics } from '../helpers/metrics';
+import { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
 import { ALICE, DB_DATA_1, INCIDENT, rootMessages, text } from './world';
-
-/**
- * Stands in for Slack's Socket Mode endpoint: says hello first (unless told to hold it), then sends
- * envelopes and collects acks.
- */
-class SocketModeStandIn {
-  readonly server: WebSocketServer;
-  readonly acks: { envelope_id: string; payload?: unknown }[] = [];
-  socket: WebSocket | undefined;
-  connections = 0;
-  /** When set, a new connection gets no hello until `sayHello()`: open, but not yet Slack's. */
-  holdHello = false;
-
-  constructor() {
-    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    this.server.on('connection', (socket) => {
-      this.socket = socket;
-      this.connections += 1;
-      socket.on('message', (data: Buffer) => this.acks.push(JSON.parse(data.toString('utf8'))));
-      if (!this.holdHello) this.sayHello();
-    });
-  }
-
-  sayHello(): void {
-    this.send({
-      type: 'hello',
-      num_connections: 1,
-      connection_info: { app_id: 'A0BACKUPBOT' },
-      debug_info: { host: 'stand-in' },
-    });
-  }
-
-  /** Cuts the current connection without a close handshake, as a network failure does. */
-  dropConnection(): void {
-    this.socket?.terminate();
-  }
-
-  async url(): Promise<string> {
-    if (!this.server.address()) await new Promise((resolve) => this.server.once('listening', resolve));
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/link`;
-  }
-
-  send(envelope: Record<string, unknown>): void {
-    this.socket!.send(JSON.stringify(envelope));
-  }
-
-  close(): Promise<void> {
-    for (const client of this.server.clients) client.terminate();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe('Socket Mode', () => {
   let socket: SocketModeStandIn;
@@ -73,11 +21,13 @@ describe('Socket Mode', () => {
     await socket.close();
   });
 
-  it('connects, logs the mode, and serves /healthz', async () => {
+  it('connects, logs the mode, and serves /healthz, /readyz and /metrics on PORT', async () => {
     expect(world.bot.bot.mode).toBe('socket');
     expect(world.logger.lines.some((l) => l.includes('backup bot running in Socket Mode'))).toBe(true);
-    const res = await fetch(`http://127.0.0.1:${world.bot.port}/healthz`);
-    expect(await res.json()).toEqual({ status: 'ok', mode: 'socket' });
+    const base = `http://127.0.0.1:${world.bot.port}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok', mode: 'socket' });
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('backup_bot_approvals_pending 0');
   });
 
   it('acks a slash command envelope and runs the same flow as HTTP mode', async () => {
@@ -102,6 +52,7 @@ describe('Socket Mode', () => {
       },
     });
     await waitFor('the envelope ack', () => socket.acks.find((a) => a.envelope_id === 'env-1'));
+    expect(sampleSum(await scrapeMetrics(world.bot.port), 'backup_bot_ack_seconds_count')).toBe(1);
     const request = await world.settle((await world.latestRequest(0)).id);
     expect(request.state).toBe('succeeded');
     const [root] = rootMessages(world, INCIDENT);
@@ -129,16 +80,16 @@ describe('Socket Mode health', () => {
   });
 
   async function health(): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`http://127.0.0.1:${world.bot.port}/healthz`);
+    const res = await fetch(`http://127.0.0.1:${world.bot.port}/readyz`);
     return { status: res.status, body: await res.json() };
   }
 
-  it('answers 503 while the socket is down, and 200 again once Slack said hello on a new one', async () => {
+  it('answers /readyz 503 while the socket is down, and 200 again once Slack said hello on a new one', async () => {
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', mode: 'socket' } });
     socket.holdHello = true;
     socket.dropConnection();
 
-    const down = await waitFor('/healthz to answer 503', async () => {
+    const down = await waitFor('/readyz to answer 503', async () => {
       const h = await health();
       return h.status === 503 ? h : undefined;
     });
@@ -147,7 +98,7 @@ describe('Socket Mode health', () => {
     expect((await health()).status).toBe(503);
 
     socket.sayHello();
-    const up = await waitFor('/healthz to answer 200', async () => {
+    const up = await waitFor('/readyz to answer 200', async () => {
       const h = await health();
       return h.status === 200 ? h : undefined;
     });

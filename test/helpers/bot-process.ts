@@ -32,6 +32,8 @@ export interface BotProcessOptions {
   readonly dir: string;
   /** A label for failure messages, e.g. "first bot". */
   readonly name?: string;
+  /** Run `npm start` in the repository instead of src/main.ts (it builds dist/ first when needed). */
+  readonly viaNpmStart?: boolean;
 }
 
 export interface BotProcess {
@@ -43,11 +45,13 @@ export interface BotProcess {
   readonly exited: Promise<ExitStatus>;
   exitStatus(): ExitStatus | undefined;
   logs(): LogRecord[];
-  /** Waits for the "backup bot running" line, then for GET /healthz to answer 200; returns the port. */
-  waitUntilHealthy(timeoutMs?: number): Promise<number>;
+  /** Waits for the "backup bot running" line, then for GET /readyz to answer 200; returns the port. */
+  waitUntilReady(timeoutMs?: number): Promise<number>;
   waitForLog(what: string, match: (record: LogRecord) => boolean, timeoutMs?: number): Promise<LogRecord>;
   /** Sends the signal (unless the process already exited) and waits for the exit. */
   kill(signal: NodeJS.Signals): Promise<ExitStatus>;
+  /** SIGKILLs the process and, for `npm start`, every process of its group. */
+  killAll(): Promise<ExitStatus>;
 }
 
 const live = new Set<BotProcess>();
@@ -86,11 +90,14 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
   const configPath = join(options.dir, 'backup-bot.yml');
   writeFileSync(configPath, options.yaml);
   const env = { PATH: process.env['PATH'] ?? '', PORT: '0', ...options.env, BACKUP_BOT_CONFIG: configPath };
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', '-r', REGISTER_TS, MAIN], {
-    cwd: options.dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = options.viaNpmStart
+    ? // Its own process group, so the cleanup can kill whatever npm left behind (the bug this checks for).
+      spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    : spawn(process.execPath, ['--enable-source-maps', '-r', REGISTER_TS, MAIN], {
+        cwd: options.dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   if (child.pid === undefined) throw new Error('the bot process could not be spawned');
   const name = options.name ?? `bot pid ${child.pid}`;
   const lines: string[] = [];
@@ -132,7 +139,7 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
         throw e instanceof Error && !e.message.includes('--- output') ? new Error(e.message + output()) : e;
       });
     },
-    async waitUntilHealthy(timeoutMs = 30_000) {
+    async waitUntilReady(timeoutMs = 30_000) {
       const running = await bot.waitForLog(
         'that it runs',
         (r) => typeof r['msg'] === 'string' && r['msg'].startsWith('backup bot running'),
@@ -141,10 +148,10 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
       const port = running['port'];
       if (typeof port !== 'number') throw new Error(`${name} logged no port${output()}`);
       await waitFor(
-        `${name} to answer GET /healthz with 200`,
+        `${name} to answer GET /readyz with 200`,
         async () => {
-          notExited('GET /healthz');
-          const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          notExited('GET /readyz');
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
           await res?.body?.cancel();
           return res?.status === 200 ? true : undefined;
         },
@@ -157,6 +164,15 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
       if (status === undefined) child.kill(signal);
       return exited;
     },
+    async killAll() {
+      if (!options.viaNpmStart) return bot.kill('SIGKILL');
+      try {
+        process.kill(-bot.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+      return exited;
+    },
   };
   live.add(bot);
   return bot;
@@ -165,12 +181,12 @@ export function spawnBotProcess(options: BotProcessOptions): BotProcess {
 /** Spawns the bot and waits until it is healthy. */
 export async function startBotProcess(options: BotProcessOptions): Promise<{ bot: BotProcess; port: number }> {
   const bot = spawnBotProcess(options);
-  return { bot, port: await bot.waitUntilHealthy() };
+  return { bot, port: await bot.waitUntilReady() };
 }
 
 /** Kills every bot process still running (SIGKILL) and removes the temp dirs: no orphans, no litter. */
 export async function cleanUpBotProcesses(): Promise<void> {
-  await Promise.all([...live].map((bot) => bot.kill('SIGKILL')));
+  await Promise.all([...live].map((bot) => bot.killAll()));
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }

@@ -90,7 +90,7 @@ describe('runChunked (merging chunk results)', () => {
     const ids = makeVolumeIds(5);
     const call: ChunkCall = (chunk) => {
       if (chunk.includes(ids[2]!)) {
-        const error = new OtcHttpError({ site, status: 503, requestId: 'req-9' });
+        const error = new OtcHttpError({ site, status: 503, otcRequestId: 'req-9' });
         error.attempts = 4;
         return Promise.reject(error);
       }
@@ -108,7 +108,7 @@ describe('runChunked (merging chunk results)', () => {
     expect(result.chunks[1]).toMatchObject({
       attempts: 4,
       failed: 2,
-      error: { code: 'OTC_HTTP', status: 503, otcCode: undefined, requestId: 'req-9' },
+      error: { code: 'OTC_HTTP', status: 503, otcCode: undefined, otcRequestId: 'req-9' },
     });
     expect(result.chunks[2]!.error).toMatchObject({ code: 'OTC_NETWORK', status: undefined });
   });
@@ -252,7 +252,7 @@ describe('associate and disassociate against a mocked VBS', () => {
     expect(result.added.map((a) => a.volumeId)).toEqual([...ids.slice(0, 20), ...ids.slice(40)]);
     expect(result.failed.map((f) => f.volumeId)).toEqual(ids.slice(20, 40));
     expect(new Set(result.failed.map((f) => f.code))).toEqual(new Set(['HTTP 503']));
-    expect(result.chunks.map((c) => c.error?.requestId)).toEqual([undefined, 'req-503', undefined]);
+    expect(result.chunks.map((c) => c.error?.otcRequestId)).toEqual([undefined, 'req-503', undefined]);
     expect(result.chunks.map((c) => c.attempts)).toEqual([1, 4, 1]);
   });
 

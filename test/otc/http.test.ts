@@ -130,10 +130,30 @@ describe('the call loop', () => {
     await core().call({ method: 'GET', url, schema });
     const debug = logger.calls.filter((c) => c.message === 'otc call').map((c) => c.fields);
     expect(debug).toEqual([
-      expect.objectContaining({ method: 'GET', path: PATH, status: 503, attempt: 1, requestId: 'req-503' }),
-      expect.objectContaining({ method: 'GET', path: PATH, status: 200, attempt: 2, requestId: 'req-200' }),
+      expect.objectContaining({ method: 'GET', path: PATH, status: 503, attempt: 1, otcRequestId: 'req-503' }),
+      expect.objectContaining({ method: 'GET', path: PATH, status: 200, attempt: 2, otcRequestId: 'req-200' }),
     ]);
     expect(logger.calls.find((c) => c.level === 'warn')?.fields).toMatchObject({ delayMs: 125, status: 503 });
+  });
+
+  it('tells its onCall hook of every send, a network failure without a status', async () => {
+    const calls: unknown[] = [];
+    agent.get(VBS).intercept({ path: PATH, method: 'GET' }).replyWithError(new Error('connection reset'));
+    reply(200, { ok: true });
+    const observed = createHttpCore({
+      dispatcher: agent,
+      retry: resolveRetryPolicy({}),
+      responseTimeoutMs: 30_000,
+      clock,
+      random: () => 0.5,
+      logger,
+      onCall: (call) => calls.push(call),
+    });
+    await observed.call({ method: 'GET', url, schema });
+    expect(calls).toEqual([
+      { method: 'GET', path: PATH, status: undefined, durationMs: 0 },
+      { method: 'GET', path: PATH, status: 200, durationMs: 0 },
+    ]);
   });
 });
 
@@ -177,7 +197,7 @@ describe('error bodies', () => {
 
   it('takes the first request id header present, in the documented order', async () => {
     reply(400, '{}', { 'x-compute-request-id': 'compute-1', 'x-openstack-request-id': 'openstack-1' });
-    expect(await failure(call())).toMatchObject({ requestId: 'openstack-1' });
+    expect(await failure(call())).toMatchObject({ otcRequestId: 'openstack-1' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { formatIssues, parseErrorBody, parseJsonText, pickRequestId } from '../../src/otc/response-body';
+import { formatIssues, parseErrorBody, parseJsonText, pickOtcRequestId } from '../../src/otc/response-body';
 import { z } from 'zod';
 import { readFixture, readIamTokenBody } from './helpers';
 
@@ -32,18 +32,18 @@ describe('parseErrorBody', () => {
   });
 
   it('takes the request id an API gateway puts in the body', () => {
-    expect(parseErrorBody('{"error_code":"APIGW.0301","error_msg":"m","request_id":"r-1"}').requestId).toBe('r-1');
+    expect(parseErrorBody('{"error_code":"APIGW.0301","error_msg":"m","request_id":"r-1"}').otcRequestId).toBe('r-1');
   });
 });
 
-describe('pickRequestId', () => {
+describe('pickOtcRequestId', () => {
   it('takes X-Request-Id, then X-Openstack-Request-Id, then X-Compute-Request-Id', () => {
-    expect(pickRequestId({ 'x-compute-request-id': 'c', 'x-openstack-request-id': 'o', 'x-request-id': 'r' })).toBe(
+    expect(pickOtcRequestId({ 'x-compute-request-id': 'c', 'x-openstack-request-id': 'o', 'x-request-id': 'r' })).toBe(
       'r',
     );
-    expect(pickRequestId({ 'x-compute-request-id': 'c', 'x-openstack-request-id': 'o' })).toBe('o');
-    expect(pickRequestId({ 'x-compute-request-id': ['c', 'd'] })).toBe('c');
-    expect(pickRequestId({})).toBeUndefined();
+    expect(pickOtcRequestId({ 'x-compute-request-id': 'c', 'x-openstack-request-id': 'o' })).toBe('o');
+    expect(pickOtcRequestId({ 'x-compute-request-id': ['c', 'd'] })).toBe('c');
+    expect(pickOtcRequestId({})).toBeUndefined();
   });
 });
 

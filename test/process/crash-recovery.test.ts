@@ -196,11 +196,12 @@ describe('npm start’s contract from outside', () => {
     expect(output).not.toContain(signingSecret);
   });
 
-  it('serves GET /healthz with a good configuration and stops with code 0 on SIGTERM', async () => {
+  it('serves GET /healthz and /readyz with a good configuration and stops with code 0 on SIGTERM', async () => {
     const { bot, port } = await startBot('bot', ALLOW_SRE);
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', mode: 'http' });
+    const alive = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect([alive.status, await alive.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok', mode: 'http' }]);
     expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(bot.logs().map((r) => r['msg'])).toEqual(expect.arrayContaining(['stopping', 'stopped']));
   });

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { createHealthCheck, watchSocket } from '../../src/slack/health';
+import { createReadinessCheck, watchSocket } from '../../src/slack/health';
 import type { StoreHealth } from '../../src/store/request-store';
 
 const storeSaying = (health: StoreHealth) => ({ health: () => Promise.resolve(health) });
 
-describe('createHealthCheck', () => {
+describe('createReadinessCheck', () => {
   it.each([
     ['ok', true, { ok: true, body: { status: 'ok', mode: 'socket' } }],
     ['ok', false, { ok: false, body: { status: 'degraded', mode: 'socket', slack: 'disconnected' } }],
@@ -15,12 +15,12 @@ describe('createHealthCheck', () => {
       { ok: false, body: { status: 'degraded', mode: 'socket', store: 'unavailable', slack: 'disconnected' } },
     ],
   ] as const)('store %s, socket connected %s', async (store, connected, report) => {
-    const check = createHealthCheck({ mode: 'socket', store: storeSaying(store), socketConnected: () => connected });
+    const check = createReadinessCheck({ mode: 'socket', store: storeSaying(store), socketConnected: () => connected });
     expect(await check()).toEqual(report);
   });
 
   it('asks nothing of Slack in HTTP mode', async () => {
-    expect(await createHealthCheck({ mode: 'http', store: storeSaying('ok') })()).toEqual({
+    expect(await createReadinessCheck({ mode: 'http', store: storeSaying('ok') })()).toEqual({
       ok: true,
       body: { status: 'ok', mode: 'http' },
     });

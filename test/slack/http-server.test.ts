@@ -37,13 +37,19 @@ describe('the HTTP face in front of Bolt', () => {
   let bodies: string[];
   let server: Server;
   let url: string;
+  let ready: { ok: boolean; body: Record<string, unknown> };
+  let acks: number[];
 
   beforeEach(async () => {
+    ready = { ok: true, body: { status: 'ok' } };
+    acks = [];
     replays = new MemoryReplays();
     bodies = [];
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       void bodyAsBoltReadsIt(req).then((body) => {
         bodies.push(body);
+        // The listener's work before the ack takes 40 ms on the bot's clock.
+        clock.advance(40);
         res.writeHead(200).end();
       });
     };
@@ -51,7 +57,9 @@ describe('the HTTP face in front of Bolt', () => {
       clock,
       logger,
       slack: { listener, signingSecret: SECRET, replays },
-      health: () => Promise.resolve({ ok: true, body: { status: 'ok' } }),
+      ready: () => Promise.resolve(ready),
+      metrics: () => Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: 'backup_bot_up 1\n' }),
+      onAck: (ms) => acks.push(ms),
     });
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/slack/events`;
   });
@@ -102,6 +110,31 @@ describe('the HTTP face in front of Bolt', () => {
     expect((await post('command=%2Fbackup')).status).toBe(200);
     expect(bodies).toEqual(['command=%2Fbackup']);
     expect(logger.lines.some((l) => l.includes('could not remember a Slack request'))).toBe(true);
+  });
+
+  it('times each accepted request from receipt to its ack, and not the refused ones', async () => {
+    expect((await post('command=%2Fbackup')).status).toBe(200);
+    expect((await post('command=%2Fbackup', {}, String(Math.floor(clock.now() / 1000) + 3600))).status).toBe(401);
+    expect(acks).toEqual([40]);
+  });
+
+  it('answers /healthz while the process runs, even when /readyz says it cannot serve', async () => {
+    ready = { ok: false, body: { status: 'degraded', store: 'unavailable' } };
+    const base = url.replace('/slack/events', '');
+    const alive = await fetch(`${base}/healthz`);
+    expect([alive.status, await alive.json()]).toEqual([200, { status: 'ok' }]);
+    const notReady = await fetch(`${base}/readyz`);
+    expect([notReady.status, await notReady.json()]).toEqual([503, { status: 'degraded', store: 'unavailable' }]);
+    ready = { ok: true, body: { status: 'ok' } };
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('serves the metrics text with its content type, and only to GET', async () => {
+    const base = url.replace('/slack/events', '');
+    const res = await fetch(`${base}/metrics`);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect(await res.text()).toBe('backup_bot_up 1\n');
+    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
   it('answers 413 to a body larger than Bolt would take', async () => {

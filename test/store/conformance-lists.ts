@@ -61,6 +61,8 @@ export function describeListConformance(ctx: () => StoreContext): void {
       for (const r of [mineLater, other, allowed, mine]) await createRequest(store, r);
       expect(ids(await store.queries.listPendingApprovals('T0MINE', 10))).toEqual([mine.id, mineLater.id]);
       expect(ids(await store.queries.listPendingApprovals('T0MINE', 1))).toEqual([mine.id]);
+      // Every workspace's: /metrics reports the deployment's backlog of approvals.
+      expect(await store.queries.countPendingApprovals()).toBe(3);
     });
 
     it('lists a team’s requests since a time, newest first, optionally for one requester, up to the limit', async () => {

@@ -78,12 +78,33 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
     it('keeps a claimed message from other owners until its claim runs out', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1);
-      expect(await store.outbox.claim(m1!.id, 'w1', T0, LEASE)).toStrictEqual({ ...m1, claims: 1 });
+      expect(await store.outbox.claim(m1!.id, 'w1', T0, LEASE)).toStrictEqual({ ...m1, claims: 1, takenOver: false });
       expect(await store.outbox.claim(m1!.id, 'w2', T0 + LEASE - 1, LEASE)).toBeUndefined();
       expect(await store.outbox.claimDue('w2', T0 + LEASE - 1, LEASE, 10)).toEqual([]);
-      expect(idsOf(await store.outbox.claimDue('w2', T0 + LEASE, LEASE, 10))).toEqual([m1!.id]);
+      const [taken] = await store.outbox.claimDue('w2', T0 + LEASE, LEASE, 10);
+      expect(taken).toStrictEqual({ ...m1, claims: 2, takenOver: true });
       await store.outbox.complete(m1!.id, 'w1', T0 + LEASE + 1);
       expect(idsOf(await store.outbox.listOpen(m1!.requestId))).toEqual([m1!.id]);
+    });
+
+    it('takes over with claim() too, but not a message whose failed attempt released it', async () => {
+      const { store } = ctx();
+      const [, [m1]] = await requestWithMessages(store, 1);
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      expect((await store.outbox.claim(m1!.id, 'w2', T0 + LEASE, LEASE))?.takenOver).toBe(true);
+      await store.outbox.fail(m1!.id, 'w2', 'slack down', T0 + LEASE + 1, T0 + LEASE);
+      expect((await store.outbox.claim(m1!.id, 'w3', T0 + LEASE + 1, LEASE))?.takenOver).toBe(false);
+    });
+
+    it('counts the open messages of every request and says when the oldest was queued', async () => {
+      const { store } = ctx();
+      expect(await store.outbox.backlog()).toEqual({ open: 0, oldestCreatedAt: undefined });
+      const [, [m1]] = await requestWithMessages(store, 2, T0 + 5);
+      await requestWithMessages(store, 1, T0 + 9);
+      expect(await store.outbox.backlog()).toEqual({ open: 3, oldestCreatedAt: T0 + 5 });
+      await store.outbox.claim(m1!.id, 'w1', T0 + 10, LEASE);
+      await store.outbox.complete(m1!.id, 'w1', T0 + 11);
+      expect(await store.outbox.backlog()).toEqual({ open: 2, oldestCreatedAt: T0 + 5 });
     });
 
     it('does not claim a message before it is due', async () => {
@@ -131,7 +152,11 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1);
       expect(idsOf(await store.outbox.listOpen(id))).toEqual([m2!.id]);
       expect(await store.outbox.claim(m1!.id, 'w1', T0 + 10 * LEASE, LEASE)).toBeUndefined();
-      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual({ ...m2, claims: 1 });
+      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual({
+        ...m2,
+        claims: 1,
+        takenOver: false,
+      });
     });
 
     it('claims at most `limit` messages, earliest due first', async () => {

@@ -53,10 +53,13 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
     const actor = { teamId: command.team_id, userId: command.user_id };
     const parsed = parseBackupCommand(command.text, { maxVolumes: deps.config.limits.maxVolumesPerRequest });
     if (!parsed.ok) {
+      deps.metrics.commandAnswered('unparsed', 'invalid');
       await ephemeral(respond, marks.message(buildProblemsMessage([parsed.error.message], parsed.error.usage)));
       return;
     }
     const cmd = parsed.value;
+    // The other subcommands are counted as answered; an associate by what the flow made of it.
+    if (cmd.kind !== 'associate') deps.metrics.commandAnswered(cmd.kind, 'answered');
     switch (cmd.kind) {
       case 'help':
         await ephemeral(respond, marks.message(buildHelpMessage()));
@@ -73,6 +76,7 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
       case 'associate': {
         const channel = { id: command.channel_id, name: command.channel_name };
         const outcome = await submitTypedRequest(deps, actor, channel, command.text, cmd);
+        deps.metrics.commandAnswered(cmd.kind, outcome.kind);
         const found = replyFor(outcome);
         if (found === undefined) return;
         const reply = marks.message(found);

@@ -1,0 +1,23 @@
+import { isFinal } from '../domain/request-state';
+import type { FlowMetrics, RequestRecords } from './ports';
+
+/**
+ * The request records, counting each request this replica moves into a final state. Every way a
+ * request ends (finished, denied, cancelled, expired) is a won compare-and-set here, so counting
+ * at this one door misses none and counts none twice.
+ */
+export function countFinalStates(records: RequestRecords, metrics: Pick<FlowMetrics, 'requestClosed'>): RequestRecords {
+  return {
+    create: (...args) => records.create(...args),
+    get: (id) => records.get(id),
+    async transition(...args) {
+      const changed = await records.transition(...args);
+      if (changed !== undefined && isFinal(changed.state)) metrics.requestClosed(changed.state);
+      return changed;
+    },
+    setMessages: (...args) => records.setMessages(...args),
+    markReminded: (...args) => records.markReminded(...args),
+    renewRun: (...args) => records.renewRun(...args),
+    claimStaleRun: (...args) => records.claimStaleRun(...args),
+  };
+}

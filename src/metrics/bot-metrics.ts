@@ -1,0 +1,151 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FinalState } from '../domain/request-state';
+import type { Clock, FlowMetrics, LeaseKind } from '../flow/ports';
+import type { OutboxQueue, RequestQueries } from '../store/request-store';
+import type { CloudCall } from '../otc/http';
+import type { SlackCall } from '../slack/slack-fetch';
+
+/** What the gauges read from the store when /metrics is scraped (so every replica reports the shared truth). */
+export interface MetricsSources {
+  readonly store: {
+    readonly queries: Pick<RequestQueries, 'countPendingApprovals'>;
+    readonly outbox: Pick<OutboxQueue, 'backlog'>;
+  };
+  readonly clock: Clock;
+}
+
+/** Slack allows 3 s for an ack: the buckets are fine below it and say clearly when it is passed. */
+const ACK_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
+const CLOUD_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+const HEX32 = /^[0-9a-f]{32}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A cloud call's operation, e.g. `POST /v2/{project_id}/backuppolicyresources`: the path with its
+ * project, resource and numeric ids replaced, so the label has a handful of values, not one per volume.
+ */
+export function cloudOperation(method: string, path: string): string {
+  const segments = path
+    .split('/')
+    .map((s) => (HEX32.test(s) ? '{project_id}' : UUID.test(s) || /^\d+$/.test(s) ? '{id}' : s));
+  return `${method} ${segments.join('/')}`;
+}
+
+/**
+ * The bot's Prometheus metrics, in a registry of its own (never prom-client's global one), so
+ * several bots in one process (the tests, the demo's replicas) each count their own.
+ */
+export class BotMetrics implements FlowMetrics {
+  readonly registry = new Registry();
+  private readonly commands: Counter<'subcommand' | 'outcome'>;
+  private readonly requestsClosed: Counter<'state'>;
+  private readonly ackSeconds: Histogram;
+  private readonly cloudSeconds: Histogram<'operation' | 'status'>;
+  private readonly slackErrors: Counter<'method' | 'error'>;
+  private readonly takeovers: Counter<'kind'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.commands = new Counter({
+      name: 'backup_bot_commands_total',
+      help: 'Slash commands answered, by subcommand and outcome',
+      labelNames: ['subcommand', 'outcome'],
+      registers,
+    });
+    this.requestsClosed = new Counter({
+      name: 'backup_bot_requests_final_total',
+      help: 'Requests this replica moved into a final state, by that state',
+      labelNames: ['state'],
+      registers,
+    });
+    this.ackSeconds = new Histogram({
+      name: 'backup_bot_ack_seconds',
+      help: 'From receipt of a Slack request to its acknowledgement',
+      buckets: ACK_BUCKETS_S,
+      registers,
+    });
+    this.cloudSeconds = new Histogram({
+      name: 'backup_bot_cloud_call_seconds',
+      help: 'Cloud API calls (each send, retries included), by operation and HTTP status',
+      labelNames: ['operation', 'status'],
+      buckets: CLOUD_BUCKETS_S,
+      registers,
+    });
+    this.slackErrors = new Counter({
+      name: 'backup_bot_slack_api_errors_total',
+      help: 'Slack Web API calls that failed, by method and error',
+      labelNames: ['method', 'error'],
+      registers,
+    });
+    this.takeovers = new Counter({
+      name: 'backup_bot_lease_takeovers_total',
+      help: 'Work taken over from a holder whose lease ran out: resumed runs and outbox claims',
+      labelNames: ['kind'],
+      registers,
+    });
+    const { store, clock } = sources;
+    new Gauge({
+      name: 'backup_bot_approvals_pending',
+      help: 'Requests waiting for an approver (all replicas: read from the store)',
+      registers,
+      async collect() {
+        this.set(await store.queries.countPendingApprovals());
+      },
+    });
+    new Gauge({
+      name: 'backup_bot_outbox_backlog',
+      help: 'Slack messages owed and not yet delivered nor given up (read from the store)',
+      registers,
+      async collect() {
+        this.set((await store.outbox.backlog()).open);
+      },
+    });
+    // Its own query: prom-client collects the gauges of one scrape concurrently, so they cannot share one.
+    new Gauge({
+      name: 'backup_bot_outbox_oldest_age_seconds',
+      help: 'Age of the oldest undelivered Slack message; 0 when there is none',
+      registers,
+      async collect() {
+        const oldest = (await store.outbox.backlog()).oldestCreatedAt;
+        this.set(oldest === undefined ? 0 : Math.max(0, clock.now() - oldest) / 1000);
+      },
+    });
+  }
+
+  commandAnswered(subcommand: string, outcome: string): void {
+    this.commands.inc({ subcommand, outcome });
+  }
+
+  requestClosed(state: FinalState): void {
+    this.requestsClosed.inc({ state });
+  }
+
+  leaseTakenOver(kind: LeaseKind): void {
+    this.takeovers.inc({ kind });
+  }
+
+  acked(ms: number): void {
+    this.ackSeconds.observe(ms / 1000);
+  }
+
+  cloudCalled(call: CloudCall): void {
+    this.cloudSeconds.observe(
+      {
+        operation: cloudOperation(call.method, call.path),
+        status: call.status === undefined ? 'network_error' : String(call.status),
+      },
+      call.durationMs / 1000,
+    );
+  }
+
+  slackCalled(call: SlackCall): void {
+    if (call.error !== undefined) this.slackErrors.inc({ method: call.method, error: call.error });
+  }
+
+  /** The text exposition /metrics answers with. */
+  async exposition(): Promise<{ readonly contentType: string; readonly body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,64 @@
+import { BotMetrics, cloudOperation } from '../../src/metrics/bot-metrics';
+
+const emptyStore = {
+  queries: { countPendingApprovals: () => Promise.resolve(2) },
+  outbox: { backlog: () => Promise.resolve({ open: 3, oldestCreatedAt: 1_000 }) },
+};
+
+describe('cloudOperation', () => {
+  it.each([
+    [
+      'POST',
+      '/v2/0123456789abcdef0123456789abcdef/backuppolicyresources',
+      'POST /v2/{project_id}/backuppolicyresources',
+    ],
+    [
+      'GET',
+      '/v2/0123456789abcdef0123456789abcdef/volumes/0f187b65-8d0e-4fc0-9096-3b55d330531e',
+      'GET /v2/{project_id}/volumes/{id}',
+    ],
+    ['POST', '/v3/auth/tokens', 'POST /v3/auth/tokens'],
+  ])('%s %s -> %s', (method, path, operation) => {
+    expect(cloudOperation(method, path)).toBe(operation);
+  });
+});
+
+describe('BotMetrics', () => {
+  it('reads the gauges from the store when scraped, and writes the counters it was told', async () => {
+    const metrics = new BotMetrics({ store: emptyStore, clock: { now: () => 31_000 } });
+    metrics.cloudCalled({
+      method: 'GET',
+      path: '/v2/0123456789abcdef0123456789abcdef/backuppolicy',
+      status: 200,
+      durationMs: 250,
+    });
+    metrics.cloudCalled({ method: 'GET', path: '/v3/auth/tokens', status: undefined, durationMs: 10 });
+    metrics.slackCalled({ method: 'chat.postMessage', status: 200, durationMs: 5, error: 'channel_not_found' });
+    metrics.slackCalled({ method: 'chat.update', status: 200, durationMs: 5, error: undefined });
+    metrics.leaseTakenOver('run');
+    const { body, contentType } = await metrics.exposition();
+    expect(contentType).toContain('text/plain');
+    expect(body).toContain('backup_bot_approvals_pending 2');
+    expect(body).toContain('backup_bot_outbox_backlog 3');
+    expect(body).toContain('backup_bot_outbox_oldest_age_seconds 30');
+    expect(body).toContain(
+      'backup_bot_cloud_call_seconds_sum{operation="GET /v2/{project_id}/backuppolicy",status="200"} 0.25',
+    );
+    expect(body).toContain(
+      'backup_bot_cloud_call_seconds_count{operation="GET /v3/auth/tokens",status="network_error"} 1',
+    );
+    expect(body).toContain('backup_bot_slack_api_errors_total{method="chat.postMessage",error="channel_not_found"} 1');
+    expect(body).not.toContain('method="chat.update"');
+    expect(body).toContain('backup_bot_lease_takeovers_total{kind="run"} 1');
+  });
+
+  it('gives each bot its own registry, so two in one process do not collide', async () => {
+    const one = new BotMetrics({ store: emptyStore, clock: { now: () => 0 } });
+    const two = new BotMetrics({ store: emptyStore, clock: { now: () => 0 } });
+    one.commandAnswered('help', 'answered');
+    expect((await one.exposition()).body).toContain(
+      'backup_bot_commands_total{subcommand="help",outcome="answered"} 1',
+    );
+    expect((await two.exposition()).body).not.toContain('subcommand="help"');
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// No Docker engine runs these files in CI: this checks their shape, which is what a reader relies on.
+const ROOT = join(__dirname, '..', '..');
+const read = (name: string): string => readFileSync(join(ROOT, name), 'utf8');
+
+/** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+function instructions(text: string): string[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+describe('Dockerfile', () => {
+  const lines = instructions(read('Dockerfile'));
+  const stages = lines.filter((l) => l.startsWith('FROM '));
+  const finalStage = lines.slice(lines.lastIndexOf(stages[stages.length - 1] ?? ''));
+
+  it('builds in a stage of its own: npm ci, then npm run build', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const ci = lines.indexOf('RUN npm ci');
+    expect(ci).toBeGreaterThan(0);
+    expect(lines.indexOf('RUN npm run build')).toBeGreaterThan(ci);
+  });
+
+  it('ships production dependencies and dist/ only, as a user that is not root', () => {
+    expect(lines.some((l) => /^RUN npm (prune --omit=dev|ci --omit=dev)/.test(l))).toBe(true);
+    expect(finalStage.filter((l) => l.startsWith('COPY --from=')).join('\n')).toMatch(/node_modules[\s\S]*dist/);
+    expect(finalStage.some((l) => l.startsWith('RUN npm ci') || l.startsWith('COPY src'))).toBe(false);
+    const user = finalStage.find((l) => l.startsWith('USER '));
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER (root|0)(:|$)/);
+  });
+
+  it('runs node dist/main.js as PID 1 (exec form, no shell or npm to swallow SIGTERM) and checks /healthz', () => {
+    expect(finalStage[finalStage.length - 1]).toBe('CMD ["node", "dist/main.js"]');
+    expect(finalStage.find((l) => l.startsWith('HEALTHCHECK '))).toContain('/healthz');
+  });
+
+  it('leaves node_modules, secrets and local databases out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.env', 'backup-bot.yml', '*.db']));
+  });
+});
+
+describe('compose.yaml', () => {
+  const compose = parse(read('compose.yaml')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  const bot = compose.services['bot'] ?? {};
+
+  it('runs two bot replicas on the PostgreSQL service', () => {
+    expect(bot['deploy']).toMatchObject({ replicas: 2 });
+    const env = bot['environment'] as Record<string, string>;
+    const url = new URL(env['DATABASE_URL'] ?? '');
+    expect(url.protocol).toBe('postgres:');
+    expect(Object.keys(compose.services)).toContain(url.hostname);
+    expect(bot['depends_on']).toMatchObject({ [url.hostname]: { condition: 'service_healthy' } });
+    expect(compose.services[url.hostname]?.['healthcheck']).toBeDefined();
+  });
+
+  it('checks each replica on /healthz and publishes no fixed host port (two replicas could not share one)', () => {
+    expect(JSON.stringify((bot['healthcheck'] as { test: unknown }).test)).toContain('/healthz');
+    for (const port of (bot['ports'] as unknown[] | undefined) ?? []) expect(String(port)).not.toContain(':');
+  });
+});

@@ -48,43 +48,45 @@ export class BotMetrics implements FlowMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.commands = new Counter({
-      name: 'backup_bot_commands_total',
-      help: 'Slash commands answered, by subcommand and outcome',
-      labelNames: ['subcommand', 'outcome'],
-      registers,
-    });
-    this.requestsClosed = new Counter({
-      name: 'backup_bot_requests_final_total',
-      help: 'Requests this replica moved into a final state, by that state',
-      labelNames: ['state'],
-      registers,
-    });
-    this.ackSeconds = new Histogram({
-      name: 'backup_bot_ack_seconds',
-      help: 'From receipt of a Slack request to its acknowledgement',
-      buckets: ACK_BUCKETS_S,
-      registers,
-    });
-    this.cloudSeconds = new Histogram({
-      name: 'backup_bot_cloud_call_seconds',
-      help: 'Cloud API calls (each send, retries included), by operation and HTTP status',
-      labelNames: ['operation', 'status'],
-      buckets: CLOUD_BUCKETS_S,
-      registers,
-    });
-    this.slackErrors = new Counter({
-      name: 'backup_bot_slack_api_errors_total',
-      help: 'Slack Web API calls that failed, by method and error',
-      labelNames: ['method', 'error'],
-      registers,
-    });
-    this.takeovers = new Counter({
-      name: 'backup_bot_lease_takeovers_total',
-      help: 'Work taken over from a holder whose lease ran out: resumed runs and outbox claims',
-      labelNames: ['kind'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+      new Counter<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      buckets: number[],
+    ): Histogram<L> => new Histogram<L>({ name, help, labelNames, buckets, registers });
+    this.commands = counter('backup_bot_commands_total', 'Slash commands answered, by subcommand and outcome', [
+      'subcommand',
+      'outcome',
+    ]);
+    this.requestsClosed = counter(
+      'backup_bot_requests_final_total',
+      'Requests this replica moved into a final state, by that state',
+      ['state'],
+    );
+    this.ackSeconds = histogram(
+      'backup_bot_ack_seconds',
+      'From receipt of a Slack request to its acknowledgement',
+      [],
+      ACK_BUCKETS_S,
+    );
+    this.cloudSeconds = histogram(
+      'backup_bot_cloud_call_seconds',
+      'Cloud API calls (each send, retries included), by operation and HTTP status',
+      ['operation', 'status'],
+      CLOUD_BUCKETS_S,
+    );
+    this.slackErrors = counter(
+      'backup_bot_slack_api_errors_total',
+      'Slack Web API calls that failed, by method and error',
+      ['method', 'error'],
+    );
+    this.takeovers = counter(
+      'backup_bot_lease_takeovers_total',
+      'Work taken over from a holder whose lease ran out: resumed runs and outbox claims',
+      ['kind'],
+    );
     const { store, clock } = sources;
     new Gauge({
       name: 'backup_bot_approvals_pending',

@@ -54,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/demo/**/*.ts', 'src/sandbox/cli.ts', 'src/main.ts', 'scripts/**/*.ts'],
+    files: ['src/demo/**/*.ts', 'src/sandbox/cli.ts', 'src/main.ts', 'src/check/main.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       maxVolumes: 10,
       decision: 'allow',
     });
-    expect(config.access.allowedTeamIds).toEqual(['T0123ABCD']);
+    expect(config.access.allowedTeamIds).toBeUndefined();
     expect(config.limits.maxVolumesPerRequest).toBe(100);
     expect(config.cloud.chunkSize).toBe(20);
     expect(Object.isFrozen(config.access.rules[0])).toBe(true);

@@ -25,14 +25,18 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe('slack.allowed_team_ids', () => {
-  it('is left undefined when the file leaves it out (the bot then serves its token’s workspace)', () => {
-    const yaml = EXAMPLE.replace(/^slack:\n(?: +#.*\n)* +allowed_team_ids: \[T0123ABCD\]\n/m, '');
-    expect(yaml).not.toContain('allowed_team_ids');
-    expect(load(AKSK, yaml).access.allowedTeamIds).toBeUndefined();
+  it('is left out of the shipped example (the bot then serves its token’s workspace)', () => {
+    expect(EXAMPLE).not.toMatch(/^ *allowed_team_ids:/m);
+    expect(load(AKSK, EXAMPLE).access.allowedTeamIds).toBeUndefined();
+  });
+
+  it('reads the listed team ids when set', () => {
+    const yaml = `${EXAMPLE}\nslack:\n  allowed_team_ids: [T0REAL0001]\n`;
+    expect(load(AKSK, yaml).access.allowedTeamIds).toEqual(['T0REAL0001']);
   });
 
   it('refuses an empty list at start, naming the key: it would read as "every workspace"', () => {
-    const error = errorOf(() => load(AKSK, EXAMPLE.replace('allowed_team_ids: [T0123ABCD]', 'allowed_team_ids: []')));
+    const error = errorOf(() => load(AKSK, `${EXAMPLE}\nslack:\n  allowed_team_ids: []\n`));
     expect(error.paths).toEqual(['slack.allowed_team_ids']);
   });
 });

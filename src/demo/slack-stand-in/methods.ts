@@ -96,7 +96,8 @@ export function handleMethod(
           name: c.name,
           is_channel: !c.isPrivate,
           is_private: c.isPrivate === true,
-          is_member: c.isPrivate ? c.botIsMember === true : false,
+          // As Slack says it: a public channel's membership is its member list, a private one's the flag.
+          is_member: c.isPrivate ? c.botIsMember === true : (c.members ?? []).includes(ws.botUserId),
           is_archived: c.isArchived === true,
           is_im: false,
           is_mpim: false,

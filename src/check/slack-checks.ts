@@ -1,0 +1,93 @@
+import type { WebClient } from '@slack/web-api';
+
+/** The Slack error code of a failed Web API call (`invalid_auth`, `channel_not_found`, …), else its message. */
+export function slackErrorCode(e: unknown): string {
+  if (typeof e === 'object' && e !== null && 'data' in e) {
+    const data = (e as { data?: { error?: unknown } }).data;
+    if (typeof data?.error === 'string') return data.error;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
+export type TokenCheck =
+  | { readonly ok: true; readonly teamId: string; readonly problems: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The token works (auth.test) and its workspace is one `slack.allowed_team_ids` lets in. */
+export async function checkSlackToken(
+  web: WebClient,
+  allowedTeamIds: readonly string[] | undefined,
+): Promise<TokenCheck> {
+  let teamId: string;
+  let teamName: string;
+  try {
+    const auth = await web.auth.test();
+    teamId = auth.team_id ?? '';
+    teamName = auth.team ?? teamId;
+  } catch (e) {
+    return {
+      ok: false,
+      problems: [
+        `Slack refused the bot token (auth.test: ${slackErrorCode(e)}): set SLACK_BOT_TOKEN to the app's ` +
+          "Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and reinstall the app if it was revoked.",
+      ],
+    };
+  }
+  if (allowedTeamIds === undefined || allowedTeamIds.includes(teamId)) return { ok: true, teamId, problems: [] };
+  return {
+    ok: true,
+    teamId,
+    problems: [
+      `The bot token belongs to workspace ${teamName} (${teamId}), which slack.allowed_team_ids ` +
+        `(${allowedTeamIds.join(', ')}) does not list, so every request would be denied: add ${teamId} to ` +
+        "slack.allowed_team_ids, or remove the setting to serve the token's own workspace.",
+    ],
+  };
+}
+
+/** The approvals channel exists, the bot can see it, and the bot is in it (cards are posted there). */
+export async function checkApprovalsChannel(web: WebClient, channel: string): Promise<readonly string[]> {
+  try {
+    const info = await web.conversations.info({ channel });
+    const c = info.channel;
+    const label = c?.name === undefined ? channel : `#${c.name} (${channel})`;
+    if (c?.is_archived === true)
+      return [`The approvals channel ${label} is archived: unarchive it, or set approvals.channel to a live channel.`];
+    if (c?.is_member !== true)
+      return [
+        `The bot is not a member of the approvals channel ${label}, so approval cards cannot be posted there: ` +
+          'invite it (type /invite @<bot name> in that channel).',
+      ];
+    return [];
+  } catch (e) {
+    return [
+      `The approvals channel ${channel} cannot be reached (conversations.info: ${slackErrorCode(e)}): set ` +
+        'approvals.channel to the channel id (C…, from the channel details), and if the channel is private ' +
+        'invite the bot first.',
+    ];
+  }
+}
+
+/** Every user group handle the rules and approvers name exists in the workspace (usergroups.list). */
+export async function checkUsergroups(web: WebClient, handles: readonly string[]): Promise<readonly string[]> {
+  const wanted = [...new Set(handles.map((h) => h.replace(/^@/, '')))];
+  if (wanted.length === 0) return [];
+  let known: Set<string>;
+  try {
+    const list = await web.usergroups.list({ include_disabled: false });
+    known = new Set((list.usergroups ?? []).flatMap((g) => (g.handle === undefined ? [] : [g.handle])));
+  } catch (e) {
+    return [
+      `The user groups named in the config cannot be listed (usergroups.list: ${slackErrorCode(e)}): grant the ` +
+        'usergroups:read scope (see manifest.yml) and reinstall the app.',
+    ];
+  }
+  return wanted
+    .filter((h) => !known.has(h))
+    .map(
+      (h) =>
+        `The user group @${h} named in the config does not exist in this workspace, so its rule or approvers ` +
+        'never match: create the group, or correct the handle (without @) in the config.',
+    );
+}

@@ -1,12 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 
-/** The Slack error code of a failed Web API call (`invalid_auth`, `channel_not_found`, …), else its message. */
+/** The error code Slack answered with (`invalid_auth`, `channel_not_found`, …); none when Slack was not reached. */
+function platformCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null || !('data' in e)) return undefined;
+  const data = (e as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Slack's error code of a failed Web API call, else the client's message (e.g. "fetch failed"). */
 export function slackErrorCode(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'data' in e) {
-    const data = (e as { data?: { error?: unknown } }).data;
-    if (typeof data?.error === 'string') return data.error;
-  }
-  return e instanceof Error ? e.message : String(e);
+  return platformCode(e) ?? (e instanceof Error ? e.message : String(e));
 }
 
 /** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
@@ -26,6 +29,15 @@ export async function checkSlackToken(
     teamId = auth.team_id ?? '';
     teamName = auth.team ?? teamId;
   } catch (e) {
+    // No Slack error code means Slack was never reached: a network or proxy problem, not the token.
+    if (platformCode(e) === undefined)
+      return {
+        ok: false,
+        problems: [
+          `Slack cannot be reached (auth.test: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, ` +
+            'and SLACK_API_URL if set.',
+        ],
+      };
     return {
       ok: false,
       problems: [

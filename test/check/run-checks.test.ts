@@ -73,6 +73,17 @@ describe('the set-up self-check', () => {
     ]);
   });
 
+  it('says when Slack cannot be reached at all, and what to check', async () => {
+    const unreachable = new WebClient(slack.botToken, {
+      slackApiUrl: 'http://127.0.0.1:9/api/',
+      retryConfig: { retries: 0 },
+    });
+    const { problems } = await runChecks({ config: configOf(), web: unreachable, cloud });
+    expect(problems).toEqual([
+      expect.stringMatching(/Slack cannot be reached \(auth\.test: .*check the network, HTTPS_PROXY/),
+    ]);
+  });
+
   it("says the token's workspace is not in slack.allowed_team_ids and how to let it in", async () => {
     const { problems } = await check(configOf({ slack: 'slack: { allowed_team_ids: [T0123ABCD] }' }));
     expect(problems).toEqual([expect.stringMatching(/T0DEMO0001.*add T0DEMO0001 to slack\.allowed_team_ids/)]);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import type { AppDeps, Bot } from './app';
 import { createApp } from './app';
+import { runChecks } from './check/run-checks';
 import type { CloudCredentials, Config } from './config/load-config';
 import { formatRequestId } from './domain/ids';
 import type { Clock } from './flow/ports';
@@ -44,6 +45,8 @@ export interface StartOptions {
   readonly cloudRetry?: Partial<RetryPolicy>;
   /** How long a form submit may take before Slack is answered "checking"; default 2 s. */
   readonly submitBudgetMs?: number;
+  /** Run the set-up self-check (`npm run check`) after start, logging each problem as a warning. */
+  readonly checkSetup?: boolean;
 }
 
 /**
@@ -130,6 +133,12 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     });
     const { port } = await bot.start();
     cleanups.push(() => bot.stop());
+    // Not awaited: a wrong set-up is said at start, in the log, without holding the bot back.
+    if (options.checkSetup === true)
+      runChecks({ config, web: bot.app.client, cloud: sandbox ? undefined : cloud }).then(
+        (report) => report.problems.forEach((problem) => logger.warn(`set-up: ${problem}`)),
+        (e: unknown) => logger.warn('the set-up self-check could not run', { error: e }),
+      );
     const stop = async () => {
       for (const cleanup of cleanups.reverse())
         await cleanup().catch((e: unknown) => logger.warn('shutdown step failed', { error: e }));

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.logLevel });
-  const running = await startBot(config, { logger });
+  const running = await startBot(config, { logger, checkSetup: true });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -10,7 +10,6 @@ import {
   APPROVALS,
   ASK_APPROVAL,
   DAILY_7D,
-  DAVE,
   DB_DATA_1,
   GENERAL,
   INCIDENT,
@@ -28,6 +27,7 @@ import {
   slashCommand,
   startBot,
   text,
+  startWaitingForApproval,
   useProcessWorld,
   waitForRequest,
 } from './harness';
@@ -87,19 +87,8 @@ describe('the bot process, killed and restarted', () => {
   });
 
   it('expires a request whose approval deadline passed while the bot was down, and says so', async () => {
-    const { bot: first, port } = await startBot('first bot', ASK_APPROVAL);
-    const db = await openTestStore();
-    const since = Date.now();
-    await slashCommand(port, DAVE, GENERAL, `associate daily-7d ${DB_DATA_1}`);
-    const pending = await waitForRequest(
-      db,
-      'to wait for approval with its card posted',
-      since,
-      async (r) =>
-        r.state === 'pending_approval' &&
-        (await auditTrail(db, r)).includes('posted card.post') &&
-        (await db.outbox.listOpen(r.id)).length === 0,
-    );
+    const { bot: first, db, pending } = await startWaitingForApproval(ASK_APPROVAL);
+    const since = pending.createdAt;
     expect(slack.state.channelMessages(APPROVALS)).toHaveLength(1);
     await first.kill('SIGKILL');
 

@@ -158,3 +158,26 @@ export function text(message: StandInMessage): string {
 export function associateCalls(): number {
   return sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
 }
+
+/**
+ * A bot started with approval rules, and Dave's request waiting for approval with its card posted
+ * and nothing left in the outbox: the point the approval tests kill or decide from.
+ */
+export async function startWaitingForApproval(
+  rules: string,
+): Promise<{ bot: BotProcess; port: number; db: RequestStore; pending: BackupRequest }> {
+  const { bot, port } = await startBot('first bot', rules);
+  const db = await openTestStore();
+  const since = Date.now();
+  await slashCommand(port, DAVE, GENERAL, `associate daily-7d ${DB_DATA_1}`);
+  const pending = await waitForRequest(
+    db,
+    'to wait for approval with its card posted',
+    since,
+    async (r) =>
+      r.state === 'pending_approval' &&
+      (await auditTrail(db, r)).includes('posted card.post') &&
+      (await db.outbox.listOpen(r.id)).length === 0,
+  );
+  return { bot, port, db, pending };
+}

@@ -11,7 +11,6 @@ import {
   associateCalls,
   auditTrail,
   DAILY_7D,
-  DAVE,
   DB_DATA_1,
   dir,
   GENERAL,
@@ -26,6 +25,7 @@ import {
   slashCommand,
   startBot,
   text,
+  startWaitingForApproval,
   useProcessWorld,
   waitForRequest,
 } from './harness';
@@ -141,16 +141,7 @@ describe('the bot killed at each point of a request, then restarted', () => {
   });
 
   it('during an approval: the decision recorded, Slack holding the answer to the card update', async () => {
-    const { bot: first, port } = await startBot('first bot', ASK_APPROVAL_1H);
-    const db = await openTestStore();
-    const since = Date.now();
-    await slashCommand(port, DAVE, GENERAL, `associate daily-7d ${DB_DATA_1}`);
-    const pending = await waitForRequest(
-      db,
-      'to wait for approval with its card posted',
-      since,
-      async (r) => r.state === 'pending_approval' && (await db.outbox.listOpen(r.id)).length === 0,
-    );
+    const { bot: first, port, db, pending } = await startWaitingForApproval(ASK_APPROVAL_1H);
     const card = slack.state.channelMessages(APPROVALS)[0];
     const driver = new SlackDriver({ botUrl: `http://127.0.0.1:${port}`, signingSecret, standIn: slack });
     await driver.clickButton({

@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import type { AnyMiddlewareArgs, CodedError } from '@slack/bolt';
 import type { Config } from './config/load-config';
 import { createFlowDeps } from './flow/create-flow-deps';
+import { beforeDeadline } from './flow/deadline';
 import type { FlowDeps } from './flow/flow-deps';
 import type { BackupBackend, Clock, CloudReads, NewRequestId, RequestStore } from './flow/ports';
 import type { Intervals, Scheduler } from './flow/scheduler';
@@ -74,15 +75,6 @@ const SLACK_TIMEOUT_MS = 10_000;
 
 /** How long a stop waits for runs and deliveries under way; what is left, a restart or another replica finishes. */
 const STOP_DRAIN_MS = 10_000;
-
-function waitAtMost(ms: number, work: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
 export function createApp(deps: AppDeps): Bot {
@@ -224,7 +216,7 @@ export function createApp(deps: AppDeps): Bot {
       await scheduler?.stop();
       // The work under way (deliveries, runs) is finished, for a while; what is left then keeps its
       // lease only until it runs out, and the next start or another replica takes it over.
-      await waitAtMost(STOP_DRAIN_MS, flows.work.idle());
+      await beforeDeadline(STOP_DRAIN_MS, flows.work.idle());
       server?.closeAllConnections();
       await closing;
     },

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { beforeDeadline } from '../flow/deadline';
 import type { Clock } from '../flow/ports';
 import type { ScheduledTask } from '../flow/scheduler';
 import type { FieldLogger } from '../log/fields';
@@ -55,7 +56,16 @@ export async function refuseReplay(
   if (!hasValidSlackSignature(guard.signingSecret, timestamp, body, signature)) return undefined;
   const now = clock.now();
   try {
-    if (await guard.replays.remember(`${timestamp}:${signature}`, now + REPLAY_MEMORY_MS, now)) return undefined;
+    // Before Bolt's ack: a store that hangs must not push the ack past Slack's 3 s.
+    const first = await beforeDeadline(
+      REPLAY_CHECK_BUDGET_MS,
+      guard.replays.remember(`${timestamp}:${signature}`, now + REPLAY_MEMORY_MS, now),
+    );
+    if (first === 'late') {
+      logger.warn('the replay check took too long: let the request through', {});
+      return undefined;
+    }
+    if (first) return undefined;
   } catch (err) {
     logger.warn('could not remember a Slack request for the replay check: let it through', { code: codeOf(err) });
     return undefined;
@@ -63,6 +73,9 @@ export async function refuseReplay(
   logger.warn('refused a replayed Slack request', { timestamp });
   return { status: 401, error: 'this signed request was already received' };
 }
+
+/** How long the replay check may wait for the store before the request goes on unchecked (as when it fails). */
+export const REPLAY_CHECK_BUDGET_MS = 1000;
 
 /** Drops the signatures remembered longer than any check would let their request through. */
 export function forgetExpiredReplays(replays: Pick<ReplayMemory, 'deleteExpired'>, clock: Clock): ScheduledTask {

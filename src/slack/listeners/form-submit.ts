@@ -2,6 +2,7 @@ import { stripInvisible } from '../../domain/visible-text';
 import type { App } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { Problem } from '../../flow/check-request';
+import { beforeDeadline } from '../../flow/deadline';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { SubmitOutcome } from '../../flow/request-form';
 import { submitForm } from '../../flow/request-form';
@@ -130,19 +131,13 @@ export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): 
     const actor = { teamId: teamIdOf(body), userId: body.user.id };
     const state = readFormState(view.state.values, deps.config);
     const work = submitForm(deps, actor, parseRequestId(view.private_metadata), state.selection);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), budgetMs);
-    });
     let first: Awaited<typeof work> | 'late';
     try {
-      first = await Promise.race([work, late]);
+      first = await beforeDeadline(budgetMs, work);
     } catch (e) {
       // Failed within the budget: the answer itself says so, and the modal stays open to try again.
       await ack(marked({ response_action: 'update', view: buildInfoModal('Request backup', userSafeSentence(e)) }));
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     if (first === undefined) {
       await ack(marked({ response_action: 'update', view: buildInfoModal('Request backup', NOT_YOURS) }));

@@ -12,7 +12,7 @@ function describe(e: unknown): string {
  * are refused, the ids or the user's access to those projects are.
  */
 export async function checkCloud(
-  cloud: Pick<BackupBackend, 'listPolicies'>,
+  cloud: Pick<BackupBackend, 'listTargets'>,
   projects: readonly ProjectConfig[],
 ): Promise<readonly string[]> {
   const problems: string[] = [];
@@ -20,7 +20,7 @@ export async function checkCloud(
   for (const project of projects) {
     const label = `project ${project.name} (${project.id}, ${project.region})`;
     try {
-      await cloud.listPolicies({ id: project.id, region: project.region });
+      await cloud.listTargets({ id: project.id, region: project.region });
     } catch (e) {
       if (e instanceof OtcAuthError) {
         refused.push(

@@ -16,7 +16,7 @@ export interface CheckTargets {
   readonly config: Pick<Config, 'access' | 'approvals' | 'projects'>;
   readonly web: WebClient;
   /** Absent in sandbox mode: there is no real cloud to check. */
-  readonly cloud: Pick<BackupBackend, 'listPolicies'> | undefined;
+  readonly cloud: Pick<BackupBackend, 'listTargets'> | undefined;
 }
 
 /** The set-up self-check: Slack token and team, approvals channel, user groups, cloud access, rules. */

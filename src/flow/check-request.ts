@@ -15,7 +15,7 @@ import {
   UNASSOCIABLE_STATUSES,
 } from '../domain/resolution';
 import { hasVisibleText } from '../domain/visible-text';
-import type { BackupPolicy, ProjectRef, Volume } from '../otc/types';
+import type { BackupTarget, ProjectRef, Volume } from '../otc/types';
 import type { FlowDeps } from './flow-deps';
 import type { CannotPost } from './ports';
 
@@ -37,7 +37,7 @@ export interface CheckOptions {
 /** Everything checked, nothing recorded: what a preview shows and what a request records. */
 export interface CheckedRequest {
   readonly project: ProjectConfig;
-  readonly policy: BackupPolicy;
+  readonly policy: BackupTarget;
   readonly volumes: readonly RequestVolume[];
   /** Left out because of their status (picked in a form or attached to the server). */
   readonly excluded: readonly RequestVolume[];
@@ -138,7 +138,7 @@ export async function checkRequest(
   if (unnamed !== undefined) return { kind: 'denied', decision: unnamed, checked: undefined };
 
   const [policies, found, fromServer] = await Promise.all([
-    deps.cloud.listPolicies(project.value),
+    deps.cloud.listTargets(project.value),
     deps.cloud.findVolumesByRef(project.value, cmd.volumes.map(refText)),
     cmd.server === undefined ? undefined : serverVolumes(deps, project.value, cmd.server),
   ]);

@@ -1,4 +1,4 @@
-import type { BackupPolicy, ProjectRef, Server, Volume, VolumeFilters } from '../otc/types';
+import type { BackupTarget, ProjectRef, Server, Volume, VolumeFilters } from '../otc/types';
 import type { Clock, CloudReads } from './ports';
 
 /** The modal's look-ups: answered from a short-lived copy of a project's volumes and policies. */
@@ -21,7 +21,7 @@ interface Entry<T> {
  */
 export class CloudCache implements CloudReads {
   private readonly volumes = new Map<string, Entry<readonly Volume[]>>();
-  private readonly policies = new Map<string, Entry<readonly BackupPolicy[]>>();
+  private readonly policies = new Map<string, Entry<readonly BackupTarget[]>>();
   private readonly servers = new Map<string, Entry<readonly Server[]>>();
 
   constructor(
@@ -44,8 +44,8 @@ export class CloudCache implements CloudReads {
     return this.cached(this.volumes, project.id, () => this.cloud.listAllVolumes(project, {}));
   }
 
-  listPolicies(project: ProjectRef): Promise<readonly BackupPolicy[]> {
-    return this.cached(this.policies, project.id, () => this.cloud.listPolicies(project));
+  listTargets(project: ProjectRef): Promise<readonly BackupTarget[]> {
+    return this.cached(this.policies, project.id, () => this.cloud.listTargets(project));
   }
 
   async listAllVolumes(project: ProjectRef, filters: VolumeFilters): Promise<readonly Volume[]> {
@@ -83,7 +83,7 @@ export class CloudCache implements CloudReads {
    */
   forSubmit(): CloudReads {
     return {
-      listPolicies: (p) => this.cloud.listPolicies(p),
+      listTargets: (p) => this.cloud.listTargets(p),
       findVolumesByRef: (p, refs) => this.cloud.findVolumesByRef(p, refs),
       findServersByRef: (p, ref) => this.cloud.findServersByRef(p, ref),
       listServers: (p) => this.listServers(p),

@@ -1,7 +1,7 @@
 import type { ProjectConfig } from '../config/load-config';
 import type { Actor } from '../domain/actor';
 import type { RequestId } from '../domain/ids';
-import type { BackupPolicy, Server, Volume } from '../otc/types';
+import type { BackupTarget, Server, Volume } from '../otc/types';
 import { admitFollowUp } from './admission';
 import { MAX_OPTIONS, MAX_QUERY_LENGTH } from './cloud-cache';
 import type { FlowDeps } from './flow-deps';
@@ -41,10 +41,10 @@ async function projectFor(deps: SuggestDeps, q: SuggestQuery): Promise<ProjectCo
 }
 
 /** Policies whose name contains the query, or whose id starts with it; by name. */
-export async function suggestPolicies(deps: SuggestDeps, q: SuggestQuery): Promise<readonly BackupPolicy[]> {
+export async function suggestPolicies(deps: SuggestDeps, q: SuggestQuery): Promise<readonly BackupTarget[]> {
   const project = await projectFor(deps, q);
   if (project === undefined) return [];
-  return byNameOrIdPrefix(await deps.formCloud.listPolicies(project), q.query);
+  return byNameOrIdPrefix(await deps.formCloud.listTargets(project), q.query);
 }
 
 /** Servers whose name contains the query, or whose id starts with it; by name. */

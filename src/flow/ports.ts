@@ -79,7 +79,7 @@ export interface MessageDeliverer {
 // ---- The cloud
 
 /** What checking needs to read from the cloud: the live client, or the form's short-lived cache. */
-export type CloudReads = Pick<BackupBackend, 'listPolicies'> &
+export type CloudReads = Pick<BackupBackend, 'listTargets'> &
   Pick<VolumeDirectory, 'findVolumesByRef' | 'listAllVolumes'> &
   ServerDirectory;
 

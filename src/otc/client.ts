@@ -107,7 +107,7 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
 
   return {
     authKind: authorizer.kind,
-    listPolicies: (project) => vbs.listPolicies(project),
+    listTargets: async (project) => (await vbs.listPolicies(project)).map((p) => ({ kind: 'policy' as const, ...p })),
     associate: (project, policyId, volumeIds, callOptions) =>
       runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
         vbs.associateChunk(project, policyId, chunk, signal),
@@ -116,6 +116,16 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
       runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
         vbs.disassociateChunk(project, policyId, chunk, signal),
       ),
+    move: (_project, _fromId, _toId, volumeIds) =>
+      Promise.resolve({
+        added: [],
+        failed: volumeIds.map((volumeId) => ({
+          volumeId,
+          code: 'NOT_SUPPORTED',
+          message: 'VBS cannot move a volume between policies; associating it with the new policy moves it',
+        })),
+        chunks: [],
+      }),
     getVolume: (project, id) => evs.getVolume(project, id),
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
     listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),

@@ -1,16 +1,22 @@
 import type { PolicyId, ProjectId, ServerId, VolumeId } from '../domain/ids';
 
+/**
+ * The backup service of a project: VBS (policies; closed to new OTC projects since 2025-08-01) or
+ * CBR (Cloud Backup and Recovery: vaults that carry a policy).
+ */
+export type BackupService = 'vbs' | 'cbr';
+
 /** A project the bot acts in. Endpoints are resolved per region. */
 export interface ProjectRef {
   readonly id: ProjectId;
   readonly region: string;
+  /** Which service backs its disks up; absent means VBS. */
+  readonly service?: BackupService | undefined;
 }
 
-/** A VBS backup policy as the rest of the bot sees it (camelCase, typed). */
-export interface BackupPolicy {
-  readonly id: PolicyId;
-  readonly name: string;
-  /** 'ON' | 'OFF' as VBS reports it. */
+/** When backups run and how long they are kept: a VBS policy's, or the policy bound to a CBR vault. */
+export interface BackupSchedule {
+  /** 'ON' | 'OFF' as VBS reports it (CBR: `enabled`). */
   readonly status: string;
   /** HH:mm when scheduled backups start (VBS allows several, comma-separated), in `timeZone`. */
   readonly startTime: string | undefined;
@@ -24,8 +30,36 @@ export interface BackupPolicy {
   readonly retentionCount: number | undefined;
   /** How many days backups are kept (VBS spells it `rentention_day`), instead of a count. */
   readonly retentionDays: number | undefined;
+}
+
+/** A VBS backup policy as the rest of the bot sees it (camelCase, typed). */
+export interface BackupPolicy extends BackupSchedule {
+  readonly id: PolicyId;
+  readonly name: string;
   readonly resourceCount: number | undefined;
 }
+
+/** A CBR vault: where volumes are added on a CBR project. */
+export interface BackupVault {
+  /** The vault id (a UUID); typed like a policy id because both name "where backups go". */
+  readonly id: PolicyId;
+  readonly name: string;
+  /** The backup policy bound to the vault, if any (a vault without one is only backed up by hand). */
+  readonly policy: (BackupSchedule & { readonly id: string; readonly name: string }) | undefined;
+  /** The volumes in the vault now (CBR lists a vault's resources; VBS cannot). */
+  readonly volumeIds: readonly VolumeId[];
+  readonly resourceCount: number;
+  /** The vault's capacity (`billing.size`, GB). */
+  readonly capacityGb: number | undefined;
+  /** Capacity taken by the disks in it (`billing.allocated`, GB): a disk fits when its size is at most the rest. */
+  readonly allocatedGb: number | undefined;
+}
+
+/** Where a request adds volumes: a VBS policy or a CBR vault. */
+export type BackupTarget = ({ readonly kind: 'policy' } & BackupPolicy) | ({ readonly kind: 'vault' } & BackupVault);
+
+/** CBR accepts at most this many resources in one add, remove or migrate call. */
+export const CBR_MAX_RESOURCES_PER_CALL = 256;
 
 export interface VolumeAttachment {
   readonly serverId: ServerId;
@@ -63,6 +97,10 @@ export interface AddedVolume {
   readonly availabilityZone: string | undefined;
   /** VBS `os_vol_host_attr`, e.g. `pod01.eu-de-01`. */
   readonly pod: string | undefined;
+  /** CBR: the vault the volume was moved from (a migrate), when it was moved. */
+  readonly movedFrom?: PolicyId | undefined;
+  /** CBR: it was in the vault already (nothing was sent for it). */
+  readonly already?: boolean | undefined;
 }
 
 export interface FailedVolume {
@@ -107,11 +145,17 @@ export interface AssociateOptions {
 }
 
 /**
- * The backup service behind the bot. VBS implements it today; CBR (vaults) can implement it beside
- * VBS without touching the Slack or domain layers.
+ * The backup service behind the bot, for a project of either service (`project.service`): on VBS a
+ * target is a policy, on CBR a vault. Every call reports per volume, even where the cloud's API is
+ * all-or-nothing (CBR), and never throws for the cloud's refusals.
  */
 export interface BackupBackend {
-  listPolicies(project: ProjectRef): Promise<readonly BackupPolicy[]>;
+  /** The project's policies (VBS) or vaults (CBR, with their bound policy, resources and capacity). */
+  listTargets(project: ProjectRef): Promise<readonly BackupTarget[]>;
+  /**
+   * Adds volumes to the target. VBS moves a volume from another policy silently; CBR refuses a
+   * volume in another vault (use `move`). A volume already in the target is reported added.
+   */
   associate(
     project: ProjectRef,
     policyId: PolicyId,
@@ -121,6 +165,18 @@ export interface BackupBackend {
   disassociate(
     project: ProjectRef,
     policyId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    options?: AssociateOptions,
+  ): Promise<AssociationResult>;
+  /**
+   * CBR only: moves volumes, with their backups, from one vault to another (`migrateresources`);
+   * each moved volume is reported added with `movedFrom`. On a VBS project every volume fails
+   * (VBS moves by associating).
+   */
+  move(
+    project: ProjectRef,
+    fromId: PolicyId,
+    toId: PolicyId,
     volumeIds: readonly VolumeId[],
     options?: AssociateOptions,
   ): Promise<AssociationResult>;

@@ -43,7 +43,7 @@ describe('form suggestions', () => {
     expect((await suggestVolumes(f.deps, query(draft, long))).volumes).toEqual([]);
     expect(f.cloud.calls).toEqual([]);
     expect(names(await suggestPolicies(f.deps, query(draft, 'd'.repeat(MAX_QUERY_LENGTH))))).toEqual([]);
-    expect(f.cloud.count('listPolicies')).toBe(1);
+    expect(f.cloud.count('listTargets')).toBe(1);
   });
 
   it('suggests nothing for a project the rules file does not name', async () => {
@@ -111,9 +111,9 @@ describe('form suggestions', () => {
     await suggestPolicies(f.deps, query(draft, 'd'));
     await suggestPolicies(f.deps, query(draft, 'da'));
     expect(f.cloud.count('listAllVolumes')).toBe(1);
-    expect(f.cloud.count('listPolicies')).toBe(1);
+    expect(f.cloud.count('listTargets')).toBe(1);
     f.clock.advance(CLOUD_CACHE_TTL_MS);
     await suggestPolicies(f.deps, query(draft, 'dai'));
-    expect(f.cloud.count('listPolicies')).toBe(2);
+    expect(f.cloud.count('listTargets')).toBe(2);
   });
 });

@@ -80,7 +80,7 @@ describe('counting work taken over from a holder whose lease ran out', () => {
     const executor = new RequestExecutor({
       store: { requests: countFinalStates(store.requests, metrics), queries: store.queries, audit: store.audit },
       backend: {
-        listPolicies: () => Promise.resolve([]),
+        listTargets: () => Promise.resolve([]),
         associate: () =>
           Promise.resolve({
             added: request.volumes.map((v) => ({ volumeId: v.id, availabilityZone: 'eu-de-01', pod: 'pod01' })),
@@ -88,6 +88,7 @@ describe('counting work taken over from a holder whose lease ran out', () => {
             chunks: [],
           }),
         disassociate: () => Promise.resolve({ added: [], failed: [], chunks: [] }),
+        move: () => Promise.resolve({ added: [], failed: [], chunks: [] }),
       },
       outbox: outbox('replica-b'),
       deliverer: delivering,

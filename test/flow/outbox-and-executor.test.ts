@@ -150,8 +150,9 @@ describe('RequestExecutor', () => {
   function backend(result: () => Promise<AssociationResult>): BackupBackend & { calls: number } {
     const b = {
       calls: 0,
-      listPolicies: () => Promise.resolve([]),
+      listTargets: () => Promise.resolve([]),
       disassociate: () => Promise.resolve(ok),
+      move: () => Promise.resolve(ok),
       associate: () => {
         b.calls += 1;
         return result();

@@ -62,7 +62,7 @@ describe('password credentials (IAM token)', () => {
     mockPolicies(seen);
     const { client } = buildClient(agent);
     expect(client.authKind).toBe('token');
-    await client.listPolicies(PROJECT);
+    await client.listTargets(PROJECT);
 
     const docs = readJsonFixture<{ auth: { identity: { methods: string[] } } }>(
       'iam_token_password_request_domain_scope.docs.json',
@@ -98,7 +98,7 @@ describe('password credentials (IAM token)', () => {
     const seen: Array<string | undefined> = [];
     for (let i = 0; i < 10; i += 1) mockPolicies(seen);
     const { client } = buildClient(agent);
-    await Promise.all(Array.from({ length: 10 }, () => client.listPolicies(PROJECT)));
+    await Promise.all(Array.from({ length: 10 }, () => client.listTargets(PROJECT)));
     expect(iamCalls).toBe(1);
     expect(seen).toEqual(Array(10).fill(TOKEN));
   });
@@ -110,11 +110,11 @@ describe('password credentials (IAM token)', () => {
     const seen: Array<string | undefined> = [];
     for (let i = 0; i < 3; i += 1) mockPolicies(seen);
     const { client, clock } = buildClient(agent);
-    await client.listPolicies(PROJECT);
+    await client.listTargets(PROJECT);
     clock.advance(49 * 60_000);
-    await client.listPolicies(PROJECT);
+    await client.listTargets(PROJECT);
     clock.advance(60_000);
-    await client.listPolicies(PROJECT);
+    await client.listTargets(PROJECT);
     expect(seen).toEqual(['token-a', 'token-a', 'token-b']);
   });
 
@@ -125,7 +125,7 @@ describe('password credentials (IAM token)', () => {
     mockPolicies(seen, 401);
     mockPolicies(seen, 200);
     const { client, clock } = buildClient(agent);
-    const policies = await client.listPolicies(PROJECT);
+    const policies = await client.listTargets(PROJECT);
     expect(policies).toHaveLength(2);
     expect(seen).toEqual(['token-old', 'token-new']);
     expect(clock.sleeps).toEqual([]);
@@ -138,7 +138,7 @@ describe('password credentials (IAM token)', () => {
     mockPolicies(seen, 401);
     mockPolicies(seen, 401);
     const { client } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expect(error).toMatchObject({ code: 'OTC_AUTH', status: 401, attempts: 2 });
     expect(seen).toEqual(['token-old', 'token-new']);
@@ -150,7 +150,7 @@ describe('password credentials (IAM token)', () => {
       .intercept({ path: TOKEN_PATH, method: 'POST' })
       .reply(401, { error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' } });
     const { client, clock } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expect(error).toMatchObject({ status: 401, path: TOKEN_PATH, attempts: 1 });
     expect(clock.sleeps).toEqual([]);
@@ -162,7 +162,7 @@ describe('password credentials (IAM token)', () => {
     const seen: Array<string | undefined> = [];
     mockPolicies(seen);
     const { client, clock } = buildClient(agent);
-    await client.listPolicies(PROJECT);
+    await client.listTargets(PROJECT);
     expect(clock.sleeps).toHaveLength(1);
     expect(seen).toEqual([TOKEN]);
   });
@@ -170,12 +170,12 @@ describe('password credentials (IAM token)', () => {
   it('rejects a token answer without X-Subject-Token or with an unreadable expires_at as a shape error', async () => {
     agent.get(IAM).intercept({ path: TOKEN_PATH, method: 'POST' }).reply(201, readIamTokenBody());
     const { client } = buildClient(agent);
-    const missing = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const missing = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OtcResponseShapeError);
     expect(missing).toMatchObject({ issues: ['(headers): X-Subject-Token missing'] });
 
     mockTokenIssue(agent, TOKEN, 'next tuesday');
-    const badDate = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const badDate = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(badDate).toMatchObject({ code: 'OTC_RESPONSE_SHAPE', issues: ['token.expires_at: custom'] });
   });
 });
@@ -237,7 +237,7 @@ describe('AK/SK credentials', () => {
       .intercept({ path: POLICIES_PATH, method: 'GET' })
       .reply(401, readFixture('vbs_error_response.docs.json'));
     const { client } = buildClient(agent, { credentials: aksk });
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expect(error).not.toBeInstanceOf(OtcHttpError);
     expect(error).toMatchObject({ status: 401, attempts: 1 });

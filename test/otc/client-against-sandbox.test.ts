@@ -79,7 +79,7 @@ describe('OTC client against the sandbox over real HTTP', () => {
 
   it('signs with AK/SK instead of asking IAM for a token', async () => {
     const c = client('aksk');
-    const policies = await c.listPolicies(PROJECT);
+    const policies = await c.listTargets(PROJECT);
     expect(policies.map((p) => p.name)).toEqual(expect.arrayContaining(['daily-7d', 'weekly-4w', 'db-hourly']));
     const result = await c.associate(PROJECT, DAILY_7D, [one('db-data-2')]);
     expect(result.added.map((a) => a.volumeId)).toEqual([one('db-data-2')]);
@@ -89,7 +89,7 @@ describe('OTC client against the sandbox over real HTTP', () => {
 
   it('gets a new token and replays the call when the cloud says the token expired', async () => {
     const c = client('password');
-    await c.listPolicies(PROJECT);
+    await c.listTargets(PROJECT);
     sandbox.expireAllTokens();
     const result = await c.associate(PROJECT, DAILY_7D, [one('db-data-1')]);
     expect(result.added).toHaveLength(1);
@@ -197,7 +197,7 @@ describe('OTC client against the sandbox over real HTTP', () => {
       endpoints: { vbs: sandbox.url, evs: sandbox.url },
       dispatcher: agent,
     });
-    await expect(c.listPolicies(PROJECT)).rejects.toBeInstanceOf(OtcAuthError);
+    await expect(c.listTargets(PROJECT)).rejects.toBeInstanceOf(OtcAuthError);
     expect(sandbox.requests.filter((r) => r.route === 'iam.tokens')).toHaveLength(1);
   });
 });

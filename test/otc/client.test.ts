@@ -49,8 +49,9 @@ describe('VBS policies', () => {
       .intercept({ path: POLICIES_PATH, method: 'GET' })
       .reply(200, readFixture('vbs_policy_list_response.docs.json'));
     const { client: otc } = client();
-    expect(await otc.listPolicies(PROJECT)).toEqual([
+    expect(await otc.listTargets(PROJECT)).toEqual([
       {
+        kind: 'policy',
         id: 'XX',
         name: 'plan01',
         status: 'ON',
@@ -63,6 +64,7 @@ describe('VBS policies', () => {
         resourceCount: 0,
       },
       {
+        kind: 'policy',
         id: 'YY',
         name: 'plan02',
         status: 'ON',
@@ -82,7 +84,7 @@ describe('VBS policies', () => {
     delete body.backup_policies[1]!.backup_policy_id;
     agent.get(VBS).intercept({ path: POLICIES_PATH, method: 'GET' }).reply(200, body);
     const { client: otc } = client();
-    const error = await otc.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await otc.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcResponseShapeError);
     expect(error).not.toBeInstanceOf(OtcHttpError);
     expect(error).toMatchObject({ issues: ['backup_policies.1.backup_policy_id: invalid_type (expected string)'] });
@@ -112,7 +114,7 @@ describe('VBS policies', () => {
       .intercept({ path: POLICIES_PATH, method: 'GET' })
       .reply(200, { backup_policies: [] });
     const { client: otc } = client({ endpoints: { vbs: 'https://vbs.{region}.myhuaweicloud.com/' } });
-    expect(await otc.listPolicies({ ...PROJECT, region: 'ap-southeast-1' })).toEqual([]);
+    expect(await otc.listTargets({ ...PROJECT, region: 'ap-southeast-1' })).toEqual([]);
   });
 
   it('asks the overridden IAM endpoint for tokens', async () => {
@@ -125,7 +127,7 @@ describe('VBS policies', () => {
       .intercept({ path: POLICIES_PATH, method: 'GET', headers: { 'x-auth-token': 'token-x' } })
       .reply(200, { backup_policies: [] });
     const { client: otc } = buildClient(agent, { authUrl: 'https://iam.example.test/identity/v3' });
-    expect(await otc.listPolicies(PROJECT)).toEqual([]);
+    expect(await otc.listTargets(PROJECT)).toEqual([]);
   });
 });
 
@@ -277,6 +279,6 @@ describe('createOtcClient options', () => {
 
   it('refuses a region that is not a plain name when a call is made', async () => {
     const { client: otc } = client();
-    await expect(otc.listPolicies({ ...PROJECT, region: 'eu-de.evil.example/x' })).rejects.toThrow(RangeError);
+    await expect(otc.listTargets({ ...PROJECT, region: 'eu-de.evil.example/x' })).rejects.toThrow(RangeError);
   });
 });

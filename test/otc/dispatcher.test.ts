@@ -90,7 +90,7 @@ describe('createOtcDispatcher', () => {
     const proxyPort = await startProxy(vbsPort, seen);
     const dispatcher = createOtcDispatcher({ proxy: { httpProxy: `http://127.0.0.1:${proxyPort}` } });
     const otc = client(dispatcher, 'http://vbs.{region}.example.invalid');
-    expect(await otc.listPolicies(PROJECT)).toEqual([]);
+    expect(await otc.listTargets(PROJECT)).toEqual([]);
     expect(seen).toEqual(['vbs.eu-de.example.invalid:80']);
   });
 
@@ -101,7 +101,7 @@ describe('createOtcDispatcher', () => {
     const dispatcher = createOtcDispatcher({
       proxy: { httpProxy: `http://127.0.0.1:${proxyPort}`, noProxy: '127.0.0.1' },
     });
-    expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listPolicies(PROJECT)).toEqual([]);
+    expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listTargets(PROJECT)).toEqual([]);
     expect(seen).toEqual([]);
   });
 
@@ -112,7 +112,7 @@ describe('createOtcDispatcher', () => {
     try {
       const vbsPort = await startVbs();
       const dispatcher = createOtcDispatcher({ proxy: { httpsProxy: 'http://127.0.0.1:9' } });
-      expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listPolicies(PROJECT)).toEqual([]);
+      expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listTargets(PROJECT)).toEqual([]);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) Reflect.deleteProperty(process.env, key);
@@ -126,7 +126,7 @@ describe('network failures through a real dispatcher', () => {
   it('reports a server that never answers as a response timeout', async () => {
     const vbsPort = await startVbs(() => undefined);
     const otc = client(createOtcDispatcher(), `http://127.0.0.1:${vbsPort}`, 100);
-    const error = await otc.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await otc.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcNetworkError);
     expect(error).toMatchObject({ code: 'OTC_NETWORK', reason: 'response timeout (no headers)', attempts: 1 });
   });
@@ -138,7 +138,7 @@ describe('network failures through a real dispatcher', () => {
     );
     await new Promise((resolve) => closed.close(resolve));
     const error = await client(createOtcDispatcher(), `http://127.0.0.1:${port}`)
-      .listPolicies(PROJECT)
+      .listTargets(PROJECT)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'OTC_NETWORK', reason: 'connection refused' });
   });
@@ -146,7 +146,7 @@ describe('network failures through a real dispatcher', () => {
   it('reports a connection the server drops mid-way as a closed socket', async () => {
     const vbsPort = await startVbs((req) => req.socket.destroy());
     const error = await client(createOtcDispatcher(), `http://127.0.0.1:${vbsPort}`)
-      .listPolicies(PROJECT)
+      .listTargets(PROJECT)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'OTC_NETWORK', reason: 'socket closed by the other side' });
   });

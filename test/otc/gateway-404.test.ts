@@ -30,7 +30,7 @@ const client = () => buildClient(agent, { credentials: AKSK }).client;
 
 describe("the API gateway's 404 is an error in every look-up, never 'not found'", () => {
   it.each([
-    ['listPolicies', VBS, POLICIES_PATH, () => client().listPolicies(PROJECT)],
+    ['listTargets', VBS, POLICIES_PATH, () => client().listTargets(PROJECT)],
     [
       'listAllVolumes',
       EVS,

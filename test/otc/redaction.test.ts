@@ -79,7 +79,7 @@ describe('password credentials: nothing secret in errors or logs', () => {
       .intercept({ path: TOKEN_PATH, method: 'POST' })
       .reply(401, { error: { code: 401, message: `password ${PASSWORD} is wrong`, title: 'Unauthorized' } });
     const { client, logger } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expectNoSecrets(error, logger);
   });
@@ -93,7 +93,7 @@ describe('password credentials: nothing secret in errors or logs', () => {
         data: { error: { code: 400, message: `invalid body ${typeof opts.body === 'string' ? opts.body : ''}` } },
       }));
     const { client, logger } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcHttpError);
     expect((error as OtcHttpError).otcMessage).toContain('invalid body');
     expectNoSecrets(error, logger);
@@ -107,7 +107,7 @@ describe('password credentials: nothing secret in errors or logs', () => {
       .reply((opts) => ({ statusCode: 500, data: { error: { code: 'VBS.500', message: echo(opts, PASSWORD) } } }))
       .times(4);
     const { client, logger } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 500, attempts: 4 });
     expectNoSecrets(error, logger);
   });
@@ -140,7 +140,7 @@ describe('password credentials: nothing secret in errors or logs', () => {
       }))
       .times(2);
     const { client, logger } = buildClient(agent);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expectNoSecrets(error, logger);
   });
@@ -158,7 +158,7 @@ describe('AK/SK credentials: nothing secret in errors or logs', () => {
         data: { error_code: 'APIGW.0301', error_msg: echo(opts, SECRET_KEY, ACCESS_KEY) },
       }));
     const { client, logger } = buildClient(agent, aksk);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcAuthError);
     expect(signatures).toHaveLength(1);
     expectNoSecrets(error, logger);
@@ -173,7 +173,7 @@ describe('AK/SK credentials: nothing secret in errors or logs', () => {
         data: { error: { code: 'AutoBackup.1400', message: echo(opts, SECRET_KEY, ACCESS_KEY) } },
       }));
     const { client, logger } = buildClient(agent, aksk);
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcHttpError);
     expect((error as OtcHttpError).otcMessage).toContain('[redacted]');
     expectNoSecrets(error, logger);
@@ -199,7 +199,7 @@ describe('AK/SK credentials: nothing secret in errors or logs', () => {
       .get(VBS)
       .intercept({ path: POLICIES_PATH, method: 'GET' })
       .replyWithError(Object.assign(new Error(leak), { code: 'ECONNRESET' }));
-    const error = await client.listPolicies(PROJECT).catch((e: unknown) => e);
+    const error = await client.listTargets(PROJECT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtcNetworkError);
     expect(String((error as Error).cause)).toContain('reset;');
     expectNoSecrets(error, logger, [signature]);

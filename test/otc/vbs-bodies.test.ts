@@ -29,8 +29,9 @@ describe('a weekly VBS policy keeps its schedule', () => {
       .get(VBS)
       .intercept({ path: POLICIES_PATH, method: 'GET' })
       .reply(200, { backup_policies: [listed] });
-    expect(await client().listPolicies(PROJECT)).toEqual([
+    expect(await client().listTargets(PROJECT)).toEqual([
       {
+        kind: 'policy',
         id: 'ZZ',
         name: 'policy_01',
         status: 'ON',

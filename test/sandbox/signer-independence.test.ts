@@ -43,6 +43,6 @@ describe('the sandbox checks signatures with its own implementation', () => {
     await expect(client.listAllVolumes(PROJECT, { name: 'db-data-1' })).rejects.toBeInstanceOf(OtcAuthError);
     expect(sandbox.requests.map((r) => [r.route, r.status])).toEqual([['evs.volumes.detail', 401]]);
     // A request without a query is signed right even by this signer, and passes.
-    expect(await client.listPolicies(PROJECT)).not.toHaveLength(0);
+    expect(await client.listTargets(PROJECT)).not.toHaveLength(0);
   });
 });

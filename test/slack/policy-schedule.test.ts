@@ -1,5 +1,5 @@
 import { asPolicyId } from '../../src/domain/ids';
-import type { BackupPolicy } from '../../src/otc/types';
+import type { BackupTarget } from '../../src/otc/types';
 import { policyLine } from '../../src/slack/blocks/preview-blocks';
 import { describeSchedule } from '../../src/slack/blocks/policy-schedule';
 import { policyLabel } from '../../src/slack/listeners/form-options';
@@ -7,7 +7,8 @@ import { PLAIN_TEXT, sampleChecked } from '../support/sample-request';
 
 // The weekly policy of the VBS docs' create request: week_frequency SUN, WED; rentention_day 30;
 // start_time 12:00 in time_zone UTC+08:00.
-const WEEKLY: BackupPolicy = {
+const WEEKLY: BackupTarget = {
+  kind: 'policy',
   id: asPolicyId('ZZ'),
   name: 'policy_01',
   status: 'ON',
@@ -19,7 +20,7 @@ const WEEKLY: BackupPolicy = {
   retentionDays: 30,
   resourceCount: 3,
 };
-const DAILY: BackupPolicy = {
+const DAILY: BackupTarget = {
   ...WEEKLY,
   name: 'daily-7d',
   startTime: '02:00',

@@ -4,7 +4,7 @@ import type { BackupBackend, CloudReads } from '../../src/flow/ports';
 import type {
   AssociateOptions,
   AssociationResult,
-  BackupPolicy,
+  BackupTarget,
   FailedVolume,
   ProjectRef,
   Server,
@@ -14,7 +14,7 @@ import type {
 
 /** What one project of the fake cloud holds. */
 export interface CloudProject {
-  policies: BackupPolicy[];
+  policies: BackupTarget[];
   volumes: Volume[];
   servers: Server[];
 }
@@ -32,8 +32,9 @@ export interface AssociateCall {
   readonly volumeIds: readonly VolumeId[];
 }
 
-export function policy(id: string, name: string): BackupPolicy {
+export function policy(id: string, name: string): BackupTarget & { kind: 'policy' } {
   return {
+    kind: 'policy',
     id: asPolicyId(id),
     name,
     status: 'ON',
@@ -100,8 +101,8 @@ export class FakeCloud implements BackupBackend, CloudReads {
     return this.project(project.id);
   }
 
-  listPolicies(project: ProjectRef): Promise<readonly BackupPolicy[]> {
-    return Promise.resolve([...this.read('listPolicies', project).policies]);
+  listTargets(project: ProjectRef): Promise<readonly BackupTarget[]> {
+    return Promise.resolve([...this.read('listTargets', project).policies]);
   }
 
   findVolumesByRef(project: ProjectRef, refs: readonly string[]): Promise<ReadonlyMap<string, readonly Volume[]>> {
@@ -155,6 +156,25 @@ export class FakeCloud implements BackupBackend, CloudReads {
     // As the real client does: each call is reported as it returns, before the result is merged.
     await options?.onChunk?.(chunk);
     return { added, failed, chunks: [chunk] };
+  }
+
+  move(
+    project: ProjectRef,
+    fromId: PolicyId,
+    _toId: PolicyId,
+    volumeIds: readonly VolumeId[],
+  ): Promise<AssociationResult> {
+    this.read('move', project);
+    return Promise.resolve({
+      added: volumeIds.map((volumeId) => ({
+        volumeId,
+        availabilityZone: undefined,
+        pod: undefined,
+        movedFrom: fromId,
+      })),
+      failed: [],
+      chunks: [],
+    });
   }
 
   disassociate(project: ProjectRef, _policyId: PolicyId, volumeIds: readonly VolumeId[]): Promise<AssociationResult> {

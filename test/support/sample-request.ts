@@ -87,6 +87,7 @@ export function sampleChecked(text: ForeignText): CheckedRequest {
   return {
     project: { name: text.projectName, id: request.project.id, region: 'eu-de', isDefault: true },
     policy: {
+      kind: 'policy',
       id: request.policy.id,
       name: text.policyName,
       status: text.status,

@@ -1,4 +1,4 @@
-import type { BackupPolicy } from '../../otc/types';
+import type { BackupSchedule } from '../../otc/types';
 
 /** VBS's week day names, in the order people read them. */
 const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -18,7 +18,7 @@ export interface ScheduleWords {
  * (`week_frequency`) and retention by days (`rentention_day`) read as such, and the start time
  * carries its time zone. Text from the cloud is not escaped here: each surface escapes its own.
  */
-export function describeSchedule(p: BackupPolicy): ScheduleWords {
+export function describeSchedule(p: BackupSchedule): ScheduleWords {
   return {
     when: describeDays(p),
     at: p.startTime === undefined ? undefined : `${p.startTime} ${p.timeZone ?? 'UTC'}`,
@@ -31,7 +31,7 @@ export function describeSchedule(p: BackupPolicy): ScheduleWords {
   };
 }
 
-function describeDays(p: BackupPolicy): string | undefined {
+function describeDays(p: BackupSchedule): string | undefined {
   if (p.weekDays !== undefined && p.weekDays.length > 0) {
     const known = WEEK_DAYS.filter((d) => p.weekDays?.some((w) => w.toUpperCase() === d));
     const unknown = p.weekDays.filter((w) => !(WEEK_DAYS as readonly string[]).includes(w.toUpperCase()));

@@ -4,6 +4,7 @@ import { unusableReason } from '../../domain/resolution';
 import type { CheckedRequest } from '../../flow/check-request';
 import { code, composedText, plural, userText } from '../mrkdwn';
 import { describeApprovers } from './approval-text';
+import { scheduleOf } from '../../otc/targets';
 import { describeSchedule } from './policy-schedule';
 import type { Block } from './kit';
 import { context, packLines, section } from './kit';
@@ -14,12 +15,13 @@ const PREVIEW_VOLUMES = 40;
 
 export function policyLine(checked: CheckedRequest): string {
   const p = checked.policy;
-  const words = describeSchedule(p);
+  const s = scheduleOf(p);
+  const words = s === undefined ? undefined : describeSchedule(s);
   const schedule = [
-    words.at === undefined ? undefined : `starts ${userText(words.at, 40)}`,
-    words.when === undefined ? undefined : userText(words.when, 80),
-    words.keeps === undefined ? undefined : `keeps ${words.keeps}`,
-    p.status === 'ON' ? undefined : `policy is ${userText(p.status, 8)}`,
+    words?.at === undefined ? undefined : `starts ${userText(words.at, 40)}`,
+    words?.when === undefined ? undefined : userText(words.when, 80),
+    words?.keeps === undefined ? undefined : `keeps ${words.keeps}`,
+    s === undefined || s.status === 'ON' ? undefined : `policy is ${userText(s.status, 8)}`,
   ].filter((x) => x !== undefined);
   return `Policy ${code(p.name, 100)} ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project ${code(checked.project.name, 64)}`;
 }

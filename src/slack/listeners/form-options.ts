@@ -3,7 +3,8 @@ import { parseRequestId } from '../../domain/ids';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { SuggestQuery } from '../../flow/form-suggestions';
 import { suggestPolicies, suggestServers, suggestVolumes } from '../../flow/form-suggestions';
-import type { BackupPolicy, Volume } from '../../otc/types';
+import { scheduleOf } from '../../otc/targets';
+import type { BackupTarget, Volume } from '../../otc/types';
 import { describeSchedule } from '../blocks/policy-schedule';
 import { option } from '../blocks/request-form-view';
 import { readFormState } from '../form-state';
@@ -11,13 +12,15 @@ import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
 import { teamIdOf } from '../payload';
 
 /** "daily-7d · every day at 02:00 UTC · keeps 7", "weekly · every Sun and Wed at 12:00 UTC+08:00 · keeps 30 days" */
-export function policyLabel(p: BackupPolicy): string {
+export function policyLabel(target: BackupTarget): string {
+  const p = scheduleOf(target);
+  if (p === undefined) return `${target.name} · no policy bound`;
   const schedule = describeSchedule(p);
   const at = schedule.at === undefined ? undefined : `at ${schedule.at}`;
   const keeps =
     p.retentionCount !== undefined ? `keeps ${p.retentionCount}` : schedule.keeps && `keeps ${schedule.keeps}`;
   const parts = [
-    p.name,
+    target.name,
     [schedule.when, at].filter(Boolean).join(' ') || undefined,
     keeps,
     p.status === 'ON' ? undefined : p.status.toLowerCase(),

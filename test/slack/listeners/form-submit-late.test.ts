@@ -31,9 +31,9 @@ describe('registerFormSubmit: a slow submit', () => {
     const draft = await openDraft(f, ALICE);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const listPolicies = jest.spyOn(f.cloud, 'listPolicies').mockImplementation(async (project) => {
+    const listTargets = jest.spyOn(f.cloud, 'listTargets').mockImplementation(async (project) => {
       await held;
-      return FakeCloud.prototype.listPolicies.call(f.cloud, project);
+      return FakeCloud.prototype.listTargets.call(f.cloud, project);
     });
     const spy = traceFlow(requestForm, 'submitForm', bot.timeline);
 
@@ -41,7 +41,7 @@ describe('registerFormSubmit: a slow submit', () => {
     const sent = bot.send(
       submitView(ALICE, { id: 'V0FORM001', callbackId: VIEW_FORM, privateMetadata: draft, values }),
     );
-    await until('the submit to read the cloud', () => listPolicies.mock.calls.length > 0);
+    await until('the submit to read the cloud', () => listTargets.mock.calls.length > 0);
     jest.advanceTimersByTime(SUBMIT_BUDGET_MS - 1);
     await until('nothing (one more turn)', () => true);
     expect(bot.acks).toEqual([]);
@@ -70,14 +70,14 @@ describe('registerFormSubmit: a slow submit', () => {
     const draft = await openDraft(f, ALICE);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const listPolicies = jest.spyOn(f.cloud, 'listPolicies').mockImplementation(async () => {
+    const listTargets = jest.spyOn(f.cloud, 'listTargets').mockImplementation(async () => {
       await held;
       return [];
     });
 
     const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
     const sent = bot.send(submitView(ALICE, { callbackId: VIEW_FORM, privateMetadata: draft, values }));
-    await until('the submit to read the cloud', () => listPolicies.mock.calls.length > 0);
+    await until('the submit to read the cloud', () => listTargets.mock.calls.length > 0);
     jest.advanceTimersByTime(SUBMIT_BUDGET_MS);
     jest.useRealTimers();
     await until('the ack', () => bot.acks.length > 0);

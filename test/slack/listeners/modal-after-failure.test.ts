@@ -36,12 +36,12 @@ describe('a modal whose flow fails after the interim answer', () => {
     const failed = new Promise<never>((_resolve, reject) => {
       fail = () => reject(new OtcNetworkError({ method: 'GET', path: '/v2/p/backuppolicy' }, 'connection reset'));
     });
-    const listPolicies = jest.spyOn(f.cloud, 'listPolicies').mockReturnValue(failed);
+    const listTargets = jest.spyOn(f.cloud, 'listTargets').mockReturnValue(failed);
     const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
     const sent = bot.send(
       submitView(ALICE, { id: 'V0FORM001', callbackId: VIEW_FORM, privateMetadata: draft, values }),
     );
-    await until('the submit to read the cloud', () => listPolicies.mock.calls.length > 0);
+    await until('the submit to read the cloud', () => listTargets.mock.calls.length > 0);
     jest.advanceTimersByTime(SUBMIT_BUDGET_MS);
     jest.useRealTimers();
     await until('the interim answer', () => bot.acks.length > 0);
@@ -59,7 +59,7 @@ describe('a modal whose flow fails after the interim answer', () => {
     const bot = createListenerApp(f.deps, (app, deps) => registerFormSubmit(app, deps, SUBMIT_BUDGET_MS));
     const draft = await openDraft(f, ALICE);
     jest
-      .spyOn(f.cloud, 'listPolicies')
+      .spyOn(f.cloud, 'listTargets')
       .mockRejectedValue(new OtcNetworkError({ method: 'GET', path: '/v2/p/backuppolicy' }, 'connection reset'));
     const values = formValues({ policy: DAILY_7D, volumes: [DB_DATA_1] });
     await bot

@@ -46,7 +46,13 @@ export const cloudAuthSchema = z.discriminatedUnion('kind', [
 const optionalText = z.string().optional();
 
 export const projectConfigSchema = z
-  .object({ name: z.string(), id: z.string().transform(asProjectId), region: z.string(), isDefault: z.boolean() })
+  .object({
+    name: z.string(),
+    id: z.string().transform(asProjectId),
+    region: z.string(),
+    isDefault: z.boolean(),
+    service: z.enum(['vbs', 'cbr']),
+  })
   .readonly();
 
 export const approvalsConfigSchema = z
@@ -68,7 +74,7 @@ const configFieldsSchema = z.object({
       auth: cloudAuthSchema,
       region: z.string(),
       authUrl: optionalText,
-      endpoints: z.object({ vbs: optionalText, evs: optionalText, ecs: optionalText }).readonly(),
+      endpoints: z.object({ vbs: optionalText, cbr: optionalText, evs: optionalText, ecs: optionalText }).readonly(),
       chunkSize: z.number().int(),
       concurrency: z.number().int(),
       connectTimeoutMs: z.number(),

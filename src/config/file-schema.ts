@@ -29,6 +29,11 @@ const ruleSchema = z
     projects: list.optional(),
     max_volumes: z.number().int().positive().optional(),
     everyone: z.boolean().optional(),
+    /** What the rule covers; leaving it out means `[associate]`, so rule files from before undo grant nothing new. */
+    actions: z
+      .array(z.enum(['associate', 'disassociate']))
+      .min(1)
+      .optional(),
     decision: z.enum(['allow', 'deny', 'require_approval']),
     /** The request must say why (--reason, or the form's reason field). */
     require_reason: z.boolean().optional(),
@@ -54,6 +59,8 @@ const projectSchema = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{32}$/, 'an OTC project id: 32 hex characters'),
   region: nonEmpty.optional(),
   default: z.boolean().optional(),
+  /** VBS (backup policies; the default) or CBR (vaults): new OTC projects can only use CBR. */
+  service: z.enum(['vbs', 'cbr']).default('vbs'),
 });
 
 const urlTemplate = z
@@ -76,7 +83,12 @@ export const fileSchema = z
       region: nonEmpty.default('eu-de'),
       auth_url: urlTemplate.optional(),
       endpoints: z
-        .strictObject({ vbs: urlTemplate.optional(), evs: urlTemplate.optional(), ecs: urlTemplate.optional() })
+        .strictObject({
+          vbs: urlTemplate.optional(),
+          cbr: urlTemplate.optional(),
+          evs: urlTemplate.optional(),
+          ecs: urlTemplate.optional(),
+        })
         .optional(),
       sandbox: z.boolean().default(false),
       associate_chunk_size: z.number().int().min(1).max(100).default(20),

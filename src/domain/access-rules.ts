@@ -1,3 +1,4 @@
+import type { RequestAction } from './backup-request';
 import { isUuid } from './ids';
 import { matchesGlob } from './glob';
 
@@ -13,6 +14,8 @@ export interface AccessRule {
   readonly projects?: readonly string[] | undefined;
   readonly maxVolumes?: number | undefined;
   readonly everyone?: boolean | undefined;
+  /** What the rule covers; undefined means associate only (rules from before undo grant nothing new). */
+  readonly actions?: readonly RequestAction[] | undefined;
   readonly decision: AccessVerdict;
   /** With require_approval: who may approve (instead of the global approvers). */
   readonly approvers?: { readonly users: readonly string[]; readonly usergroups: readonly string[] } | undefined;
@@ -35,7 +38,9 @@ export interface AccessRequest {
   /** Handles of the user's groups; `undefined` when Slack could not tell (then group rules never match). */
   readonly usergroups: readonly string[] | undefined;
   readonly channel: { readonly id: string; readonly name: string | undefined };
-  readonly policy: { readonly id: string; readonly name: string };
+  readonly action: RequestAction;
+  /** The policy (VBS) or vault (CBR): a rule's `policies` names either. */
+  readonly policy: { readonly kind: 'policy' | 'vault'; readonly id: string; readonly name: string };
   readonly project: string;
   readonly volumeCount: number;
 }
@@ -54,6 +59,9 @@ export const NO_RULE_MATCHED = 'no matching rule (deny)';
 type RuleMatch =
   | { readonly matched: true; readonly because: readonly string[] }
   | { readonly matched: false; readonly missed: string };
+
+/** What a rule without `actions` covers. */
+export const DEFAULT_RULE_ACTIONS: readonly RequestAction[] = ['associate'];
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
 
@@ -78,6 +86,9 @@ function matchPolicy(entries: readonly string[], policy: AccessRequest['policy']
 /** Every selector a rule names must match; the first that does not is reported. */
 export function matchRule(rule: AccessRule, req: AccessRequest): RuleMatch {
   const because: string[] = [];
+  const actions = rule.actions ?? DEFAULT_RULE_ACTIONS;
+  if (!actions.includes(req.action))
+    return { matched: false, missed: `it covers ${actions.join(' and ')} only, not ${req.action}` };
   const namesUser = rule.users?.includes(req.user.id) ?? false;
   if ((req.user.isGuest || req.user.isBot) && !namesUser) {
     return {
@@ -114,8 +125,8 @@ export function matchRule(rule: AccessRule, req: AccessRequest): RuleMatch {
   if (rule.policies !== undefined) {
     const hit = matchPolicy(rule.policies, req.policy);
     if (hit === undefined)
-      return { matched: false, missed: `policy ${req.policy.name} is not ${rule.policies.join(' or ')}` };
-    because.push(`policy ${req.policy.name} matches ${hit}`);
+      return { matched: false, missed: `${req.policy.kind} ${req.policy.name} is not ${rule.policies.join(' or ')}` };
+    because.push(`${req.policy.kind} ${req.policy.name} matches ${hit}`);
   }
   if (rule.maxVolumes !== undefined) {
     if (req.volumeCount > rule.maxVolumes) {
@@ -198,4 +209,14 @@ export function decideAccess(policy: AccessPolicy, req: AccessRequest): AccessDe
         ? 'no access rules are configured'
         : `no rule allows this request (${near}${misses.length > 3 ? '; …' : ''})`,
   };
+}
+
+const STRICTNESS: Record<AccessVerdict, number> = { allow: 0, require_approval: 1, deny: 2 };
+
+/**
+ * One verdict for a request that needs several (a CBR move takes a volume out of one vault and
+ * into another): the strictest decides, the first of equals when they tie. Pure.
+ */
+export function strictest(decisions: readonly [AccessDecision, ...AccessDecision[]]): AccessDecision {
+  return decisions.reduce((worst, d) => (STRICTNESS[d.verdict] > STRICTNESS[worst.verdict] ? d : worst));
 }

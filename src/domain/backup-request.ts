@@ -2,6 +2,30 @@ import type { AccessDecision } from './access-rules';
 import type { PolicyId, ProjectId, RequestId, VolumeId } from './ids';
 import type { RequestState } from './request-state';
 
+/** What a request does to its volumes: add them to the target, or take them out of it. */
+export type RequestAction = 'associate' | 'disassociate';
+
+export const REQUEST_ACTIONS: readonly RequestAction[] = ['associate', 'disassociate'];
+
+/** The backup service of a project (VBS policies, or CBR vaults). */
+export type BackupService = 'vbs' | 'cbr';
+
+/** Where a request adds volumes (or takes them from): a VBS policy or a CBR vault. */
+export interface TargetRef {
+  readonly kind: 'policy' | 'vault';
+  readonly id: PolicyId;
+  readonly name: string;
+}
+
+/**
+ * A CBR volume that changes vault: on an associate with `--move`, the vault it is moved from; on
+ * an undo, the vault it goes back to.
+ */
+export interface VolumeMove {
+  readonly volumeId: VolumeId;
+  readonly vault: { readonly id: PolicyId; readonly name: string };
+}
+
 /** Times are epoch milliseconds: the domain never reads the clock, callers pass `now`. */
 export type EpochMs = number;
 
@@ -35,10 +59,15 @@ export interface ApprovalInfo {
   readonly comment: string | undefined;
 }
 
+/** A volume the request did what it asked with (added, or for a disassociate removed). */
 export interface VolumeAdded {
   readonly volumeId: VolumeId;
   readonly availabilityZone: string | undefined;
   readonly pod: string | undefined;
+  /** CBR: moved here from this vault (`--move`), or for an undo moved back to it. */
+  readonly movedFrom?: PolicyId | undefined;
+  /** CBR: it was there already (or, removing, not there): nothing was sent for it. */
+  readonly already?: boolean | undefined;
 }
 
 export interface VolumeFailed {
@@ -60,9 +89,21 @@ export interface BackupRequest {
   readonly teamId: string;
   readonly requesterId: string;
   readonly channel: { readonly id: string; readonly name: string | undefined };
-  readonly project: { readonly name: string; readonly id: ProjectId; readonly region: string };
-  readonly policy: { readonly id: PolicyId; readonly name: string };
+  readonly project: {
+    readonly name: string;
+    readonly id: ProjectId;
+    readonly region: string;
+    readonly service: BackupService;
+  };
+  readonly action: RequestAction;
+  readonly target: TargetRef;
   readonly volumes: readonly RequestVolume[];
+  /** CBR volumes that change vault (see VolumeMove); empty on VBS. */
+  readonly moves: readonly VolumeMove[];
+  /** An undo: the request whose additions this one takes back. */
+  readonly undoOf: RequestId | undefined;
+  /** Where this request's messages go when it has no thread of its own: an undo posts in its original's thread. */
+  readonly thread: MessageRef | undefined;
   readonly reason: string | undefined;
   readonly decision: AccessDecision;
   readonly state: RequestState;

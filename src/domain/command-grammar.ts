@@ -1,17 +1,20 @@
+import type { RequestAction } from './backup-request';
 import type { RequestId, VolumeId } from './ids';
 import { asVolumeId, isUuid, parseRequestId } from './ids';
 import type { Result } from './result';
 import { err, ok } from './result';
 import type { Token } from './tokenize';
 import { decodeSlackEntities, tokenize } from './tokenize';
-import { ASSOCIATE_USAGE, AUDIT_USAGE, HELP_TEXT, STATUS_USAGE } from './usage';
+import { ASSOCIATE_USAGE, AUDIT_USAGE, DISASSOCIATE_USAGE, HELP_TEXT, STATUS_USAGE } from './usage';
 
 export type VolumeRef =
   { readonly kind: 'id'; readonly id: VolumeId } | { readonly kind: 'name'; readonly name: string };
 export type PolicyRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'name'; readonly name: string };
 
+/** `/backup associate …` or `/backup disassociate …`: the same grammar, one action each. */
 export interface AssociateCommand {
-  readonly kind: 'associate';
+  readonly kind: RequestAction;
+  /** A backup policy (VBS project) or a vault (CBR project), by name or id. */
   readonly policy: PolicyRef;
   readonly volumes: readonly VolumeRef[];
   /** `--server NAME|ID`: every volume attached to that server, frozen into ids when the request is made. */
@@ -19,6 +22,8 @@ export interface AssociateCommand {
   readonly project: string | undefined;
   readonly reason: string | undefined;
   readonly dryRun: boolean;
+  /** `--move` (associate on CBR): a volume in another vault is moved here, with its backups. */
+  readonly move: boolean;
   /** Things the user should know that are not errors, e.g. duplicates that were dropped. */
   readonly notes: readonly string[];
 }
@@ -42,9 +47,13 @@ export interface GrammarOptions {
   readonly maxVolumes: number;
 }
 
-const SUBCOMMANDS = ['associate', 'status', 'audit', 'help'] as const;
+const SUBCOMMANDS = ['associate', 'disassociate', 'status', 'audit', 'help'] as const;
 const VALUE_FLAGS = new Set(['project', 'reason', 'server']);
-const BOOLEAN_FLAGS = new Set(['dry-run']);
+/** Flags without a value, and the subcommands they belong to. */
+const BOOLEAN_FLAGS: ReadonlyMap<string, readonly RequestAction[]> = new Map([
+  ['dry-run', ['associate', 'disassociate']],
+  ['move', ['associate']],
+]);
 /** Looks like an attempt at an id (8 hex digits and a dash, or the 8-4-4-4-12 shape) but is not a UUID. */
 const ID_LIKE = /^(?:[0-9a-f]{8}-[0-9a-f-]*|[0-9a-z]{8}(?:-[0-9a-z]{4}){3}-[0-9a-z]{12})$/i;
 
@@ -66,7 +75,13 @@ export function parseBackupCommand(text: string, options: GrammarOptions): Resul
   if (first === undefined) return ok({ kind: 'help' });
   const sub = first.text.toLowerCase();
   if (sub === 'help' || sub === '--help' || sub === '-h') return ok({ kind: 'help' });
-  if (sub === 'associate') return rest.length === 0 ? ok({ kind: 'open_modal' }) : parseAssociate(rest, options);
+  if (sub === 'associate')
+    return rest.length === 0 ? ok({ kind: 'open_modal' }) : parseVolumes('associate', rest, options);
+  if (sub === 'disassociate') {
+    return rest.length === 0
+      ? fail('Which policy or vault, and which volumes? Name them after `disassociate`.', DISASSOCIATE_USAGE)
+      : parseVolumes('disassociate', rest, options);
+  }
   if (sub === 'status') return parseStatus(rest);
   if (sub === 'audit') return parseAudit(rest);
   const guess = SUBCOMMANDS.find((s) => editDistance(s, sub) <= 2);
@@ -76,29 +91,36 @@ export function parseBackupCommand(text: string, options: GrammarOptions): Resul
 
 const FLAG_EXAMPLES: Record<string, string> = { reason: '"INC-4711 db disks"', project: 'prod', server: 'web-01' };
 
-function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Result<AssociateCommand, CommandError> {
+function parseVolumes(
+  action: RequestAction,
+  tokens: readonly Token[],
+  options: GrammarOptions,
+): Result<AssociateCommand, CommandError> {
+  const usage = action === 'associate' ? ASSOCIATE_USAGE : DISASSOCIATE_USAGE;
+  const refuse = (message: string) => err({ message, usage });
   const values = new Map<string, string>();
   const positional: Token[] = [];
-  let dryRun = false;
+  const flags = new Set<string>();
   // An index loop: a flag's value may be the next token, which the loop then skips.
   for (let i = 0, token = tokens[0]; token !== undefined; i += 1, token = tokens[i]) {
     const name = flagName(token);
     if (name === undefined) {
       if (!token.quoted && /^(?:-|—|–)/.test(token.text) && token.text.length > 1 && !/^-\d/.test(token.text)) {
-        return fail(`\`${token.text}\` is not an option of /backup associate.`);
+        return refuse(`\`${token.text}\` is not an option of /backup ${action}.`);
       }
       positional.push(token);
       continue;
     }
     const eq = token.text.indexOf('=');
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (eq !== -1) return fail(`\`--${name}\` takes no value.`);
-      if (dryRun) return fail(`\`--${name}\` is given twice.`);
-      dryRun = true;
+    const booleanFor = BOOLEAN_FLAGS.get(name);
+    if (booleanFor?.includes(action) === true) {
+      if (eq !== -1) return refuse(`\`--${name}\` takes no value.`);
+      if (flags.has(name)) return refuse(`\`--${name}\` is given twice.`);
+      flags.add(name);
       continue;
     }
-    if (!VALUE_FLAGS.has(name)) return fail(`\`--${name}\` is not an option of /backup associate.`);
-    if (values.has(name)) return fail(`\`--${name}\` is given twice.`);
+    if (!VALUE_FLAGS.has(name)) return refuse(`\`--${name}\` is not an option of /backup ${action}.`);
+    if (values.has(name)) return refuse(`\`--${name}\` is given twice.`);
     let value: string | undefined;
     if (eq !== -1) value = token.text.slice(eq + 1);
     else {
@@ -109,15 +131,18 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
       }
     }
     if (value === undefined || value.trim() === '')
-      return fail(`\`--${name}\` needs a value, e.g. --${name} ${FLAG_EXAMPLES[name] ?? 'x'}.`);
+      return refuse(`\`--${name}\` needs a value, e.g. --${name} ${FLAG_EXAMPLES[name] ?? 'x'}.`);
     values.set(name, value.trim());
   }
 
   const [policyToken, ...volumeTokens] = positional;
-  if (policyToken === undefined) return fail('Which backup policy? Name a policy, then the volumes.');
+  if (policyToken === undefined)
+    return refuse('Which backup policy or vault? Name a policy (or vault), then the volumes.');
   const policyText = policyToken.text.trim();
   if (policyText === '' || policyText.includes(','))
-    return fail(`\`${policyToken.text}\` is not a policy name: name one policy first, then the volumes.`);
+    return refuse(
+      `\`${policyToken.text}\` is not a policy or vault name: name one policy (or vault) first, then the volumes.`,
+    );
   const policy: PolicyRef = isUuid(policyText)
     ? { kind: 'id', id: policyText.toLowerCase() }
     : { kind: 'name', name: policyText };
@@ -126,24 +151,23 @@ function parseAssociate(tokens: readonly Token[], options: GrammarOptions): Resu
   if (!volumes.ok) return volumes;
   const { refs, duplicates } = volumes.value;
   if (refs.length === 0 && !values.has('server')) {
-    return fail(
-      `Which volumes? Name at least one volume after the policy \`${policyText}\`, or a server with --server.`,
-    );
+    return refuse(`Which volumes? Name at least one volume after \`${policyText}\`, or a server with --server.`);
   }
   if (refs.length > options.maxVolumes) {
-    return fail(
+    return refuse(
       `That is ${refs.length} volumes; one request may hold at most ${options.maxVolumes}. Split it into several requests.`,
     );
   }
   const notes = duplicates.length === 0 ? [] : [`Named more than once, counted once: ${duplicates.join(', ')}.`];
   return ok({
-    kind: 'associate',
+    kind: action,
     policy,
     volumes: refs,
     server: values.get('server'),
     project: values.get('project'),
     reason: values.get('reason'),
-    dryRun,
+    dryRun: flags.has('dry-run'),
+    move: flags.has('move'),
     notes,
   });
 }

@@ -10,6 +10,13 @@ const HINTS: Readonly<Record<string, string>> = {
     'The cloud does not know this volume in this project: it was deleted, or it lives in another project or region.',
   'AutoBackup.0204':
     'The policy holds as many volumes as it may. Use another policy, or remove volumes from this one first.',
+  'BackupService.6103': 'The volume is in another vault. Ask again with --move to move it (its backups move with it).',
+  'BackupService.6104': 'The volume was named twice in one call; the bot sends each once, so tell its administrators.',
+  'BackupService.6100':
+    'The vault is full: its capacity is less than the disks in it need. Expand the vault, or use another one.',
+  'BackupService.6102': 'This vault cannot hold disks (it is a server vault). Pick a disk vault.',
+  'BackupService.9900':
+    'The vault no longer exists (deleted, or in another project). Pick a current vault and ask again.',
   'AutoBackup.0003': "The bot's cloud token expired during the call. Asking again is safe.",
   'AutoBackup.0210': 'VBS cannot back up SAP HANA disks: protect them with HANA-aware backup (backint) instead.',
   'AutoBackup.0220': 'VBS cannot back up DESS (dedicated storage) disks: protect them another way.',

@@ -45,17 +45,28 @@ export function resolveProject<P extends { readonly name: string; readonly isDef
   );
 }
 
-export function resolvePolicy<P extends PolicyFacts>(ref: PolicyRef, policies: readonly P[]): Result<P, string> {
+/** What a project's targets are called: VBS policies or CBR vaults. */
+const TARGET_NOUNS = {
+  policy: { one: 'backup policy', many: 'backup policies', title: 'Policies' },
+  vault: { one: 'vault', many: 'vaults', title: 'Vaults' },
+} as const;
+
+export function resolvePolicy<P extends PolicyFacts>(
+  ref: PolicyRef,
+  policies: readonly P[],
+  kind: 'policy' | 'vault' = 'policy',
+): Result<P, string> {
+  const noun = TARGET_NOUNS[kind];
   if (ref.kind === 'id') {
     const byId = policies.find((p) => p.id.toLowerCase() === ref.id);
-    return byId ? ok(byId) : err(`There is no backup policy with id \`${ref.id}\` in this project.`);
+    return byId ? ok(byId) : err(`There is no ${noun.one} with id \`${ref.id}\` in this project.`);
   }
   const matches = policies.filter((p) => p.name === ref.name);
   const [only] = matches;
   if (only !== undefined && matches.length === 1) return ok(only);
   if (matches.length > 1) {
     return err(
-      `${matches.length} backup policies are named \`${ref.name}\`; use the id: ${matches.map((p) => `\`${p.id}\``).join(', ')}.`,
+      `${matches.length} ${noun.many} are named \`${ref.name}\`; use the id: ${matches.map((p) => `\`${p.id}\``).join(', ')}.`,
     );
   }
   const close = policies
@@ -68,12 +79,12 @@ export function resolvePolicy<P extends PolicyFacts>(ref: PolicyRef, policies: r
   const hint = close.length > 0 ? ` Did you mean ${close.join(' or ')}?` : '';
   const known =
     policies.length === 0
-      ? ' This project has no backup policies.'
-      : ` Policies: ${policies
+      ? ` This project has no ${noun.many}.`
+      : ` ${noun.title}: ${policies
           .slice(0, 10)
           .map((p) => `\`${p.name}\``)
           .join(', ')}${policies.length > 10 ? ', …' : ''}.`;
-  return err(`There is no backup policy named \`${ref.name}\`.${hint}${known}`);
+  return err(`There is no ${noun.one} named \`${ref.name}\`.${hint}${known}`);
 }
 
 export interface ResolvedVolumes {
@@ -84,8 +95,11 @@ export interface ResolvedVolumes {
   readonly notes: readonly string[];
 }
 
-/** A disk VBS would refuse: `error` for a volume the user named (they can fix it), `exclude` for one picked in a form or by server. */
-export type UnusableMode = 'error' | 'exclude';
+/**
+ * A disk the cloud would refuse to add: `error` for a volume the user named (they can fix it),
+ * `exclude` for one picked in a form or by server, `accept` when taking volumes out (any status).
+ */
+export type UnusableMode = 'error' | 'exclude' | 'accept';
 
 export function toRequestVolume(v: VolumeFacts): RequestVolume {
   return {
@@ -139,7 +153,7 @@ export function resolveVolumes(
     }
     const [v] = matches;
     if (v === undefined) continue;
-    if (UNASSOCIABLE_STATUSES.has(v.status)) {
+    if (mode !== 'accept' && UNASSOCIABLE_STATUSES.has(v.status)) {
       if (mode === 'error') problems.push(unusableReason(v));
       else if (!excluded.some((e) => e.id === v.id.toLowerCase())) excluded.push(toRequestVolume(v));
       continue;

@@ -5,6 +5,10 @@ import { outcomeState } from './request-state';
 export interface SummaryLine {
   readonly volumeId: string;
   readonly name: string;
+  /** CBR: the vault it came from (an associate with --move), or went back to (an undo). */
+  readonly movedVault: string | undefined;
+  /** It was already there (or, removing, already gone): nothing was sent for it. */
+  readonly already: boolean;
   readonly availabilityZone: string | undefined;
   readonly pod: string | undefined;
   readonly code: string | undefined;
@@ -26,13 +30,19 @@ export const MOVE_NOTE =
   '(VBS cannot list which volumes a policy holds, so the bot cannot say which, if any, moved.)';
 
 /** The summary model of a finished request; the Slack layer renders it. Pure. */
-export function buildSummary(request: Pick<BackupRequest, 'volumes'>, outcome: ExecutionOutcome): RequestSummary {
+export function buildSummary(
+  request: Pick<BackupRequest, 'volumes' | 'moves'>,
+  outcome: ExecutionOutcome,
+): RequestSummary {
   const names = new Map(request.volumes.map((v) => [v.id, v]));
+  const moved = new Map(request.moves.map((m) => [m.volumeId, m.vault.name]));
   const added = outcome.added.map((a) => {
     const v = names.get(a.volumeId);
     return {
       volumeId: a.volumeId,
       name: v?.name ?? a.volumeId,
+      movedVault: a.movedFrom === undefined ? undefined : (moved.get(a.volumeId) ?? a.movedFrom),
+      already: a.already === true,
       availabilityZone: a.availabilityZone ?? v?.availabilityZone,
       pod: a.pod,
       code: undefined,
@@ -45,6 +55,8 @@ export function buildSummary(request: Pick<BackupRequest, 'volumes'>, outcome: E
     return {
       volumeId: f.volumeId,
       name: v?.name ?? f.volumeId,
+      movedVault: undefined,
+      already: false,
       availabilityZone: v?.availabilityZone,
       pod: undefined,
       code: f.code,

@@ -1,8 +1,8 @@
 import type { ProjectConfig } from '../config/load-config';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { AccessDecision } from '../domain/access-rules';
-import { checkUnnamedAccount, decideAccess, WORKSPACE_NOT_ALLOWED } from '../domain/access-rules';
-import type { RequestVolume } from '../domain/backup-request';
+import { checkUnnamedAccount, decideAccess, strictest, WORKSPACE_NOT_ALLOWED } from '../domain/access-rules';
+import type { RequestAction, RequestVolume, VolumeMove } from '../domain/backup-request';
 import type { AssociateCommand } from '../domain/command-grammar';
 import { STATE_LABELS } from '../domain/request-state';
 import type { UnusableMode } from '../domain/resolution';
@@ -32,13 +32,19 @@ export type CheckDeps = Pick<FlowDeps, 'config' | 'cloud' | 'people' | 'queries'
 export interface CheckOptions {
   /** A typed command names each volume on purpose (an unusable one is an error); a form leaves them out. */
   readonly unusableVolumes: UnusableMode;
+  /** An undo: the vaults its volumes go back to (CBR), planned from the original request. */
+  readonly movesBack?: readonly VolumeMove[] | undefined;
 }
 
 /** Everything checked, nothing recorded: what a preview shows and what a request records. */
 export interface CheckedRequest {
   readonly project: ProjectConfig;
-  readonly policy: BackupTarget;
+  readonly action: RequestAction;
+  /** The policy (VBS) or vault (CBR) as the cloud described it when checked. */
+  readonly target: BackupTarget;
   readonly volumes: readonly RequestVolume[];
+  /** CBR volumes in another vault that `--move` moves (associate), or that go back to a vault (undo). */
+  readonly moves: readonly VolumeMove[];
   /** Left out because of their status (picked in a form or attached to the server). */
   readonly excluded: readonly RequestVolume[];
   readonly decision: AccessDecision;
@@ -104,6 +110,70 @@ async function concurrentNotes(deps: CheckDeps, teamId: string, volumes: readonl
   return notes;
 }
 
+interface Placement {
+  readonly volumes: readonly RequestVolume[];
+  readonly moves: readonly VolumeMove[];
+  /** Volumes left out, and why ("in vault x; add --move"). */
+  readonly notes: readonly string[];
+  /** Known before the call: the vault will not hold them all. */
+  readonly capacityNotes: readonly string[];
+}
+
+/**
+ * What CBR lets the bot know before it calls: which vault holds each volume and how much room the
+ * target has. A volume in another vault is left out unless `--move` (or an undo) moves it; taking
+ * out a volume that is not in the vault is left out too. VBS can tell none of this.
+ */
+function placeInVaults(
+  cmd: AssociateCommand,
+  target: BackupTarget,
+  targets: readonly BackupTarget[],
+  volumes: readonly RequestVolume[],
+  movesBack: readonly VolumeMove[],
+): Placement {
+  if (target.kind !== 'vault') return { volumes, moves: [], notes: [], capacityNotes: [] };
+  const holder = new Map<string, BackupTarget>();
+  for (const t of targets) if (t.kind === 'vault') for (const id of t.volumeIds) holder.set(id.toLowerCase(), t);
+  const kept: RequestVolume[] = [];
+  const moves: VolumeMove[] = [];
+  const notes: string[] = [];
+  const back = new Map(movesBack.map((m) => [m.volumeId, m]));
+  for (const v of volumes) {
+    const now = holder.get(v.id);
+    if (cmd.kind === 'disassociate') {
+      if (now?.id !== target.id) {
+        notes.push(
+          `\`${v.name}\` is not in vault \`${target.name}\`${now ? ` (it is in \`${now.name}\`)` : ''}; nothing to take out.`,
+        );
+        continue;
+      }
+      const goBack = back.get(v.id);
+      if (goBack !== undefined) moves.push(goBack);
+      kept.push(v);
+      continue;
+    }
+    if (now !== undefined && now.id !== target.id) {
+      if (!cmd.move) {
+        notes.push(`\`${v.name}\` is in vault \`${now.name}\`; add --move to move it (its backups move with it).`);
+        continue;
+      }
+      moves.push({ volumeId: v.id, vault: { id: now.id, name: now.name } });
+    }
+    if (now?.id === target.id) notes.push(`\`${v.name}\` is in vault \`${target.name}\` already.`);
+    kept.push(v);
+  }
+  const capacityNotes: string[] = [];
+  if (cmd.kind === 'associate' && target.capacityGb !== undefined) {
+    const free = target.capacityGb - (target.allocatedGb ?? 0);
+    const need = kept.filter((v) => holder.get(v.id)?.id !== target.id).reduce((sum, v) => sum + v.sizeGb, 0);
+    if (need > free)
+      capacityNotes.push(
+        `Vault \`${target.name}\` has ${Math.max(0, free)} GB free and these volumes need ${need} GB: CBR will refuse those that do not fit. Expand the vault first, or pick another.`,
+      );
+  }
+  return { volumes: kept, moves, notes, capacityNotes };
+}
+
 /**
  * Checks a request however it was made (typed or in the form): the workspace, the channel, the
  * person, the project, the policy, the volumes (and a server's), the size limit, the access rules
@@ -137,39 +207,46 @@ export async function checkRequest(
   });
   if (unnamed !== undefined) return { kind: 'denied', decision: unnamed, checked: undefined };
 
-  const [policies, found, fromServer] = await Promise.all([
+  const [targets, found, fromServer] = await Promise.all([
     deps.cloud.listTargets(project.value),
     deps.cloud.findVolumesByRef(project.value, cmd.volumes.map(refText)),
     cmd.server === undefined ? undefined : serverVolumes(deps, project.value, cmd.server),
   ]);
 
   const problems: Problem[] = [];
-  const policy = resolvePolicy(cmd.policy, policies);
+  const targetKind = project.value.service === 'cbr' ? 'vault' : 'policy';
+  const policy = resolvePolicy(cmd.policy, targets, targetKind);
+  const unusable = cmd.kind === 'disassociate' ? 'accept' : options.unusableVolumes;
+  const named = resolveVolumes(cmd.volumes, found, unusable);
   if (!policy.ok) problems.push({ field: 'policy', text: policy.error });
-  const named = resolveVolumes(cmd.volumes, found, options.unusableVolumes);
   if (!named.ok) problems.push(...named.error.map((text) => ({ field: 'volumes' as const, text })));
   if (fromServer !== undefined && 'problem' in fromServer) problems.push(fromServer.problem);
   if (!policy.ok || !named.ok || problems.length > 0) return { kind: 'invalid', problems };
 
-  const volumes = [...named.value.volumes];
+  let volumes = [...named.value.volumes];
   const excluded = [...named.value.excluded];
   const notes = [...cmd.notes, ...named.value.notes];
   if (fromServer !== undefined && 'volumes' in fromServer) {
     const before = volumes.length;
     for (const v of fromServer.volumes.map(toRequestVolume)) {
       if (volumes.some((x) => x.id === v.id) || excluded.some((x) => x.id === v.id)) continue;
-      (UNASSOCIABLE_STATUSES.has(v.status) ? excluded : volumes).push(v);
+      (unusable !== 'accept' && UNASSOCIABLE_STATUSES.has(v.status) ? excluded : volumes).push(v);
     }
     notes.push(
       `Server \`${fromServer.ref}\` added ${volumes.length - before} volume(s): ${fromServer.volumes.map((v) => `\`${v.name}\``).join(', ')}.`,
     );
   }
+  const target = policy.value;
+  const placed = placeInVaults(cmd, target, targets, volumes, options.movesBack ?? []);
+  volumes = [...placed.volumes];
+  notes.push(...placed.notes);
   if (volumes.length === 0)
     return {
       kind: 'invalid',
-      problems: [
-        { field: 'volumes', text: 'None of these volumes can be added to a backup policy (see their status).' },
-      ],
+      problems:
+        placed.notes.length > 0
+          ? placed.notes.map((text) => ({ field: 'volumes' as const, text }))
+          : [{ field: 'volumes', text: 'None of these volumes can be added to a backup policy (see their status).' }],
     };
   const max = deps.config.limits.maxVolumesPerRequest;
   if (volumes.length > max) {
@@ -187,15 +264,31 @@ export async function checkRequest(
   const handles = usergroupHandles(deps.config);
   const groups = handles.length === 0 ? [] : await deps.people.groupsOf(actor.userId, handles);
   const channelName = access.name ?? channel.name;
-  const decision = decideAccess(deps.config.access, {
+  const facts = {
     teamId: actor.teamId,
     user: { id: actor.userId, isGuest: user.isGuest, isBot: user.isBot },
     usergroups: groups,
     channel: { id: channel.id, name: channelName },
-    policy: { id: policy.value.id, name: policy.value.name },
     project: project.value.name,
     volumeCount: volumes.length,
-  });
+  };
+  // A move takes a volume out of one vault and into another: both must be allowed.
+  const otherAction: RequestAction = cmd.kind === 'associate' ? 'disassociate' : 'associate';
+  const otherVaults = [...new Map(placed.moves.map((m) => [m.vault.id, m.vault])).values()];
+  const decision = strictest([
+    decideAccess(deps.config.access, {
+      ...facts,
+      action: cmd.kind,
+      policy: { kind: target.kind, id: target.id, name: target.name },
+    }),
+    ...otherVaults.map((vault) =>
+      decideAccess(deps.config.access, {
+        ...facts,
+        action: otherAction,
+        policy: { kind: 'vault', id: vault.id, name: vault.name },
+      }),
+    ),
+  ]);
   const rule = deps.config.access.rules.find((r) => r.name === decision.decidedBy);
   // A zero-width space or a bidi override is not a reason: the approver would see nothing.
   if (decision.verdict !== 'deny' && rule?.requireReason === true && !hasVisibleText(cmd.reason)) {
@@ -209,11 +302,13 @@ export async function checkRequest(
       ],
     };
   }
-  notes.push(...(await concurrentNotes(deps, actor.teamId, volumes)));
+  notes.push(...placed.capacityNotes, ...(await concurrentNotes(deps, actor.teamId, volumes)));
   const checked: CheckedRequest = {
     project: project.value,
-    policy: policy.value,
+    action: cmd.kind,
+    target,
     volumes,
+    moves: placed.moves,
     excluded,
     decision,
     notes,

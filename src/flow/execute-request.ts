@@ -1,10 +1,10 @@
-import type { BackupRequest, ExecutionOutcome } from '../domain/backup-request';
-import type { RequestId } from '../domain/ids';
+import type { BackupRequest, ExecutionOutcome, VolumeMove } from '../domain/backup-request';
+import type { PolicyId, RequestId, VolumeId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
 import { withLogFields } from '../log/logger';
 import { isOtcError, OtcHttpError } from '../otc/errors';
-import type { BackupBackend, ChunkReport } from '../otc/types';
+import type { AssociationResult, BackupBackend, ChunkReport } from '../otc/types';
 import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
@@ -26,6 +26,16 @@ export interface ExecutorDeps {
   readonly leaseMs?: number;
   /** Counts the runs resumed from a runner whose lease ran out. */
   readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
+}
+
+/** Which call an audited chunk belongs to. */
+type CloudCallKind = 'associate' | 'disassociate' | 'move';
+
+/** The moved volumes by the other vault, in first-seen order. */
+function groupByVault(moves: readonly VolumeMove[]): Map<PolicyId, VolumeId[]> {
+  const groups = new Map<PolicyId, VolumeId[]>();
+  for (const m of moves) groups.set(m.vault.id, [...(groups.get(m.vault.id) ?? []), m.volumeId]);
+  return groups;
 }
 
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
@@ -183,20 +193,42 @@ export class RequestExecutor {
     await outbox.flushRequest(request.id);
   }
 
-  /** The associate calls, each audited when it returns; never throws for the cloud's failures. */
+  /**
+   * The cloud calls, each audited when it returns; never throws for the cloud's failures. Volumes
+   * that change vault (CBR) are moved, one call set per other vault; the rest are added or removed.
+   */
   private async callCloud(request: BackupRequest, signal: AbortSignal, startedAt: number): Promise<ExecutionOutcome> {
     const { backend, clock } = this.deps;
     const logger = this.deps.logger.with({ requestId: request.id });
+    const target = request.target.id;
+    const options = (call: CloudCallKind) => ({
+      ...this.deps.associate,
+      signal,
+      onChunk: (chunk: ChunkReport) => this.auditChunk(request, call, chunk),
+    });
     try {
-      const result = await backend.associate(
-        request.project,
-        request.policy.id,
-        request.volumes.map((v) => v.id),
-        { ...this.deps.associate, signal, onChunk: (chunk) => this.auditChunk(request, chunk) },
-      );
-      return { added: result.added, failed: result.failed, startedAt, finishedAt: clock.now() };
+      const moving = new Set(request.moves.map((m) => m.volumeId));
+      const direct = request.volumes.filter((v) => !moving.has(v.id)).map((v) => v.id);
+      const results: AssociationResult[] = [];
+      if (direct.length > 0)
+        results.push(
+          request.action === 'associate'
+            ? await backend.associate(request.project, target, direct, options('associate'))
+            : await backend.disassociate(request.project, target, direct, options('disassociate')),
+        );
+      for (const [vault, ids] of groupByVault(request.moves)) {
+        // An associate moves volumes here from their vault; an undo moves them back there.
+        const [from, to] = request.action === 'associate' ? [vault, target] : [target, vault];
+        results.push(await backend.move(request.project, from, to, ids, options('move')));
+      }
+      return {
+        added: results.flatMap((r) => r.added),
+        failed: results.flatMap((r) => r.failed),
+        startedAt,
+        finishedAt: clock.now(),
+      };
     } catch (e) {
-      logger.error('associate threw; recording every volume as failed', { error: e });
+      logger.error('the cloud call threw; recording every volume as failed', { error: e });
       return failedOutcome(request, e, startedAt, clock.now());
     }
   }
@@ -206,11 +238,11 @@ export class RequestExecutor {
    * every call even when the process or the database fails before the end. A failed audit write is
    * logged and the run goes on: the resumed run audits its own calls.
    */
-  private async auditChunk(request: BackupRequest, chunk: ChunkReport): Promise<void> {
+  private async auditChunk(request: BackupRequest, call: CloudCallKind, chunk: ChunkReport): Promise<void> {
     const { store, clock } = this.deps;
     const logger = this.deps.logger.with({ requestId: request.id });
     if (chunk.error)
-      logger.warn('associate call failed', {
+      logger.warn(`${call} call failed`, {
         chunk: chunk.index,
         code: chunk.error.code,
         status: chunk.error.status,
@@ -225,6 +257,7 @@ export class RequestExecutor {
         actor: 'bot',
         kind: 'cloud_call',
         detail: {
+          call,
           chunk: chunk.index,
           volumes: chunk.volumeIds.length,
           attempts: chunk.attempts,

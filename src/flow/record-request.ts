@@ -68,7 +68,15 @@ export async function recordRequest(
   actor: Actor,
   channel: ChannelRef,
   checked: CheckedRequest,
-  options: { readonly id: RequestId; readonly reason: string | undefined; readonly dedupeKey: string },
+  options: {
+    readonly id: RequestId;
+    readonly reason: string | undefined;
+    readonly dedupeKey: string;
+    /** How long an earlier record with the same key stands for this one (default: a double submit's window). */
+    readonly dedupeWindowMs?: number;
+    /** An undo: the request it takes back, and that request's thread (where this one's messages go). */
+    readonly undo?: { readonly of: RequestId; readonly thread: BackupRequest['thread'] };
+  },
 ): Promise<RecordOutcome> {
   const now = deps.clock.now();
   const approval =
@@ -104,16 +112,25 @@ export async function recordRequest(
       teamId: actor.teamId,
       requesterId: actor.userId,
       channel: { id: channel.id, name: checked.channelName },
-      project: { name: checked.project.name, id: checked.project.id, region: checked.project.region },
-      policy: { id: checked.policy.id, name: checked.policy.name },
+      project: {
+        name: checked.project.name,
+        id: checked.project.id,
+        region: checked.project.region,
+        service: checked.project.service,
+      },
+      action: checked.action,
+      target: { kind: checked.target.kind, id: checked.target.id, name: checked.target.name },
       volumes: checked.volumes,
+      moves: checked.moves,
+      undoOf: options.undo?.of,
+      thread: options.undo?.thread,
       reason,
       decision: checked.decision,
       state,
       approval,
       createdAt: now,
     },
-    { key: options.dedupeKey, windowMs: DOUBLE_SUBMIT_WINDOW_MS },
+    { key: options.dedupeKey, windowMs: options.dedupeWindowMs ?? DOUBLE_SUBMIT_WINDOW_MS },
     now,
     {
       // The record, its audit entries and the messages that announce it commit together.
@@ -121,9 +138,13 @@ export async function recordRequest(
         audit(actor.userId, 'received', {
           channel: channel.id,
           project: checked.project.name,
-          policy: checked.policy.name,
-          policyId: checked.policy.id,
+          action: checked.action,
+          target: checked.target.kind,
+          policy: checked.target.name,
+          policyId: checked.target.id,
           volumes: checked.volumes.map((v) => v.id),
+          moves: checked.moves.map((m) => ({ volume: m.volumeId, vault: m.vault.id })),
+          ...(options.undo !== undefined && { undoOf: options.undo.of }),
           excluded: checked.excluded.map((v) => v.id),
           reason: reason ?? null,
         }),

@@ -26,6 +26,8 @@ export interface FormSelection {
   readonly volumeIds: readonly string[];
   readonly serverId: string | undefined;
   readonly reason: string | undefined;
+  /** CBR: move volumes that are in another vault (the form's checkbox for `--move`). */
+  readonly move: boolean;
 }
 
 type FormField = 'channel' | 'policy' | 'volumes';
@@ -122,6 +124,7 @@ function commandOf(selection: FormSelection): AssociateCommand | undefined {
     policy: { kind: 'id', id: selection.policyId.toLowerCase() },
     volumes: ids.map((id) => ({ kind: 'id', id: asVolumeId(id) })),
     server: selection.serverId,
+    move: selection.move,
     project: selection.projectName,
     reason: selection.reason,
     dryRun: false,

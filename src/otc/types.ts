@@ -1,10 +1,12 @@
 import type { PolicyId, ProjectId, ServerId, VolumeId } from '../domain/ids';
 
+import type { BackupService } from '../domain/backup-request';
+
 /**
  * The backup service of a project: VBS (policies; closed to new OTC projects since 2025-08-01) or
  * CBR (Cloud Backup and Recovery: vaults that carry a policy).
  */
-export type BackupService = 'vbs' | 'cbr';
+export type { BackupService };
 
 /** A project the bot acts in. Endpoints are resolved per region. */
 export interface ProjectRef {

@@ -4,7 +4,7 @@ import { isUuid } from '../domain/ids';
 import type { FormSelection } from '../flow/request-form';
 import type { Option } from './blocks/request-form-view';
 import { fieldBlockId, option } from './blocks/request-form-view';
-import { FORM_CHANNEL, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES } from './ids';
+import { FORM_CHANNEL, FORM_MOVE, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES } from './ids';
 
 /** What the form's fields hold, plus the options as shown (to put them back when the form is redrawn). */
 export interface FormState {
@@ -43,6 +43,7 @@ export function readFormState(
     .slice(0, 1000);
   const channel = values['channel']?.[FORM_CHANNEL]?.selected_conversation ?? undefined;
   const reason = values['reason']?.[FORM_REASON]?.value ?? undefined;
+  const move = (values['move']?.[FORM_MOVE]?.selected_options ?? []).some((o) => o.value === 'move');
   return {
     project: project.name,
     policy: policy && isUuid(policy.value) ? policy : undefined,
@@ -55,6 +56,7 @@ export function readFormState(
       volumeIds: volumes.map((v) => v.value),
       serverId: server && isUuid(server.value) ? server.value : undefined,
       reason: reason ?? undefined,
+      move,
     },
   };
 }

@@ -2,6 +2,8 @@
 export const ACTION_APPROVE = 'approval.approve';
 export const ACTION_DENY = 'approval.deny';
 export const ACTION_CANCEL = 'request.cancel';
+/** On a finished summary: take back what the request added, as a request of its own. */
+export const ACTION_UNDO = 'request.undo';
 export const VIEW_APPROVE = 'approval.approve.modal';
 export const VIEW_DENY = 'approval.deny.modal';
 export const VIEW_INFO = 'info.modal';
@@ -19,5 +21,7 @@ export const FORM_POLICY = 'form.policy';
 export const FORM_SERVER = 'form.server';
 export const FORM_VOLUMES = 'form.volumes';
 export const FORM_REASON = 'form.reason';
+/** CBR projects: move volumes that are in another vault (`--move`). */
+export const FORM_MOVE = 'form.move';
 /** The App Home's "Request backup" button. */
 export const ACTION_HOME_REQUEST = 'home.request';

@@ -7,12 +7,16 @@ import type { AccessDecision } from '../domain/access-rules';
 import type {
   ApprovalInfo,
   BackupRequest,
+  BackupService,
   EpochMs,
   ExecutionOutcome,
   MessageRef,
+  RequestAction,
   RequestVolume,
+  TargetRef,
+  VolumeMove,
 } from '../domain/backup-request';
-import type { RequestId } from '../domain/ids';
+import type { PolicyId, RequestId } from '../domain/ids';
 import { isRequestState } from '../domain/request-state';
 import type { Json, Nullable } from './json-column';
 import { encodeJson, encodeOptionalJson, orUndefined, parseJson } from './json-column';
@@ -30,7 +34,7 @@ export interface RequestRow {
   readonly expires_at: Nullable<number>;
   readonly remind_at: Nullable<number>;
   readonly reminded_at: Nullable<number>;
-  readonly body: Json<StoredBody>;
+  readonly body: Json<StoredBodyAnyVersion>;
   readonly approval: Nullable<Json<StoredApproval>>;
   readonly root_message: Nullable<Json<MessageRef>>;
   readonly approval_message: Nullable<Json<MessageRef>>;
@@ -38,7 +42,23 @@ export interface RequestRow {
 }
 
 /** The immutable rest of the record, kept as JSON in `requests.body`. */
-type StoredBody = Pick<BackupRequest, 'channel' | 'project' | 'policy' | 'volumes' | 'reason' | 'decision'>;
+type StoredBody = Pick<
+  BackupRequest,
+  'channel' | 'project' | 'action' | 'target' | 'volumes' | 'moves' | 'undoOf' | 'thread' | 'reason' | 'decision'
+>;
+/**
+ * A body as stored by any version: rows written before CBR and undo have `policy` instead of
+ * `target`, no action, moves, undo or thread, and a project without its service (all VBS).
+ */
+type StoredBodyAnyVersion = Omit<StoredBody, 'project' | 'action' | 'target' | 'moves' | 'undoOf' | 'thread'> & {
+  readonly project: Omit<StoredBody['project'], 'service'> & { readonly service?: BackupService };
+  readonly action?: RequestAction;
+  readonly target?: TargetRef;
+  readonly policy?: { readonly id: PolicyId; readonly name: string };
+  readonly moves?: readonly VolumeMove[];
+  readonly undoOf?: RequestId | null;
+  readonly thread?: MessageRef | null;
+};
 /** Approval fields not held in columns (expires_at, remind_at, reminded_at are). */
 type StoredApproval = Pick<ApprovalInfo, 'approvers' | 'decidedBy' | 'decidedAt' | 'comment'>;
 
@@ -96,8 +116,12 @@ export function encodeBody(request: NewRequest): string {
   const body: StoredBody = {
     channel: request.channel,
     project: request.project,
-    policy: request.policy,
+    action: request.action,
+    target: request.target,
     volumes: request.volumes,
+    moves: request.moves,
+    undoOf: request.undoOf,
+    thread: request.thread,
     reason: request.reason,
     decision: request.decision,
   };
@@ -168,6 +192,8 @@ function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcom
       volumeId: a.volumeId,
       availabilityZone: orUndefined(a.availabilityZone),
       pod: orUndefined(a.pod),
+      ...(a.movedFrom !== undefined && { movedFrom: a.movedFrom }),
+      ...(a.already === true && { already: true }),
     })),
     failed: outcome.failed.map((f) => ({
       volumeId: f.volumeId,
@@ -179,6 +205,12 @@ function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcom
   };
 }
 
+function decodeTarget(id: string, body: StoredBodyAnyVersion): TargetRef {
+  if (body.target !== undefined) return { kind: body.target.kind, id: body.target.id, name: body.target.name };
+  if (body.policy !== undefined) return { kind: 'policy', id: body.policy.id, name: body.policy.name };
+  throw new Error(`request ${id} has no target in the store`);
+}
+
 export function decodeRequest(row: RequestRow): BackupRequest {
   if (!isRequestState(row.state)) throw new Error(`request ${row.id} has an unknown state in the store`);
   const body = parseJson(row.body);
@@ -187,9 +219,21 @@ export function decodeRequest(row: RequestRow): BackupRequest {
     teamId: row.team_id,
     requesterId: row.requester_id,
     channel: { id: body.channel.id, name: orUndefined(body.channel.name) },
-    project: { name: body.project.name, id: body.project.id, region: body.project.region },
-    policy: { id: body.policy.id, name: body.policy.name },
+    project: {
+      name: body.project.name,
+      id: body.project.id,
+      region: body.project.region,
+      service: body.project.service ?? 'vbs',
+    },
+    action: body.action ?? 'associate',
+    target: decodeTarget(row.id, body),
     volumes: body.volumes.map(decodeVolume),
+    moves: (body.moves ?? []).map((m) => ({ volumeId: m.volumeId, vault: { id: m.vault.id, name: m.vault.name } })),
+    undoOf: orUndefined(body.undoOf),
+    thread:
+      body.thread === undefined || body.thread === null
+        ? undefined
+        : { channel: body.thread.channel, ts: body.thread.ts },
     reason: orUndefined(body.reason),
     decision: decodeDecision(body.decision),
     state: row.state,

@@ -1,4 +1,4 @@
-import type { BackupCommand } from '../../src/domain/command-grammar';
+import type { AssociateCommand } from '../../src/domain/command-grammar';
 import { editDistance, parseBackupCommand } from '../../src/domain/command-grammar';
 
 const ID1 = '0f187b65-8d0e-4fc0-9096-3b55d330531e';
@@ -6,7 +6,7 @@ const ID2 = '0f187b65-8d0e-4fc0-9096-3b55d330531d';
 const POLICY_ID = '915d1fd8-63cb-4054-a2b0-2778210e3a75';
 const opts = { maxVolumes: 100 };
 
-type Expect = Partial<Omit<Extract<BackupCommand, { kind: 'associate' }>, 'volumes' | 'kind'>> & {
+type Expect = Partial<Omit<AssociateCommand, 'volumes' | 'kind'>> & {
   volumes?: string[];
   kind?: 'help';
 };
@@ -102,7 +102,7 @@ const bad: Array<[string, string, RegExp]> = [
     `associate p ${Array.from({ length: 101 }, (_, i) => `v${i}`).join(' ')}`,
     /101 volumes; one request may hold at most 100/,
   ],
-  ['comma-joined policy and volume', 'associate p,a b', /not a policy name/],
+  ['comma-joined policy and volume', 'associate p,a b', /not a policy or vault name/],
 ];
 
 describe('parseBackupCommand accepts', () => {

@@ -78,6 +78,7 @@ const ruleSelectors = fc.record({
   projects: maybe(someOf(['prod', 'dev'])),
   maxVolumes: maybe(fc.integer({ min: 0, max: 12 })),
   everyone: maybe(fc.boolean()),
+  actions: maybe(fc.subarray(['associate', 'disassociate'] as const, { minLength: 1 })),
 });
 
 const rule = fc
@@ -92,7 +93,9 @@ const request: fc.Arbitrary<AccessRequest> = fc.record({
     id: fc.constantFrom('C0INC4711', 'C0GENERAL'),
     name: maybe(fc.constantFrom('inc-4711', 'general', 'INC-9', 'generaal')),
   }),
+  action: fc.constantFrom('associate', 'disassociate'),
   policy: fc.record({
+    kind: fc.constantFrom('policy', 'vault'),
     id: fc.constantFrom(ID, 'other-id'),
     name: fc.constantFrom('daily-7d', 'weekly-4w', 'Daily-30d'),
   }),

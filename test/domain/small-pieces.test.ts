@@ -104,7 +104,7 @@ describe('buildSummary', () => {
 
   it('names volumes, keeps cloud codes, adds hints and says when the cloud gave no reason', () => {
     const summary = buildSummary(
-      { volumes },
+      { volumes, moves: [] },
       {
         added: [{ volumeId: A, availabilityZone: 'eu-de-01', pod: 'pod01.eu-de-01' }],
         failed: [

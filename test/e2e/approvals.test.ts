@@ -230,7 +230,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     const [root] = rootMessages(w, GENERAL);
     const summaries = w.slack.state
       .thread(GENERAL, root!.ts)
-      .filter((m) => text(w, m.blocks).includes('added to `weekly-4w`'));
+      .filter((m) => text(w, m.blocks).includes('added to backup policy `weekly-4w`'));
     expect(summaries).toHaveLength(1);
     expect((await audits(w, request.id)).filter((k) => k === 'approved')).toHaveLength(1);
   });

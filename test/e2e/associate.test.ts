@@ -45,7 +45,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
     const thread = w.slack.state.thread(INCIDENT, root!.ts);
     expect(thread).toHaveLength(1);
     const summary = text(w, thread[0]!.blocks);
-    expect(summary).toContain('All 2 volumes added to `daily-7d`.');
+    expect(summary).toContain('All 2 volumes added to backup policy `daily-7d`.');
     expect(summary).toMatch(new RegExp(`\`db-data-1\` \`${DB_DATA_1}\` · eu-de-01 · pod01\\.eu-de-01`));
     expect(summary).toContain(`\`db-data-2\` \`${DB_DATA_2}\``);
     expect(summary).toContain('any volume above that was in another policy has been moved to this one');
@@ -84,7 +84,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
       const sent = await w.driver.slashCommand({ userId: DAVE, channelId: GENERAL, text: t });
       const [reply] = await ephemeralReplies(w, sent.responseId);
       expect(reply).toContain(
-        '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--dry-run]',
+        '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--move] [--dry-run]',
       );
       expect(reply).toContain('/backup associate    opens a form');
     }

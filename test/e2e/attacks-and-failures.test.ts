@@ -119,7 +119,7 @@ describe('when the cloud or the store fails', () => {
     const [root] = rootMessages(w, INCIDENT);
     expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
     const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
-    expect(summary).toContain('No volume was added to `daily-7d`');
+    expect(summary).toContain('No volume was added to backup policy `daily-7d`');
     expect(summary).toContain('`HTTP 503`');
     expect(summary).toContain('The cloud had an internal error. Asking again is safe');
     expect(w.logger.lines.some((l) => l.includes('"associate call failed"') && l.includes('"status":503'))).toBe(true);
@@ -136,7 +136,7 @@ describe('when the cloud or the store fails', () => {
     const [root] = rootMessages(w, INCIDENT);
     expect(text(w, root!.blocks)).toContain('Failed (0 added, 1 failed)');
     const summary = text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks);
-    expect(summary).toContain('No volume was added to `daily-7d`');
+    expect(summary).toContain('No volume was added to backup policy `daily-7d`');
     expect(summary).toContain('`OTC_NETWORK`');
     expect(summary).toContain("The cloud's answer did not arrive, so the volume may or may not have been added.");
     expect(associateCalls(w)).toBe(QUICK_RETRY.maxAttempts);
@@ -182,7 +182,9 @@ describe('when the cloud or the store fails', () => {
     const [file] = w.slack.state.files;
     expect(file).toMatchObject({ channel: INCIDENT, threadTs: root!.ts, filename: `${request.id}-summary.csv` });
     const rows = file!.content!.trim().split('\r\n');
-    expect(rows[0]).toBe('"request_id","volume_id","name","result","availability_zone","pod","code","message"');
+    expect(rows[0]).toBe(
+      '"request_id","volume_id","name","result","availability_zone","pod","code","message","moved_vault"',
+    );
     expect(rows).toHaveLength(usable.length + 1);
     const hana = seededVolumeIds('sap-hana-data-1')[0]!;
     expect(rows.find((r) => r.includes(hana))).toContain(',"failed",');

@@ -16,7 +16,7 @@ describe('npm run demo', () => {
     expect(thread).toBeGreaterThan(posted);
     expect(edited).toBeGreaterThan(thread);
     expect(out.slice(posted, thread)).toContain('⏳ Working');
-    expect(out.slice(thread, edited)).toContain('2 volumes added to `daily-7d`, 1 failed.');
+    expect(out.slice(thread, edited)).toContain('2 volumes added to backup policy `daily-7d`, 1 failed.');
     expect(out.slice(thread, edited)).toContain('sap-hana-data-1');
     expect(out.slice(thread, edited)).toContain('`AutoBackup.0210`');
     expect(out.slice(edited)).toContain('Partly failed (2 added, 1 failed)');
@@ -32,7 +32,7 @@ describe('npm run demo', () => {
     expect(approval).toContain('── a modal opened: Approve request');
     expect(approval).toContain('✅ Approved by @bob at');
     expect(approval).toContain(': ok for a weekly copy');
-    expect(approval).toContain('The volume was added to `weekly-4w`.');
+    expect(approval).toContain('The volume was added to backup policy `weekly-4w`.');
     expect(approval).toContain('Outcome: 1 added, 0 failed');
     expect(out).toContain('Cloud calls that changed something: 2');
   });

@@ -295,7 +295,7 @@ describe.each(STORES)('the request form, on %s', (store) => {
     );
     expect(text(w, root!.blocks)).toContain('Reason: INC-4711 via the form');
     expect(text(w, w.slack.state.thread(INCIDENT, root!.ts)[0]!.blocks)).toContain(
-      'The volume was added to `daily-7d`.',
+      'The volume was added to backup policy `daily-7d`.',
     );
     const received = (await w.bot.store.audit.list(request.id)).find((e) => e.kind === 'received')!;
     expect(received.detail['excluded']).toEqual([id('db-data-3')]);

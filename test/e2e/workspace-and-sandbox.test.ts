@@ -57,7 +57,7 @@ describe('a sandbox bot, end to end', () => {
     expect(text(w, root!.blocks.slice(0, 1))).toContain('sandbox: no real cloud');
     const [summary] = w.slack.state.thread(INCIDENT, root!.ts);
     expect(text(w, summary!.blocks.slice(0, 1))).toContain('sandbox: no real cloud');
-    expect(text(w, summary!.blocks)).toContain('The volume was added to `daily-7d`.');
+    expect(text(w, summary!.blocks)).toContain('The volume was added to backup policy `daily-7d`.');
   });
 
   it('marks the approval card', async () => {

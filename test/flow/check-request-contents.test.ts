@@ -32,7 +32,7 @@ describe('checkRequest: the policy, the volumes and the rules', () => {
 
   it('resolves names against the cloud and says which rule decided', async () => {
     const checked = checkedOf(await check(fixture(), 'daily-7d db-data-1 db-data-2'));
-    expect(checked.policy.name).toBe('daily-7d');
+    expect(checked.target.name).toBe('daily-7d');
     expect(checked.volumes.map((v) => v.id)).toEqual([DB_DATA_1, DB_DATA_2]);
     expect(checked.decision).toMatchObject({ verdict: 'allow', decidedBy: 'sre-oncall' });
     expect(checked.project.name).toBe('prod');
@@ -100,7 +100,7 @@ describe('checkRequest: the policy, the volumes and the rules', () => {
   it('denies what a deny rule matches, with what was checked', async () => {
     const outcome = await check(fixture(), 'legacy-tape db-data-1');
     expect(outcome).toMatchObject({ kind: 'denied', decision: { verdict: 'deny', decidedBy: 'no-tape' } });
-    expect(outcome.kind === 'denied' && outcome.checked?.policy.name).toBe('legacy-tape');
+    expect(outcome.kind === 'denied' && outcome.checked?.target.name).toBe('legacy-tape');
   });
 
   it('asks for a reason when the deciding rule requires one', async () => {

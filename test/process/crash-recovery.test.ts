@@ -76,7 +76,7 @@ describe('the bot process, killed and restarted', () => {
     expect(root!.edits).toBeGreaterThanOrEqual(1);
     const thread = slack.state.thread(INCIDENT, root!.ts);
     expect(thread).toHaveLength(1);
-    expect(text(thread[0]!)).toContain('added to `daily-7d`');
+    expect(text(thread[0]!)).toContain('added to backup policy `daily-7d`');
     expect(text(thread[0]!)).toContain(DB_DATA_1);
 
     expect(await auditTrail(db, request)).toContain('resumed');
@@ -156,7 +156,7 @@ describe('the bot process, killed and restarted', () => {
     expect(slack.state.channelMessages(INCIDENT)).toHaveLength(1);
     const thread = slack.state.thread(INCIDENT, root!.ts);
     expect(thread).toHaveLength(1);
-    expect(text(thread[0]!)).toContain('added to `daily-7d`');
+    expect(text(thread[0]!)).toContain('added to backup policy `daily-7d`');
     expect(text(slack.state.channelMessages(INCIDENT)[0]!)).toContain('All added');
     expect((await auditTrail(db, request)).filter((step) => step === 'posted thread.summary')).toHaveLength(1);
   });

@@ -56,7 +56,9 @@ async function expectFinishedOnce(
   const [root] = roots;
   if (root === undefined) throw new Error('no root message');
   expect(text(root)).toContain('All added');
-  const summaries = slack.state.thread(channel, root.ts).filter((m) => text(m).includes('added to `daily-7d`'));
+  const summaries = slack.state
+    .thread(channel, root.ts)
+    .filter((m) => text(m).includes('added to backup policy `daily-7d`'));
   expect(summaries).toHaveLength(1);
   expect(sandbox.state.policyOfVolume(PROJECT, DB_DATA_1)).toBe(DAILY_7D);
   return done;

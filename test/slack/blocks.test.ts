@@ -22,8 +22,17 @@ function request(count: number, overrides: Partial<BackupRequest> = {}): BackupR
       name: 'prod',
       id: '0123456789abcdef0123456789abcdef' as BackupRequest['project']['id'],
       region: 'eu-de',
+      service: 'vbs',
     },
-    policy: { id: 'b1cb1816-7d85-457c-9f32-2a1422d00e17' as BackupRequest['policy']['id'], name: 'daily-7d' },
+    action: 'associate',
+    target: {
+      kind: 'policy',
+      id: 'b1cb1816-7d85-457c-9f32-2a1422d00e17' as BackupRequest['target']['id'],
+      name: 'daily-7d',
+    },
+    moves: [],
+    undoOf: undefined,
+    thread: undefined,
     volumes: Array.from({ length: count }, (_, i) => ({
       id: volumeId(i),
       name: `volume-with-a-long-name-${i}`,

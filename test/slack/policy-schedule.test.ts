@@ -60,7 +60,7 @@ describe('a policy schedule in words', () => {
   });
 
   it('shows the weekly schedule and its zone in the preview, not UTC', () => {
-    const line = policyLine({ ...sampleChecked(PLAIN_TEXT), policy: WEEKLY });
+    const line = policyLine({ ...sampleChecked(PLAIN_TEXT), target: WEEKLY });
     expect(line).toContain('(starts 12:00 UTC+08:00, every Wed and Sun, keeps 30 days)');
     expect(line).not.toContain(' UTC,');
   });

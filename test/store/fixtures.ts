@@ -21,8 +21,12 @@ export function allowedRequest(overrides: Partial<NewRequest> = {}): NewRequest 
     teamId: TEAM,
     requesterId: 'U0ALICE01',
     channel: { id: 'C0INC4711', name: undefined },
-    project: { name: 'prod', id: asProjectId('0f3c9d2a5b8e4c71a6d4e2f1b3c5a7d9'), region: 'eu-de' },
-    policy: { id: asPolicyId('915d1fd8-63cb-4054-a2b0-2778210e3a75'), name: 'daily-7d' },
+    project: { name: 'prod', id: asProjectId('0f3c9d2a5b8e4c71a6d4e2f1b3c5a7d9'), region: 'eu-de', service: 'vbs' },
+    action: 'associate',
+    target: { kind: 'policy', id: asPolicyId('915d1fd8-63cb-4054-a2b0-2778210e3a75'), name: 'daily-7d' },
+    moves: [],
+    undoOf: undefined,
+    thread: undefined,
     volumes: [
       {
         id: asVolumeId('0f187b65-8d0e-4fc0-9096-3b55d330531e'),

@@ -14,6 +14,7 @@ export function selection(fields: Partial<FormSelection> = {}): FormSelection {
     volumeIds: [],
     serverId: undefined,
     reason: undefined,
+    move: false,
     ...fields,
   };
 }

@@ -54,6 +54,8 @@ export function renderEverySurface(text: ForeignText): Record<string, unknown> {
     server: undefined,
     volumes: [],
     reason: text.reason,
+    service: 'vbs' as const,
+    move: false,
     reasonRequired: true,
     approvers,
   };

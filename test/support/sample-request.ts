@@ -52,8 +52,17 @@ export function sampleRequest(text: ForeignText, overrides: Partial<BackupReques
     teamId: 'T1',
     requesterId: REQUESTER,
     channel: { id: CHANNEL, name: 'inc-4711' },
-    project: { name: text.projectName, id: '0123456789abcdef0123456789abcdef' as ProjectId, region: 'eu-de' },
-    policy: { id: 'b1cb1816-7d85-457c-9f32-2a1422d00e17' as PolicyId, name: text.policyName },
+    project: {
+      name: text.projectName,
+      id: '0123456789abcdef0123456789abcdef' as ProjectId,
+      region: 'eu-de',
+      service: 'vbs',
+    },
+    action: 'associate',
+    target: { kind: 'policy', id: 'b1cb1816-7d85-457c-9f32-2a1422d00e17' as PolicyId, name: text.policyName },
+    moves: [],
+    undoOf: undefined,
+    thread: undefined,
     volumes: [volume(text, 0), volume(text, 1)],
     reason: text.reason,
     decision: { verdict: 'require_approval', decidedBy: 'critical', reason: 'needs approval by rule critical' },
@@ -85,10 +94,12 @@ export function sampleRequest(text: ForeignText, overrides: Partial<BackupReques
 export function sampleChecked(text: ForeignText): CheckedRequest {
   const request = sampleRequest(text);
   return {
-    project: { name: text.projectName, id: request.project.id, region: 'eu-de', isDefault: true },
-    policy: {
+    project: { name: text.projectName, id: request.project.id, region: 'eu-de', isDefault: true, service: 'vbs' },
+    action: 'associate',
+    moves: [],
+    target: {
       kind: 'policy',
-      id: request.policy.id,
+      id: request.target.id,
       name: text.policyName,
       status: text.status,
       startTime: text.zone,

@@ -1,6 +1,7 @@
+import { askWords, shortAsk } from './request-words';
 import type { BackupRequest } from '../../domain/backup-request';
 import { ACTION_APPROVE, ACTION_DENY } from '../ids';
-import { channelLink, code, mention, plural, slackTime } from '../mrkdwn';
+import { channelLink, code, mention, slackTime } from '../mrkdwn';
 import { decisionLine, describeApprovers } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { context, header, message, packLines, section } from './kit';
@@ -38,8 +39,8 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
   const blocks: Block[] = [
     header(request.state === 'pending_approval' ? 'Backup change needs approval' : 'Backup change request'),
     section(
-      `${mention(request.requesterId)} asks to add *${plural(request.volumes.length, 'volume')}* to backup policy ` +
-        `${code(request.policy.name, 100)} ${code(request.policy.id)} in project ${code(request.project.name, 64)}, ` +
+      `${mention(request.requesterId)} asks to ${askWords(request)} ${code(request.target.id)} ` +
+        `in project ${code(request.project.name, 64)}, ` +
         `from ${channelLink(request.channel.id)}.\n${reasonLine(request.reason)}`,
     ),
     ...packLines(shown.map(volumeLine), '*Volumes* (name · id · AZ · size · status when asked)'),
@@ -67,7 +68,7 @@ export function buildApprovalCard(request: BackupRequest): SlackMessage {
     }
   }
   return message(
-    `${request.id}: ${request.volumes.length} volume(s) to ${code(request.policy.name, 100)} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
+    `${request.id}: ${shortAsk(request)} — ${request.state === 'pending_approval' ? 'needs approval' : request.state}`,
     blocks,
   );
 }

@@ -1,3 +1,4 @@
+import { askWords, targetWords, verbOf } from './request-words';
 import type { types } from '@slack/bolt';
 import type { BackupRequest } from '../../domain/backup-request';
 import { BLOCK_COMMENT, COMMENT_MAX, INPUT_COMMENT, VIEW_APPROVE, VIEW_DENY, VIEW_INFO } from '../ids';
@@ -25,7 +26,7 @@ export function buildLoadingModal(decision: Decision): ModalView {
 export function buildDecisionModal(request: BackupRequest, decision: Decision): ModalView {
   const what =
     decision === 'approve'
-      ? `Approving adds *${plural(request.volumes.length, 'volume')}* to ${code(request.policy.name, 100)} in ${code(request.project.name, 64)} right away.`
+      ? `Approving ${request.action === 'associate' ? 'adds' : 'removes'} *${plural(request.volumes.length, 'volume')}* ${verbOf(request.action).prep} ${targetWords(request.target)} in ${code(request.project.name, 64)} right away.`
       : `Denying closes the request; nothing is changed in the cloud.`;
   return {
     type: 'modal',
@@ -36,7 +37,7 @@ export function buildDecisionModal(request: BackupRequest, decision: Decision): 
     close: plain('Back'),
     blocks: [
       section(
-        `${mention(request.requesterId)} asks to add ${plural(request.volumes.length, 'volume')} to ${code(request.policy.name, 100)}.\n${reasonLine(request.reason)}`,
+        `${mention(request.requesterId)} asks to ${askWords(request, { plain: true })}.\n${reasonLine(request.reason)}`,
       ),
       section(what),
       {

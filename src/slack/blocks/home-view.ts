@@ -1,10 +1,11 @@
+import { askWords, shortAsk } from './request-words';
 import type { types } from '@slack/bolt';
 import type { BackupRequest } from '../../domain/backup-request';
 import { hasVisibleText } from '../../domain/visible-text';
 import type { HomeContent } from '../../flow/home';
 import { ACTION_HOME_REQUEST } from '../ids';
 import { approvalButtons } from './approval-card';
-import { channelLink, code, mention, plural, slackTime, userText } from '../mrkdwn';
+import { channelLink, code, mention, slackTime, userText } from '../mrkdwn';
 import type { Block } from './kit';
 import { context, divider, header, LIMITS, section } from './kit';
 import { stateLine } from './request-blocks';
@@ -13,14 +14,14 @@ import { stateLine } from './request-blocks';
 const SHOWN = 10;
 
 function requestLine(r: BackupRequest): string {
-  return `${stateLine(r)} · ${code(r.id)} · ${plural(r.volumes.length, 'volume')} to ${code(r.policy.name, 100)} in ${code(r.project.name, 64)} · ${slackTime(r.createdAt)}`;
+  return `${stateLine(r)} · ${code(r.id)} · ${shortAsk(r)} in ${code(r.project.name, 64)} · ${slackTime(r.createdAt)}`;
 }
 
 function decisionBlocks(r: BackupRequest): Block[] {
   const reason = r.reason !== undefined && hasVisibleText(r.reason) ? `\n> ${userText(r.reason, 300)}` : '';
   return [
     section(
-      `${mention(r.requesterId)} asks to add ${plural(r.volumes.length, 'volume')} to ${code(r.policy.name, 100)} in ${code(r.project.name, 64)}, from ${channelLink(r.channel.id)}.${reason}`,
+      `${mention(r.requesterId)} asks to ${askWords(r, { plain: true })} in ${code(r.project.name, 64)}, from ${channelLink(r.channel.id)}.${reason}`,
     ),
     context(
       `Request ${code(r.id)} · rule ${code(r.decision.decidedBy)}${r.approval ? ` · expires ${slackTime(r.approval.expiresAt)}` : ''}`,

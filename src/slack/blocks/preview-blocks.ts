@@ -14,7 +14,7 @@ import { volumeLine } from './request-blocks';
 const PREVIEW_VOLUMES = 40;
 
 export function policyLine(checked: CheckedRequest): string {
-  const p = checked.policy;
+  const p = checked.target;
   const s = scheduleOf(p);
   const words = s === undefined ? undefined : describeSchedule(s);
   const schedule = [

@@ -57,7 +57,7 @@ export function buildDeniedMessage(d: AccessDecision): SlackMessage {
 
 export function buildDryRunMessage(checked: CheckedRequest, approvers: Approvers | undefined): SlackMessage {
   return message(
-    `Dry run: ${checked.volumes.length} volume(s) to ${code(checked.policy.name, 100)}; decided by ${code(checked.decision.decidedBy)}`,
+    `Dry run: ${checked.volumes.length} volume(s) to ${code(checked.target.name, 100)}; decided by ${code(checked.decision.decidedBy)}`,
     [
       section(':mag: *Dry run*: nothing was changed. This is what the request would do:'),
       ...buildPreviewBlocks(checked, approvers),

@@ -1,8 +1,9 @@
+import { askWords, shortAsk } from './request-words';
 import type { BackupRequest } from '../../domain/backup-request';
 import type { RequestState } from '../../domain/request-state';
 import { STATE_LABELS } from '../../domain/request-state';
 import { hasVisibleText } from '../../domain/visible-text';
-import { code, mention, plural, userText } from '../mrkdwn';
+import { code, mention, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
 import { decisionLine } from './approval-text';
 import { context, message, section } from './kit';
@@ -36,10 +37,7 @@ export function stateLine(request: BackupRequest): string {
 }
 
 export function describeAsk(request: BackupRequest): string {
-  return (
-    `${mention(request.requesterId)} asks to add *${plural(request.volumes.length, 'volume')}* ` +
-    `to backup policy ${code(request.policy.name, 100)} in project ${code(request.project.name, 64)}.`
-  );
+  return `${mention(request.requesterId)} asks to ${askWords(request)} in project ${code(request.project.name, 64)}.`;
 }
 
 /** "• `db-data-1` `id` · eu-de-01 · 500 GB · in-use": a volume as it was when the request was made. */
@@ -67,6 +65,6 @@ export function buildRootMessage(request: BackupRequest): SlackMessage {
     ...(decided ? [context(decisionLine(request))] : []),
     requestContext(request),
   ];
-  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} volume(s) to ${code(request.policy.name, 100)} (${request.id})`;
+  const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} ${shortAsk(request)} (${request.id})`;
   return message(fallback, blocks);
 }

@@ -1,7 +1,16 @@
 import type { types } from '@slack/bolt';
 import type { Approvers } from '../../domain/backup-request';
 import type { PreviewOutcome } from '../../flow/request-form';
-import { FORM_CHANNEL, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES, VIEW_FORM } from '../ids';
+import {
+  FORM_CHANNEL,
+  FORM_MOVE,
+  FORM_POLICY,
+  FORM_PROJECT,
+  FORM_REASON,
+  FORM_SERVER,
+  FORM_VOLUMES,
+  VIEW_FORM,
+} from '../ids';
 import { composedText, plural, userText } from '../mrkdwn';
 import type { Block } from './kit';
 import { context, divider, LIMITS, plain, section } from './kit';
@@ -26,6 +35,9 @@ export interface FormModel {
   readonly server: Option | undefined;
   readonly volumes: readonly Option[];
   readonly reason: string | undefined;
+  /** The project's service: VBS asks for a backup policy, CBR for a vault (and offers to move volumes). */
+  readonly service: 'vbs' | 'cbr';
+  readonly move: boolean;
   /** The deciding rule wants a reason. */
   readonly reasonRequired: boolean;
   readonly preview: PreviewOutcome | 'loading';
@@ -75,6 +87,28 @@ function submitLabel(preview: FormModel['preview']): string {
     : `Add ${plural(checked.volumes.length, 'volume')}`;
 }
 
+const MOVE_OPTION = {
+  text: plain('Move volumes that are in another vault (their backups move too)'),
+  value: 'move',
+};
+
+/** CBR only: the form's `--move`. */
+function moveField(move: boolean): Block {
+  return {
+    type: 'input',
+    block_id: 'move',
+    dispatch_action: true,
+    optional: true,
+    label: plain('Volumes in other vaults'),
+    element: {
+      type: 'checkboxes',
+      action_id: FORM_MOVE,
+      options: [MOVE_OPTION],
+      ...(move && { initial_options: [MOVE_OPTION] }),
+    },
+  };
+}
+
 /** The request form: project, channel (shortcut), policy, server, volumes, reason, and a live preview. */
 export function buildRequestForm(model: FormModel): ModalView {
   const blocks: Block[] = [];
@@ -112,12 +146,12 @@ export function buildRequestForm(model: FormModel): ModalView {
       type: 'input',
       block_id: fieldBlockId('policy', model.project),
       dispatch_action: true,
-      label: plain('Backup policy'),
+      label: plain(model.service === 'cbr' ? 'Vault' : 'Backup policy'),
       element: {
         type: 'external_select',
         action_id: FORM_POLICY,
         min_query_length: 0,
-        placeholder: plain('daily-7d…'),
+        placeholder: plain(model.service === 'cbr' ? 'vault-daily…' : 'daily-7d…'),
         ...(model.policy && { initial_option: model.policy }),
       },
     },
@@ -150,6 +184,7 @@ export function buildRequestForm(model: FormModel): ModalView {
         ...(model.server && { initial_option: model.server }),
       },
     },
+    ...(model.service === 'cbr' ? [moveField(model.move)] : []),
     {
       type: 'input',
       block_id: 'reason',

@@ -1,4 +1,7 @@
-import type { BackupRequest, ExecutionOutcome } from '../../domain/backup-request';
+import type { BackupRequest, ExecutionOutcome, RequestAction } from '../../domain/backup-request';
+import { undoableVolumes } from '../../domain/undo';
+import { ACTION_UNDO } from '../ids';
+import { targetWords, verbOf } from './request-words';
 import type { RequestSummary, SummaryLine } from '../../domain/summary';
 import { buildSummary, MOVE_NOTE } from '../../domain/summary';
 import { code, formatElapsed, plural, userText } from '../mrkdwn';
@@ -17,9 +20,21 @@ export interface SummaryOutput {
   readonly csv: { readonly filename: string; readonly content: string; readonly title: string } | undefined;
 }
 
-function addedLine(l: SummaryLine): string {
-  const where = [l.availabilityZone, l.pod].filter((x) => x !== undefined).map((x) => userText(x, 64));
-  return `• ${code(l.name, 100)} ${code(l.volumeId)}${where.length ? ` · ${where.join(' · ')}` : ''}`;
+function addedLine(action: RequestAction): (l: SummaryLine) => string {
+  return (l) => {
+    const where = [l.availabilityZone, l.pod].filter((x) => x !== undefined).map((x) => userText(x, 64));
+    const moved =
+      l.movedVault === undefined
+        ? []
+        : [
+            action === 'associate'
+              ? `moved from vault ${code(l.movedVault, 100)}`
+              : `moved back to vault ${code(l.movedVault, 100)}`,
+          ];
+    const already = l.already ? [action === 'associate' ? 'was there already' : 'was not there'] : [];
+    const parts = [...where, ...moved, ...already];
+    return `• ${code(l.name, 100)} ${code(l.volumeId)}${parts.length ? ` · ${parts.join(' · ')}` : ''}`;
+  };
 }
 
 function failedLine(l: SummaryLine): string {
@@ -33,12 +48,35 @@ function failedLine(l: SummaryLine): string {
   return `• ${code(l.name, 100)} ${code(l.volumeId)} · ${why}${hint}`;
 }
 
-export function summaryCsv(requestId: string, s: RequestSummary): string {
-  const rows = [['request_id', 'volume_id', 'name', 'result', 'availability_zone', 'pod', 'code', 'message']];
+export function summaryCsv(requestId: string, s: RequestSummary, action: RequestAction = 'associate'): string {
+  const rows = [
+    ['request_id', 'volume_id', 'name', 'result', 'availability_zone', 'pod', 'code', 'message', 'moved_vault'],
+  ];
+  const done = verbOf(action).done;
   for (const l of s.added)
-    rows.push([requestId, l.volumeId, l.name, 'added', l.availabilityZone ?? '', l.pod ?? '', '', '']);
+    rows.push([
+      requestId,
+      l.volumeId,
+      l.name,
+      l.already ? `${done} (already)` : done,
+      l.availabilityZone ?? '',
+      l.pod ?? '',
+      '',
+      '',
+      l.movedVault ?? '',
+    ]);
   for (const l of s.failed)
-    rows.push([requestId, l.volumeId, l.name, 'failed', l.availabilityZone ?? '', '', l.code ?? '', l.message ?? '']);
+    rows.push([
+      requestId,
+      l.volumeId,
+      l.name,
+      'failed',
+      l.availabilityZone ?? '',
+      '',
+      l.code ?? '',
+      l.message ?? '',
+      '',
+    ]);
   return rows.map(csvRow).join('');
 }
 
@@ -49,27 +87,36 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
   const long = total > INLINE_VOLUMES;
   const failedShown = long ? s.failed.slice(0, SHOWN_FAILED) : s.failed;
   const addedShown = long ? s.added.slice(0, SHOWN_ADDED) : s.added;
-  const policy = code(request.policy.name, 100);
+  const target = targetWords(request.target);
+  const { prep, done } = verbOf(request.action);
 
   const headline =
     s.state === 'succeeded'
       ? s.added.length === 1
-        ? `:white_check_mark: The volume was added to ${policy}.`
-        : `:white_check_mark: All ${s.added.length} volumes added to ${policy}.`
+        ? `:white_check_mark: The volume was ${done} ${prep} ${target}.`
+        : `:white_check_mark: All ${s.added.length} volumes ${done} ${prep} ${target}.`
       : s.state === 'partially_failed'
-        ? `:warning: ${plural(s.added.length, 'volume')} added to ${policy}, ${s.failed.length} failed.`
-        : `:x: No volume was added to ${policy}: ${plural(s.failed.length, 'volume')} failed.`;
+        ? `:warning: ${plural(s.added.length, 'volume')} ${done} ${prep} ${target}, ${s.failed.length} failed.`
+        : `:x: No volume was ${done} ${prep} ${target}: ${plural(s.failed.length, 'volume')} failed.`;
   const blocks: Block[] = [section(headline)];
   if (failedShown.length > 0) blocks.push(...packLines(failedShown.map(failedLine), `*Failed* (${s.failed.length})`));
-  if (addedShown.length > 0) blocks.push(...packLines(addedShown.map(addedLine), `*Added* (${s.added.length})`));
+  if (addedShown.length > 0)
+    blocks.push(
+      ...packLines(
+        addedShown.map(addedLine(request.action)),
+        `*${done.charAt(0).toUpperCase()}${done.slice(1)}* (${s.added.length})`,
+      ),
+    );
   if (long) {
     const left = total - failedShown.length - addedShown.length;
     blocks.push(
       section(`…and ${plural(left, 'more volume')}: the full list of all ${total} is in the attached CSV file.`),
     );
   }
-  if (s.added.length > 0) blocks.push(context(`:information_source: ${MOVE_NOTE}`));
+  if (s.added.length > 0 && request.action === 'associate' && request.project.service === 'vbs')
+    blocks.push(context(`:information_source: ${MOVE_NOTE}`));
   blocks.push(context(`Took ${formatElapsed(s.durationMs)} · request ${code(request.id)}`));
+  if (canUndo(request, outcome)) blocks.push(undoButton(request.id));
 
   const fallback = `${request.id}: ${s.added.length} added, ${s.failed.length} failed`;
   return {
@@ -78,8 +125,36 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
       ? {
           filename: `${request.id}-summary.csv`,
           title: `${request.id}: all ${total} volumes`,
-          content: summaryCsv(request.id, s),
+          content: summaryCsv(request.id, s, request.action),
         }
       : undefined,
+  };
+}
+
+/** An associate that changed something can be undone (a request of its own); an undo cannot. */
+function canUndo(request: BackupRequest, outcome: ExecutionOutcome): boolean {
+  return request.action === 'associate' && undoableVolumes(request, outcome).length > 0;
+}
+
+function undoButton(requestId: string): Block {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_UNDO,
+        text: { type: 'plain_text', text: 'Undo' },
+        value: requestId,
+        confirm: {
+          title: { type: 'plain_text', text: 'Undo this request?' },
+          text: {
+            type: 'mrkdwn',
+            text: 'This asks to take out exactly the volumes this request added, as a new request with its own checks and approvals.',
+          },
+          confirm: { type: 'plain_text', text: 'Ask to undo' },
+          deny: { type: 'plain_text', text: 'Back' },
+        },
+      },
+    ],
   };
 }

@@ -59,7 +59,7 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
     }
     const cmd = parsed.value;
     // The other subcommands are counted as answered; an associate by what the flow made of it.
-    if (cmd.kind !== 'associate') deps.metrics.commandAnswered(cmd.kind, 'answered');
+    if (cmd.kind !== 'associate' && cmd.kind !== 'disassociate') deps.metrics.commandAnswered(cmd.kind, 'answered');
     switch (cmd.kind) {
       case 'help':
         await ephemeral(respond, marks.message(buildHelpMessage()));
@@ -73,7 +73,8 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
       case 'audit':
         await answerAudit(deps, actor, cmd.days, client, respond);
         return;
-      case 'associate': {
+      case 'associate':
+      case 'disassociate': {
         const channel = { id: command.channel_id, name: command.channel_name };
         const outcome = await submitTypedRequest(deps, actor, channel, command.text, cmd);
         deps.metrics.commandAnswered(cmd.kind, outcome.kind);

@@ -16,6 +16,7 @@ import { readFormState } from '../form-state';
 import { replaceHoldingViewOnFailure } from '../holding-view';
 import {
   FORM_CHANNEL,
+  FORM_MOVE,
   FORM_POLICY,
   FORM_PROJECT,
   FORM_SERVER,
@@ -40,6 +41,8 @@ function formView(deps: Pick<FlowDeps, 'config'>, state: FormState, form: FormPr
     server: state.server,
     volumes: state.volumes,
     reason: state.selection.reason,
+    service: deps.config.projects.find((p) => p.name === state.project)?.service ?? 'vbs',
+    move: state.selection.move,
     reasonRequired: form.reasonRequired,
     preview: form.preview,
     approvers: form.approvers,
@@ -103,7 +106,7 @@ export function registerRequestForm(app: App, deps: FlowDeps, options: { readonl
   });
 
   // Any change of project, channel, policy, server or volumes redraws the form with a fresh preview.
-  for (const actionId of [FORM_PROJECT, FORM_CHANNEL, FORM_POLICY, FORM_SERVER, FORM_VOLUMES]) {
+  for (const actionId of [FORM_PROJECT, FORM_CHANNEL, FORM_POLICY, FORM_SERVER, FORM_VOLUMES, FORM_MOVE]) {
     app.action(actionId, async ({ ack, body, client }) => {
       await ack();
       const view = (body as { view?: ViewOutput }).view;

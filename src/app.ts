@@ -18,6 +18,7 @@ import { createReadinessCheck, watchSocket } from './slack/health';
 import { createBotHttpServer, listen, stopListening } from './slack/http-server';
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
+import { registerUndoAction } from './slack/listeners/undo-action';
 import { registerBackupCommand } from './slack/listeners/backup-command';
 import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
@@ -149,6 +150,7 @@ export function createApp(deps: AppDeps): Bot {
   if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, (ms) => metrics.acked(ms));
   registerBackupCommand(app, flows);
   registerApprovalActions(app, flows);
+  registerUndoAction(app, flows);
   registerRequestForm(app, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
   registerAppHome(app, flows);
 

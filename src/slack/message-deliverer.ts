@@ -11,6 +11,15 @@ import type { Place } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
 
+/**
+ * The thread a request's replies go in: its own root message's, or for an undo its original's
+ * (Slack threads are one level deep, so an undo's root message is itself a reply there).
+ */
+function threadOf(request: BackupRequest): { readonly channel: string; readonly threadTs: string } | undefined {
+  const parent = request.thread ?? request.rootMessage;
+  return parent && { channel: parent.channel, threadTs: parent.ts };
+}
+
 const NEVER_POSTED: DeliveryResult = { ok: false, retryable: false, error: 'the root message was never posted' };
 
 /**
@@ -34,11 +43,11 @@ export class SlackMessageDeliverer implements MessageDeliverer {
   }
 
   async tellNow(request: BackupRequest, notice: DirectNotice): Promise<void> {
-    const root = request.rootMessage;
+    const thread = threadOf(request);
     const body = buildDirectNotice(notice, request);
     await this.client.chat.postMessage({
-      channel: root?.channel ?? request.channel.id,
-      ...(root && { thread_ts: root.ts }),
+      channel: thread?.channel ?? request.channel.id,
+      ...(thread && { thread_ts: thread.threadTs }),
       ...body,
       unfurl_links: false,
     });
@@ -76,7 +85,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
 
   private async send(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     const root = request.rootMessage;
-    const thread = root && { channel: root.channel, threadTs: root.ts };
+    const thread = threadOf(request);
     const intent = message.intent;
     switch (intent.kind) {
       case 'root.post': {
@@ -84,7 +93,9 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         const posted = await this.postOnce(
           message,
           request,
-          { channel: request.channel.id },
+          request.thread === undefined
+            ? { channel: request.channel.id }
+            : { channel: request.thread.channel, threadTs: request.thread.ts },
           buildRootMessage(request),
         );
         return { ok: true, root: posted };
@@ -140,19 +151,18 @@ export class SlackMessageDeliverer implements MessageDeliverer {
 
   /** The summary's CSV, a message of its own: a failed upload is retried without posting the summary twice. */
   private async uploadSummaryFile(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
-    const root = request.rootMessage;
-    if (root === undefined || request.outcome === undefined)
+    const place = threadOf(request);
+    if (place === undefined || request.outcome === undefined)
       return { ok: false, retryable: false, error: 'nothing to attach the file to' };
     const { csv } = buildSummaryMessage(request, request.outcome);
     if (csv === undefined) return { ok: true };
     // A file carries no metadata: an earlier upload is recognised by its name, which holds the request id.
-    const place = { channel: root.channel, threadTs: root.ts };
     if (message.claims > 1 && (await findPosted(this.client, place, { filename: csv.filename }, message.createdAt)))
       return { ok: true };
     const upload = () =>
       this.client.files.uploadV2({
-        channel_id: root.channel,
-        thread_ts: root.ts,
+        channel_id: place.channel,
+        thread_ts: place.threadTs,
         filename: csv.filename,
         title: csv.title,
         content: csv.content,
@@ -163,7 +173,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
       // chat:write.public lets the bot post in a public channel it never joined, but a file needs
       // membership: join (public channels only) and upload once more.
       if (slackErrorName(e) !== 'not_in_channel') throw e;
-      await this.client.conversations.join({ channel: root.channel });
+      await this.client.conversations.join({ channel: place.channel });
       await upload();
     }
     return { ok: true };

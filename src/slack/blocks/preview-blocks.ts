@@ -9,6 +9,7 @@ import { describeSchedule } from './policy-schedule';
 import type { Block } from './kit';
 import { context, packLines, section } from './kit';
 import { volumeLine } from './request-blocks';
+import { verbOf } from './request-words';
 
 /** Volumes listed in a preview; the rest are counted. */
 const PREVIEW_VOLUMES = 40;
@@ -23,6 +24,14 @@ export function policyLine(checked: CheckedRequest): string {
     words?.keeps === undefined ? undefined : `keeps ${words.keeps}`,
     s === undefined || s.status === 'ON' ? undefined : `policy is ${userText(s.status, 8)}`,
   ].filter((x) => x !== undefined);
+  if (p.kind === 'vault') {
+    const bound = p.policy === undefined ? 'no backup policy bound' : `policy ${code(p.policy.name, 64)}`;
+    const room = p.capacityGb === undefined ? undefined : `${p.allocatedGb ?? 0} of ${p.capacityGb} GB taken`;
+    const facts = [[bound, ...schedule].join(': '), plural(p.resourceCount, 'volume'), room].filter(
+      (x) => x !== undefined,
+    );
+    return `Vault ${code(p.name, 100)} ${code(p.id)} (${facts.join('; ')}) in project ${code(checked.project.name, 64)}`;
+  }
   return `Policy ${code(p.name, 100)} ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project ${code(checked.project.name, 64)}`;
 }
 
@@ -40,11 +49,17 @@ export function decisionPreview(checked: CheckedRequest, approvers: Approvers | 
 /** What will happen: the policy, each volume, what is left out and why, the move note, who decides. Shared by the form and --dry-run. */
 export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers | undefined): Block[] {
   const shown = checked.volumes.slice(0, PREVIEW_VOLUMES);
-  const lines = shown.map(volumeLine);
+  const moves = new Map(checked.moves.map((m) => [m.volumeId, m.vault.name]));
+  const movedWords = checked.action === 'associate' ? 'moves here from vault' : 'goes back to vault';
+  const lines = shown.map((v) => {
+    const vault = moves.get(v.id);
+    return vault === undefined ? volumeLine(v) : `${volumeLine(v)} · ${movedWords} ${code(vault, 100)}`;
+  });
   if (checked.volumes.length > shown.length) lines.push(`…and ${checked.volumes.length - shown.length} more`);
+  const { done } = verbOf(checked.action);
   const blocks: Block[] = [
     section(policyLine(checked)),
-    ...packLines(lines, `*${plural(checked.volumes.length, 'volume')}* will be added:`),
+    ...packLines(lines, `*${plural(checked.volumes.length, 'volume')}* will be ${done}:`),
   ];
   if (checked.excluded.length > 0) {
     blocks.push(
@@ -55,9 +70,12 @@ export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers
     );
   }
   blocks.push(section(decisionPreview(checked, approvers)));
-  blocks.push(
-    context('A volume belongs to at most one backup policy: one that is in another policy will be moved to this one.'),
-  );
+  if (checked.action === 'associate' && checked.target.kind === 'policy')
+    blocks.push(
+      context(
+        'A volume belongs to at most one backup policy: one that is in another policy will be moved to this one.',
+      ),
+    );
   if (checked.notes.length > 0)
     blocks.push(context(...checked.notes.slice(0, 9).map((n) => `Note: ${composedText(n, 300)}`)));
   return blocks;

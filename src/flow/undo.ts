@@ -1,0 +1,108 @@
+import type { Actor } from '../domain/actor';
+import type { BackupRequest } from '../domain/backup-request';
+import type { AssociateCommand } from '../domain/command-grammar';
+import type { RequestId } from '../domain/ids';
+import { planUndo } from '../domain/undo';
+import { admitRequest, refusalOf } from './admission';
+import { approverStatus } from './approvers';
+import type { CheckOutcome } from './check-request';
+import { checkRequest } from './check-request';
+import type { FlowDeps } from './flow-deps';
+import type { RecordOutcome } from './record-request';
+import { recordRequest } from './record-request';
+import type { RateLimit } from './request-limiter';
+
+/** An undo stands for its request this long: a second click finds the first undo instead of making another. */
+export const UNDO_DEDUPE_WINDOW_MS = 365 * 24 * 3_600_000;
+
+export type UndoOutcome =
+  | { readonly ok: false; readonly why: 'unknown_request' }
+  | { readonly ok: false; readonly why: 'rate_limited'; readonly rate: RateLimit }
+  /** Only the requester and the request's approvers may undo it. */
+  | { readonly ok: false; readonly why: 'not_allowed' }
+  | { readonly ok: false; readonly why: 'approver_unknown' }
+  /** Nothing to undo: `text` says why (not finished, added nothing, an undo itself). */
+  | { readonly ok: false; readonly why: 'nothing_to_undo'; readonly text: string }
+  | { readonly ok: true; readonly outcome: Exclude<CheckOutcome, { kind: 'checked' }> | RecordOutcome };
+
+type UndoDeps = Pick<
+  FlowDeps,
+  | 'config'
+  | 'cloud'
+  | 'people'
+  | 'queries'
+  | 'requests'
+  | 'clock'
+  | 'outbox'
+  | 'executor'
+  | 'work'
+  | 'newRequestId'
+  | 'logger'
+  | 'workspaces'
+  | 'limiter'
+>;
+
+/** The requester, or someone who approves it (its recorded approvers, else today's global ones). */
+async function mayUndo(deps: UndoDeps, request: BackupRequest, userId: string): Promise<'yes' | 'no' | 'unknown'> {
+  if (request.requesterId === userId) return 'yes';
+  const approvers = request.approval?.approvers ?? deps.config.approvals?.approvers;
+  return approvers === undefined ? 'no' : approverStatus(deps.people, approvers, userId);
+}
+
+/**
+ * The Undo button of a finished summary: takes out exactly what that request added, as a request
+ * of its own (own record, the rules for `disassociate`, approvals, summary), posted in the same
+ * thread. On CBR a volume the request moved from another vault goes back there, which the rules
+ * must allow as an associate to that vault. Clicking twice finds the first undo.
+ */
+export async function undo(deps: UndoDeps, actor: Actor, requestId: RequestId): Promise<UndoOutcome> {
+  const admission = admitRequest(deps, actor);
+  if (!admission.admitted) return refusalOf(admission, 'unknown_request');
+  const original = await deps.requests.get(requestId);
+  if (original === undefined || original.teamId !== actor.teamId) return { ok: false, why: 'unknown_request' };
+  const may = await mayUndo(deps, original, actor.userId);
+  if (may === 'unknown') return { ok: false, why: 'approver_unknown' };
+  if (may === 'no') return { ok: false, why: 'not_allowed' };
+  if (original.undoOf !== undefined)
+    return {
+      ok: false,
+      why: 'nothing_to_undo',
+      text: 'This request is itself an undo; ask for the volumes again instead.',
+    };
+  const plan = planUndo(original);
+  if ('why' in plan) return { ok: false, why: 'nothing_to_undo', text: `Nothing to undo: ${plan.why}.` };
+
+  const cmd: AssociateCommand = {
+    kind: 'disassociate',
+    policy: { kind: 'id', id: original.target.id },
+    volumes: plan.volumes.map((v) => ({ kind: 'id', id: v.id })),
+    server: undefined,
+    project: original.project.name,
+    reason: `undo of ${original.id}`,
+    dryRun: false,
+    move: false,
+    notes: [],
+  };
+  const channel = { id: original.channel.id, name: original.channel.name };
+  const checked = await checkRequest(deps, actor, channel, cmd, {
+    unusableVolumes: 'accept',
+    movesBack: plan.moves,
+  });
+  const outcome =
+    checked.kind !== 'checked'
+      ? checked
+      : await recordRequest(deps, actor, channel, checked.checked, {
+          id: deps.newRequestId(),
+          reason: cmd.reason,
+          dedupeKey: `undo:${original.id}`,
+          dedupeWindowMs: UNDO_DEDUPE_WINDOW_MS,
+          undo: { of: original.id, thread: original.thread ?? original.rootMessage },
+        });
+  deps.logger.info('undo asked', {
+    requestId: original.id,
+    user: actor.userId,
+    outcome: outcome.kind,
+    ...(outcome.kind === 'accepted' && { undoRequestId: outcome.request.id }),
+  });
+  return { ok: true, outcome };
+}

@@ -1,0 +1,22 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { parseRequestId } from '../../domain/ids';
+import type { RequestId } from '../../domain/ids';
+import type { FlowDeps } from '../../flow/flow-deps';
+import { undo } from '../../flow/undo';
+import { buildUndoReply } from '../blocks/undo-reply';
+import { surfaceMarks } from '../blocks/sandbox-mark';
+import { ACTION_UNDO } from '../ids';
+import { teamIdOf } from '../payload';
+
+const INVALID_ID = 'r-00000000' as RequestId;
+
+/** The Undo button of a finished summary: asks for the undo and tells the clicker, privately, what became of it. */
+export function registerUndoAction(app: App, deps: FlowDeps): void {
+  const marks = surfaceMarks(deps.sandbox);
+  app.action<BlockButtonAction>(ACTION_UNDO, async ({ ack, body, action, respond }) => {
+    await ack();
+    const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
+    const result = await undo(deps, { teamId: teamIdOf(body), userId: body.user.id }, requestId);
+    await respond({ response_type: 'ephemeral', replace_original: false, ...marks.message(buildUndoReply(result)) });
+  });
+}

@@ -4,6 +4,8 @@ import { gatewayError, headerValue, reply } from './http-util';
 import { computeSignature } from './signature-check';
 import { vbsError } from './vbs-codes';
 
+type AuthService = 'vbs' | 'evs' | 'ecs' | 'cbr';
+
 export type AuthOutcome =
   { readonly ok: true; readonly via: 'token' | 'aksk' } | { readonly ok: false; readonly reply: Reply };
 
@@ -15,14 +17,16 @@ const AUTH_RE =
 const SDK_DATE_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /**
- * Checks that a VBS/EVS/ECS request may act in `projectId`: an IAM token this sandbox issued, unexpired
+ * Checks that a VBS/EVS/ECS/CBR request may act in `projectId`: an IAM token this sandbox issued, unexpired
  * and scoped to that project, or an AK/SK signature (`Credential=` flavour) that recomputes exactly.
+ * VBS refuses with its own codes; EVS and ECS an expired token in Keystone's shape; CBR, whose errors
+ * are flat `error_code`/`error_msg` bodies like the gateway's, is refused by the gateway in every case.
  */
 export function checkAuth(
   ctx: SandboxContext,
   req: SandboxRequest,
   projectId: string,
-  service: 'vbs' | 'evs' | 'ecs',
+  service: AuthService,
 ): AuthOutcome {
   const token = headerValue(req.headers, 'x-auth-token');
   if (token !== undefined && token !== '') return checkToken(ctx, req, token, projectId, service);
@@ -36,14 +40,14 @@ function checkToken(
   req: SandboxRequest,
   token: string,
   projectId: string,
-  service: 'vbs' | 'evs' | 'ecs',
+  service: AuthService,
 ): AuthOutcome {
   const found = ctx.tokens.lookup(token, ctx.now());
   if (found === 'unknown') return denyGateway(req, 'decrypt token fail');
   if (found === 'expired') {
-    return service === 'vbs'
-      ? deny(vbsError(401, 'AutoBackup.0003'))
-      : deny(reply(401, { error: { code: 401, title: 'Unauthorized', message: 'The token has expired.' } }));
+    if (service === 'vbs') return deny(vbsError(401, 'AutoBackup.0003'));
+    if (service === 'cbr') return denyGateway(req, 'the token has expired');
+    return deny(reply(401, { error: { code: 401, title: 'Unauthorized', message: 'The token has expired.' } }));
   }
   if (found.projectId !== projectId) return denyGateway(req, 'the token is not scoped to the project in the request');
   return { ok: true, via: 'token' };

@@ -1,3 +1,5 @@
+import { cbrTables, vaultNameOf } from './cbr-banner';
+import type { SandboxProject } from './model';
 import type { Sandbox } from './types';
 
 /** Pads columns to their widest cell; the first row is the header. */
@@ -30,6 +32,7 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
     `  VBS  ${url}           (/v2/{project_id}/backuppolicy, /backuppolicyresources)`,
     `  EVS  ${url}           (/v2/{project_id}/cloudvolumes/detail, /volumes/{id})`,
     `  ECS  ${url}           (/v2.1/{project_id}/servers?name=, /servers/{id})`,
+    `  CBR  ${url}           (/v3/{project_id}/vaults, /vaults/{id}/addresources, /policies)`,
     '',
     'Credentials',
     formatTable([
@@ -41,29 +44,27 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
     ]),
     '',
     'Projects',
-    formatTable([['ID', 'NAME', 'REGION'], ...projects.map((p) => [p.id, p.name, p.region])]),
+    formatTable([
+      ['ID', 'NAME', 'REGION', 'BACKUP'],
+      ...projects.map((p) => [p.id, p.name, p.region, p.backupService.toUpperCase()]),
+    ]),
   ];
   for (const project of projects) {
-    const policies = state.listPolicies(project.id);
-    const policyName = new Map(policies.map((p) => [p.id, p.name]));
-    lines.push('', `Backup policies in ${project.name} (${project.id})`);
+    const named = `${project.name} (${project.id})`;
+    // A CBR project's VBS data still answers on the VBS routes; the banner shows what the bot uses there.
+    const cbr = project.backupService === 'cbr';
+    const policyName = new Map(state.listPolicies(project.id).map((p) => [p.id, p.name]));
+    if (cbr) {
+      const tables = cbrTables(sandbox, project);
+      lines.push('', `CBR policies in ${named}`, formatTable(tables.policies));
+      lines.push('', `CBR vaults in ${named}`, formatTable(tables.vaults));
+    } else {
+      lines.push('', `Backup policies in ${named}`, formatVbsPolicies(sandbox, project));
+    }
+    lines.push('', `Volumes in ${named}`);
     lines.push(
       formatTable([
-        ['NAME', 'ID', 'SCHEDULE', 'RETENTION', 'STATUS', 'VOLUMES'],
-        ...policies.map((p) => [
-          p.name,
-          p.id,
-          `every ${p.frequency === 1 ? 'day' : `${p.frequency} days`} at ${p.startTime} UTC`,
-          `${p.retentionNum} backups${p.remainFirstBackupOfCurMonth === 'Y' ? ' + 1st of month' : ''}`,
-          p.status,
-          String(state.policyResourceCount(project.id, p.id)),
-        ]),
-      ]),
-    );
-    lines.push('', `Volumes in ${project.name} (${project.id})`);
-    lines.push(
-      formatTable([
-        ['NAME', 'ID', 'AZ', 'SIZE', 'STATUS', 'SERVER', 'POLICY'],
+        ['NAME', 'ID', 'AZ', 'SIZE', 'STATUS', 'SERVER', cbr ? 'VAULT' : 'POLICY'],
         ...state.listVolumes(project.id).map((v) => {
           const policyId = state.policyOfVolume(project.id, v.id);
           return [
@@ -73,17 +74,38 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
             `${v.size} GB ${v.volumeType}`,
             v.status,
             v.attachments.map((a) => `${a.serverName} ${a.device}`).join(', ') || '-',
-            policyId === undefined ? '-' : (policyName.get(policyId) ?? policyId),
+            cbr
+              ? vaultNameOf(sandbox, project.id, v.id)
+              : policyId === undefined
+                ? '-'
+                : (policyName.get(policyId) ?? policyId),
           ];
         }),
       ]),
     );
-    lines.push('', `Servers in ${project.name} (${project.id})`, formatServers(sandbox, project.id));
+    lines.push('', `Servers in ${named}`, formatServers(sandbox, project.id));
   }
   if (first !== undefined)
     lines.push('', ...configSnippet(sandbox, first.region), '', ...curlExample(sandbox, first.id));
   lines.push('', 'Press Ctrl+C to stop.');
   return lines.join('\n');
+}
+
+function formatVbsPolicies(sandbox: Sandbox, project: SandboxProject): string {
+  const state = sandbox.state;
+  return formatTable([
+    ['NAME', 'ID', 'SCHEDULE', 'RETENTION', 'STATUS', 'VOLUMES'],
+    ...state
+      .listPolicies(project.id)
+      .map((p) => [
+        p.name,
+        p.id,
+        `every ${p.frequency === 1 ? 'day' : `${p.frequency} days`} at ${p.startTime} UTC`,
+        `${p.retentionNum} backups${p.remainFirstBackupOfCurMonth === 'Y' ? ' + 1st of month' : ''}`,
+        p.status,
+        String(state.policyResourceCount(project.id, p.id)),
+      ]),
+  ]);
 }
 
 /** Each server with the volumes attached to it, in device order (`/dev/vda` first). */
@@ -101,19 +123,26 @@ function formatServers(sandbox: Sandbox, projectId: string): string {
   ]);
 }
 
-/** Matches the bot's config file (backup-bot.yml) and environment; credentials never go in the file. */
+/**
+ * Matches the bot's config file (backup-bot.yml) and environment; credentials never go in the file.
+ * The CBR endpoint is named only when a project backs up with CBR, and such a project is marked by a
+ * comment: the snippet of a VBS-only sandbox stays one that a bot without CBR settings accepts.
+ */
 function configSnippet(sandbox: Sandbox, region: string): string[] {
-  const { url, credentials: c, projects } = sandbox;
+  const { credentials: c, projects, endpoints: e } = sandbox;
+  const anyCbr = projects.some((p) => p.backupService === 'cbr');
   return [
     'Bot configuration (backup-bot.yml):',
     '',
     'cloud:',
     `  region: ${region}`,
-    `  auth_url: ${url}/v3`,
-    `  endpoints: { vbs: '${url}', evs: '${url}', ecs: '${url}' }`,
+    `  auth_url: ${e.iam}`,
+    `  endpoints: { vbs: '${e.vbs}', evs: '${e.evs}', ecs: '${e.ecs}'${anyCbr ? `, cbr: '${e.cbr}'` : ''} }`,
     'projects:',
     ...projects.map(
-      (p, index) => `  - { name: ${p.name}, id: ${p.id}, region: ${p.region}${index === 0 ? ', default: true' : ''} }`,
+      (p, index) =>
+        `  - { name: ${p.name}, id: ${p.id}, region: ${p.region}${index === 0 ? ', default: true' : ''} }` +
+        (p.backupService === 'cbr' ? '  # backs up with CBR (vaults)' : ''),
     ),
     '',
     'Environment (password or AK/SK):',
@@ -125,6 +154,7 @@ function configSnippet(sandbox: Sandbox, region: string): string[] {
 
 function curlExample(sandbox: Sandbox, projectId: string): string[] {
   const { url, credentials: c } = sandbox;
+  const cbrFirst = sandbox.projects[0]?.backupService === 'cbr';
   const auth = {
     auth: {
       identity: {
@@ -142,5 +172,6 @@ function curlExample(sandbox: Sandbox, projectId: string): string[] {
     `  | awk 'tolower($1)=="x-subject-token:" {print $2}' | tr -d '\\r')`,
     `curl -s -H "X-Auth-Token: $TOKEN" ${url}/v2/${projectId}/backuppolicy`,
     `curl -s -H "X-Auth-Token: $TOKEN" '${url}/v2/${projectId}/cloudvolumes/detail?name=db-data-2'`,
+    ...(cbrFirst ? [`curl -s -H "X-Auth-Token: $TOKEN" '${url}/v3/${projectId}/vaults?object_type=disk'`] : []),
   ];
 }

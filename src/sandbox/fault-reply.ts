@@ -8,7 +8,8 @@ import type { SandboxRoute } from './types';
  * 502 (backend unavailable) and 504 (backend timeout), the service itself for 500, and a bare
  * gateway body without a code for any other status (a client must cope with a failure it cannot name).
  * A 403 on VBS or ECS is the service refusing a permission the account lacks (ECS answers in Nova's
- * shapes: `computeFault`, `forbidden`).
+ * shapes: `computeFault`, `forbidden`). CBR's 500 is flat like its other errors, without a code: the
+ * CBR error table names no code for an internal error, and the sandbox invents none.
  */
 export function faultReply(
   route: SandboxRoute,
@@ -21,6 +22,9 @@ export function faultReply(
   if (gateway !== undefined) return gatewayError(status, gateway[0], gateway[1], requestId, headers);
   if (status === 500 && route.startsWith('vbs.')) {
     return reply(500, { error: { code: 'AutoBackup.0009', message: VBS_INTERNAL_ERROR } }, headers);
+  }
+  if (status === 500 && route.startsWith('cbr.')) {
+    return reply(500, { error_msg: 'Internal Server Error', request_id: requestId }, headers);
   }
   if (status === 500 && route.startsWith('ecs.')) {
     return reply(500, { computeFault: { code: 500, message: NOVA_INTERNAL_ERROR } }, headers);

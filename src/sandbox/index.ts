@@ -3,6 +3,7 @@ export type {
   RecordedRequest,
   Sandbox,
   SandboxCredentials,
+  SandboxEndpoints,
   SandboxOptions,
   SandboxProjectSeed,
   SandboxRoute,
@@ -10,9 +11,15 @@ export type {
 export { SANDBOX_ROUTES } from './types';
 export { SandboxState } from './state';
 export type { NewPolicyInput, NewServerInput, NewVolumeInput } from './state';
+export { CbrState } from './cbr-state';
+export type { NewCbrPolicyInput, NewVaultInput } from './cbr-state';
+export type { SandboxCbrPolicy, SandboxVault, VaultObjectType } from './cbr-model';
+export { CBR_MAX_RESOURCES_PER_CALL, CBR_VOLUME_TYPE } from './cbr-model';
+export { DEFAULT_CBR_PROJECT_ID, seededCbrPolicyId, seededVaultId } from './cbr-seed';
 export { FaultInjector } from './faults';
 export type { Fault } from './faults';
 export type {
+  BackupService,
   SandboxAttachment,
   SandboxPolicy,
   SandboxProject,

@@ -35,10 +35,15 @@ export const VBS_INVALID_DISK_STATUSES: readonly VolumeStatus[] = [
   'error_deleting',
 ];
 
+/** How a project backs up disks: VBS policies (the older service) or CBR vaults that carry a policy. */
+export type BackupService = 'vbs' | 'cbr';
+
 export interface SandboxProject {
   readonly id: string;
   readonly name: string;
   readonly region: string;
+  /** A CBR project is seeded with vaults and CBR policies as well (its VBS routes still answer). */
+  readonly backupService: BackupService;
 }
 
 export interface SandboxPolicy {

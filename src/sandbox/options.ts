@@ -28,14 +28,19 @@ export interface ResolvedOptions {
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   const seeds = options.projects ?? [{ id: DEFAULT_PROJECT_ID, name: 'sandbox', region: 'eu-de' }];
   if (seeds.length === 0) throw new RangeError('sandbox: at least one project is needed');
-  const projects = seeds.map((seed, index) => ({
+  const projects: SandboxProject[] = seeds.map((seed, index) => ({
     id: seed.id,
     name: seed.name ?? (index === 0 ? 'sandbox' : `sandbox-${index + 1}`),
     region: seed.region ?? 'eu-de',
+    backupService: seed.backupService ?? 'vbs',
   }));
   for (const project of projects) {
     if (!/^[A-Za-z0-9_-]+$/.test(project.id)) throw new RangeError(`sandbox: invalid project id '${project.id}'`);
     if (!/^[a-z0-9-]+$/.test(project.region)) throw new RangeError(`sandbox: invalid region '${project.region}'`);
+    // From JavaScript (or a YAML file) anything may come; the type allows only these two.
+    if (!(['vbs', 'cbr'] as const).some((s) => s === project.backupService)) {
+      throw new RangeError(`sandbox: invalid backup service '${project.backupService}' (vbs or cbr)`);
+    }
   }
   if (new Set(projects.map((p) => p.id)).size !== projects.length) {
     throw new RangeError('sandbox: project ids must be unique');

@@ -1,4 +1,6 @@
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
+import { handleAddResources, handleMigrateResources, handleRemoveResources } from './cbr-resource-routes';
+import { handleListCbrPolicies, handleListVaults, handleShowVault } from './cbr-routes';
 import { handleGetServer, handleListServers } from './ecs-routes';
 import { handleGetVolume, handleListVolumes } from './evs-routes';
 import { handleIssueToken } from './iam-routes';
@@ -10,12 +12,15 @@ export interface RouteDef {
   readonly method: 'GET' | 'POST';
   readonly pattern: RegExp;
   readonly params: readonly string[];
-  /** Which service answers; IAM needs no prior auth, VBS, EVS and ECS do (with their own error bodies). */
-  readonly service: 'iam' | 'vbs' | 'evs' | 'ecs';
+  /** Which service answers; IAM needs no prior auth, VBS, EVS, ECS and CBR do (with their own error bodies). */
+  readonly service: 'iam' | 'vbs' | 'evs' | 'ecs' | 'cbr';
   readonly handle: (ctx: SandboxContext, req: SandboxRequest) => Reply;
 }
 
-/** IAM lives under /v3, VBS and EVS under /v2/{project_id}, ECS under /v2.1/{project_id}: the paths never collide. */
+/**
+ * IAM lives under /v3/auth, CBR under /v3/{project_id} (vaults, policies), VBS and EVS under
+ * /v2/{project_id}, ECS under /v2.1/{project_id}: the paths never collide.
+ */
 export const ROUTES: readonly RouteDef[] = [
   route('iam.tokens', 'POST', /^\/v3\/auth\/tokens$/, [], 'iam', handleIssueToken),
   route('vbs.policies.list', 'GET', /^\/v2\/([^/]+)\/backuppolicy$/, ['projectId'], 'vbs', handleListPolicies),
@@ -46,6 +51,33 @@ export const ROUTES: readonly RouteDef[] = [
     ['projectId', 'serverId'],
     'ecs',
     handleGetServer,
+  ),
+  route('cbr.list_vaults', 'GET', /^\/v3\/([^/]+)\/vaults$/, ['projectId'], 'cbr', handleListVaults),
+  route('cbr.show_vault', 'GET', /^\/v3\/([^/]+)\/vaults\/([^/]+)$/, ['projectId', 'vaultId'], 'cbr', handleShowVault),
+  route('cbr.list_policies', 'GET', /^\/v3\/([^/]+)\/policies$/, ['projectId'], 'cbr', handleListCbrPolicies),
+  route(
+    'cbr.add',
+    'POST',
+    /^\/v3\/([^/]+)\/vaults\/([^/]+)\/addresources$/,
+    ['projectId', 'vaultId'],
+    'cbr',
+    handleAddResources,
+  ),
+  route(
+    'cbr.remove',
+    'POST',
+    /^\/v3\/([^/]+)\/vaults\/([^/]+)\/removeresources$/,
+    ['projectId', 'vaultId'],
+    'cbr',
+    handleRemoveResources,
+  ),
+  route(
+    'cbr.migrate',
+    'POST',
+    /^\/v3\/([^/]+)\/vaults\/([^/]+)\/migrateresources$/,
+    ['projectId', 'vaultId'],
+    'cbr',
+    handleMigrateResources,
   ),
 ];
 

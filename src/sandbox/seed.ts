@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ProjectData, SandboxPolicy, SandboxProject, SandboxServer, SandboxVolume, VolumeStatus } from './model';
 import { VOLUME_STATUSES, formatCinderTime, formatNovaTime } from './model';
+import { cell, rows } from './seed-table';
 
 /**
  * The seeded project: a small but realistic estate. Deterministic (no randomness, no clock): the
@@ -99,20 +100,6 @@ resize-failed           d848c338-cd5f-4781-88f9-e06aad6d0705  3  200   SAS   err
 k8s-pv-orphan           dacdb984-9815-4ed9-9cb9-eabf8e99d822  1  20    SSD   error_deleting     -                  -
 `;
 
-function rows(table: string): string[][] {
-  return table
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => line.split(/\s+/));
-}
-
-function cell(row: readonly string[], index: number): string {
-  const value = row[index];
-  if (value === undefined) throw new Error(`seed row is missing column ${index}: ${row.join(' ')}`);
-  return value;
-}
-
 /** A stable UUID (version 4 layout) from a project id and a seed key. */
 export function deriveUuid(projectId: string, key: string): string {
   const h = createHash('sha256').update(`${projectId}/${key}`).digest('hex');
@@ -137,8 +124,9 @@ function keyed(table: string): Array<{ key: string; row: string[] }> {
   });
 }
 
-const BASE_TIME = Date.UTC(2024, 0, 8, 9, 0, 0);
-const MINUTE = 60_000;
+/** When the seeded estate was built: servers before it, volumes after it. */
+export const BASE_TIME = Date.UTC(2024, 0, 8, 9, 0, 0);
+export const MINUTE = 60_000;
 /** Servers were created an hour apart, before the first volume. */
 const SERVER_COUNT = rows(SERVERS).length;
 
@@ -225,4 +213,14 @@ export function seededVolumeIds(name: string): string[] {
 
 export function seededServerId(name: string): string | undefined {
   return rows(SERVERS).find((row) => row[0] === name)?.[1];
+}
+
+/**
+ * The id the seeded volume `name` (a name only one row has) has in a project: the table's literal id
+ * in the first project (`fixedIds`), else the one derived from the project id, as buildSeedProject makes it.
+ */
+export function seededVolumeIdIn(projectId: string, fixedIds: boolean, name: string): string {
+  const [literal, second] = seededVolumeIds(name);
+  if (literal === undefined || second !== undefined) throw new Error(`seed: no single volume named ${name}`);
+  return fixedIds ? literal : deriveUuid(projectId, `volume/${name}`);
 }

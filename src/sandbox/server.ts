@@ -14,11 +14,11 @@ import { resolveOptions } from './options';
 import type { ResolvedOptions } from './options';
 import { SandboxState } from './state';
 import { TokenStore } from './tokens';
-import type { RecordedRequest, Sandbox, SandboxCredentials, SandboxOptions } from './types';
+import type { RecordedRequest, Sandbox, SandboxCredentials, SandboxEndpoints, SandboxOptions } from './types';
 
 type Recorded = Omit<RecordedRequest, 'status'>;
 
-/** Starts the OTC sandbox (IAM, VBS, EVS, ECS) on loopback. */
+/** Starts the OTC sandbox (IAM, VBS, EVS, ECS, CBR) on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = new SandboxServer(resolveOptions(options));
   await sandbox.listen();
@@ -59,6 +59,11 @@ class SandboxServer implements Sandbox {
 
   get url(): string {
     return this.baseUrl;
+  }
+
+  get endpoints(): SandboxEndpoints {
+    const url = this.baseUrl;
+    return { iam: `${url}/v3`, vbs: url, evs: url, ecs: url, cbr: url };
   }
 
   get requests(): readonly RecordedRequest[] {

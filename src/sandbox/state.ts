@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CbrState } from './cbr-state';
 import type { ProjectData, SandboxPolicy, SandboxProject, SandboxServer, SandboxVolume, VolumeStatus } from './model';
 import { formatCinderTime, formatNovaTime } from './model';
 import { buildSeedProject } from './seed';
@@ -9,22 +10,26 @@ export type { NewPolicyInput, NewServerInput, NewVolumeInput } from './state-inp
 /**
  * The sandbox's live data, per project. Routes and tests share it: tests arrange (add volumes,
  * set statuses, bind disks to policies) and assert (which policy is a disk in) through it. Getters
- * return copies; change things only through the methods.
+ * return copies; change things only through the methods. CBR's vaults and policies are in `cbr`.
  */
 export class SandboxState {
+  /** Vaults, CBR policies and which disk is in which vault; reset with the rest. */
+  readonly cbr: CbrState;
   private readonly data = new Map<string, ProjectData>();
 
   constructor(
     private readonly projectList: readonly SandboxProject[],
     private readonly now: () => Date,
   ) {
+    this.cbr = new CbrState(projectList, now, this);
     this.reset();
   }
 
-  /** Back to the seeded data (every project). */
+  /** Back to the seeded data (every project), CBR's too. */
   reset(): void {
     this.data.clear();
     this.projectList.forEach((project, index) => this.data.set(project.id, buildSeedProject(project, index === 0)));
+    this.cbr.reset();
   }
 
   projects(): readonly SandboxProject[] {

@@ -1,5 +1,5 @@
 import type { FaultInjector } from './faults';
-import type { SandboxProject } from './model';
+import type { BackupService, SandboxProject } from './model';
 import type { SandboxState } from './state';
 
 export const SANDBOX_ROUTES = [
@@ -11,6 +11,12 @@ export const SANDBOX_ROUTES = [
   'evs.volume.get',
   'ecs.servers.list',
   'ecs.server.get',
+  'cbr.list_vaults',
+  'cbr.show_vault',
+  'cbr.list_policies',
+  'cbr.add',
+  'cbr.remove',
+  'cbr.migrate',
 ] as const;
 export type SandboxRoute = (typeof SANDBOX_ROUTES)[number];
 
@@ -26,6 +32,19 @@ export interface SandboxProjectSeed {
   id: string;
   name?: string;
   region?: string;
+  /** Default 'vbs'. A 'cbr' project is also seeded with vaults and CBR policies (see cbr-seed.ts). */
+  backupService?: BackupService;
+}
+
+/** Base URLs of the services the sandbox serves (all on one server): what a client's endpoint settings take. */
+export interface SandboxEndpoints {
+  /** `${url}/v3` (POST /v3/auth/tokens). */
+  readonly iam: string;
+  readonly vbs: string;
+  readonly evs: string;
+  readonly ecs: string;
+  /** CBR v3: `/v3/{project_id}/vaults`, `/policies`. */
+  readonly cbr: string;
 }
 
 export interface SandboxOptions {
@@ -65,10 +84,13 @@ export interface RecordedRequest {
 }
 
 export interface Sandbox {
-  /** e.g. http://127.0.0.1:41234 ; IAM at `${url}/v3`, VBS, EVS and ECS at `${url}`. */
+  /** e.g. http://127.0.0.1:41234 ; IAM at `${url}/v3`, VBS, EVS, ECS and CBR at `${url}`. */
   readonly url: string;
+  /** The same, per service. */
+  readonly endpoints: SandboxEndpoints;
   readonly credentials: SandboxCredentials;
   readonly projects: readonly SandboxProject[];
+  /** Live data; CBR's is `state.cbr`. */
   readonly state: SandboxState;
   readonly faults: FaultInjector;
   readonly requests: readonly RecordedRequest[];

@@ -52,6 +52,32 @@ export interface ApiBody {
   servers: ServerJson[];
   servers_links: Array<{ href: string; rel: string }>;
   server: ServerJson;
+  vaults: VaultJson[];
+  vault: VaultJson;
+  limit: number;
+  offset: number;
+  policies: CbrPolicyJson[];
+  add_resource_ids: string[];
+  remove_resource_ids: string[];
+  migrated_resources: string[];
+}
+
+export interface VaultJson {
+  id: string;
+  name: string;
+  resources: Array<{ id: string; name: string; type: string; size: number; protect_status: string }>;
+  billing: { size: number; allocated: number; used: number; object_type: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+export interface CbrPolicyJson {
+  id: string;
+  name: string;
+  enabled: boolean;
+  operation_type: string;
+  operation_definition: Record<string, string | number>;
+  trigger: { properties: { pattern: string[]; start_time: string }; [field: string]: unknown };
+  associated_vaults: Array<{ vault_id: string }>;
 }
 
 export interface ServerJson {

@@ -14,10 +14,12 @@ describe('sandbox seed', () => {
     await sandbox.stop();
   });
 
-  it('defaults to one project 0123456789abcdef0123456789abcdef named sandbox in eu-de', async () => {
+  it('defaults to one VBS project 0123456789abcdef0123456789abcdef named sandbox in eu-de', async () => {
     const single = await startSandbox();
     try {
-      expect(single.projects).toEqual([{ id: DEFAULT_PROJECT_ID, name: 'sandbox', region: 'eu-de' }]);
+      expect(single.projects).toEqual([
+        { id: DEFAULT_PROJECT_ID, name: 'sandbox', region: 'eu-de', backupService: 'vbs' },
+      ]);
       expect(single.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(single.credentials).toEqual({
         username: 'sandbox-user',

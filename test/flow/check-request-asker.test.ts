@@ -41,7 +41,7 @@ describe('checkRequest: the workspace, the channel and the person', () => {
     const outcome = await check(f, ALICE, INCIDENT, undefined, associate('daily-7d db-data-1 --project nowhere'));
     expect(outcome).toEqual({
       kind: 'invalid',
-      problems: [{ field: 'project', text: expect.stringContaining('`prod`, `staging`') }],
+      problems: [{ field: 'project', text: expect.stringContaining('`prod`, `staging`, `vaulted`') }],
     });
     expect(f.cloud.calls).toEqual([]);
   });

@@ -65,6 +65,28 @@ export function volume(
   };
 }
 
+/** A CBR disk vault with a daily policy; `capacityGb` defaults to plenty. */
+export function vault(
+  id: string,
+  name: string,
+  options: { capacityGb?: number; allocatedGb?: number } = {},
+): BackupTarget & { kind: 'vault' } {
+  const { id: policyId, name: policyName, kind: _kind, resourceCount: _count, ...schedule } = policy(
+    `${id.slice(0, -4)}beef`,
+    `${name}-policy`,
+  );
+  return {
+    kind: 'vault',
+    id: asPolicyId(id),
+    name,
+    policy: { id: policyId, name: policyName, ...schedule },
+    volumeIds: [],
+    resourceCount: 0,
+    capacityGb: options.capacityGb ?? 10_000,
+    allocatedGb: options.allocatedGb ?? 0,
+  };
+}
+
 export function server(id: string, name: string): Server {
   return { id: asServerId(id), name, status: 'ACTIVE' };
 }
@@ -77,6 +99,10 @@ export class FakeCloud implements BackupBackend, CloudReads {
   readonly projects = new Map<string, CloudProject>();
   readonly calls: CloudCall[] = [];
   readonly associateCalls: AssociateCall[] = [];
+  /** Vault id -> the volumes in it. */
+  private readonly vaults = new Map<string, Set<VolumeId>>();
+  /** Every disassociate and move, in order. */
+  readonly changeCalls: { readonly method: 'disassociate' | 'move'; readonly from: string; readonly to?: string; readonly volumeIds: readonly VolumeId[] }[] = [];
   /** Per volume: the failure the next associate reports for it (otherwise it is added). */
   readonly failures = new Map<string, Omit<FailedVolume, 'volumeId'>>();
   /** When set, associate throws it (a whole-call failure). */
@@ -102,7 +128,30 @@ export class FakeCloud implements BackupBackend, CloudReads {
   }
 
   listTargets(project: ProjectRef): Promise<readonly BackupTarget[]> {
-    return Promise.resolve([...this.read('listTargets', project).policies]);
+    const { policies } = this.read('listTargets', project);
+    // A vault lists the volumes in it now.
+    return Promise.resolve(
+      policies.map((t) => (t.kind === 'vault' ? { ...t, volumeIds: [...this.vaultVolumes(t.id)] } : t)),
+    );
+  }
+
+  /** The volumes in a vault now (CBR projects): put there by the seed or by associate and move. */
+  vaultVolumes(vaultId: string): Set<VolumeId> {
+    let volumes = this.vaults.get(vaultId);
+    if (volumes === undefined) {
+      volumes = new Set();
+      this.vaults.set(vaultId, volumes);
+    }
+    return volumes;
+  }
+
+  /** The vault a volume is in, if any. */
+  vaultOf(volumeId: VolumeId): string | undefined {
+    return [...this.vaults].find(([, ids]) => ids.has(volumeId))?.[0];
+  }
+
+  private isVault(project: ProjectRef, id: PolicyId): boolean {
+    return this.project(project.id).policies.some((t) => t.id === id && t.kind === 'vault');
   }
 
   findVolumesByRef(project: ProjectRef, refs: readonly string[]): Promise<ReadonlyMap<string, readonly Volume[]>> {
@@ -141,17 +190,27 @@ export class FakeCloud implements BackupBackend, CloudReads {
     const { volumes } = this.read('associate', project);
     this.associateCalls.push({ projectId: project.id, policyId, volumeIds: [...volumeIds] });
     if (this.associateError !== undefined) throw this.associateError;
+    const vault = this.isVault(project, policyId);
+    // On CBR a volume in another vault is refused (6103), as the real service does.
+    const elsewhere = (id: VolumeId) => vault && this.vaultOf(id) !== undefined && this.vaultOf(id) !== policyId;
     const failed = volumeIds.flatMap((id) => {
-      const failure = this.failures.get(id);
+      const failure =
+        this.failures.get(id) ??
+        (elsewhere(id) ? { code: 'BackupService.6103', message: 'already in another vault' } : undefined);
       return failure === undefined ? [] : [{ volumeId: id, ...failure }];
     });
     const added = volumeIds
-      .filter((id) => !this.failures.has(id))
-      .map((id) => ({
-        volumeId: id,
-        availabilityZone: volumes.find((v) => v.id === id)?.availabilityZone,
-        pod: 'pod01.eu-de-01',
-      }));
+      .filter((id) => !this.failures.has(id) && !elsewhere(id))
+      .map((id) => {
+        const already = vault && this.vaultOf(id) === policyId;
+        if (vault) this.vaultVolumes(policyId).add(id);
+        return {
+          volumeId: id,
+          availabilityZone: volumes.find((v) => v.id === id)?.availabilityZone,
+          pod: vault ? undefined : 'pod01.eu-de-01',
+          ...(already && { already: true }),
+        };
+      });
     const chunk = { index: 0, volumeIds: [...volumeIds], attempts: 1, added: added.length, failed: failed.length };
     // As the real client does: each call is reported as it returns, before the result is merged.
     await options?.onChunk?.(chunk);
@@ -161,10 +220,15 @@ export class FakeCloud implements BackupBackend, CloudReads {
   move(
     project: ProjectRef,
     fromId: PolicyId,
-    _toId: PolicyId,
+    toId: PolicyId,
     volumeIds: readonly VolumeId[],
   ): Promise<AssociationResult> {
     this.read('move', project);
+    this.changeCalls.push({ method: 'move', from: fromId, to: toId, volumeIds: [...volumeIds] });
+    for (const id of volumeIds) {
+      this.vaultVolumes(fromId).delete(id);
+      this.vaultVolumes(toId).add(id);
+    }
     return Promise.resolve({
       added: volumeIds.map((volumeId) => ({
         volumeId,
@@ -177,10 +241,15 @@ export class FakeCloud implements BackupBackend, CloudReads {
     });
   }
 
-  disassociate(project: ProjectRef, _policyId: PolicyId, volumeIds: readonly VolumeId[]): Promise<AssociationResult> {
+  disassociate(project: ProjectRef, policyId: PolicyId, volumeIds: readonly VolumeId[]): Promise<AssociationResult> {
     this.read('disassociate', project);
+    this.changeCalls.push({ method: 'disassociate', from: policyId, volumeIds: [...volumeIds] });
+    const vault = this.isVault(project, policyId);
     return Promise.resolve({
-      added: volumeIds.map((volumeId) => ({ volumeId, availabilityZone: undefined, pod: undefined })),
+      added: volumeIds.map((volumeId) => {
+        const there = vault ? this.vaultVolumes(policyId).delete(volumeId) : true;
+        return { volumeId, availabilityZone: undefined, pod: undefined, ...(!there && { already: true }) };
+      }),
       failed: [],
       chunks: [],
     });

@@ -159,6 +159,19 @@ export function typeCommand(
   );
 }
 
+/** Types `/backup <text>` (any subcommand that names volumes) as `userId` in `channelId`. */
+export function typeBackup(
+  f: FlowFixture,
+  userId: string,
+  text: string,
+  options: { channelId?: string } = {},
+): Promise<TypedOutcome> {
+  const parsed = parseBackupCommand(text, { maxVolumes: 1000 });
+  if (!parsed.ok || (parsed.value.kind !== 'associate' && parsed.value.kind !== 'disassociate'))
+    throw new Error(`not a command that names volumes: ${text}`);
+  return submitTypedRequest(f.deps, actor(userId), channel(options.channelId ?? INCIDENT), text, parsed.value);
+}
+
 /** The request a typed command recorded; fails the test on any other outcome. */
 export function recorded(outcome: TypedOutcome): BackupRequest {
   if (outcome.kind !== 'accepted') throw new Error(`expected the request to be accepted, got ${outcome.kind}`);

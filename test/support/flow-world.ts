@@ -3,7 +3,8 @@
  * rules file that decides between them. Names say what each is for.
  */
 import type { FakeCloud } from './fake-cloud';
-import { policy, server, volume } from './fake-cloud';
+import { asVolumeId } from '../../src/domain/ids';
+import { policy, server, vault, volume } from './fake-cloud';
 import type { FakePeople } from './fake-people';
 
 export const TEAM = 'T0FLOWTEAM';
@@ -34,6 +35,8 @@ export const DIRECT = 'D0DIRECT01';
 
 export const PROD = '0123456789abcdef0123456789abcdef';
 export const STAGING = 'fedcba9876543210fedcba9876543210';
+/** A CBR project: volumes go into vaults. */
+export const VAULTED = 'abcdef0123456789abcdef0123456789';
 
 const uuid = (prefix: string, n: number) => `${prefix.padEnd(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -62,6 +65,16 @@ export const TWIN_B = uuid('d0000007', 7);
 export const BIG = [1, 2, 3, 4, 5, 6].map((n) => uuid('b1600000', n));
 export const STAGE_DATA = uuid('d0000008', 8);
 
+export const VAULT_DAILY = uuid('c0000001', 1);
+export const VAULT_WEEKLY = uuid('c0000002', 2);
+/** 100 GB of room: one 100 GB disk fits, two do not. */
+export const VAULT_SMALL = uuid('c0000003', 3);
+export const VAULT_CRITICAL = uuid('c0000004', 4);
+/** In vault-weekly from the start. */
+export const CBR_WEEKLY_DISK = uuid('cd000001', 1);
+export const CBR_DISK_A = uuid('cd000002', 2);
+export const CBR_DISK_B = uuid('cd000003', 3);
+
 export const FLOW_CONFIG_YAML = `
 slack:
   allowed_team_ids: [${TEAM}]
@@ -70,6 +83,7 @@ cloud:
 projects:
   - { name: prod, id: ${PROD}, default: true }
   - { name: staging, id: ${STAGING} }
+  - { name: vaulted, id: ${VAULTED}, service: cbr }
 limits:
   max_volumes_per_request: 5
 approvals:
@@ -88,6 +102,9 @@ rules:
   - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }
   - { name: contractor, users: [${NAMED_GUEST}], decision: allow }
   - { name: others-need-approval, everyone: true, decision: require_approval }
+  - { name: sre-take-out, usergroups: [sre-oncall], actions: [disassociate], decision: allow }
+  - { name: critical-vault-out, policies: ["vault-critical"], actions: [disassociate], decision: deny }
+  - { name: others-take-out, everyone: true, actions: [associate, disassociate], decision: require_approval }
 `;
 
 /** Puts the cast into the fake directory. */
@@ -133,6 +150,19 @@ export function seedCloud(cloud: FakeCloud): void {
     volume(TWIN_B, 'twin'),
     ...BIG.map((id, i) => volume(id, `big-${i + 1}`, { serverId: BIG_01 })),
   );
+  const vaulted = cloud.project(VAULTED);
+  vaulted.policies.push(
+    vault(VAULT_DAILY, 'vault-daily'),
+    vault(VAULT_WEEKLY, 'vault-weekly'),
+    vault(VAULT_SMALL, 'vault-small', { capacityGb: 200, allocatedGb: 100 }),
+    vault(VAULT_CRITICAL, 'vault-critical'),
+  );
+  vaulted.volumes.push(
+    volume(CBR_WEEKLY_DISK, 'web-logs'),
+    volume(CBR_DISK_A, 'cbr-a'),
+    volume(CBR_DISK_B, 'cbr-b'),
+  );
+  cloud.vaultVolumes(VAULT_WEEKLY).add(asVolumeId(CBR_WEEKLY_DISK));
   const staging = cloud.project(STAGING);
   staging.policies.push(policy(STAGING_DAILY, 'staging-daily'));
   staging.volumes.push(volume(STAGE_DATA, 'stage-data'));

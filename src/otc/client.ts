@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE, runChunked } from './associate';
+import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE } from './associate';
 import { createAkSkAuthorizer, createTokenAuthorizer } from './auth';
 import type { OtcCredentials, RequestAuthorizer } from './auth';
 import { createEcsApi, DEFAULT_SERVER_PAGE_SIZE } from './ecs';
@@ -15,8 +15,9 @@ import { SILENT_LOGGER } from '../log/fields';
 import { SYSTEM_CLOCK } from './runtime';
 import type { OtcLogger } from './runtime';
 import { createTokenCache } from './token-cache';
-import type { AssociateOptions, BackupBackend, ServerDirectory, VolumeDirectory } from './types';
+import type { BackupBackend, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
+import { createVbsBackend } from './vbs-backend';
 
 export interface OtcClientOptions {
   readonly credentials: OtcCredentials;
@@ -36,7 +37,7 @@ export interface OtcClientOptions {
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Response timeout (headers and body, each) per send; default 30 s. */
   readonly timeouts?: { readonly responseMs?: number | undefined } | undefined;
-  /** Defaults for associate/disassociate: 20 volumes per call, 2 calls at once. */
+  /** Defaults for associate/disassociate/move: 20 volumes per call, 2 calls at once. */
   readonly associate?:
     { readonly chunkSize?: number | undefined; readonly concurrency?: number | undefined } | undefined;
   /** EVS paging (default 1000 per page) and parallel look-ups in findVolumesByRef (default 4). */
@@ -80,7 +81,6 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     onCall: options.onCall,
   });
   const authorizer = createAuthorizer(options, http, endpoints.iam, clock);
-  const vbs = createVbsApi(http, endpoints.vbs, authorizer);
   const volumes = {
     pageSize: options.volumes?.pageSize ?? DEFAULT_VOLUME_PAGE_SIZE,
     lookupConcurrency: options.volumes?.lookupConcurrency ?? DEFAULT_LOOKUP_CONCURRENCY,
@@ -97,35 +97,17 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   };
   checkPositive('associate.chunkSize', defaults.chunkSize, true);
   checkPositive('associate.concurrency', defaults.concurrency, true);
-
-  const chunking = (callOptions: AssociateOptions | undefined) => ({
-    chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
-    concurrency: callOptions?.concurrency ?? defaults.concurrency,
-    signal: callOptions?.signal,
-    onChunk: callOptions?.onChunk,
-  });
+  const backend = createVbsBackend(createVbsApi(http, endpoints.vbs, authorizer), defaults);
 
   return {
     authKind: authorizer.kind,
-    listTargets: async (project) => (await vbs.listPolicies(project)).map((p) => ({ kind: 'policy' as const, ...p })),
+    listTargets: (project) => backend.listTargets(project),
     associate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
-        vbs.associateChunk(project, policyId, chunk, signal),
-      ),
+      backend.associate(project, policyId, volumeIds, callOptions),
     disassociate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
-        vbs.disassociateChunk(project, policyId, chunk, signal),
-      ),
-    move: (_project, _fromId, _toId, volumeIds) =>
-      Promise.resolve({
-        added: [],
-        failed: volumeIds.map((volumeId) => ({
-          volumeId,
-          code: 'NOT_SUPPORTED',
-          message: 'VBS cannot move a volume between policies; associating it with the new policy moves it',
-        })),
-        chunks: [],
-      }),
+      backend.disassociate(project, policyId, volumeIds, callOptions),
+    move: (project, fromId, toId, volumeIds, callOptions) =>
+      backend.move(project, fromId, toId, volumeIds, callOptions),
     getVolume: (project, id) => evs.getVolume(project, id),
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
     listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),

@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici';
-import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE, runChunked } from './associate';
+import { DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CHUNK_SIZE } from './associate';
 import { createAkSkAuthorizer, createTokenAuthorizer } from './auth';
 import type { OtcCredentials, RequestAuthorizer } from './auth';
+import { createCbrApi, DEFAULT_VAULT_PAGE_SIZE } from './cbr';
+import { createCbrBackend } from './cbr-backend';
 import { createEcsApi, DEFAULT_SERVER_PAGE_SIZE } from './ecs';
 import { resolveEndpointTemplates } from './endpoints';
 import { createEvsApi, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_VOLUME_PAGE_SIZE } from './evs';
@@ -15,8 +17,9 @@ import { SILENT_LOGGER } from '../log/fields';
 import { SYSTEM_CLOCK } from './runtime';
 import type { OtcLogger } from './runtime';
 import { createTokenCache } from './token-cache';
-import type { AssociateOptions, BackupBackend, ServerDirectory, VolumeDirectory } from './types';
+import type { BackupBackend, BackupService, ProjectRef, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
+import { createVbsBackend } from './vbs-backend';
 
 export interface OtcClientOptions {
   readonly credentials: OtcCredentials;
@@ -29,6 +32,8 @@ export interface OtcClientOptions {
         readonly evs?: string | undefined;
         /** Default `https://ecs.{region}.otc.t-systems.com` (Huawei Cloud: `https://ecs.{region}.myhuaweicloud.com`). */
         readonly ecs?: string | undefined;
+        /** Default `https://cbr.{region}.otc.t-systems.com`: for projects whose `service` is `cbr`. */
+        readonly cbr?: string | undefined;
       }
     | undefined;
   /** undici Agent from createOtcDispatcher in production, a MockAgent in tests. */
@@ -36,7 +41,7 @@ export interface OtcClientOptions {
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Response timeout (headers and body, each) per send; default 30 s. */
   readonly timeouts?: { readonly responseMs?: number | undefined } | undefined;
-  /** Defaults for associate/disassociate: 20 volumes per call, 2 calls at once. */
+  /** Defaults for associate/disassociate/move: 20 volumes per call (CBR: at most 256), 2 calls at once. */
   readonly associate?:
     { readonly chunkSize?: number | undefined; readonly concurrency?: number | undefined } | undefined;
   /** EVS paging (default 1000 per page) and parallel look-ups in findVolumesByRef (default 4). */
@@ -44,6 +49,8 @@ export interface OtcClientOptions {
     { readonly pageSize?: number | undefined; readonly lookupConcurrency?: number | undefined } | undefined;
   /** ECS server list paging (default 1000 per page, Nova's usual maximum). */
   readonly servers?: { readonly pageSize?: number | undefined } | undefined;
+  /** CBR vault list paging (default 100 per page; at most 1000, the API's maximum). */
+  readonly vaults?: { readonly pageSize?: number | undefined } | undefined;
   /** Refresh IAM tokens this long before they expire (default 10 minutes). */
   readonly token?: { readonly refreshAheadMs?: number | undefined } | undefined;
   readonly clock?: (Clock & Sleeper) | undefined;
@@ -59,7 +66,11 @@ export interface OtcClient extends BackupBackend, VolumeDirectory, ServerDirecto
   readonly authKind: 'token' | 'aksk';
 }
 
-/** Builds the VBS + EVS + ECS client. Throws TypeError/RangeError on bad options (names the option, never a value). */
+/**
+ * Builds the VBS + CBR + EVS + ECS client. Each backup call goes to the project's service
+ * (`project.service`; VBS when absent). Throws TypeError/RangeError on bad options (names the
+ * option, never a value).
+ */
 export function createOtcClient(options: OtcClientOptions): OtcClient {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const endpoints = resolveEndpointTemplates({
@@ -67,6 +78,7 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     vbs: options.endpoints?.vbs,
     evs: options.endpoints?.evs,
     ecs: options.endpoints?.ecs,
+    cbr: options.endpoints?.cbr,
   });
   const responseTimeoutMs = options.timeouts?.responseMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   checkPositive('timeouts.responseMs', responseTimeoutMs);
@@ -80,7 +92,6 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     onCall: options.onCall,
   });
   const authorizer = createAuthorizer(options, http, endpoints.iam, clock);
-  const vbs = createVbsApi(http, endpoints.vbs, authorizer);
   const volumes = {
     pageSize: options.volumes?.pageSize ?? DEFAULT_VOLUME_PAGE_SIZE,
     lookupConcurrency: options.volumes?.lookupConcurrency ?? DEFAULT_LOOKUP_CONCURRENCY,
@@ -91,41 +102,28 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   const serverPageSize = options.servers?.pageSize ?? DEFAULT_SERVER_PAGE_SIZE;
   checkPositive('servers.pageSize', serverPageSize, true);
   const ecs = createEcsApi(http, endpoints.ecs, authorizer, { pageSize: serverPageSize });
+  const vaultPageSize = options.vaults?.pageSize ?? DEFAULT_VAULT_PAGE_SIZE;
+  checkPositive('vaults.pageSize', vaultPageSize, true);
   const defaults = {
     chunkSize: options.associate?.chunkSize ?? DEFAULT_CHUNK_SIZE,
     concurrency: options.associate?.concurrency ?? DEFAULT_CHUNK_CONCURRENCY,
   };
   checkPositive('associate.chunkSize', defaults.chunkSize, true);
   checkPositive('associate.concurrency', defaults.concurrency, true);
-
-  const chunking = (callOptions: AssociateOptions | undefined) => ({
-    chunkSize: callOptions?.chunkSize ?? defaults.chunkSize,
-    concurrency: callOptions?.concurrency ?? defaults.concurrency,
-    signal: callOptions?.signal,
-    onChunk: callOptions?.onChunk,
+  const backend = backendPerService({
+    vbs: createVbsBackend(createVbsApi(http, endpoints.vbs, authorizer), defaults),
+    cbr: createCbrBackend(createCbrApi(http, endpoints.cbr, authorizer, { vaultPageSize }), defaults),
   });
 
   return {
     authKind: authorizer.kind,
-    listTargets: async (project) => (await vbs.listPolicies(project)).map((p) => ({ kind: 'policy' as const, ...p })),
+    listTargets: (project) => backend(project).listTargets(project),
     associate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
-        vbs.associateChunk(project, policyId, chunk, signal),
-      ),
+      backend(project).associate(project, policyId, volumeIds, callOptions),
     disassociate: (project, policyId, volumeIds, callOptions) =>
-      runChunked(volumeIds, chunking(callOptions), (chunk, signal) =>
-        vbs.disassociateChunk(project, policyId, chunk, signal),
-      ),
-    move: (_project, _fromId, _toId, volumeIds) =>
-      Promise.resolve({
-        added: [],
-        failed: volumeIds.map((volumeId) => ({
-          volumeId,
-          code: 'NOT_SUPPORTED',
-          message: 'VBS cannot move a volume between policies; associating it with the new policy moves it',
-        })),
-        chunks: [],
-      }),
+      backend(project).disassociate(project, policyId, volumeIds, callOptions),
+    move: (project, fromId, toId, volumeIds, callOptions) =>
+      backend(project).move(project, fromId, toId, volumeIds, callOptions),
     getVolume: (project, id) => evs.getVolume(project, id),
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
     listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),
@@ -133,6 +131,13 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     findServersByRef: (project, ref) => ecs.findServersByRef(project, ref),
     listServers: (project) => ecs.listServers(project),
   };
+}
+
+/** The backend of a project's backup service; a project that names none is a VBS project. */
+function backendPerService(
+  backends: Readonly<Record<BackupService, BackupBackend>>,
+): (project: ProjectRef) => BackupBackend {
+  return (project) => backends[project.service ?? 'vbs'];
 }
 
 function createAuthorizer(

@@ -12,6 +12,8 @@ export interface EndpointTemplates {
   readonly evs: string;
   /** ECS (Nova-compatible compute), the server calls are `{ecs}/v2.1/{project_id}/servers...`. */
   readonly ecs: string;
+  /** CBR (Cloud Backup and Recovery, VBS's successor), the vault calls are `{cbr}/v3/{project_id}/vaults...`. */
+  readonly cbr: string;
 }
 
 export const DEFAULT_ENDPOINTS: EndpointTemplates = Object.freeze({
@@ -19,6 +21,7 @@ export const DEFAULT_ENDPOINTS: EndpointTemplates = Object.freeze({
   vbs: 'https://vbs.{region}.otc.t-systems.com',
   evs: 'https://evs.{region}.otc.t-systems.com',
   ecs: 'https://ecs.{region}.otc.t-systems.com',
+  cbr: 'https://cbr.{region}.otc.t-systems.com',
 });
 
 const SAMPLE_REGION = 'eu-de';
@@ -33,6 +36,7 @@ export function resolveEndpointTemplates(overrides: EndpointOverrides | undefine
     vbs: checkTemplate('vbs', overrides?.vbs ?? DEFAULT_ENDPOINTS.vbs),
     evs: checkTemplate('evs', overrides?.evs ?? DEFAULT_ENDPOINTS.evs),
     ecs: checkTemplate('ecs', overrides?.ecs ?? DEFAULT_ENDPOINTS.ecs),
+    cbr: checkTemplate('cbr', overrides?.cbr ?? DEFAULT_ENDPOINTS.cbr),
   });
 }
 

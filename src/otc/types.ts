@@ -120,7 +120,10 @@ export interface ChunkReport {
   readonly attempts: number;
   readonly added: number;
   readonly failed: number;
-  /** Set when the whole call failed (after retries); then every volume of the chunk is in `failed`. */
+  /**
+   * Set when a call failed as a whole (after retries); then every volume of the chunk is in `failed`,
+   * except, on CBR, volumes a call of the same chunk had settled before (all-or-nothing.ts).
+   */
   readonly error?: {
     readonly code: string;
     readonly status: number | undefined;

@@ -1,8 +1,8 @@
 import type { MockAgent } from 'undici';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import type { VolumeId } from '../../src/domain/ids';
-import { NOT_REPORTED_MESSAGE, runChunked } from '../../src/otc/associate';
-import type { ChunkCall } from '../../src/otc/associate';
+import { mergeVbsAnswers, NOT_REPORTED_MESSAGE, runChunked } from '../../src/otc/associate';
+import type { ChunkedRunOptions, VbsChunkCall } from '../../src/otc/associate';
 import { OtcHttpError, OtcNetworkError } from '../../src/otc/errors';
 import type { ResourcesBody } from '../../src/otc/vbs-schemas';
 import {
@@ -35,11 +35,15 @@ function addAll(ids: readonly VolumeId[]): ResourcesBody {
   };
 }
 
+/** runChunked over VBS calls, whose answers are merged volume by volume. */
+const runVbs = (ids: readonly VolumeId[], options: ChunkedRunOptions, call: VbsChunkCall) =>
+  runChunked(ids, options, mergeVbsAnswers(call));
+
 describe('runChunked (merging chunk results)', () => {
   it('sends 45 volumes as 20 + 20 + 5 and keeps the input order', async () => {
     const ids = makeVolumeIds(45).reverse();
     const sent: VolumeId[][] = [];
-    const result = await runChunked(ids, { chunkSize: 20, concurrency: 2 }, (chunk) => {
+    const result = await runVbs(ids, { chunkSize: 20, concurrency: 2 }, (chunk) => {
       sent.push([...chunk]);
       return Promise.resolve({ body: addAll([...chunk].reverse()), attempts: 1 });
     });
@@ -55,7 +59,7 @@ describe('runChunked (merging chunk results)', () => {
 
   it('keeps a failed entry without code and message as undefined, and fails volumes the cloud did not mention', async () => {
     const [a, b, c] = makeVolumeIds(3) as [VolumeId, VolumeId, VolumeId];
-    const result = await runChunked([a, b, c], { chunkSize: 20, concurrency: 2 }, () =>
+    const result = await runVbs([a, b, c], { chunkSize: 20, concurrency: 2 }, () =>
       Promise.resolve({
         body: {
           success_resources: [{ resource_id: a.toUpperCase() }],
@@ -74,21 +78,17 @@ describe('runChunked (merging chunk results)', () => {
   it('sends a duplicated id once', async () => {
     const [a, b] = makeVolumeIds(2) as [VolumeId, VolumeId];
     const sent: VolumeId[][] = [];
-    const result = await runChunked(
-      [a, b, a, asVolumeId(b.toUpperCase())],
-      { chunkSize: 20, concurrency: 1 },
-      (chunk) => {
-        sent.push([...chunk]);
-        return Promise.resolve({ body: addAll(chunk), attempts: 1 });
-      },
-    );
+    const result = await runVbs([a, b, a, asVolumeId(b.toUpperCase())], { chunkSize: 20, concurrency: 1 }, (chunk) => {
+      sent.push([...chunk]);
+      return Promise.resolve({ body: addAll(chunk), attempts: 1 });
+    });
     expect(sent).toEqual([[a, b]]);
     expect(result.added).toHaveLength(2);
   });
 
   it('fails only the volumes of a chunk whose whole call failed, with the error in its report', async () => {
     const ids = makeVolumeIds(5);
-    const call: ChunkCall = (chunk) => {
+    const call: VbsChunkCall = (chunk) => {
       if (chunk.includes(ids[2]!)) {
         const error = new OtcHttpError({ site, status: 503, otcRequestId: 'req-9' });
         error.attempts = 4;
@@ -97,7 +97,7 @@ describe('runChunked (merging chunk results)', () => {
       if (chunk.includes(ids[4]!)) return Promise.reject(new OtcNetworkError(site, 'connection reset by peer'));
       return Promise.resolve({ body: addAll(chunk), attempts: 1 });
     };
-    const result = await runChunked(ids, { chunkSize: 2, concurrency: 2 }, call);
+    const result = await runVbs(ids, { chunkSize: 2, concurrency: 2 }, call);
     expect(result.added.map((a) => a.volumeId)).toEqual(ids.slice(0, 2));
     expect(result.failed.map((f) => [f.volumeId, f.code])).toEqual([
       [ids[2], 'HTTP 503'],
@@ -115,7 +115,7 @@ describe('runChunked (merging chunk results)', () => {
 
   it('uses the OTC code and message of a whole-call error when the body names them', async () => {
     const ids = makeVolumeIds(2);
-    const result = await runChunked(ids, { chunkSize: 20, concurrency: 1 }, () =>
+    const result = await runVbs(ids, { chunkSize: 20, concurrency: 1 }, () =>
       Promise.reject(
         new OtcHttpError({ site, status: 400, otcCode: 'AutoBackup.0205', otcMessage: 'The policy does not exist.' }),
       ),
@@ -127,14 +127,14 @@ describe('runChunked (merging chunk results)', () => {
 
   it('throws errors that are not cloud errors (bugs are not volume outcomes)', async () => {
     await expect(
-      runChunked(makeVolumeIds(1), { chunkSize: 20, concurrency: 1 }, () => Promise.reject(new TypeError('bug'))),
+      runVbs(makeVolumeIds(1), { chunkSize: 20, concurrency: 1 }, () => Promise.reject(new TypeError('bug'))),
     ).rejects.toThrow('bug');
   });
 
   it('never has more chunk calls in flight than the concurrency option', async () => {
     let inFlight = 0;
     let peak = 0;
-    const call: ChunkCall = async (chunk) => {
+    const call: VbsChunkCall = async (chunk) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setImmediate(resolve));
@@ -143,7 +143,7 @@ describe('runChunked (merging chunk results)', () => {
     };
     for (const concurrency of [1, 2, 3]) {
       peak = 0;
-      await runChunked(makeVolumeIds(100), { chunkSize: 10, concurrency }, call);
+      await runVbs(makeVolumeIds(100), { chunkSize: 10, concurrency }, call);
       expect(peak).toBe(concurrency);
     }
   });
@@ -151,7 +151,7 @@ describe('runChunked (merging chunk results)', () => {
   it('does not send chunks after the signal aborted; their volumes are failed as not sent', async () => {
     const controller = new AbortController();
     const ids = makeVolumeIds(4);
-    const result = await runChunked(ids, { chunkSize: 2, concurrency: 1, signal: controller.signal }, (chunk) => {
+    const result = await runVbs(ids, { chunkSize: 2, concurrency: 1, signal: controller.signal }, (chunk) => {
       controller.abort();
       return Promise.resolve({ body: addAll(chunk), attempts: 1 });
     });

@@ -1,13 +1,14 @@
 import { buildUrl, DEFAULT_ENDPOINTS, resolveEndpoint, resolveEndpointTemplates } from '../../src/otc/endpoints';
 
 describe('endpoint templates', () => {
-  it("defaults to OTC's public IAM, VBS, EVS and ECS endpoints", () => {
+  it("defaults to OTC's public IAM, VBS, EVS, ECS and CBR endpoints", () => {
     const templates = resolveEndpointTemplates(undefined);
     expect(templates).toEqual(DEFAULT_ENDPOINTS);
     expect(resolveEndpoint(templates.iam, 'eu-de')).toBe('https://iam.eu-de.otc.t-systems.com/v3');
     expect(resolveEndpoint(templates.vbs, 'eu-nl')).toBe('https://vbs.eu-nl.otc.t-systems.com');
     expect(resolveEndpoint(templates.evs, 'eu-ch2')).toBe('https://evs.eu-ch2.otc.t-systems.com');
     expect(resolveEndpoint(templates.ecs, 'eu-de')).toBe('https://ecs.eu-de.otc.t-systems.com');
+    expect(resolveEndpoint(templates.cbr, 'eu-nl')).toBe('https://cbr.eu-nl.otc.t-systems.com');
   });
 
   it('takes overrides one by one, without a trailing slash', () => {

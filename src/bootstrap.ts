@@ -62,7 +62,7 @@ async function reachCloud(
   const auth = config.cloud.auth;
   if (auth.kind !== 'sandbox') return { sandbox: undefined, credentials: auth };
   const started = await startSandbox({
-    projects: config.projects.map((p) => ({ id: p.id, name: p.name, region: p.region })),
+    projects: config.projects.map((p) => ({ id: p.id, name: p.name, region: p.region, backupService: p.service })),
   });
   cleanups.push(() => started.stop());
   return { sandbox: started };
@@ -106,7 +106,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
           }
         : target.credentials,
       authUrl: sandbox ? `${sandbox.url}/v3` : config.cloud.authUrl,
-      endpoints: sandbox ? { vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url } : config.cloud.endpoints,
+      endpoints: sandbox
+        ? { vbs: sandbox.url, cbr: sandbox.url, evs: sandbox.url, ecs: sandbox.url }
+        : config.cloud.endpoints,
       dispatcher,
       timeouts: { responseMs: config.cloud.responseTimeoutMs },
       associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },

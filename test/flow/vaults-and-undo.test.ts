@@ -1,0 +1,250 @@
+import type { VolumeId } from '../../src/domain/ids';
+import { undo } from '../../src/flow/undo';
+import type { FlowFixture } from '../support/flow-fixture';
+import { actor, auditKinds, recorded, stored, typeBackup, useFlowFixture } from '../support/flow-fixture';
+import {
+  ALICE,
+  BOB,
+  CBR_DISK_A,
+  CBR_DISK_B,
+  CBR_WEEKLY_DISK,
+  DAILY_7D,
+  DAVE,
+  DB_DATA_1,
+  ERIN,
+  VAULT_DAILY,
+  VAULT_WEEKLY,
+} from '../support/flow-world';
+
+const inVault = (f: FlowFixture, id: string) => f.cloud.vaultOf(id as VolumeId);
+
+/** Runs a typed command to its end: recorded, run, messages delivered. */
+async function finished(f: FlowFixture, userId: string, text: string) {
+  const request = recorded(await typeBackup(f, userId, text));
+  await f.deps.work.idle();
+  return stored(f, request.id);
+}
+
+describe('a CBR project: volumes go into vaults', () => {
+  const fixture = useFlowFixture();
+
+  it('adds volumes to a vault and records the target as a vault', async () => {
+    const f = fixture();
+    const done = await finished(f, ALICE, 'associate vault-daily cbr-a cbr-b --project vaulted');
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      action: 'associate',
+      target: { kind: 'vault', name: 'vault-daily' },
+    });
+    expect(done.project.service).toBe('cbr');
+    expect(inVault(f, CBR_DISK_A)).toBe(VAULT_DAILY);
+    expect(inVault(f, CBR_DISK_B)).toBe(VAULT_DAILY);
+  });
+
+  it('leaves a volume that is in another vault alone without --move, and says how to move it', async () => {
+    const f = fixture();
+    const outcome = await typeBackup(f, ALICE, 'associate vault-daily web-logs cbr-a --project vaulted');
+    expect(outcome.kind).toBe('accepted');
+    if (outcome.kind !== 'accepted') return;
+    expect(outcome.request.volumes.map((v) => v.name)).toEqual(['cbr-a']);
+    expect(outcome.notes).toContain(
+      '`web-logs` is in vault `vault-weekly`; add --move to move it (its backups move with it).',
+    );
+    await f.deps.work.idle();
+    expect(inVault(f, CBR_WEEKLY_DISK)).toBe(VAULT_WEEKLY);
+    expect(f.cloud.count('move')).toBe(0);
+  });
+
+  it('refuses a request whose every volume is in another vault, saying which', async () => {
+    const outcome = await typeBackup(fixture(), ALICE, 'associate vault-daily web-logs --project vaulted');
+    expect(outcome).toEqual({
+      kind: 'invalid',
+      problems: [{ field: 'volumes', text: expect.stringContaining('`web-logs` is in vault `vault-weekly`') }],
+    });
+  });
+
+  it('moves with --move when the rules allow taking it out of the source too, and the record says from where', async () => {
+    const f = fixture();
+    const done = await finished(f, ALICE, 'associate vault-daily web-logs --move --project vaulted');
+    expect(done.state).toBe('succeeded');
+    expect(done.moves).toEqual([{ volumeId: CBR_WEEKLY_DISK, vault: { id: VAULT_WEEKLY, name: 'vault-weekly' } }]);
+    expect(done.outcome?.added).toEqual([
+      expect.objectContaining({ volumeId: CBR_WEEKLY_DISK, movedFrom: VAULT_WEEKLY }),
+    ]);
+    expect(f.cloud.changeCalls).toEqual([
+      { method: 'move', from: VAULT_WEEKLY, to: VAULT_DAILY, volumeIds: [CBR_WEEKLY_DISK] },
+    ]);
+    expect(inVault(f, CBR_WEEKLY_DISK)).toBe(VAULT_DAILY);
+  });
+
+  it('needs the source vault allowed for disassociate: the strictest verdict decides a move', async () => {
+    const f = fixture();
+    // DAVE may add anywhere only with approval, and taking out of vault-weekly needs approval too.
+    const outcome = await typeBackup(f, DAVE, 'associate vault-daily web-logs --move --project vaulted');
+    expect(outcome).toMatchObject({ kind: 'accepted', request: { state: 'pending_approval' } });
+  });
+
+  it('says in the preview when the vault has too little room', async () => {
+    const outcome = await typeBackup(fixture(), ALICE, 'associate vault-small cbr-a cbr-b --project vaulted --dry-run');
+    expect(outcome.kind).toBe('dry_run');
+    if (outcome.kind !== 'dry_run') return;
+    expect(outcome.checked.notes).toContain(
+      'Vault `vault-small` has 100 GB free and these volumes need 200 GB: CBR will refuse those that do not fit. Expand the vault first, or pick another.',
+    );
+  });
+
+  it('names vaults, not policies, in its errors', async () => {
+    const outcome = await typeBackup(fixture(), ALICE, 'associate vault-dialy cbr-a --project vaulted');
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      problems: [
+        {
+          field: 'policy',
+          text: expect.stringMatching(/^There is no vault named `vault-dialy`\. Did you mean `vault-daily`\?/),
+        },
+      ],
+    });
+  });
+});
+
+describe('/backup disassociate', () => {
+  const fixture = useFlowFixture();
+
+  it('is decided by rules that name it: a rule without actions covers associate only', async () => {
+    const f = fixture();
+    // sre-oncall (no actions) allows ALICE to associate; only sre-take-out lets her take out.
+    const done = await finished(f, ALICE, 'disassociate vault-weekly web-logs --project vaulted');
+    expect(done).toMatchObject({ state: 'succeeded', action: 'disassociate', decision: { decidedBy: 'sre-take-out' } });
+    expect(inVault(f, CBR_WEEKLY_DISK)).toBeUndefined();
+    const rebuilt = f.rebuild(OLD_RULES);
+    const outcome = await typeBackup({ ...f, deps: rebuilt }, ALICE, 'disassociate daily-7d db-data-1');
+    expect(outcome).toMatchObject({ kind: 'denied', decision: { decidedBy: 'no matching rule (deny)' } });
+    if (outcome.kind === 'denied')
+      expect(outcome.decision.reason).toContain('it covers associate only, not disassociate');
+  });
+
+  it('takes out of a VBS policy whatever the status of the disk', async () => {
+    const f = fixture();
+    const done = await finished(f, ALICE, 'disassociate daily-7d db-data-1 broken-disk');
+    expect(done.state).toBe('succeeded');
+    expect(f.cloud.changeCalls).toEqual([
+      { method: 'disassociate', from: DAILY_7D, volumeIds: [DB_DATA_1, expect.any(String)] },
+    ]);
+  });
+
+  it('leaves out a volume that is not in the vault, and refuses when none is', async () => {
+    const outcome = await typeBackup(fixture(), ALICE, 'disassociate vault-daily cbr-a --project vaulted');
+    expect(outcome).toEqual({
+      kind: 'invalid',
+      problems: [{ field: 'volumes', text: '`cbr-a` is not in vault `vault-daily`; nothing to take out.' }],
+    });
+  });
+
+  it('goes to approval under a rule that covers both actions', async () => {
+    const f = fixture();
+    const outcome = await typeBackup(f, DAVE, 'disassociate vault-weekly web-logs --project vaulted');
+    expect(outcome).toMatchObject({
+      kind: 'accepted',
+      request: { state: 'pending_approval', decision: { decidedBy: 'others-take-out' } },
+    });
+  });
+});
+
+describe('Undo', () => {
+  const fixture = useFlowFixture();
+
+  it('takes out exactly what the request added, as a request of its own in the same thread', async () => {
+    const f = fixture();
+    f.cloud.vaultVolumes(VAULT_DAILY).add(CBR_DISK_B as VolumeId);
+    const original = await finished(f, ALICE, 'associate vault-daily cbr-a cbr-b --project vaulted');
+    // cbr-b was there already: the request did not add it, so the undo leaves it.
+    expect(original.outcome?.added.find((a) => a.volumeId === CBR_DISK_B)?.already).toBe(true);
+    const result = await undo(f.deps, actor(ALICE), original.id);
+    expect(result).toMatchObject({ ok: true, outcome: { kind: 'accepted' } });
+    await f.deps.work.idle();
+    if (!result.ok || result.outcome.kind !== 'accepted') return;
+    const undone = await stored(f, result.outcome.request.id);
+    expect(undone).toMatchObject({
+      state: 'succeeded',
+      action: 'disassociate',
+      undoOf: original.id,
+      thread: original.rootMessage,
+      volumes: [expect.objectContaining({ id: CBR_DISK_A })],
+    });
+    expect(inVault(f, CBR_DISK_A)).toBeUndefined();
+    expect(inVault(f, CBR_DISK_B)).toBe(VAULT_DAILY);
+    expect(await auditKinds(f, undone.id)).toEqual(
+      expect.arrayContaining(['received', 'decided', 'started', 'finished']),
+    );
+  });
+
+  it('moves a volume the request moved back to the vault it came from', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate vault-daily web-logs --move --project vaulted');
+    expect(inVault(f, CBR_WEEKLY_DISK)).toBe(VAULT_DAILY);
+    const result = await undo(f.deps, actor(ALICE), original.id);
+    await f.deps.work.idle();
+    if (!result.ok || result.outcome.kind !== 'accepted') throw new Error('the undo was not accepted');
+    const undone = await stored(f, result.outcome.request.id);
+    expect(undone.moves).toEqual([{ volumeId: CBR_WEEKLY_DISK, vault: { id: VAULT_WEEKLY, name: 'vault-weekly' } }]);
+    expect(f.cloud.changeCalls.at(-1)).toEqual({
+      method: 'move',
+      from: VAULT_DAILY,
+      to: VAULT_WEEKLY,
+      volumeIds: [CBR_WEEKLY_DISK],
+    });
+    expect(inVault(f, CBR_WEEKLY_DISK)).toBe(VAULT_WEEKLY);
+  });
+
+  it('is for the requester and its approvers only', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate vault-daily cbr-a --project vaulted');
+    expect(await undo(f.deps, actor(DAVE), original.id)).toEqual({ ok: false, why: 'not_allowed' });
+    // BOB is in @backup-admins, the global approvers.
+    expect(await undo(f.deps, actor(BOB), original.id)).toMatchObject({ ok: true });
+    expect(await undo(f.deps, actor(ERIN), original.id)).toEqual({ ok: false, why: 'not_allowed' });
+  });
+
+  it('finds the first undo on a second click instead of asking twice', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate daily-7d db-data-1');
+    const first = await undo(f.deps, actor(ALICE), original.id);
+    const second = await undo(f.deps, actor(ALICE), original.id);
+    if (!first.ok || first.outcome.kind !== 'accepted') throw new Error('the first undo was not accepted');
+    expect(second).toMatchObject({
+      ok: true,
+      outcome: { kind: 'duplicate', existing: { id: first.outcome.request.id } },
+    });
+  });
+
+  it('has nothing to undo for a request that added nothing, a request not finished, or an undo', async () => {
+    const f = fixture();
+    f.cloud.failures.set(DB_DATA_1, { code: 'AutoBackup.0206', message: 'bad state' });
+    const failed = await finished(f, ALICE, 'associate daily-7d db-data-1');
+    expect(await undo(f.deps, actor(ALICE), failed.id)).toMatchObject({ ok: false, why: 'nothing_to_undo' });
+    const pending = recorded(await typeBackup(f, DAVE, 'associate daily-7d web-root'));
+    expect(await undo(f.deps, actor(DAVE), pending.id)).toEqual({
+      ok: false,
+      why: 'nothing_to_undo',
+      text: 'Nothing to undo: the request has not finished.',
+    });
+  });
+
+  it('knows nothing of a request of another workspace', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate daily-7d db-data-1');
+    expect(await undo(f.deps, actor(ALICE, 'T0OTHERTEAM'), original.id)).toMatchObject({ ok: false });
+  });
+});
+
+/** The rules file of a bot from before undo: no rule names actions. */
+const OLD_RULES = `
+slack:
+  allowed_team_ids: [T0FLOWTEAM]
+cloud:
+  region: eu-de
+projects:
+  - { name: prod, id: 0123456789abcdef0123456789abcdef, default: true }
+rules:
+  - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }
+`;

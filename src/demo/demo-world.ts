@@ -105,7 +105,12 @@ export interface WorldOptions {
   /** How many bots to start on the same sandbox, Slack stand-in and database. Default 1. */
   readonly replicas?: number;
   /** Further sandbox projects (the first, prod, is always seeded). */
-  readonly extraProjects?: readonly { readonly id: string; readonly name: string; readonly region: string }[];
+  readonly extraProjects?: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly region: string;
+    readonly backupService?: 'vbs' | 'cbr';
+  }[];
   /** The bots' clock; a test passes one it moves itself to reach deadlines without waiting for them. */
   readonly clock?: Clock;
   /** Over the short loop periods below, e.g. to leave a deadline to a test's own scheduler run. */

@@ -34,7 +34,9 @@ function decisionBlocks(r: BackupRequest): Block[] {
 export function buildHomeView(content: HomeContent): types.HomeView {
   const blocks: Block[] = [
     header('OTC Backup'),
-    section('Add EVS volumes to a VBS backup policy: type `/backup associate` in a channel, or use the button.'),
+    section(
+      'Add EVS volumes to a backup policy (VBS) or vault (CBR): type `/backup associate` in a channel, or use the button. `/backup disassociate` takes them out; a finished summary has an Undo button.',
+    ),
     {
       type: 'actions',
       elements: [

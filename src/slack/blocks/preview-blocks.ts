@@ -27,9 +27,8 @@ export function policyLine(checked: CheckedRequest): string {
   if (p.kind === 'vault') {
     const bound = p.policy === undefined ? 'no backup policy bound' : `policy ${code(p.policy.name, 64)}`;
     const room = p.capacityGb === undefined ? undefined : `${p.allocatedGb ?? 0} of ${p.capacityGb} GB taken`;
-    const facts = [[bound, ...schedule].join(': '), plural(p.resourceCount, 'volume'), room].filter(
-      (x) => x !== undefined,
-    );
+    const policyFacts = schedule.length === 0 ? bound : `${bound}: ${schedule.join(', ')}`;
+    const facts = [policyFacts, plural(p.resourceCount, 'volume'), room].filter((x) => x !== undefined);
     return `Vault ${code(p.name, 100)} ${code(p.id)} (${facts.join('; ')}) in project ${code(checked.project.name, 64)}`;
   }
   return `Policy ${code(p.name, 100)} ${code(p.id)}${schedule.length ? ` (${schedule.join(', ')})` : ''} in project ${code(checked.project.name, 64)}`;

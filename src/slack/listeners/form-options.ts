@@ -11,10 +11,20 @@ import { readFormState } from '../form-state';
 import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
 import { teamIdOf } from '../payload';
 
-/** "daily-7d · every day at 02:00 UTC · keeps 7", "weekly · every Sun and Wed at 12:00 UTC+08:00 · keeps 30 days" */
+/**
+ * "daily-7d · every day at 02:00 UTC · keeps 7", "weekly · every Sun and Wed at 12:00 UTC+08:00 · keeps 30 days";
+ * a vault adds its volume count and room: "vault-daily · every day at 02:00 UTC · keeps 7 · 2 volumes · 180/1000 GB".
+ */
 export function policyLabel(target: BackupTarget): string {
+  const vault =
+    target.kind === 'vault'
+      ? [
+          `${target.resourceCount} ${target.resourceCount === 1 ? 'volume' : 'volumes'}`,
+          target.capacityGb === undefined ? undefined : `${target.allocatedGb ?? 0}/${target.capacityGb} GB`,
+        ]
+      : [];
   const p = scheduleOf(target);
-  if (p === undefined) return `${target.name} · no policy bound`;
+  if (p === undefined) return [target.name, 'no policy bound', ...vault].filter((x) => x !== undefined).join(' · ');
   const schedule = describeSchedule(p);
   const at = schedule.at === undefined ? undefined : `at ${schedule.at}`;
   const keeps =
@@ -24,6 +34,7 @@ export function policyLabel(target: BackupTarget): string {
     [schedule.when, at].filter(Boolean).join(' ') || undefined,
     keeps,
     p.status === 'ON' ? undefined : p.status.toLowerCase(),
+    ...vault,
   ];
   return parts.filter((x) => x !== undefined).join(' · ');
 }

@@ -131,7 +131,16 @@ function placeInVaults(
   volumes: readonly RequestVolume[],
   movesBack: readonly VolumeMove[],
 ): Placement {
-  if (target.kind !== 'vault') return { volumes, moves: [], notes: [], capacityNotes: [] };
+  if (target.kind !== 'vault')
+    return {
+      volumes,
+      moves: [],
+      notes: [],
+      // Said, not refused: on VBS associating is what moves a volume, so --move changes nothing.
+      capacityNotes: cmd.move
+        ? ['--move is for CBR vaults: on VBS, adding a volume moves it from another policy anyway.']
+        : [],
+    };
   const holder = new Map<string, BackupTarget>();
   for (const t of targets) if (t.kind === 'vault') for (const id of t.volumeIds) holder.set(id.toLowerCase(), t);
   const kept: RequestVolume[] = [];

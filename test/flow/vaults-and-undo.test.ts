@@ -93,6 +93,13 @@ describe('a CBR project: volumes go into vaults', () => {
     );
   });
 
+  it('says --move changes nothing on a VBS project, and goes on', async () => {
+    const outcome = await typeBackup(fixture(), ALICE, 'associate daily-7d db-data-1 --move --dry-run');
+    expect(outcome.kind === 'dry_run' && outcome.checked.notes).toContain(
+      '--move is for CBR vaults: on VBS, adding a volume moves it from another policy anyway.',
+    );
+  });
+
   it('names vaults, not policies, in its errors', async () => {
     const outcome = await typeBackup(fixture(), ALICE, 'associate vault-dialy cbr-a --project vaulted');
     expect(outcome).toMatchObject({

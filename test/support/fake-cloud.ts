@@ -71,10 +71,13 @@ export function vault(
   name: string,
   options: { capacityGb?: number; allocatedGb?: number } = {},
 ): BackupTarget & { kind: 'vault' } {
-  const { id: policyId, name: policyName, kind: _kind, resourceCount: _count, ...schedule } = policy(
-    `${id.slice(0, -4)}beef`,
-    `${name}-policy`,
-  );
+  const {
+    id: policyId,
+    name: policyName,
+    kind: _kind,
+    resourceCount: _count,
+    ...schedule
+  } = policy(`${id.slice(0, -4)}beef`, `${name}-policy`);
   return {
     kind: 'vault',
     id: asPolicyId(id),
@@ -102,7 +105,12 @@ export class FakeCloud implements BackupBackend, CloudReads {
   /** Vault id -> the volumes in it. */
   private readonly vaults = new Map<string, Set<VolumeId>>();
   /** Every disassociate and move, in order. */
-  readonly changeCalls: { readonly method: 'disassociate' | 'move'; readonly from: string; readonly to?: string; readonly volumeIds: readonly VolumeId[] }[] = [];
+  readonly changeCalls: {
+    readonly method: 'disassociate' | 'move';
+    readonly from: string;
+    readonly to?: string;
+    readonly volumeIds: readonly VolumeId[];
+  }[] = [];
   /** Per volume: the failure the next associate reports for it (otherwise it is added). */
   readonly failures = new Map<string, Omit<FailedVolume, 'volumeId'>>();
   /** When set, associate throws it (a whole-call failure). */

@@ -157,11 +157,7 @@ export function seedCloud(cloud: FakeCloud): void {
     vault(VAULT_SMALL, 'vault-small', { capacityGb: 200, allocatedGb: 100 }),
     vault(VAULT_CRITICAL, 'vault-critical'),
   );
-  vaulted.volumes.push(
-    volume(CBR_WEEKLY_DISK, 'web-logs'),
-    volume(CBR_DISK_A, 'cbr-a'),
-    volume(CBR_DISK_B, 'cbr-b'),
-  );
+  vaulted.volumes.push(volume(CBR_WEEKLY_DISK, 'web-logs'), volume(CBR_DISK_A, 'cbr-a'), volume(CBR_DISK_B, 'cbr-b'));
   cloud.vaultVolumes(VAULT_WEEKLY).add(asVolumeId(CBR_WEEKLY_DISK));
   const staging = cloud.project(STAGING);
   staging.policies.push(policy(STAGING_DAILY, 'staging-daily'));

@@ -223,3 +223,53 @@ export interface ServerDirectory {
   /** Every server of the project (id and name), paged. */
   listServers(project: ProjectRef): Promise<readonly Server[]>;
 }
+
+/** How a backup (a VBS backup task, a CBR backup) stands, in the bot's words. */
+export type BackupStatus = 'waiting' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+
+/** One backup of one volume: what watching the first backup and `/backup status <volume>` read. */
+export interface VolumeBackup {
+  readonly volumeId: VolumeId;
+  readonly status: BackupStatus;
+  /** The cloud's own word: `EXECUTE_SUCCESS`, `EXECUTE_FAIL` (VBS), `available`, `error` (CBR). */
+  readonly cloudStatus: string;
+  /** The backup's name (VBS `backup_name`, e.g. `autobk_e6d2`; CBR backup name). */
+  readonly name: string | undefined;
+  /** VBS job id or CBR backup id. */
+  readonly id: string | undefined;
+  /** Epoch ms; undefined when the cloud gave none. VBS times without a zone are UTC. */
+  readonly createdAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  /** Size of the backup in GB, when the cloud says (CBR does, VBS task lists do not). */
+  readonly sizeGb: number | undefined;
+  /** Why it failed, when the cloud says. */
+  readonly message: string | undefined;
+}
+
+/**
+ * Backups of a target, for "back up now" and for watching the first backup of the volumes a
+ * request added. Beside BackupBackend; one client implements both, per project's service.
+ */
+export interface BackupRuns {
+  /**
+   * Starts a backup of the target now: VBS executes the policy at once (every volume of the policy,
+   * `POST /v2/{project_id}/backuppolicy/{policy_id}/action`), CBR backs up the vault (every volume
+   * in it, a checkpoint). Throws an OtcError when the cloud refuses.
+   */
+  backupNow(project: ProjectRef, targetId: PolicyId): Promise<void>;
+  /**
+   * The target's backups of these volumes created at or after `since` (epoch ms), oldest first;
+   * VBS: the policy's backup tasks, CBR: the vault's backups. Paged through; bounded by the volumes.
+   */
+  listBackups(
+    project: ProjectRef,
+    targetId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    since: number,
+  ): Promise<readonly VolumeBackup[]>;
+  /**
+   * `/backup status <volume>`: the newest backup of a volume, wherever it was made (VBS: the
+   * volume's backups in EVS backup list; CBR: its backups), or undefined when it has none.
+   */
+  lastBackup(project: ProjectRef, volumeId: VolumeId): Promise<VolumeBackup | undefined>;
+}

@@ -7,7 +7,7 @@ import type { Config } from './config/load-config';
 import { createFlowDeps } from './flow/create-flow-deps';
 import { beforeDeadline } from './flow/deadline';
 import type { FlowDeps } from './flow/flow-deps';
-import type { BackupBackend, Clock, CloudReads, NewRequestId, RequestStore } from './flow/ports';
+import type { BackupBackend, BackupRuns, Clock, CloudReads, NewRequestId, RequestStore } from './flow/ports';
 import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { Logger } from './log/logger';
@@ -33,7 +33,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: RequestStore;
-  readonly cloud: BackupBackend & CloudReads;
+  readonly cloud: BackupBackend & BackupRuns & CloudReads;
   readonly clock: Clock;
   readonly newRequestId: NewRequestId;
   /** This replica's name, recorded as the runner of the requests it executes. */

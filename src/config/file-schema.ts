@@ -31,7 +31,7 @@ const ruleSchema = z
     everyone: z.boolean().optional(),
     /** What the rule covers; leaving it out means `[associate]`, so rule files from before undo grant nothing new. */
     actions: z
-      .array(z.enum(['associate', 'disassociate']))
+      .array(z.enum(['associate', 'disassociate', 'backup_now']))
       .min(1)
       .optional(),
     decision: z.enum(['allow', 'deny', 'require_approval']),

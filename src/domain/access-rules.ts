@@ -15,7 +15,7 @@ export interface AccessRule {
   readonly maxVolumes?: number | undefined;
   readonly everyone?: boolean | undefined;
   /** What the rule covers; undefined means associate only (rules from before undo grant nothing new). */
-  readonly actions?: readonly RequestAction[] | undefined;
+  readonly actions?: readonly RuleAction[] | undefined;
   readonly decision: AccessVerdict;
   /** With require_approval: who may approve (instead of the global approvers). */
   readonly approvers?: { readonly users: readonly string[]; readonly usergroups: readonly string[] } | undefined;
@@ -38,7 +38,7 @@ export interface AccessRequest {
   /** Handles of the user's groups; `undefined` when Slack could not tell (then group rules never match). */
   readonly usergroups: readonly string[] | undefined;
   readonly channel: { readonly id: string; readonly name: string | undefined };
-  readonly action: RequestAction;
+  readonly action: RuleAction;
   /** The policy (VBS) or vault (CBR): a rule's `policies` names either. */
   readonly policy: { readonly kind: 'policy' | 'vault'; readonly id: string; readonly name: string };
   readonly project: string;
@@ -60,8 +60,11 @@ type RuleMatch =
   | { readonly matched: true; readonly because: readonly string[] }
   | { readonly matched: false; readonly missed: string };
 
+/** What a rule can cover: a request's action, or backing the target up at once (`--now`). */
+export type RuleAction = RequestAction | 'backup_now';
+
 /** What a rule without `actions` covers. */
-export const DEFAULT_RULE_ACTIONS: readonly RequestAction[] = ['associate'];
+export const DEFAULT_RULE_ACTIONS: readonly RuleAction[] = ['associate'];
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
 

@@ -1,6 +1,7 @@
 import type { AccessDecision } from './access-rules';
 import type { PolicyId, ProjectId, RequestId, VolumeId } from './ids';
 import type { RequestState } from './request-state';
+import type { ScheduleFacts } from './schedule';
 
 /** What a request does to its volumes: add them to the target, or take them out of it. */
 export type RequestAction = 'associate' | 'disassociate';
@@ -15,6 +16,8 @@ export interface TargetRef {
   readonly kind: 'policy' | 'vault';
   readonly id: PolicyId;
   readonly name: string;
+  /** When it backs up, as the cloud said when the request was checked (a vault: its bound policy's). */
+  readonly schedule?: ScheduleFacts | undefined;
 }
 
 /**
@@ -76,11 +79,51 @@ export interface VolumeFailed {
   readonly message: string | undefined;
 }
 
+/** `--now`: whether the backup of the target was started after the volumes were added. */
+export type BackupNowResult =
+  | { readonly started: true; readonly at: EpochMs }
+  | { readonly started: false; readonly code: string; readonly message: string };
+
 export interface ExecutionOutcome {
   readonly added: readonly VolumeAdded[];
   readonly failed: readonly VolumeFailed[];
+  /** Present when the request asked to back up now and something was added. */
+  readonly backupNow?: BackupNowResult | undefined;
   readonly startedAt: EpochMs;
   readonly finishedAt: EpochMs;
+}
+
+/** The first backup of a volume a request added, as the cloud reported it. */
+export interface FirstBackup {
+  readonly volumeId: VolumeId;
+  readonly status: 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+  /** The cloud's word (EXECUTE_FAIL, error, …) and the backup's name. */
+  readonly cloudStatus: string;
+  readonly name: string | undefined;
+  readonly at: EpochMs | undefined;
+  readonly message: string | undefined;
+}
+
+/**
+ * Watching the first backups of the volumes a request added: until each has one, or until the
+ * deadline (the next scheduled run, or the run started with --now, plus a grace period).
+ */
+export interface BackupWatch {
+  /** Backups created at or after this count (the request's finish). */
+  readonly since: EpochMs;
+  readonly deadline: EpochMs;
+  /** When the next scheduled backup was due, if the schedule says (shown in the summary). */
+  readonly nextRunAt: EpochMs | undefined;
+  /** The volumes watched. */
+  readonly volumeIds: readonly VolumeId[];
+  /** Each volume's first backup once it has one. */
+  readonly found: readonly FirstBackup[];
+  /** How many times the cloud was asked (the back-off grows with it). */
+  readonly checks: number;
+  /** When to look again; undefined once closed. */
+  readonly nextCheckAt: EpochMs | undefined;
+  /** `all_done`: every volume has its first backup; `missed`: the deadline passed without some. */
+  readonly closed: 'all_done' | 'missed' | undefined;
 }
 
 /** The stored truth about one request. Buttons and modals carry only its id. */
@@ -104,6 +147,10 @@ export interface BackupRequest {
   readonly undoOf: RequestId | undefined;
   /** Where this request's messages go when it has no thread of its own: an undo posts in its original's thread. */
   readonly thread: MessageRef | undefined;
+  /** `--now`: back the target up right after the volumes are added. */
+  readonly backupNow: boolean;
+  /** Watching the first backup of each volume the request added (set when it finishes). */
+  readonly watch: BackupWatch | undefined;
   readonly reason: string | undefined;
   readonly decision: AccessDecision;
   readonly state: RequestState;
@@ -131,7 +178,10 @@ export type AuditKind =
   | 'cloud_call'
   | 'finished'
   | 'message_posted'
-  | 'message_failed';
+  | 'message_failed'
+  | 'backup_started'
+  | 'first_backup'
+  | 'first_backup_missed';
 
 export interface AuditEvent {
   readonly requestId: RequestId;

@@ -24,6 +24,8 @@ export interface AssociateCommand {
   readonly dryRun: boolean;
   /** `--move` (associate on CBR): a volume in another vault is moved here, with its backups. */
   readonly move: boolean;
+  /** `--now` (associate): back the target up right after the volumes are added. */
+  readonly backupNow: boolean;
   /** Things the user should know that are not errors, e.g. duplicates that were dropped. */
   readonly notes: readonly string[];
 }
@@ -33,6 +35,8 @@ export type BackupCommand =
   | { readonly kind: 'open_modal' }
   | AssociateCommand
   | { readonly kind: 'status'; readonly requestId: RequestId }
+  /** `/backup status <volume> [--project NAME]`: which policy or vault holds it, and its last backup. */
+  | { readonly kind: 'volume_status'; readonly volume: VolumeRef; readonly project: string | undefined }
   | { readonly kind: 'audit'; readonly days: number };
 
 export const AUDIT_DEFAULT_DAYS = 7;
@@ -53,6 +57,7 @@ const VALUE_FLAGS = new Set(['project', 'reason', 'server']);
 const BOOLEAN_FLAGS: ReadonlyMap<string, readonly RequestAction[]> = new Map([
   ['dry-run', ['associate', 'disassociate']],
   ['move', ['associate']],
+  ['now', ['associate']],
 ]);
 /** Looks like an attempt at an id (8 hex digits and a dash, or the 8-4-4-4-12 shape) but is not a UUID. */
 const ID_LIKE = /^(?:[0-9a-f]{8}-[0-9a-f-]*|[0-9a-z]{8}(?:-[0-9a-z]{4}){3}-[0-9a-z]{12})$/i;
@@ -168,18 +173,43 @@ function parseVolumes(
     reason: values.get('reason'),
     dryRun: flags.has('dry-run'),
     move: flags.has('move'),
+    backupNow: flags.has('now'),
     notes,
   });
 }
 
 function parseStatus(tokens: readonly Token[]): Result<BackupCommand, CommandError> {
-  const [first, ...rest] = tokens;
-  if (first === undefined) return fail('Which request? Give its id, e.g. `/backup status r-7kq2m9xa`.', STATUS_USAGE);
-  if (rest.length > 0) return fail('Give one request id.', STATUS_USAGE);
+  const positional: Token[] = [];
+  let project: string | undefined;
+  // An index loop: a flag's value may be the next token, which the loop then skips.
+  for (let i = 0, token = tokens[0]; token !== undefined; i += 1, token = tokens[i]) {
+    const name = flagName(token);
+    if (name === undefined) {
+      positional.push(token);
+      continue;
+    }
+    if (name !== 'project') return fail(`\`${token.text}\` is not an option of /backup status.`, STATUS_USAGE);
+    if (project !== undefined) return fail('`--project` is given twice.', STATUS_USAGE);
+    const eq = token.text.indexOf('=');
+    const value = eq !== -1 ? token.text.slice(eq + 1) : tokens[(i += 1)]?.text;
+    if (value === undefined || value.trim() === '')
+      return fail('`--project` needs a value, e.g. --project prod.', STATUS_USAGE);
+    project = value.trim();
+  }
+  const [first, ...rest] = positional;
+  if (first === undefined)
+    return fail('Which request or volume? Give a request id like `r-7kq2m9xa`, or a volume name or id.', STATUS_USAGE);
+  if (rest.length > 0) return fail('Give one request id, or one volume.', STATUS_USAGE);
   const requestId = parseRequestId(first.text);
-  if (requestId === undefined)
-    return fail(`\`${first.text}\` is not a request id: they look like r-7kq2m9xa.`, STATUS_USAGE);
-  return ok({ kind: 'status', requestId });
+  if (requestId !== undefined) {
+    if (project !== undefined) return fail('`--project` goes with a volume, not a request id.', STATUS_USAGE);
+    return ok({ kind: 'status', requestId });
+  }
+  const text = first.text.trim();
+  if (isUuid(text)) return ok({ kind: 'volume_status', volume: { kind: 'id', id: asVolumeId(text) }, project });
+  if (/^r-/i.test(text) || ID_LIKE.test(text))
+    return fail(`\`${first.text}\` is neither a request id (like r-7kq2m9xa) nor a volume id.`, STATUS_USAGE);
+  return ok({ kind: 'volume_status', volume: { kind: 'name', name: text }, project });
 }
 
 function parseAudit(tokens: readonly Token[]): Result<BackupCommand, CommandError> {

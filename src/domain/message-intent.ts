@@ -1,3 +1,6 @@
+import type { VolumeId } from './ids';
+import { asVolumeId, isUuid } from './ids';
+
 /** Notes in the requester's thread about the approval, rendered from the request as it is then. */
 export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired';
 
@@ -17,7 +20,11 @@ export type MessageIntent =
   | { readonly kind: 'thread.summary_file' }
   | { readonly kind: 'card.post' }
   | { readonly kind: 'card.update' }
-  | { readonly kind: 'card.remind' };
+  | { readonly kind: 'card.remind' }
+  /** The first backup of one volume the request added has finished (or failed). */
+  | { readonly kind: 'thread.first_backup'; readonly volumeId: VolumeId }
+  /** The deadline passed and some volumes have no first backup. */
+  | { readonly kind: 'thread.first_backup_missing' };
 
 export type MessageKind = MessageIntent['kind'];
 
@@ -36,6 +43,7 @@ const PLAIN_INTENTS: ReadonlyMap<string, MessageIntent> = new Map(
       { kind: 'card.post' },
       { kind: 'card.update' },
       { kind: 'card.remind' },
+      { kind: 'thread.first_backup_missing' },
     ] as const
   ).map((intent) => [intent.kind, intent]),
 );
@@ -51,6 +59,10 @@ export function joinIntent(kind: string, payload: Readonly<Record<string, unknow
   if (kind === 'thread.note') {
     const note = payload['note'];
     return isThreadNote(note) ? { kind, note } : undefined;
+  }
+  if (kind === 'thread.first_backup') {
+    const volumeId = payload['volumeId'];
+    return typeof volumeId === 'string' && isUuid(volumeId) ? { kind, volumeId: asVolumeId(volumeId) } : undefined;
   }
   return PLAIN_INTENTS.get(kind);
 }

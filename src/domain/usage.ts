@@ -1,11 +1,12 @@
 /** Usage text, shown by `/backup help` and after every grammar error. Plain text; the Slack layer formats it. */
 export const ASSOCIATE_USAGE =
-  '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--move] [--dry-run]\n' +
+  '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--now] [--move] [--dry-run]\n' +
   '  <policy>   a backup policy (VBS project) or vault (CBR project), by name or id, e.g. daily-7d\n' +
   '  <volume>   EVS volume ids or names, separated by spaces or commas\n' +
   '  --server   also every volume attached to this server (name or id)\n' +
   '  --project  the project to act in (default: the configured default project)\n' +
   '  --reason   why, shown in the record: --reason "INC-4711 db disks" or --reason=INC-4711\n' +
+  '  --now      back the policy (or vault) up right after the volumes are added: every volume in it\n' +
   '  --move     CBR: move a volume that is in another vault (with its backups); without it that volume is left alone\n' +
   '  --dry-run  check everything and say what would happen and which rule decides; change nothing';
 
@@ -14,7 +15,8 @@ export const DISASSOCIATE_USAGE =
   '  takes volumes out of a backup policy or vault: same checks, rules (actions: [disassociate]) and approvals';
 
 export const STATUS_USAGE =
-  "/backup status <request-id>   a request's state and history, e.g. /backup status r-7kq2m9xa";
+  "/backup status <request-id>   a request's state and history, e.g. /backup status r-7kq2m9xa\n" +
+  '/backup status <volume> [--project NAME]   which policy or vault holds a volume, and its last backup';
 export const AUDIT_USAGE =
   "/backup audit [--days N]      a CSV file of recent requests (yours; everyone's for approvers), default 7 days, at most 90";
 

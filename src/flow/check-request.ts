@@ -45,6 +45,8 @@ export interface CheckedRequest {
   readonly volumes: readonly RequestVolume[];
   /** CBR volumes in another vault that `--move` moves (associate), or that go back to a vault (undo). */
   readonly moves: readonly VolumeMove[];
+  /** `--now`: back the target up right after the volumes are added. */
+  readonly backupNow: boolean;
   /** Left out because of their status (picked in a form or attached to the server). */
   readonly excluded: readonly RequestVolume[];
   readonly decision: AccessDecision;
@@ -290,6 +292,16 @@ export async function checkRequest(
       action: cmd.kind,
       policy: { kind: target.kind, id: target.id, name: target.name },
     }),
+    // Backing up now is an action of its own: a rule must allow it (`actions: [associate, backup_now]`).
+    ...(cmd.kind === 'associate' && cmd.backupNow
+      ? [
+          decideAccess(deps.config.access, {
+            ...facts,
+            action: 'backup_now',
+            policy: { kind: target.kind, id: target.id, name: target.name },
+          }),
+        ]
+      : []),
     ...otherVaults.map((vault) =>
       decideAccess(deps.config.access, {
         ...facts,
@@ -318,6 +330,7 @@ export async function checkRequest(
     target,
     volumes,
     moves: placed.moves,
+    backupNow: cmd.kind === 'associate' && cmd.backupNow,
     excluded,
     decision,
     notes,

@@ -6,8 +6,10 @@ import { RequestExecutor } from './execute-request';
 import type { FlowDeps } from './flow-deps';
 import { countFinalStates } from './counted-records';
 import { Outbox } from './outbox';
+import { BackupWatcher } from './watch-backups';
 import type {
   BackupBackend,
+  BackupRuns,
   Clock,
   CloudReads,
   FlowMetrics,
@@ -24,7 +26,7 @@ import { Workspaces } from './workspaces';
 export interface FlowSetup {
   readonly config: Config;
   readonly store: RequestStore;
-  readonly cloud: BackupBackend & CloudReads;
+  readonly cloud: BackupBackend & BackupRuns & CloudReads;
   readonly people: PeopleDirectory;
   readonly deliverer: MessageDeliverer;
   readonly clock: Clock;
@@ -63,9 +65,20 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     leaseMs: config.execution.runLeaseMs,
     metrics,
   });
+  const watcher = new BackupWatcher({
+    watches: setup.store.watches,
+    runs: setup.cloud,
+    outbox,
+    clock,
+    logger: logger.child('watch'),
+    owner: setup.owner,
+    leaseMs: config.execution.runLeaseMs,
+  });
   return {
     config,
     cloud: setup.cloud,
+    runs: setup.cloud,
+    watcher,
     formCloud: new CloudCache(setup.cloud, clock),
     people: setup.people,
     requests: store.requests,

@@ -1,10 +1,13 @@
-import type { BackupRequest, ExecutionOutcome, VolumeMove } from '../domain/backup-request';
+import type { BackupNowResult, BackupRequest, ExecutionOutcome, VolumeMove } from '../domain/backup-request';
 import type { PolicyId, RequestId, VolumeId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
 import { withLogFields } from '../log/logger';
 import { isOtcError, OtcHttpError } from '../otc/errors';
-import type { AssociationResult, BackupBackend, ChunkReport } from '../otc/types';
+import type { AssociationResult, BackupBackend, BackupRuns, ChunkReport } from '../otc/types';
+import { undoableVolumes } from '../domain/undo';
+import { nextRun } from '../domain/schedule';
+import { startWatch } from '../domain/watch';
 import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
@@ -13,7 +16,7 @@ import { NO_METRICS } from './ports';
 
 export interface ExecutorDeps {
   readonly store: Pick<RequestStore, 'requests' | 'queries' | 'audit'>;
-  readonly backend: BackupBackend;
+  readonly backend: BackupBackend & Pick<BackupRuns, 'backupNow'>;
   readonly outbox: Outbox;
   /** For the one message that cannot wait for the outbox: that an outcome could not be recorded. */
   readonly deliverer: Pick<MessageDeliverer, 'tellNow'>;
@@ -155,21 +158,34 @@ export class RequestExecutor {
     );
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
+    const watch =
+      request.action === 'associate'
+        ? startWatch(undoableVolumes(request, outcome), now, {
+            backupNow: outcome.backupNow?.started === true,
+            nextRun: request.target.schedule && nextRun(request.target.schedule, now),
+          })
+        : undefined;
     let done: BackupRequest | undefined;
     try {
-      done = await store.requests.transition(request.id, step('running', final), { outcome }, now, {
-        audit: [
-          {
-            requestId: request.id,
-            teamId: request.teamId,
-            at: now,
-            actor: 'bot',
-            kind: 'finished',
-            detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
-          },
-        ],
-        messages: messagesOnFinished(request.approval !== undefined),
-      });
+      done = await store.requests.transition(
+        request.id,
+        step('running', final),
+        { outcome, ...(watch && { watch }) },
+        now,
+        {
+          audit: [
+            {
+              requestId: request.id,
+              teamId: request.teamId,
+              at: now,
+              actor: 'bot',
+              kind: 'finished',
+              detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
+            },
+          ],
+          messages: messagesOnFinished(request.approval !== undefined),
+        },
+      );
     } catch (e) {
       // The cloud may have changed and the record could not say so: tell the thread the truth
       // (directly, as the outbox is the store). The request stays `running`; once its lease runs
@@ -221,9 +237,13 @@ export class RequestExecutor {
         const [from, to] = request.action === 'associate' ? [vault, target] : [target, vault];
         results.push(await backend.move(request.project, from, to, ids, options('move')));
       }
+      const added = results.flatMap((r) => r.added);
+      const backupNow =
+        request.backupNow && added.some((a) => a.already !== true) ? await this.backUpNow(request) : undefined;
       return {
-        added: results.flatMap((r) => r.added),
+        added,
         failed: results.flatMap((r) => r.failed),
+        ...(backupNow && { backupNow }),
         startedAt,
         finishedAt: clock.now(),
       };
@@ -231,6 +251,38 @@ export class RequestExecutor {
       logger.error('the cloud call threw; recording every volume as failed', { error: e });
       return failedOutcome(request, e, startedAt, clock.now());
     }
+  }
+
+  /**
+   * `--now`: backs the target up once the volumes are in it (VBS runs the policy for all its
+   * volumes, CBR backs up the vault). A refusal is reported in the summary; the volumes stay added.
+   * Audited as soon as it returns, like a cloud call.
+   */
+  private async backUpNow(request: BackupRequest): Promise<BackupNowResult> {
+    const { backend, clock, store } = this.deps;
+    let result: BackupNowResult;
+    try {
+      await backend.backupNow(request.project, request.target.id);
+      result = { started: true, at: clock.now() };
+    } catch (e) {
+      this.deps.logger.warn('could not start the backup now', { requestId: request.id, error: e });
+      const code = e instanceof OtcHttpError ? (e.otcCode ?? e.code) : isOtcError(e) ? e.code : 'INTERNAL';
+      const message = isOtcError(e)
+        ? e.message
+        : 'the bot could not ask the cloud; its administrators have the details in the log';
+      result = { started: false, code, message };
+    }
+    await store.audit
+      .append({
+        requestId: request.id,
+        teamId: request.teamId,
+        at: clock.now(),
+        actor: 'bot',
+        kind: 'backup_started',
+        detail: result.started ? { started: true } : { started: false, code: result.code },
+      })
+      .catch((e: unknown) => this.deps.logger.warn('could not audit the backup start', { error: e }));
+    return result;
   }
 
   /**

@@ -4,8 +4,10 @@ import type { BackgroundWork } from './background';
 import type { CloudCache } from './cloud-cache';
 import type { RequestExecutor } from './execute-request';
 import type { Outbox } from './outbox';
+import type { BackupWatcher } from './watch-backups';
 import type {
   AuditLog,
+  BackupRuns,
   Clock,
   CloudReads,
   DraftStore,
@@ -29,6 +31,10 @@ export interface FlowDeps {
   readonly config: FlowConfig;
   /** The live cloud: what a request is checked and recorded against. */
   readonly cloud: CloudReads;
+  /** Backups of targets: `/backup status <volume>` reads a volume's last one. */
+  readonly runs: BackupRuns;
+  /** Watches the first backups of what finished requests added (a scheduler task). */
+  readonly watcher: BackupWatcher;
   /** The form's one-minute copy of the cloud: type-ahead and previews. */
   readonly formCloud: CloudCache;
   readonly people: PeopleDirectory;

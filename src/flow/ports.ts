@@ -11,13 +11,14 @@ import type { OutboxMessage } from '../store/request-store';
 
 export type {
   AuditLog,
+  BackupWatches,
   DraftStore,
   OutboxQueue,
   RequestQueries,
   RequestRecords,
   RequestStore,
 } from '../store/request-store';
-export type { BackupBackend } from '../otc/types';
+export type { BackupBackend, BackupRuns } from '../otc/types';
 
 // ---- Time and identity
 

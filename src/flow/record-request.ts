@@ -2,6 +2,9 @@ import type { AccessDecision } from '../domain/access-rules';
 import type { Actor, ChannelRef } from '../domain/actor';
 import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
+import type { ScheduleFacts } from '../domain/schedule';
+import { scheduleOf } from '../otc/targets';
+import type { BackupSchedule } from '../otc/types';
 import type { CheckedRequest, CheckOutcome } from './check-request';
 import type { FlowConfig, FlowDeps } from './flow-deps';
 import { withLogFields } from '../log/logger';
@@ -17,6 +20,18 @@ export type RecordOutcome =
 export const DOUBLE_SUBMIT_WINDOW_MS = 10_000;
 /** The record keeps at most this much of a reason. */
 export const REASON_STORE_MAX = 2000;
+
+/** The parts of a schedule a request keeps (to tell when the first backup is due). */
+function scheduleFacts(s: BackupSchedule | undefined): ScheduleFacts | undefined {
+  if (s === undefined) return undefined;
+  return {
+    status: s.status,
+    startTime: s.startTime,
+    timeZone: s.timeZone,
+    frequencyDays: s.frequencyDays,
+    weekDays: s.weekDays,
+  };
+}
 
 /** Who approves a request that this decision sends to approval: the deciding rule's approvers, else the global ones. */
 export function approversFor(config: FlowConfig, decision: AccessDecision): Approvers | undefined {
@@ -119,11 +134,17 @@ export async function recordRequest(
         service: checked.project.service,
       },
       action: checked.action,
-      target: { kind: checked.target.kind, id: checked.target.id, name: checked.target.name },
+      target: {
+        kind: checked.target.kind,
+        id: checked.target.id,
+        name: checked.target.name,
+        schedule: scheduleFacts(scheduleOf(checked.target)),
+      },
       volumes: checked.volumes,
       moves: checked.moves,
       undoOf: options.undo?.of,
       thread: options.undo?.thread,
+      backupNow: checked.backupNow,
       reason,
       decision: checked.decision,
       state,

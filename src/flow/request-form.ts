@@ -28,6 +28,8 @@ export interface FormSelection {
   readonly reason: string | undefined;
   /** CBR: move volumes that are in another vault (the form's checkbox for `--move`). */
   readonly move: boolean;
+  /** Back the target up right after the volumes are added (the form's checkbox for `--now`). */
+  readonly backupNow: boolean;
 }
 
 type FormField = 'channel' | 'policy' | 'volumes';
@@ -125,6 +127,7 @@ function commandOf(selection: FormSelection): AssociateCommand | undefined {
     volumes: ids.map((id) => ({ kind: 'id', id: asVolumeId(id) })),
     server: selection.serverId,
     move: selection.move,
+    backupNow: selection.backupNow,
     project: selection.projectName,
     reason: selection.reason,
     dryRun: false,

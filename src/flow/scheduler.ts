@@ -65,6 +65,8 @@ export interface Intervals {
   readonly outboxMs?: number;
   readonly resumeMs?: number;
   readonly approvalsMs?: number;
+  /** How often due watches of first backups are looked at (each watch sets its own next look). */
+  readonly watchMs?: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export function backgroundTasks(deps: FlowDeps, intervals: Intervals = {}): Sche
     { name: 'start-interrupted', everyMs: resumeMs, run: () => deps.executor.startInterrupted() },
     { name: 'expire', everyMs: approvalsMs, run: () => expireDue(deps) },
     { name: 'remind', everyMs: approvalsMs, run: () => remindDue(deps) },
+    { name: 'watch-backups', everyMs: intervals.watchMs ?? 15_000, run: () => deps.watcher.runDue() },
     { name: 'drafts', everyMs: 3_600_000, run: () => deps.drafts.deleteExpired(deps.clock.now()) },
   ];
 }

@@ -81,6 +81,7 @@ export async function undo(deps: UndoDeps, actor: Actor, requestId: RequestId): 
     reason: `undo of ${original.id}`,
     dryRun: false,
     move: false,
+    backupNow: false,
     notes: [],
   };
   const channel = { id: original.channel.id, name: original.channel.name };

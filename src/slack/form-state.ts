@@ -4,7 +4,7 @@ import { isUuid } from '../domain/ids';
 import type { FormSelection } from '../flow/request-form';
 import type { Option } from './blocks/request-form-view';
 import { fieldBlockId, option } from './blocks/request-form-view';
-import { FORM_CHANNEL, FORM_MOVE, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES } from './ids';
+import { FORM_CHANNEL, FORM_OPTIONS, FORM_POLICY, FORM_PROJECT, FORM_REASON, FORM_SERVER, FORM_VOLUMES } from './ids';
 
 /** What the form's fields hold, plus the options as shown (to put them back when the form is redrawn). */
 export interface FormState {
@@ -43,7 +43,9 @@ export function readFormState(
     .slice(0, 1000);
   const channel = values['channel']?.[FORM_CHANNEL]?.selected_conversation ?? undefined;
   const reason = values['reason']?.[FORM_REASON]?.value ?? undefined;
-  const move = (values['move']?.[FORM_MOVE]?.selected_options ?? []).some((o) => o.value === 'move');
+  const ticked = (values['options']?.[FORM_OPTIONS]?.selected_options ?? []).map((o) => o.value);
+  const move = project.service === 'cbr' && ticked.includes('move');
+  const backupNow = ticked.includes('now');
   return {
     project: project.name,
     policy: policy && isUuid(policy.value) ? policy : undefined,
@@ -57,6 +59,7 @@ export function readFormState(
       serverId: server && isUuid(server.value) ? server.value : undefined,
       reason: reason ?? undefined,
       move,
+      backupNow,
     },
   };
 }

@@ -21,7 +21,7 @@ export const FORM_POLICY = 'form.policy';
 export const FORM_SERVER = 'form.server';
 export const FORM_VOLUMES = 'form.volumes';
 export const FORM_REASON = 'form.reason';
-/** CBR projects: move volumes that are in another vault (`--move`). */
-export const FORM_MOVE = 'form.move';
+/** The form's checkboxes: back up now (`--now`), and on CBR projects move volumes from other vaults (`--move`). */
+export const FORM_OPTIONS = 'form.options';
 /** The App Home's "Request backup" button. */
 export const ACTION_HOME_REQUEST = 'home.request';

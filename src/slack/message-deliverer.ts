@@ -7,6 +7,7 @@ import type { SlackMessage } from './blocks/kit';
 import { buildRootMessage } from './blocks/request-blocks';
 import { buildSummaryMessage } from './blocks/summary-blocks';
 import { buildDirectNotice, buildThreadNote } from './blocks/thread-notes';
+import { buildFirstBackupMissing, buildFirstBackupNote } from './blocks/backup-notes';
 import type { Place } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
@@ -142,6 +143,21 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         if (request.state !== 'pending_approval') return { ok: true };
         const place = { channel: card.channel, threadTs: card.ts };
         await this.postOnce(message, request, place, buildApprovalReminder(request), { broadcast: true });
+        return { ok: true };
+      }
+      case 'thread.first_backup': {
+        if (thread === undefined) return NEVER_POSTED;
+        const note = buildFirstBackupNote(request, intent.volumeId);
+        if (note === undefined)
+          return { ok: false, retryable: false, error: 'no first backup recorded for that volume' };
+        await this.postOnce(message, request, thread, note);
+        return { ok: true };
+      }
+      case 'thread.first_backup_missing': {
+        if (thread === undefined) return NEVER_POSTED;
+        const note = buildFirstBackupMissing(request);
+        if (note === undefined) return { ok: true };
+        await this.postOnce(message, request, thread, note);
         return { ok: true };
       }
       case 'unreadable':

@@ -18,6 +18,10 @@ export function openRequestsHoldingSql(count: number): string {
 
 export const COMMON_SQL = {
   getRequest: 'SELECT * FROM requests WHERE id = @id',
+  listWatchesDue: `SELECT * FROM requests WHERE watch_next_at <= @now
+    AND (watch_lease_until IS NULL OR watch_lease_until < @now) ORDER BY watch_next_at, id LIMIT @limit`,
+  claimWatch: `UPDATE requests SET watch_owner = @owner, watch_lease_until = @leaseUntil
+    WHERE id = @id AND watch_next_at <= @now AND (watch_lease_until IS NULL OR watch_lease_until < @now)`,
   openVolume: `INSERT INTO open_request_volumes (request_id, team_id, volume_id) VALUES (@id, @teamId, @volumeId)
     ON CONFLICT DO NOTHING`,
   closeVolumes: 'DELETE FROM open_request_volumes WHERE request_id = @id',

@@ -139,6 +139,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         WHERE r.state NOT IN ('succeeded', 'partially_failed', 'failed', 'denied', 'expired', 'cancelled')`,
     ],
   },
+  {
+    version: 7,
+    name: 'watching first backups',
+    // Version 6 is the Workflow Builder step's. The watch lives on the request (it renders in its
+    // messages); watch_next_at is set while it is open, so the due ones are an indexed look-up.
+    statements: [
+      'ALTER TABLE requests ADD COLUMN watch TEXT',
+      'ALTER TABLE requests ADD COLUMN watch_next_at INTEGER',
+      'ALTER TABLE requests ADD COLUMN watch_owner TEXT',
+      'ALTER TABLE requests ADD COLUMN watch_lease_until INTEGER',
+      'CREATE INDEX requests_watch_due ON requests (watch_next_at) WHERE watch_next_at IS NOT NULL',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -254,6 +267,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `INSERT INTO open_request_volumes (request_id, team_id, volume_id)
         SELECT r.id, r.team_id, v->>'id' FROM requests r, jsonb_array_elements(r.body->'volumes') v
         WHERE r.state NOT IN ('succeeded', 'partially_failed', 'failed', 'denied', 'expired', 'cancelled') ON CONFLICT DO NOTHING`,
+    ],
+  },
+  {
+    version: 7,
+    name: 'watching first backups',
+    statements: [
+      'ALTER TABLE requests ADD COLUMN watch JSONB',
+      'ALTER TABLE requests ADD COLUMN watch_next_at BIGINT',
+      'ALTER TABLE requests ADD COLUMN watch_owner TEXT',
+      'ALTER TABLE requests ADD COLUMN watch_lease_until BIGINT',
+      'CREATE INDEX requests_watch_due ON requests (watch_next_at) WHERE watch_next_at IS NOT NULL',
     ],
   },
 ];

@@ -6,11 +6,18 @@ import { queryNamed } from './postgres-pool';
 import { applyEffects } from './postgres-outbox';
 import { PG } from './postgres-sql';
 import type { RequestRow } from './record-codec';
-import { decodeRequest, insertParams, openVolumeParams, setMessagesParams, transitionParams } from './record-codec';
+import {
+  decodeRequest,
+  insertParams,
+  openVolumeParams,
+  setMessagesParams,
+  transitionParams,
+  watchParams,
+} from './record-codec';
 import { isFinal } from '../domain/request-state';
-import type { CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
+import type { BackupWatches, CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqlParams } from './sql-runner';
-import { SqlRequestReads } from './sql-stores';
+import { SqlRequestReads, SqlWatchReads } from './sql-stores';
 
 function isEmpty(effects: StoreEffects): boolean {
   return (effects.audit?.length ?? 0) === 0 && (effects.messages?.length ?? 0) === 0;
@@ -86,4 +93,19 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
       return { value: won };
     });
   }
+}
+
+/** Watches on PostgreSQL: a save and the messages it owes are one transaction. */
+export class PostgresBackupWatches extends SqlWatchReads implements BackupWatches {
+  constructor(private readonly db: PostgresPool) {
+    super(db);
+  }
+
+  readonly save: BackupWatches['save'] = (id, owner, watch, now, effects = {}) =>
+    this.db.transaction(async (client) => {
+      const row = (await queryNamed<RequestRow>(client, PG.saveWatch, { id, owner, ...watchParams(watch) })).rows[0];
+      if (row === undefined) return { value: undefined };
+      await applyEffects(client, id, effects, now);
+      return { value: decodeRequest(row) };
+    });
 }

@@ -30,6 +30,8 @@ export const PG = {
     remind_at = CASE WHEN @hasApproval::int = 1 THEN @remindAt::bigint ELSE remind_at END,
     reminded_at = COALESCE(@remindedAt::bigint, reminded_at),
     outcome = COALESCE(@outcome::jsonb, outcome),
+    watch = COALESCE(@watch::jsonb, watch),
+    watch_next_at = CASE WHEN @watch::jsonb IS NULL THEN watch_next_at ELSE @watchNextAt::bigint END,
     runner_owner = COALESCE(@owner::text, runner_owner),
     run_lease_until = CASE WHEN @owner::text IS NULL THEN run_lease_until ELSE @leaseUntil::bigint END
     WHERE id = @id AND state = @from RETURNING *`,
@@ -39,6 +41,8 @@ export const PG = {
     root_message = COALESCE(root_message, @root::jsonb),
     approval_message = COALESCE(approval_message, @approval::jsonb)
     WHERE id = @id RETURNING *`,
+  saveWatch: `UPDATE requests SET watch = @watch::jsonb, watch_next_at = @watchNextAt::bigint, watch_lease_until = NULL
+    WHERE id = @id AND watch_owner = @owner RETURNING *`,
   appendAudit: `INSERT INTO audit_events (request_id, team_id, at, actor, kind, detail)
     VALUES (@requestId, @teamId, @at, @actor, @kind, @detail::jsonb)`,
   enqueue: `INSERT INTO outbox (request_id, kind, payload, attempts, next_attempt_at, created_at)

@@ -3,7 +3,7 @@ import { isMissingPostgresTable } from './postgres-errors';
 import { PostgresOutboxQueue } from './postgres-outbox';
 import type { PostgresStoreOptions } from './postgres-pool';
 import { PostgresPool } from './postgres-pool';
-import { PostgresRequestRecords } from './postgres-requests';
+import { PostgresBackupWatches, PostgresRequestRecords } from './postgres-requests';
 import { PG } from './postgres-sql';
 import type { RequestStore, StoreHealth } from './request-store';
 import { checkStoreHealth } from './schema-health';
@@ -20,10 +20,12 @@ export class PostgresRequestStore implements RequestStore {
   readonly outbox: PostgresOutboxQueue;
   readonly drafts: SqlDraftStore;
   readonly replays: SqlReplayMemory;
+  readonly watches: PostgresBackupWatches;
   private readonly db: PostgresPool;
 
   constructor(options: PostgresStoreOptions) {
     this.db = new PostgresPool(options);
+    this.watches = new PostgresBackupWatches(this.db);
     this.requests = new PostgresRequestRecords(this.db);
     this.outbox = new PostgresOutboxQueue(this.db);
     ({

@@ -8,6 +8,7 @@ import type {
   ApprovalInfo,
   BackupRequest,
   BackupService,
+  BackupWatch,
   EpochMs,
   ExecutionOutcome,
   MessageRef,
@@ -39,18 +40,34 @@ export interface RequestRow {
   readonly root_message: Nullable<Json<MessageRef>>;
   readonly approval_message: Nullable<Json<MessageRef>>;
   readonly outcome: Nullable<Json<ExecutionOutcome>>;
+  /** Added by migration 7; absent on rows read through an older select list. */
+  readonly watch?: Nullable<Json<BackupWatch>>;
 }
 
 /** The immutable rest of the record, kept as JSON in `requests.body`. */
 type StoredBody = Pick<
   BackupRequest,
-  'channel' | 'project' | 'action' | 'target' | 'volumes' | 'moves' | 'undoOf' | 'thread' | 'reason' | 'decision'
+  | 'channel'
+  | 'project'
+  | 'action'
+  | 'target'
+  | 'volumes'
+  | 'moves'
+  | 'undoOf'
+  | 'thread'
+  | 'backupNow'
+  | 'reason'
+  | 'decision'
 >;
 /**
  * A body as stored by any version: rows written before CBR and undo have `policy` instead of
  * `target`, no action, moves, undo or thread, and a project without its service (all VBS).
  */
-type StoredBodyAnyVersion = Omit<StoredBody, 'project' | 'action' | 'target' | 'moves' | 'undoOf' | 'thread'> & {
+type StoredBodyAnyVersion = Omit<
+  StoredBody,
+  'project' | 'action' | 'target' | 'moves' | 'undoOf' | 'thread' | 'backupNow'
+> & {
+  readonly backupNow?: boolean;
   readonly project: Omit<StoredBody['project'], 'service'> & { readonly service?: BackupService };
   readonly action?: RequestAction;
   readonly target?: TargetRef;
@@ -98,6 +115,7 @@ export function transitionParams(id: RequestId, step: Transition, patch: Transit
     hasApproval: patch.approval === undefined ? 0 : 1,
     ...encodeApproval(patch.approval),
     outcome: encodeOptionalJson(patch.outcome),
+    ...watchParams(patch.watch),
     owner: patch.runner?.owner ?? null,
     leaseUntil: patch.runner?.leaseUntil ?? null,
   };
@@ -122,6 +140,7 @@ export function encodeBody(request: NewRequest): string {
     moves: request.moves,
     undoOf: request.undoOf,
     thread: request.thread,
+    backupNow: request.backupNow,
     reason: request.reason,
     decision: request.decision,
   };
@@ -205,8 +224,41 @@ function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcom
   };
 }
 
+/** A watch as stored: every optional field rebuilt, so the record reads back with the keys it was written with. */
+function decodeWatch(w: BackupWatch): BackupWatch {
+  return {
+    since: w.since,
+    deadline: w.deadline,
+    nextRunAt: orUndefined(w.nextRunAt),
+    volumeIds: [...w.volumeIds],
+    found: w.found.map((f) => ({
+      volumeId: f.volumeId,
+      status: f.status,
+      cloudStatus: f.cloudStatus,
+      name: orUndefined(f.name),
+      at: orUndefined(f.at),
+      message: orUndefined(f.message),
+    })),
+    checks: w.checks,
+    nextCheckAt: orUndefined(w.nextCheckAt),
+    closed: orUndefined(w.closed),
+  };
+}
+
+/** The watch columns of a save: the watch, and when to look next (null once closed: out of the index). */
+export function watchParams(watch: BackupWatch | undefined): { watch: string | null; watchNextAt: number | null } {
+  if (watch === undefined) return { watch: null, watchNextAt: null };
+  return { watch: encodeJson(watch), watchNextAt: watch.closed === undefined ? (watch.nextCheckAt ?? null) : null };
+}
+
 function decodeTarget(id: string, body: StoredBodyAnyVersion): TargetRef {
-  if (body.target !== undefined) return { kind: body.target.kind, id: body.target.id, name: body.target.name };
+  if (body.target !== undefined)
+    return {
+      kind: body.target.kind,
+      id: body.target.id,
+      name: body.target.name,
+      ...(body.target.schedule !== undefined && { schedule: body.target.schedule }),
+    };
   if (body.policy !== undefined) return { kind: 'policy', id: body.policy.id, name: body.policy.name };
   throw new Error(`request ${id} has no target in the store`);
 }
@@ -234,6 +286,8 @@ export function decodeRequest(row: RequestRow): BackupRequest {
       body.thread === undefined || body.thread === null
         ? undefined
         : { channel: body.thread.channel, ts: body.thread.ts },
+    backupNow: body.backupNow === true,
+    watch: row.watch === undefined || row.watch === null ? undefined : decodeWatch(parseJson(row.watch)),
     reason: orUndefined(body.reason),
     decision: decodeDecision(body.decision),
     state: row.state,

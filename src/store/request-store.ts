@@ -1,4 +1,5 @@
 import type {
+  BackupWatch,
   ApprovalInfo,
   AuditEvent,
   BackupRequest,
@@ -11,7 +12,10 @@ import type { MessageIntent } from '../domain/message-intent';
 import type { StartState, Transition } from '../domain/request-state';
 
 /** A request as it is first recorded; the store sets state-independent bookkeeping (updatedAt). */
-export type NewRequest = Omit<BackupRequest, 'state' | 'updatedAt' | 'outcome' | 'rootMessage' | 'approvalMessage'> & {
+export type NewRequest = Omit<
+  BackupRequest,
+  'state' | 'updatedAt' | 'outcome' | 'rootMessage' | 'approvalMessage' | 'watch'
+> & {
   readonly state: StartState;
 };
 
@@ -25,6 +29,8 @@ export interface TransitionPatch {
   readonly outcome?: ExecutionOutcome;
   /** Taking `running`: who runs it and until when the claim holds (renewed while running). */
   readonly runner?: { readonly owner: string; readonly leaseUntil: EpochMs };
+  /** Finishing: watch the first backups of what was added (BackupWatches takes it from there). */
+  readonly watch?: BackupWatch;
 }
 
 export interface RequestQuery {
@@ -124,6 +130,29 @@ export interface RequestRecords {
   claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
 }
 
+/**
+ * Watching the first backups of finished requests (the watch lives on the request). One replica at
+ * a time works a watch: it claims it with a lease, asks the cloud, and saves what it found with the
+ * messages that announce it, in one transaction.
+ */
+export interface BackupWatches {
+  /** Requests whose watch is due (`nextCheckAt` <= now) and not held by a live claim; soonest first. Indexed. */
+  listDue(now: EpochMs, limit: number): Promise<BackupRequest[]>;
+  /** Takes a due watch for `owner` until `leaseUntil`; true for exactly one caller. */
+  claim(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
+  /**
+   * Saves the watch and writes `effects` with it, if `owner` still holds the claim (then releases
+   * it); undefined when another replica took it over.
+   */
+  save(
+    id: RequestId,
+    owner: string,
+    watch: BackupWatch,
+    now: EpochMs,
+    effects?: StoreEffects,
+  ): Promise<BackupRequest | undefined>;
+}
+
 /** The lists the scheduler, the App Home and the history read; each is an indexed query. */
 export interface RequestQueries {
   listStaleRunning(now: EpochMs, limit: number): Promise<BackupRequest[]>;
@@ -217,6 +246,7 @@ export interface RequestStore {
   readonly outbox: OutboxQueue;
   readonly drafts: DraftStore;
   readonly replays: ReplayMemory;
+  readonly watches: BackupWatches;
   /** Versioned, forward-only migrations; safe to run from two replicas at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

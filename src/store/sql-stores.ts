@@ -5,6 +5,7 @@ import type { RequestRow } from './record-codec';
 import { decodeRequest } from './record-codec';
 import type {
   AuditLog,
+  BackupWatches,
   DraftStore,
   OutboxBacklog,
   OutboxMessage,
@@ -41,6 +42,19 @@ export class SqlRequestReads {
 
   async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
     return (await this.runner.changes(COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now })) === 1;
+  }
+}
+
+/** The watch reads and claims; each dialect adds `save`, which writes its effects in a transaction. */
+export abstract class SqlWatchReads implements Pick<BackupWatches, 'listDue' | 'claim'> {
+  constructor(protected readonly runner: SqlRunner) {}
+
+  listDue(now: EpochMs, limit: number): Promise<BackupRequest[]> {
+    return requestRows(this.runner, COMMON_SQL.listWatchesDue, { now, limit });
+  }
+
+  async claim(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.claimWatch, { id, owner, leaseUntil, now })) === 1;
   }
 }
 

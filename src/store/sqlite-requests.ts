@@ -1,13 +1,13 @@
 import type { BackupRequest, EpochMs, MessageRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { COMMON_SQL } from './common-sql';
-import { insertParams, openVolumeParams, setMessagesParams, transitionParams } from './record-codec';
+import { insertParams, openVolumeParams, setMessagesParams, transitionParams, watchParams } from './record-codec';
 import { isFinal } from '../domain/request-state';
-import type { CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
+import type { BackupWatches, CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqliteDatabase } from './sqlite-database';
 import { applyEffects } from './sqlite-outbox';
 import { SQL } from './sqlite-sql';
-import { SqlRequestReads } from './sql-stores';
+import { SqlRequestReads, SqlWatchReads } from './sql-stores';
 
 /** Requests on SQLite: each write is one transaction that takes the write lock at BEGIN. */
 export class SqliteRequestRecords extends SqlRequestReads implements RequestRecords {
@@ -67,4 +67,20 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
       return won;
     });
   }
+}
+
+/** Watches on SQLite: a save and the messages it owes are one write transaction. */
+export class SqliteBackupWatches extends SqlWatchReads implements BackupWatches {
+  constructor(private readonly db: SqliteDatabase) {
+    super(db);
+  }
+
+  readonly save: BackupWatches['save'] = (id, owner, watch, now, effects = {}) => {
+    const db = this.db;
+    return db.write(() => {
+      const row = db.requestRow(SQL.saveWatch, { id, owner, ...watchParams(watch) });
+      if (row !== undefined) applyEffects(db, id, effects, now);
+      return row;
+    });
+  };
 }

@@ -24,6 +24,8 @@ export const SQL = {
     remind_at = CASE WHEN @hasApproval = 1 THEN @remindAt ELSE remind_at END,
     reminded_at = COALESCE(@remindedAt, reminded_at),
     outcome = COALESCE(@outcome, outcome),
+    watch = COALESCE(@watch, watch),
+    watch_next_at = CASE WHEN @watch IS NULL THEN watch_next_at ELSE @watchNextAt END,
     runner_owner = COALESCE(@owner, runner_owner),
     run_lease_until = CASE WHEN @owner IS NULL THEN run_lease_until ELSE @leaseUntil END
     WHERE id = @id AND state = @from RETURNING *`,
@@ -33,6 +35,8 @@ export const SQL = {
     root_message = COALESCE(root_message, @root),
     approval_message = COALESCE(approval_message, @approval)
     WHERE id = @id RETURNING *`,
+  saveWatch: `UPDATE requests SET watch = @watch, watch_next_at = @watchNextAt, watch_lease_until = NULL
+    WHERE id = @id AND watch_owner = @owner RETURNING *`,
   appendAudit: `INSERT INTO audit_events (request_id, team_id, at, actor, kind, detail)
     VALUES (@requestId, @teamId, @at, @actor, @kind, @detail)`,
   enqueue: `INSERT INTO outbox (request_id, kind, payload, attempts, next_attempt_at, created_at)

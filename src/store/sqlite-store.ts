@@ -5,7 +5,7 @@ import { isMissingSqliteTable } from './sqlite-connection';
 import type { SqliteConnectionOptions } from './sqlite-connection';
 import { SqliteDatabase } from './sqlite-database';
 import { SqliteOutboxQueue } from './sqlite-outbox';
-import { SqliteRequestRecords } from './sqlite-requests';
+import { SqliteBackupWatches, SqliteRequestRecords } from './sqlite-requests';
 import { SQL } from './sqlite-sql';
 import type { SqlAuditLog, SqlDraftStore, SqlReplayMemory, SqlRequestQueries } from './sql-stores';
 import { sharedStoreParts } from './sql-stores';
@@ -24,12 +24,14 @@ export class SqliteRequestStore implements RequestStore {
   readonly outbox: SqliteOutboxQueue;
   readonly drafts: SqlDraftStore;
   readonly replays: SqlReplayMemory;
+  readonly watches: SqliteBackupWatches;
   private readonly db: SqliteDatabase;
   private readonly logger: StoreLogger;
 
   constructor(options: SqliteStoreOptions) {
     this.logger = options.logger ?? SILENT_LOGGER;
     this.db = new SqliteDatabase(options);
+    this.watches = new SqliteBackupWatches(this.db);
     this.requests = new SqliteRequestRecords(this.db);
     this.outbox = new SqliteOutboxQueue(this.db);
     ({

@@ -53,6 +53,12 @@ const good: Array<[string, string, Expect]> = [
   ],
   ['flag between volumes', 'associate p a --project prod b', { project: 'prod', volumes: ['name:a', 'name:b'] }],
   ['--dry-run', 'associate p a --dry-run', { dryRun: true }],
+  ['--now and --move', 'associate p a --now --move', { backupNow: true, move: true }],
+  [
+    'disassociate takes the same grammar',
+    'disassociate p a,b --reason x',
+    { volumes: ['name:a', 'name:b'], reason: 'x', move: false },
+  ],
   ['em dash from a Mac client reads as --', 'associate p a —dry-run —reason x', { dryRun: true, reason: 'x' }],
   ['en dash reads as --', 'associate p a –reason x', { reason: 'x' }],
   ['flag names are case-insensitive', 'associate p a --Dry-Run', { dryRun: true }],
@@ -114,7 +120,7 @@ describe('parseBackupCommand accepts', () => {
       expect(cmd).toEqual({ kind: 'help' });
       return;
     }
-    if (cmd.kind !== 'associate') throw new Error('expected associate');
+    if (cmd.kind !== 'associate' && cmd.kind !== 'disassociate') throw new Error('expected associate or disassociate');
     const { volumes, kind: _kind, ...rest } = expected;
     if (volumes) expect(cmd.volumes.map((v) => (v.kind === 'id' ? `id:${v.id}` : `name:${v.name}`))).toEqual(volumes);
     expect(cmd).toMatchObject(rest);
@@ -130,6 +136,17 @@ describe('parseBackupCommand rejects', () => {
     if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
     expect(result.error.message).toMatch(message);
     expect(result.error.usage).toMatch(/\/backup associate <policy> <volume>/);
+  });
+
+  it.each([
+    ['disassociate', /Which policy or vault, and which volumes\?/],
+    ['disassociate p a --move', /`--move` is not an option of \/backup disassociate/],
+    ['disassociate p a --now', /`--now` is not an option of \/backup disassociate/],
+  ])('rejects %p with the disassociate usage', (text, message) => {
+    const result = parseBackupCommand(text, opts);
+    if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
+    expect(result.error.message).toMatch(message);
+    expect(result.error.usage).toMatch(/\/backup disassociate <policy> <volume>/);
   });
 
   it('honours a configured smaller maximum', () => {
@@ -160,6 +177,15 @@ describe('parseBackupCommand: status and audit', () => {
   it.each([
     ['status r-7kq2m9xa', { kind: 'status', requestId: 'r-7kq2m9xa' }],
     ['status R-7KQ2M9XA', { kind: 'status', requestId: 'r-7kq2m9xa' }],
+    ['status db-data-1', { kind: 'volume_status', volume: { kind: 'name', name: 'db-data-1' }, project: undefined }],
+    [
+      `status ${ID1.toUpperCase()} --project prod`,
+      { kind: 'volume_status', volume: { kind: 'id', id: ID1 }, project: 'prod' },
+    ],
+    [
+      'status --project=prod db-data-1',
+      { kind: 'volume_status', volume: { kind: 'name', name: 'db-data-1' }, project: 'prod' },
+    ],
     ['audit', { kind: 'audit', days: 7 }],
     ['audit --days 30', { kind: 'audit', days: 30 }],
     ['audit --days=90', { kind: 'audit', days: 90 }],
@@ -169,9 +195,11 @@ describe('parseBackupCommand: status and audit', () => {
   });
 
   it.each([
-    ['status', /Which request\?/, /\/backup status <request-id>/],
+    ['status', /Which request or volume\?/, /\/backup status <request-id>/],
     ['status r-7kq2m9xa extra', /Give one request id/, /\/backup status/],
-    ['status r-0000000o', /is not a request id/, /\/backup status/],
+    ['status r-0000000o', /is neither a request id/, /\/backup status/],
+    ['status r-7kq2m9xa --project prod', /goes with a volume/, /\/backup status/],
+    ['status db-data-1 --days 3', /is not an option of \/backup status/, /\/backup status/],
     ['audit --days 0', /from 1 to 90/, /\/backup audit/],
     ['audit --days 91', /from 1 to 90/, /\/backup audit/],
     ['audit --days', /from 1 to 90/, /\/backup audit/],

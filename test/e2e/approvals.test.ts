@@ -361,7 +361,7 @@ describe('/backup status and /backup audit', () => {
   it('answers bad status and audit arguments with their usage', async () => {
     const w = world();
     for (const [command, message] of [
-      ['status', 'Which request?'],
+      ['status', 'Which request or volume?'],
       ['status 12345', 'is not a request id'],
       ['audit --days 0', '`--days` takes a whole number from 1 to 90'],
       ['audit --since 3', 'is not an option of /backup audit'],

@@ -84,7 +84,7 @@ describe('/backup associate over HTTP, end to end (Bolt app, signed requests, Sl
       const sent = await w.driver.slashCommand({ userId: DAVE, channelId: GENERAL, text: t });
       const [reply] = await ephemeralReplies(w, sent.responseId);
       expect(reply).toContain(
-        '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--move] [--dry-run]',
+        '/backup associate <policy> <volume>... [--server NAME] [--project NAME] [--reason TEXT] [--now] [--move] [--dry-run]',
       );
       expect(reply).toContain('/backup associate    opens a form');
     }

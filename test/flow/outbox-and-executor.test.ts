@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupRequest } from '../../src/domain/backup-request';
+import type { ExecutorDeps } from '../../src/flow/execute-request';
 import { RequestExecutor } from '../../src/flow/execute-request';
 import type { DeliveryResult, MessageDeliverer } from '../../src/flow/ports';
 import { Outbox } from '../../src/flow/outbox';
 import { startScheduler } from '../../src/flow/scheduler';
 import { waitFor } from '../../src/demo/wait';
 import { createMemoryLogger } from '../../src/log/logger';
-import type { AssociationResult, BackupBackend } from '../../src/otc/types';
+import type { AssociationResult } from '../../src/otc/types';
 import { OtcNetworkError } from '../../src/otc/errors';
 import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
@@ -129,7 +130,7 @@ describe('RequestExecutor', () => {
   let now: number;
   const clock = { now: () => now };
 
-  function executor(backend: BackupBackend, owner = 'replica-a', leaseMs = MINUTE) {
+  function executor(backend: ExecutorDeps['backend'], owner = 'replica-a', leaseMs = MINUTE) {
     const logger = createMemoryLogger('debug');
     const deliverer = new ScriptedDeliverer();
     const outbox = new Outbox(store, deliverer, clock, logger, { owner });
@@ -147,12 +148,13 @@ describe('RequestExecutor', () => {
   }
 
   const ok: AssociationResult = { added: [], failed: [], chunks: [] };
-  function backend(result: () => Promise<AssociationResult>): BackupBackend & { calls: number } {
+  function backend(result: () => Promise<AssociationResult>): ExecutorDeps['backend'] & { calls: number } {
     const b = {
       calls: 0,
       listTargets: () => Promise.resolve([]),
       disassociate: () => Promise.resolve(ok),
       move: () => Promise.resolve(ok),
+      backupNow: () => Promise.resolve(),
       associate: () => {
         b.calls += 1;
         return result();

@@ -33,6 +33,8 @@ function request(count: number, overrides: Partial<BackupRequest> = {}): BackupR
     moves: [],
     undoOf: undefined,
     thread: undefined,
+    backupNow: false,
+    watch: undefined,
     volumes: Array.from({ length: count }, (_, i) => ({
       id: volumeId(i),
       name: `volume-with-a-long-name-${i}`,

@@ -4,7 +4,7 @@ import { buildPreviewBlocks } from '../../src/slack/blocks/preview-blocks';
 import { buildRequestForm } from '../../src/slack/blocks/request-form-view';
 import { buildSummaryMessage } from '../../src/slack/blocks/summary-blocks';
 import { readFormState } from '../../src/slack/form-state';
-import { ACTION_UNDO, FORM_MOVE } from '../../src/slack/ids';
+import { ACTION_UNDO, FORM_OPTIONS } from '../../src/slack/ids';
 import { policyLabel } from '../../src/slack/listeners/form-options';
 import { decodeRequest } from '../../src/store/record-codec';
 import { PLAIN_TEXT, sampleChecked, sampleRequest, volumeId } from '../support/sample-request';
@@ -72,24 +72,34 @@ describe('vaults where a policy used to be', () => {
       reason: undefined,
       service: 'cbr' as const,
       move: true,
+      backupNow: false,
       reasonRequired: false,
       preview: 'loading' as const,
       approvers: undefined,
     };
     const form = json(buildRequestForm(model));
     expect(form).toContain('"text":"Vault"');
-    expect(form).toContain(FORM_MOVE);
-    expect(json(buildRequestForm({ ...model, service: 'vbs', move: false }))).not.toContain(FORM_MOVE);
+    expect(form).toContain('"value":"move"');
+    expect(form).toContain('"value":"now"');
+    const vbsForm = json(buildRequestForm({ ...model, service: 'vbs', move: false }));
+    expect(vbsForm).toContain('"value":"now"');
+    expect(vbsForm).not.toContain('"value":"move"');
     const projects = [
       { name: 'prod', id: 'p' as never, region: 'eu-de', isDefault: true, service: 'vbs' as const },
       { name: 'vaulted', id: 'v' as never, region: 'eu-de', isDefault: false, service: 'cbr' as const },
     ];
     const values = {
       project: { 'form.project': { type: 'static_select', selected_option: { value: 'vaulted' } } },
-      move: { [FORM_MOVE]: { type: 'checkboxes', selected_options: [{ value: 'move' }] } },
+      options: { [FORM_OPTIONS]: { type: 'checkboxes', selected_options: [{ value: 'move' }, { value: 'now' }] } },
     };
     const config = { projects, defaultProject: projects[0]! };
-    expect(readFormState(values as never, config).selection.move).toBe(true);
+    expect(readFormState(values as never, config).selection).toMatchObject({ move: true, backupNow: true });
+    // A VBS project has no --move, whatever the state says.
+    const onVbs = {
+      ...values,
+      project: { 'form.project': { type: 'static_select', selected_option: { value: 'prod' } } },
+    };
+    expect(readFormState(onVbs as never, config).selection).toMatchObject({ move: false, backupNow: true });
     expect(readFormState({ project: values.project } as never, config).selection.move).toBe(false);
   });
 });

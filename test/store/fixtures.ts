@@ -27,6 +27,7 @@ export function allowedRequest(overrides: Partial<NewRequest> = {}): NewRequest 
     moves: [],
     undoOf: undefined,
     thread: undefined,
+    backupNow: false,
     volumes: [
       {
         id: asVolumeId('0f187b65-8d0e-4fc0-9096-3b55d330531e'),
@@ -105,7 +106,14 @@ export function outcome(overrides: Partial<ExecutionOutcome> = {}): ExecutionOut
 
 /** What `create(request, …, now)` must store. */
 export function expectedRecord(request: NewRequest, now: EpochMs): BackupRequest {
-  return { ...request, outcome: undefined, rootMessage: undefined, approvalMessage: undefined, updatedAt: now };
+  return {
+    ...request,
+    outcome: undefined,
+    rootMessage: undefined,
+    approvalMessage: undefined,
+    watch: undefined,
+    updatedAt: now,
+  };
 }
 
 /** Creates a request with a fresh dedupe key and returns the stored record. */

@@ -1,6 +1,6 @@
 import type { PolicyId, VolumeId } from '../../src/domain/ids';
 import { asPolicyId, asServerId, asVolumeId, isUuid } from '../../src/domain/ids';
-import type { BackupBackend, CloudReads } from '../../src/flow/ports';
+import type { BackupBackend, BackupRuns, CloudReads } from '../../src/flow/ports';
 import type {
   AssociateOptions,
   AssociationResult,
@@ -9,6 +9,7 @@ import type {
   ProjectRef,
   Server,
   Volume,
+  VolumeBackup,
   VolumeFilters,
 } from '../../src/otc/types';
 
@@ -19,7 +20,7 @@ export interface CloudProject {
   servers: Server[];
 }
 
-export type CloudMethod = keyof (BackupBackend & CloudReads);
+export type CloudMethod = keyof (BackupBackend & BackupRuns & CloudReads);
 
 export interface CloudCall {
   readonly method: CloudMethod;
@@ -98,7 +99,39 @@ export function server(id: string, name: string): Server {
  * The cloud in memory: each project's policies, volumes and servers. Every call is counted; an
  * associate adds each volume unless `failures` scripts its outcome, or throws `associateError`.
  */
-export class FakeCloud implements BackupBackend, CloudReads {
+export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
+  /** The backups the cloud reports (tests add them); `backupNow` records its calls. */
+  readonly backups: VolumeBackup[] = [];
+  readonly backupNowCalls: { readonly projectId: string; readonly targetId: string }[] = [];
+  /** When set, backupNow throws it. */
+  backupNowError: Error | undefined;
+  /** When set, listBackups throws it. */
+  listBackupsError: Error | undefined;
+
+  backupNow(project: ProjectRef, targetId: PolicyId): Promise<void> {
+    this.read('backupNow', project);
+    this.backupNowCalls.push({ projectId: project.id, targetId });
+    return this.backupNowError === undefined ? Promise.resolve() : Promise.reject(this.backupNowError);
+  }
+
+  listBackups(
+    project: ProjectRef,
+    _targetId: PolicyId,
+    volumeIds: readonly VolumeId[],
+    since: number,
+  ): Promise<readonly VolumeBackup[]> {
+    this.read('listBackups', project);
+    if (this.listBackupsError !== undefined) return Promise.reject(this.listBackupsError);
+    return Promise.resolve(this.backups.filter((b) => volumeIds.includes(b.volumeId) && (b.createdAt ?? 0) >= since));
+  }
+
+  lastBackup(project: ProjectRef, volumeId: VolumeId): Promise<VolumeBackup | undefined> {
+    this.read('lastBackup', project);
+    return Promise.resolve(
+      this.backups.filter((b) => b.volumeId === volumeId).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0],
+    );
+  }
+
   readonly projects = new Map<string, CloudProject>();
   readonly calls: CloudCall[] = [];
   readonly associateCalls: AssociateCall[] = [];

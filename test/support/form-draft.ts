@@ -15,6 +15,7 @@ export function selection(fields: Partial<FormSelection> = {}): FormSelection {
     serverId: undefined,
     reason: undefined,
     move: false,
+    backupNow: false,
     ...fields,
   };
 }

@@ -56,6 +56,7 @@ export function renderEverySurface(text: ForeignText): Record<string, unknown> {
     reason: text.reason,
     service: 'vbs' as const,
     move: false,
+    backupNow: false,
     reasonRequired: true,
     approvers,
   };

@@ -63,6 +63,8 @@ export function sampleRequest(text: ForeignText, overrides: Partial<BackupReques
     moves: [],
     undoOf: undefined,
     thread: undefined,
+    backupNow: false,
+    watch: undefined,
     volumes: [volume(text, 0), volume(text, 1)],
     reason: text.reason,
     decision: { verdict: 'require_approval', decidedBy: 'critical', reason: 'needs approval by rule critical' },
@@ -97,6 +99,7 @@ export function sampleChecked(text: ForeignText): CheckedRequest {
     project: { name: text.projectName, id: request.project.id, region: 'eu-de', isDefault: true, service: 'vbs' },
     action: 'associate',
     moves: [],
+    backupNow: false,
     target: {
       kind: 'policy',
       id: request.target.id,

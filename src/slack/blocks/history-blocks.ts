@@ -22,7 +22,7 @@ export function describeEvent(e: AuditEvent): string | undefined {
   switch (e.kind) {
     case 'received':
       return line(
-        `${who} asked (${plural(Array.isArray(d['volumes']) ? d['volumes'].length : 0, 'volume')} to ${code(str(d['policy']), 100)} in ${code(str(d['project']), 64)})`,
+        `${who} asked (${plural(Array.isArray(d['volumes']) ? d['volumes'].length : 0, 'volume')} ${d['action'] === 'disassociate' ? 'out of' : 'to'} ${code(str(d['policy']), 100)} in ${code(str(d['project']), 64)})`,
       );
     case 'decided':
       return line(`rule ${code(str(d['rule']))} decided: ${userText(str(d['verdict']).replace('_', ' '), 32)}`);
@@ -52,6 +52,18 @@ export function describeEvent(e: AuditEvent): string | undefined {
         `call ${Number(d['chunk'] ?? 0) + 1}: ${str(d['added'])} added, ${str(d['failed'])} failed${failure}`,
       );
     }
+    case 'backup_started':
+      return line(
+        d['started'] === true
+          ? 'the backup was started (--now)'
+          : `the backup could not be started: ${userText(str(d['code']), 40)}`,
+      );
+    case 'first_backup':
+      return line(
+        `first backup of ${code(str(d['volume']), 100)}: ${userText(str(d['status']), 16)}${d['name'] ? ` (${code(str(d['name']), 64)})` : ''}`,
+      );
+    case 'first_backup_missed':
+      return line(`no first backup by the deadline for ${plural(Number(d['volumes'] ?? 0), 'volume')}`);
     case 'finished':
       return line(
         `finished: ${userText(str(d['state']).replace('_', ' '), 32)} (${str(d['added'])} added, ${str(d['failed'])} failed)`,

@@ -1,4 +1,5 @@
 import { askWords, shortAsk } from './request-words';
+import { protectionLine } from './backup-notes';
 import type { BackupRequest } from '../../domain/backup-request';
 import type { RequestState } from '../../domain/request-state';
 import { STATE_LABELS } from '../../domain/request-state';
@@ -60,9 +61,11 @@ export function requestContext(request: BackupRequest): Block {
 export function buildRootMessage(request: BackupRequest): SlackMessage {
   const decided =
     request.approval !== undefined && (request.approval.decidedBy !== undefined || request.state === 'expired');
+  const protected_ = protectionLine(request);
   const blocks: Block[] = [
     section(`${stateLine(request)}\n${describeAsk(request)}\n${reasonLine(request.reason)}`),
     ...(decided ? [context(decisionLine(request))] : []),
+    ...(protected_ === undefined ? [] : [context(protected_)]),
     requestContext(request),
   ];
   const fallback = `${STATE_LABELS[request.state]}: ${request.volumes.length} ${shortAsk(request)} (${request.id})`;

@@ -3,7 +3,7 @@ import type { Approvers } from '../../domain/backup-request';
 import type { PreviewOutcome } from '../../flow/request-form';
 import {
   FORM_CHANNEL,
-  FORM_MOVE,
+  FORM_OPTIONS,
   FORM_POLICY,
   FORM_PROJECT,
   FORM_REASON,
@@ -38,6 +38,7 @@ export interface FormModel {
   /** The project's service: VBS asks for a backup policy, CBR for a vault (and offers to move volumes). */
   readonly service: 'vbs' | 'cbr';
   readonly move: boolean;
+  readonly backupNow: boolean;
   /** The deciding rule wants a reason. */
   readonly reasonRequired: boolean;
   readonly preview: PreviewOutcome | 'loading';
@@ -87,24 +88,33 @@ function submitLabel(preview: FormModel['preview']): string {
     : `Add ${plural(checked.volumes.length, 'volume')}`;
 }
 
+const NOW_OPTION = {
+  text: plain('Back up now (every volume of the policy or vault)'),
+  value: 'now',
+};
 const MOVE_OPTION = {
   text: plain('Move volumes that are in another vault (their backups move too)'),
   value: 'move',
 };
 
-/** CBR only: the form's `--move`. */
-function moveField(move: boolean): Block {
+/** `--now`, and on CBR projects `--move`. */
+function optionsField(model: Pick<FormModel, 'service' | 'move' | 'backupNow'>): Block {
+  const options = model.service === 'cbr' ? [NOW_OPTION, MOVE_OPTION] : [NOW_OPTION];
+  const ticked = [
+    ...(model.backupNow ? [NOW_OPTION] : []),
+    ...(model.service === 'cbr' && model.move ? [MOVE_OPTION] : []),
+  ];
   return {
     type: 'input',
-    block_id: 'move',
+    block_id: 'options',
     dispatch_action: true,
     optional: true,
-    label: plain('Volumes in other vaults'),
+    label: plain('Options'),
     element: {
       type: 'checkboxes',
-      action_id: FORM_MOVE,
-      options: [MOVE_OPTION],
-      ...(move && { initial_options: [MOVE_OPTION] }),
+      action_id: FORM_OPTIONS,
+      options,
+      ...(ticked.length > 0 && { initial_options: ticked }),
     },
   };
 }
@@ -184,7 +194,7 @@ export function buildRequestForm(model: FormModel): ModalView {
         ...(model.server && { initial_option: model.server }),
       },
     },
-    ...(model.service === 'cbr' ? [moveField(model.move)] : []),
+    optionsField(model),
     {
       type: 'input',
       block_id: 'reason',

@@ -2,6 +2,7 @@ import type { BackupRequest, ExecutionOutcome, RequestAction } from '../../domai
 import { undoableVolumes } from '../../domain/undo';
 import { ACTION_UNDO } from '../ids';
 import { targetWords, verbOf } from './request-words';
+import { firstBackupPlan } from './backup-notes';
 import type { RequestSummary, SummaryLine } from '../../domain/summary';
 import { buildSummary, MOVE_NOTE } from '../../domain/summary';
 import { code, formatElapsed, plural, userText } from '../mrkdwn';
@@ -115,6 +116,8 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
   }
   if (s.added.length > 0 && request.action === 'associate' && request.project.service === 'vbs')
     blocks.push(context(`:information_source: ${MOVE_NOTE}`));
+  const plan = firstBackupPlan(request);
+  if (plan !== undefined) blocks.push(context(plan));
   blocks.push(context(`Took ${formatElapsed(s.durationMs)} · request ${code(request.id)}`));
   if (canUndo(request, outcome)) blocks.push(undoButton(request.id));
 

@@ -3,6 +3,8 @@ import { parseBackupCommand } from '../../domain/command-grammar';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { TypedOutcome } from '../../flow/typed-request';
 import { submitTypedRequest } from '../../flow/typed-request';
+import { volumeStatus } from '../../flow/volume-status';
+import { buildVolumeStatusMessage } from '../blocks/volume-status-blocks';
 import { buildRateLimitedMessage } from '../blocks/admission-text';
 import type { SlackMessage } from '../blocks/kit';
 import {
@@ -69,6 +71,14 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
         return;
       case 'status':
         await answerStatus(deps, actor, cmd.requestId, respond);
+        return;
+      case 'volume_status':
+        await ephemeral(
+          respond,
+          marks.message(
+            buildVolumeStatusMessage(await volumeStatus(deps, actor, { volume: cmd.volume, project: cmd.project })),
+          ),
+        );
         return;
       case 'audit':
         await answerAudit(deps, actor, cmd.days, client, respond);

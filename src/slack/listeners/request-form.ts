@@ -16,7 +16,7 @@ import { readFormState } from '../form-state';
 import { replaceHoldingViewOnFailure } from '../holding-view';
 import {
   FORM_CHANNEL,
-  FORM_MOVE,
+  FORM_OPTIONS,
   FORM_POLICY,
   FORM_PROJECT,
   FORM_SERVER,
@@ -43,6 +43,7 @@ function formView(deps: Pick<FlowDeps, 'config'>, state: FormState, form: FormPr
     reason: state.selection.reason,
     service: deps.config.projects.find((p) => p.name === state.project)?.service ?? 'vbs',
     move: state.selection.move,
+    backupNow: state.selection.backupNow,
     reasonRequired: form.reasonRequired,
     preview: form.preview,
     approvers: form.approvers,
@@ -106,7 +107,7 @@ export function registerRequestForm(app: App, deps: FlowDeps, options: { readonl
   });
 
   // Any change of project, channel, policy, server or volumes redraws the form with a fresh preview.
-  for (const actionId of [FORM_PROJECT, FORM_CHANNEL, FORM_POLICY, FORM_SERVER, FORM_VOLUMES, FORM_MOVE]) {
+  for (const actionId of [FORM_PROJECT, FORM_CHANNEL, FORM_POLICY, FORM_SERVER, FORM_VOLUMES, FORM_OPTIONS]) {
     app.action(actionId, async ({ ack, body, client }) => {
       await ack();
       const view = (body as { view?: ViewOutput }).view;

@@ -1,0 +1,77 @@
+import type { BackupWatch, EpochMs, FirstBackup, RequestVolume } from './backup-request';
+import type { VolumeId } from './ids';
+import type { NextRun } from './schedule';
+
+/** After a backup started with --now, how long the bot waits for each volume's first backup. */
+export const GRACE_AFTER_NOW_MS = 60 * 60_000;
+/** After the next scheduled run, how long before the bot says a first backup did not come. */
+export const GRACE_AFTER_SCHEDULE_MS = 2 * 60 * 60_000;
+/** The first look after --now, and the longest wait between two looks. */
+export const FIRST_LOOK_MS = 30_000;
+export const LONGEST_WAIT_MS = 15 * 60_000;
+
+/**
+ * The watch a finished associate starts, or undefined when there is nothing to wait for: no
+ * volume was added, or no backup is coming (no --now, and the schedule is off or unknown). Pure.
+ */
+export function startWatch(
+  volumes: readonly RequestVolume[],
+  now: EpochMs,
+  started: { readonly backupNow: boolean; readonly nextRun: NextRun | undefined },
+): BackupWatch | undefined {
+  if (volumes.length === 0) return undefined;
+  const next = started.nextRun;
+  if (!started.backupNow && next === undefined) return undefined;
+  const deadline = started.backupNow ? now + GRACE_AFTER_NOW_MS : (next?.latest ?? now) + GRACE_AFTER_SCHEDULE_MS;
+  const firstLook = started.backupNow ? now + FIRST_LOOK_MS : (next?.earliest ?? now) + FIRST_LOOK_MS;
+  return {
+    since: now,
+    deadline,
+    nextRunAt: next?.earliest,
+    volumeIds: volumes.map((v) => v.id),
+    found: [],
+    checks: 0,
+    nextCheckAt: Math.min(firstLook, deadline),
+    closed: undefined,
+  };
+}
+
+/** The volumes still without a first backup. */
+export function awaited(watch: BackupWatch): VolumeId[] {
+  const seen = new Set(watch.found.map((f) => f.volumeId));
+  return watch.volumeIds.filter((id) => !seen.has(id));
+}
+
+/**
+ * A watch after one look at the cloud: the first finished backup of each awaited volume is kept
+ * (the oldest), and the watch closes when all have one or the deadline has passed; otherwise the
+ * next look backs off (doubling from the first look, at most LONGEST_WAIT_MS, never past the
+ * deadline). Returns the new watch and the volumes newly found. Pure.
+ */
+export function afterLook(
+  watch: BackupWatch,
+  finished: readonly FirstBackup[],
+  now: EpochMs,
+): { readonly watch: BackupWatch; readonly newlyFound: readonly FirstBackup[] } {
+  const waiting = new Set(awaited(watch));
+  const newlyFound: FirstBackup[] = [];
+  for (const b of [...finished].sort((a, c) => (a.at ?? 0) - (c.at ?? 0))) {
+    if (!waiting.has(b.volumeId)) continue;
+    waiting.delete(b.volumeId);
+    newlyFound.push(b);
+  }
+  const found = [...watch.found, ...newlyFound];
+  const checks = watch.checks + 1;
+  const closed = waiting.size === 0 ? 'all_done' : now >= watch.deadline ? 'missed' : undefined;
+  const wait = Math.min(LONGEST_WAIT_MS, FIRST_LOOK_MS * 2 ** Math.min(checks, 10));
+  return {
+    watch: {
+      ...watch,
+      found,
+      checks,
+      closed,
+      nextCheckAt: closed === undefined ? Math.min(now + wait, watch.deadline) : undefined,
+    },
+    newlyFound,
+  };
+}

@@ -4,6 +4,8 @@ import { createAkSkAuthorizer, createTokenAuthorizer } from './auth';
 import type { OtcCredentials, RequestAuthorizer } from './auth';
 import { createCbrApi, DEFAULT_VAULT_PAGE_SIZE } from './cbr';
 import { createCbrBackend } from './cbr-backend';
+import { createCbrRuns } from './cbr-runs';
+import { DEFAULT_BACKUP_PAGE_SIZE } from './backup-paging';
 import { createEcsApi, DEFAULT_SERVER_PAGE_SIZE } from './ecs';
 import { resolveEndpointTemplates } from './endpoints';
 import { createEvsApi, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_VOLUME_PAGE_SIZE } from './evs';
@@ -20,6 +22,7 @@ import { createTokenCache } from './token-cache';
 import type { BackupBackend, BackupRuns, BackupService, ProjectRef, ServerDirectory, VolumeDirectory } from './types';
 import { createVbsApi } from './vbs';
 import { createVbsBackend } from './vbs-backend';
+import { createVbsRuns } from './vbs-runs';
 
 export interface OtcClientOptions {
   readonly credentials: OtcCredentials;
@@ -51,6 +54,8 @@ export interface OtcClientOptions {
   readonly servers?: { readonly pageSize?: number | undefined } | undefined;
   /** CBR vault list paging (default 100 per page; at most 1000, the API's maximum). */
   readonly vaults?: { readonly pageSize?: number | undefined } | undefined;
+  /** Backup list paging: VBS backup tasks and CBR backups (default 100 per page; CBR: at most 1000). */
+  readonly backups?: { readonly pageSize?: number | undefined } | undefined;
   /** Refresh IAM tokens this long before they expire (default 10 minutes). */
   readonly token?: { readonly refreshAheadMs?: number | undefined } | undefined;
   readonly clock?: (Clock & Sleeper) | undefined;
@@ -67,9 +72,9 @@ export interface OtcClient extends BackupBackend, BackupRuns, VolumeDirectory, S
 }
 
 /**
- * Builds the VBS + CBR + EVS + ECS client. Each backup call goes to the project's service
- * (`project.service`; VBS when absent). Throws TypeError/RangeError on bad options (names the
- * option, never a value).
+ * Builds the VBS + CBR + EVS + ECS client. Each backup call (BackupBackend and BackupRuns) goes to
+ * the project's service (`project.service`; VBS when absent). Throws TypeError/RangeError on bad
+ * options (names the option, never a value).
  */
 export function createOtcClient(options: OtcClientOptions): OtcClient {
   const clock = options.clock ?? SYSTEM_CLOCK;
@@ -110,9 +115,15 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   };
   checkPositive('associate.chunkSize', defaults.chunkSize, true);
   checkPositive('associate.concurrency', defaults.concurrency, true);
-  const backend = backendPerService({
+  const backend = perService<BackupBackend>({
     vbs: createVbsBackend(createVbsApi(http, endpoints.vbs, authorizer), defaults),
     cbr: createCbrBackend(createCbrApi(http, endpoints.cbr, authorizer, { vaultPageSize }), defaults),
+  });
+  const backupPageSize = options.backups?.pageSize ?? DEFAULT_BACKUP_PAGE_SIZE;
+  checkPositive('backups.pageSize', backupPageSize, true);
+  const runs = perService<BackupRuns>({
+    vbs: createVbsRuns(http, endpoints.vbs, authorizer, { pageSize: backupPageSize }),
+    cbr: createCbrRuns(http, endpoints.cbr, authorizer, { pageSize: backupPageSize, clock }),
   });
 
   return {
@@ -124,6 +135,10 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
       backend(project).disassociate(project, policyId, volumeIds, callOptions),
     move: (project, fromId, toId, volumeIds, callOptions) =>
       backend(project).move(project, fromId, toId, volumeIds, callOptions),
+    backupNow: (project, targetId) => runs(project).backupNow(project, targetId),
+    listBackups: (project, targetId, volumeIds, since) =>
+      runs(project).listBackups(project, targetId, volumeIds, since),
+    lastBackup: (project, volumeId) => runs(project).lastBackup(project, volumeId),
     getVolume: (project, id) => evs.getVolume(project, id),
     listVolumes: (project, filters, page) => evs.listVolumes(project, filters, page),
     listAllVolumes: (project, filters) => evs.listAllVolumes(project, filters),
@@ -137,11 +152,9 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   };
 }
 
-/** The backend of a project's backup service; a project that names none is a VBS project. */
-function backendPerService(
-  backends: Readonly<Record<BackupService, BackupBackend>>,
-): (project: ProjectRef) => BackupBackend {
-  return (project) => backends[project.service ?? 'vbs'];
+/** The implementation for a project's backup service; a project that names none is a VBS project. */
+function perService<T>(implementations: Readonly<Record<BackupService, T>>): (project: ProjectRef) => T {
+  return (project) => implementations[project.service ?? 'vbs'];
 }
 
 function createAuthorizer(

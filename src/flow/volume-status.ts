@@ -51,7 +51,9 @@ export async function volumeStatus(
     return {
       ok: false,
       why: 'problem',
-      text: `No volume is ${query.volume.kind === 'id' ? 'with the id' : 'named'} \`${ref}\` in project \`${project.value.name}\`.`,
+      text:
+        `No volume ${query.volume.kind === 'id' ? 'has the id' : 'is named'} \`${ref}\` in project \`${project.value.name}\`. ` +
+        '(`/backup status` takes a request id like `r-7kq2m9xa`, or a volume name or id.)',
     };
   if (found.length > 1)
     return {

@@ -145,10 +145,6 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
     findVolumesByRef: (project, refs) => evs.findVolumesByRef(project, refs),
     findServersByRef: (project, ref) => ecs.findServersByRef(project, ref),
     listServers: (project) => ecs.listServers(project),
-    // Placeholders until the backup calls land: every caller treats a throw as "could not ask".
-    backupNow: () => Promise.reject(new Error('backing up now is not available in this build')),
-    listBackups: () => Promise.reject(new Error('listing backups is not available in this build')),
-    lastBackup: () => Promise.reject(new Error('reading backups is not available in this build')),
   };
 }
 

@@ -362,7 +362,8 @@ describe('/backup status and /backup audit', () => {
     const w = world();
     for (const [command, message] of [
       ['status', 'Which request or volume?'],
-      ['status 12345', 'is not a request id'],
+      ['status 12345', 'No volume is named `12345` in project `prod`.'],
+      ['status r-0000000o', 'is neither a request id'],
       ['audit --days 0', '`--days` takes a whole number from 1 to 90'],
       ['audit --since 3', 'is not an option of /backup audit'],
     ] as const) {

@@ -7,6 +7,7 @@ import type { AccessDecision } from '../domain/access-rules';
 import type {
   ApprovalInfo,
   BackupRequest,
+  BackupNowResult,
   BackupService,
   BackupWatch,
   EpochMs,
@@ -219,9 +220,14 @@ function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcom
       code: orUndefined(f.code),
       message: orUndefined(f.message),
     })),
+    ...(outcome.backupNow !== undefined && { backupNow: decodeBackupNow(outcome.backupNow) }),
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
   };
+}
+
+function decodeBackupNow(b: BackupNowResult): BackupNowResult {
+  return b.started ? { started: true, at: b.at } : { started: false, code: b.code, message: b.message };
 }
 
 /** A watch as stored: every optional field rebuilt, so the record reads back with the keys it was written with. */

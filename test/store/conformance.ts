@@ -14,6 +14,7 @@ import { describeOpenVolumeConformance } from './conformance-open-volumes';
 import { describeOutboxConformance } from './conformance-outbox';
 import { describeReplayConformance } from './conformance-replays';
 import { describeRequestConformance } from './conformance-requests';
+import { describeWatchConformance } from './conformance-watches';
 
 export interface StoreHarness {
   /** A migrated store on a database no other test uses. */
@@ -54,6 +55,7 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
 
     describeRequestConformance(context);
     describeLeaseConformance(context);
+    describeWatchConformance(context);
     describeListConformance(context);
     describeOpenVolumeConformance(context);
     describeAuditConformance(context);

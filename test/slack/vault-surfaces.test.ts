@@ -57,6 +57,10 @@ describe('vaults where a policy used to be', () => {
     );
     expect(text).toContain('moves here from vault `vault-weekly`');
     expect(text).not.toContain('A volume belongs to at most one backup policy');
+    const now = json(buildPreviewBlocks({ ...checked, backupNow: true }, undefined));
+    expect(now).toContain(
+      'Back up now: right after the volumes are added, every volume in the vault is backed up (2 volumes before this request), not only these.',
+    );
   });
 
   it('asks for a vault and offers --move in the form of a CBR project, and reads the box back', () => {

@@ -75,6 +75,15 @@ export function buildPreviewBlocks(checked: CheckedRequest, approvers: Approvers
         'A volume belongs to at most one backup policy: one that is in another policy will be moved to this one.',
       ),
     );
+  if (checked.backupNow) {
+    const count = checked.target.resourceCount;
+    const all = checked.target.kind === 'policy' ? 'every volume of the policy' : 'every volume in the vault';
+    blocks.push(
+      context(
+        `:arrow_forward: Back up now: right after the volumes are added, ${all} is backed up${count === undefined ? '' : ` (${plural(count, 'volume')} before this request)`}, not only these.`,
+      ),
+    );
+  }
   if (checked.notes.length > 0)
     blocks.push(context(...checked.notes.slice(0, 9).map((n) => `Note: ${composedText(n, 300)}`)));
   return blocks;

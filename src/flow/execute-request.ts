@@ -1,4 +1,11 @@
-import type { BackupNowResult, BackupRequest, ExecutionOutcome, VolumeMove } from '../domain/backup-request';
+import type {
+  AuditEvent,
+  AuditKind,
+  BackupNowResult,
+  BackupRequest,
+  ExecutionOutcome,
+  VolumeMove,
+} from '../domain/backup-request';
 import type { PolicyId, RequestId, VolumeId } from '../domain/ids';
 import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
@@ -44,6 +51,16 @@ function groupByVault(moves: readonly VolumeMove[]): Map<PolicyId, VolumeId[]> {
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
 const DEFAULT_LEASE_MS = 15_000;
 
+/** A cloud error's code and redacted message are safe to show; anything else is a bug, told in a fixed sentence. */
+function safeReason(error: unknown): { readonly code: string; readonly message: string } {
+  const cloud = isOtcError(error);
+  const code = error instanceof OtcHttpError ? (error.otcCode ?? error.code) : cloud ? error.code : 'INTERNAL';
+  const message = cloud
+    ? error.message
+    : 'the bot failed while calling the cloud; its administrators have the details in the log';
+  return { code, message };
+}
+
 /** The outcome when the cloud call itself threw: every volume failed, with the safe reason. */
 function failedOutcome(
   request: BackupRequest,
@@ -51,12 +68,7 @@ function failedOutcome(
   startedAt: number,
   finishedAt: number,
 ): ExecutionOutcome {
-  // A cloud error's code and redacted message are safe to show; anything else is a bug, told in a fixed sentence.
-  const cloud = isOtcError(error);
-  const code = error instanceof OtcHttpError ? (error.otcCode ?? error.code) : cloud ? error.code : 'INTERNAL';
-  const message = cloud
-    ? error.message
-    : 'the bot failed while calling the cloud; its administrators have the details in the log';
+  const { code, message } = safeReason(error);
   return { added: [], failed: request.volumes.map((v) => ({ volumeId: v.id, code, message })), startedAt, finishedAt };
 }
 
@@ -259,30 +271,29 @@ export class RequestExecutor {
    * Audited as soon as it returns, like a cloud call.
    */
   private async backUpNow(request: BackupRequest): Promise<BackupNowResult> {
-    const { backend, clock, store } = this.deps;
+    const { backend, clock } = this.deps;
     let result: BackupNowResult;
     try {
       await backend.backupNow(request.project, request.target.id);
       result = { started: true, at: clock.now() };
     } catch (e) {
       this.deps.logger.warn('could not start the backup now', { requestId: request.id, error: e });
-      const code = e instanceof OtcHttpError ? (e.otcCode ?? e.code) : isOtcError(e) ? e.code : 'INTERNAL';
-      const message = isOtcError(e)
-        ? e.message
-        : 'the bot could not ask the cloud; its administrators have the details in the log';
-      result = { started: false, code, message };
+      result = { started: false, ...safeReason(e) };
     }
-    await store.audit
-      .append({
-        requestId: request.id,
-        teamId: request.teamId,
-        at: clock.now(),
-        actor: 'bot',
-        kind: 'backup_started',
-        detail: result.started ? { started: true } : { started: false, code: result.code },
-      })
-      .catch((e: unknown) => this.deps.logger.warn('could not audit the backup start', { error: e }));
+    await this.auditNow(
+      request,
+      'backup_started',
+      result.started ? { started: true } : { started: false, code: result.code },
+    );
     return result;
+  }
+
+  /** Appends a step of the bot's to the trail now; a failed write is logged and the run goes on. */
+  private async auditNow(request: BackupRequest, kind: AuditKind, detail: AuditEvent['detail']): Promise<void> {
+    const { store, clock } = this.deps;
+    await store.audit
+      .append({ requestId: request.id, teamId: request.teamId, at: clock.now(), actor: 'bot', kind, detail })
+      .catch((e: unknown) => this.deps.logger.warn(`could not audit ${kind}`, { requestId: request.id, error: e }));
   }
 
   /**
@@ -291,7 +302,6 @@ export class RequestExecutor {
    * logged and the run goes on: the resumed run audits its own calls.
    */
   private async auditChunk(request: BackupRequest, call: CloudCallKind, chunk: ChunkReport): Promise<void> {
-    const { store, clock } = this.deps;
     const logger = this.deps.logger.with({ requestId: request.id });
     if (chunk.error)
       logger.warn(`${call} call failed`, {
@@ -301,23 +311,14 @@ export class RequestExecutor {
         otcCode: chunk.error.otcCode,
         otcRequestId: chunk.error.otcRequestId,
       });
-    await store.audit
-      .append({
-        requestId: request.id,
-        teamId: request.teamId,
-        at: clock.now(),
-        actor: 'bot',
-        kind: 'cloud_call',
-        detail: {
-          call,
-          chunk: chunk.index,
-          volumes: chunk.volumeIds.length,
-          attempts: chunk.attempts,
-          added: chunk.added,
-          failed: chunk.failed,
-          error: chunk.error ?? null,
-        },
-      })
-      .catch((e: unknown) => logger.warn('could not audit a cloud call', { error: e }));
+    await this.auditNow(request, 'cloud_call', {
+      call,
+      chunk: chunk.index,
+      volumes: chunk.volumeIds.length,
+      attempts: chunk.attempts,
+      added: chunk.added,
+      failed: chunk.failed,
+      error: chunk.error ?? null,
+    });
   }
 }

@@ -23,6 +23,24 @@ export function doubleSubmitKey(actor: Actor, channelId: string, text: string): 
   return createHash('sha256').update([actor.teamId, actor.userId, channelId, normalized].join('\u0000')).digest('hex');
 }
 
+/** What checking and recording a request needs: every entry point that makes one (a command, an undo). */
+export type SubmitDeps = Pick<
+  FlowDeps,
+  | 'config'
+  | 'cloud'
+  | 'people'
+  | 'queries'
+  | 'requests'
+  | 'clock'
+  | 'outbox'
+  | 'executor'
+  | 'work'
+  | 'newRequestId'
+  | 'logger'
+  | 'workspaces'
+  | 'limiter'
+>;
+
 /**
  * A typed `/backup associate`: checked (every named volume must be usable), recorded, and carried
  * on (its messages go out and, when allowed, it runs) while the answer goes back. A dry run only
@@ -30,22 +48,7 @@ export function doubleSubmitKey(actor: Actor, channelId: string, text: string): 
  * denial, dry or not.
  */
 export async function submitTypedRequest(
-  deps: Pick<
-    FlowDeps,
-    | 'config'
-    | 'cloud'
-    | 'people'
-    | 'queries'
-    | 'requests'
-    | 'clock'
-    | 'outbox'
-    | 'executor'
-    | 'work'
-    | 'newRequestId'
-    | 'logger'
-    | 'workspaces'
-    | 'limiter'
-  >,
+  deps: SubmitDeps,
   actor: Actor,
   channel: ChannelRef,
   text: string,

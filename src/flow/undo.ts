@@ -7,10 +7,10 @@ import { admitRequest, refusalOf } from './admission';
 import { approverStatus } from './approvers';
 import type { CheckOutcome } from './check-request';
 import { checkRequest } from './check-request';
-import type { FlowDeps } from './flow-deps';
 import type { RecordOutcome } from './record-request';
 import { recordRequest } from './record-request';
 import type { RateLimit } from './request-limiter';
+import type { SubmitDeps } from './typed-request';
 
 /** An undo stands for its request this long: a second click finds the first undo instead of making another. */
 export const UNDO_DEDUPE_WINDOW_MS = 365 * 24 * 3_600_000;
@@ -25,25 +25,8 @@ export type UndoOutcome =
   | { readonly ok: false; readonly why: 'nothing_to_undo'; readonly text: string }
   | { readonly ok: true; readonly outcome: Exclude<CheckOutcome, { kind: 'checked' }> | RecordOutcome };
 
-type UndoDeps = Pick<
-  FlowDeps,
-  | 'config'
-  | 'cloud'
-  | 'people'
-  | 'queries'
-  | 'requests'
-  | 'clock'
-  | 'outbox'
-  | 'executor'
-  | 'work'
-  | 'newRequestId'
-  | 'logger'
-  | 'workspaces'
-  | 'limiter'
->;
-
 /** The requester, or someone who approves it (its recorded approvers, else today's global ones). */
-async function mayUndo(deps: UndoDeps, request: BackupRequest, userId: string): Promise<'yes' | 'no' | 'unknown'> {
+async function mayUndo(deps: SubmitDeps, request: BackupRequest, userId: string): Promise<'yes' | 'no' | 'unknown'> {
   if (request.requesterId === userId) return 'yes';
   const approvers = request.approval?.approvers ?? deps.config.approvals?.approvers;
   return approvers === undefined ? 'no' : approverStatus(deps.people, approvers, userId);
@@ -55,7 +38,7 @@ async function mayUndo(deps: UndoDeps, request: BackupRequest, userId: string): 
  * thread. On CBR a volume the request moved from another vault goes back there, which the rules
  * must allow as an associate to that vault. Clicking twice finds the first undo.
  */
-export async function undo(deps: UndoDeps, actor: Actor, requestId: RequestId): Promise<UndoOutcome> {
+export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId): Promise<UndoOutcome> {
   const admission = admitRequest(deps, actor);
   if (!admission.admitted) return refusalOf(admission, 'unknown_request');
   const original = await deps.requests.get(requestId);

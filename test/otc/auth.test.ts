@@ -1,11 +1,10 @@
-import type { MockAgent } from 'undici';
 import { OtcAuthError, OtcHttpError, OtcResponseShapeError } from '../../src/otc/errors';
 import { signRequest } from '../../src/otc/signer';
 import {
   ACCESS_KEY,
   bodyOf,
   buildClient,
-  createMockAgent,
+  useMockAgent,
   EVS,
   headerOf,
   IAM,
@@ -22,16 +21,7 @@ import {
   VBS,
 } from './helpers';
 
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+const agent = useMockAgent();
 
 /** Replies to one policy-list call and records the token it carried. */
 function mockPolicies(seen: Array<string | undefined>, status = 200): void {

@@ -1,4 +1,3 @@
-import type { MockAgent } from 'undici';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import type { VolumeId } from '../../src/domain/ids';
 import { MAX_BACKUP_PAGES } from '../../src/otc/backup-paging';
@@ -9,7 +8,7 @@ import type { ProjectRef, VolumeBackup } from '../../src/otc/types';
 import {
   bodyOf,
   buildClient,
-  createMockAgent,
+  useMockAgent,
   headerOf,
   makeVolumeIds,
   PROJECT,
@@ -29,16 +28,7 @@ const CBR_BACKUPS_PATH = `/v3/${PROJECT.id}/backups`;
 /** The volume every task of the VBS docs' example backs up. */
 const DOCS_TASK_VOLUME = asVolumeId('f47a4ab5-11f5-4509-97f5-80ce0dd74e37');
 
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+const agent = useMockAgent();
 
 /** AK/SK keeps these tests to the backup calls themselves (token handling is in auth.test.ts). */
 function client(overrides: Parameters<typeof buildClient>[1] = {}) {

@@ -1,4 +1,3 @@
-import type { MockAgent } from 'undici';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import type { VolumeId } from '../../src/domain/ids';
 import { extraCallBudget } from '../../src/otc/all-or-nothing';
@@ -8,7 +7,7 @@ import type { ChunkReport, ProjectRef } from '../../src/otc/types';
 import {
   bodyOf,
   buildClient,
-  createMockAgent,
+  useMockAgent,
   makeVolumeIds,
   POLICIES_PATH,
   PROJECT,
@@ -25,16 +24,7 @@ const BASE = `/v3/${PROJECT.id}`;
 const VAULT = asPolicyId('ad7627ae-5b0b-492e-b6bd-cd809b745197');
 const OTHER_VAULT = asPolicyId('fe578a6c-d1a8-4790-bd52-5954af4d446c');
 
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+const agent = useMockAgent();
 
 /** AK/SK keeps these tests to the CBR calls themselves (token handling is in auth.test.ts). */
 function client(overrides: Parameters<typeof buildClient>[1] = {}) {

@@ -1,7 +1,6 @@
-import type { MockAgent } from 'undici';
 import { asVolumeId } from '../../src/domain/ids';
 import { OtcHttpError } from '../../src/otc/errors';
-import { buildClient, createMockAgent, EVS, POLICIES_PATH, PROJECT, VBS } from './helpers';
+import { buildClient, useMockAgent, EVS, POLICIES_PATH, PROJECT, VBS } from './helpers';
 
 // Only a service's own 404 (`itemNotFound`, `badrequest`, ...) says a resource does not exist. The
 // API gateway's 404 (a wrong endpoint or path) and a 404 without any code must never read as
@@ -11,16 +10,7 @@ const GATEWAY_404 = { error_code: 'APIGW.0101', error_msg: 'The API does not exi
 const VOLUME_ID = asVolumeId('591ac654-26d8-41be-bb77-4f90699d2d41');
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+const agent = useMockAgent();
 
 function answer404(origin: string, path: string, body: object | string): void {
   agent.get(origin).intercept({ path, method: 'GET' }).reply(404, body);

@@ -86,6 +86,29 @@ export function createMockAgent(): MockAgent {
   return agent;
 }
 
+/**
+ * A fresh MockAgent for each test of the file, checked for unused interceptors and closed after it.
+ * The returned object stands for the current test's agent.
+ */
+export function useMockAgent(): MockAgent {
+  let current: MockAgent | undefined;
+  beforeEach(() => {
+    current = createMockAgent();
+  });
+  afterEach(async () => {
+    current?.assertNoPendingInterceptors();
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy(Object.create(MockAgent.prototype) as MockAgent, {
+    get(_target, key) {
+      if (current === undefined) throw new Error('the mock agent is only there inside a test');
+      const value: unknown = Reflect.get(current, key, current);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
+
 /** Replies to one IAM token request with the doc's body and the given token header. */
 export function mockTokenIssue(agent: MockAgent, token = TOKEN, expiresAt?: string): void {
   agent

@@ -1,20 +1,10 @@
-import type { MockAgent } from 'undici';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import { NOT_REPORTED_MESSAGE } from '../../src/otc/associate';
-import { ASSOCIATE_PATH, buildClient, createMockAgent, POLICIES_PATH, PROJECT, readJsonFixture, VBS } from './helpers';
+import { ASSOCIATE_PATH, buildClient, useMockAgent, POLICIES_PATH, PROJECT, readJsonFixture, VBS } from './helpers';
 
 type JsonObject = Record<string, unknown>;
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+const agent = useMockAgent();
 
 const client = () => buildClient(agent, { credentials: AKSK }).client;
 

@@ -1,5 +1,5 @@
 import { cbrTables, vaultNameOf } from './cbr-banner';
-import type { SandboxProject } from './model';
+import type { SandboxPolicy, SandboxProject } from './model';
 import type { Sandbox } from './types';
 
 /** Pads columns to their widest cell; the first row is the header. */
@@ -29,10 +29,10 @@ export function formatSandboxBanner(sandbox: Sandbox): string {
   const lines: string[] = [
     `OTC sandbox running at ${url}`,
     `  IAM  ${url}/v3        (POST /v3/auth/tokens)`,
-    `  VBS  ${url}           (/v2/{project_id}/backuppolicy, /backuppolicyresources)`,
+    `  VBS  ${url}           (/v2/{project_id}/backuppolicy, /backuppolicyresources, /backups/detail)`,
     `  EVS  ${url}           (/v2/{project_id}/cloudvolumes/detail, /volumes/{id})`,
     `  ECS  ${url}           (/v2.1/{project_id}/servers?name=, /servers/{id})`,
-    `  CBR  ${url}           (/v3/{project_id}/vaults, /vaults/{id}/addresources, /policies)`,
+    `  CBR  ${url}           (/v3/{project_id}/vaults, /vaults/{id}/addresources, /policies, /backups)`,
     '',
     'Credentials',
     formatTable([
@@ -100,12 +100,23 @@ function formatVbsPolicies(sandbox: Sandbox, project: SandboxProject): string {
       .map((p) => [
         p.name,
         p.id,
-        `every ${p.frequency === 1 ? 'day' : `${p.frequency} days`} at ${p.startTime} UTC`,
+        scheduleText(p),
         `${p.retentionNum} backups${p.remainFirstBackupOfCurMonth === 'Y' ? ' + 1st of month' : ''}`,
         p.status,
         String(state.policyResourceCount(project.id, p.id)),
       ]),
   ]);
+}
+
+/** `every day at 02:00 UTC`, `on SUN,WED at 22:00 UTC (days in UTC+02:00)`. */
+function scheduleText(p: SandboxPolicy): string {
+  const days =
+    p.frequency === undefined
+      ? `on ${(p.weekFrequency ?? []).join(',')}`
+      : p.frequency === 1
+        ? 'every day'
+        : `every ${p.frequency} days`;
+  return `${days} at ${p.startTime} UTC${p.timeZone === undefined ? '' : ` (days in ${p.timeZone})`}`;
 }
 
 /** Each server with the volumes attached to it, in device order (`/dev/vda` first). */

@@ -6,13 +6,18 @@ import { reply } from './http-util';
  * may say more (which resource, which vault) than the table's sentence; the code is what a client reads.
  */
 export const CBR_MESSAGES = {
+  'BackupService.0001': 'No resource is available for backup.',
   'BackupService.6100': 'The maximum number of vault resources has been reached.',
   'BackupService.6102': 'The vault does not support this resource type.',
   'BackupService.6103': 'The resource has been associated with a vault.',
   'BackupService.6104': 'Duplicate vault resources.',
   'BackupService.6117': 'Unknown policy type.',
+  'BackupService.6125': 'A backup task is in progress.',
   'BackupService.6135': 'The resource does not exist in the vault.',
+  'BackupService.6200': 'The backup does not exist.',
+  'BackupService.6217': 'The backup restore point does not exist.',
   'BackupService.7000': 'The disk does not exist.',
+  'BackupService.7003': 'Backup is not allowed in the current disk status.',
   'BackupService.9900': 'Parameter verification failed.',
 } as const;
 export type CbrCode = keyof typeof CBR_MESSAGES;

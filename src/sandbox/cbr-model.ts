@@ -55,6 +55,8 @@ export interface CbrProjectData {
   readonly vaults: Map<string, SandboxVault>;
   readonly policies: Map<string, SandboxCbrPolicy>;
   readonly members: Map<string, string>;
+  /** Volume id -> when (epoch ms, sandbox clock) it joined its vault; none for seeded members. */
+  readonly joined: Map<string, number>;
 }
 
 /** `2024-01-08 09:00:00` (a CBR scheduler's start time). */

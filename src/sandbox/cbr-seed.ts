@@ -80,7 +80,7 @@ export function buildCbrSeed(project: SandboxProject, fixedIds: boolean): CbrPro
     if (disks === '-') return;
     for (const volumeName of disks.split(',')) members.set(seededVolumeIdIn(project.id, fixedIds, volumeName), vaultId);
   });
-  return { vaults, policies, members };
+  return { vaults, policies, members, joined: new Map() };
 }
 
 /** First-project ids of the seeded vaults and CBR policies, by name (for tests and demos). */

@@ -59,7 +59,10 @@ export class CbrState {
     this.data.clear();
     this.projectList.forEach((project, index) => {
       const seeded = project.backupService === 'cbr' ? buildCbrSeed(project, index === 0) : undefined;
-      this.data.set(project.id, seeded ?? { vaults: new Map(), policies: new Map(), members: new Map() });
+      this.data.set(
+        project.id,
+        seeded ?? { vaults: new Map(), policies: new Map(), members: new Map(), joined: new Map() },
+      );
     });
   }
 
@@ -147,6 +150,7 @@ export class CbrState {
     const vault = this.requireVault(data, projectId, vaultId);
     const volume = this.volumes.getVolume(projectId, volumeId);
     if (volume === undefined) throw new Error(`sandbox: no volume ${volumeId} in project ${projectId}`);
+    if (data.members.get(volume.id) !== vault.id) data.joined.set(volume.id, this.now().getTime());
     data.members.delete(volume.id);
     data.members.set(volume.id, vault.id);
   }
@@ -156,7 +160,14 @@ export class CbrState {
     const key = volumeId.toLowerCase();
     const wasIn = this.vaultOfVolume(projectId, key) !== undefined;
     this.project(projectId).members.delete(key);
+    this.project(projectId).joined.delete(key);
     return wasIn;
+  }
+
+  /** When (epoch ms, sandbox clock) a disk joined the vault it is in; undefined when seeded there or in none. */
+  vaultJoinedAt(projectId: string, volumeId: string): number | undefined {
+    const key = volumeId.toLowerCase();
+    return this.vaultOfVolume(projectId, key) === undefined ? undefined : this.project(projectId).joined.get(key);
   }
 
   /** The id of the vault a disk is in, if any. */

@@ -13,7 +13,7 @@ export interface SandboxRequest {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
-  /** Decoded path parameters (`projectId`, `policyId`, `volumeId`, `serverId`, `vaultId`). */
+  /** Decoded path parameters (`projectId`, `policyId`, `volumeId`, `serverId`, `vaultId`, `backupId`, `checkpointId`). */
   readonly params: Readonly<Record<string, string>>;
   readonly requestId: string;
 }

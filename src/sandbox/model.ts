@@ -46,13 +46,21 @@ export interface SandboxProject {
   readonly backupService: BackupService;
 }
 
+/** `week_frequency` values. */
+export const VBS_WEEK_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+export type VbsWeekDay = (typeof VBS_WEEK_DAYS)[number];
+
 export interface SandboxPolicy {
   readonly id: string;
   readonly name: string;
-  /** HH:mm UTC. */
+  /** HH:mm UTC on a full hour, or several in ascending local order: `22:00,00:00,02:00`. */
   readonly startTime: string;
-  /** Days between backups (VBS allows 1-14). */
-  readonly frequency: number;
+  /** Days between backups (VBS allows 1-14). Set unless the policy runs on week days. */
+  readonly frequency?: number;
+  /** The week days it runs on, when it has no `frequency` (VBS: "if you set both, frequency is used"). */
+  readonly weekFrequency?: readonly VbsWeekDay[];
+  /** `UTC+02:00`: where a "day" (and so a week day) starts; the start times stay UTC. */
+  readonly timeZone?: string;
   /** Backups kept (VBS spells it `rentention_num`). */
   readonly retentionNum: number;
   readonly remainFirstBackupOfCurMonth: 'Y' | 'N';
@@ -103,6 +111,8 @@ export interface ProjectData {
   /** In creation order (the ECS list order of the sandbox). */
   readonly servers: Map<string, SandboxServer>;
   readonly bindings: Map<string, string>;
+  /** Volume id -> when (epoch ms, sandbox clock) it joined its policy; none for seeded bindings. */
+  readonly joined: Map<string, number>;
 }
 
 /** `2024-03-11T09:14:22.123456` (Cinder timestamps carry microseconds and no zone). */

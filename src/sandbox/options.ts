@@ -1,3 +1,4 @@
+import { DEFAULT_BACKUP_DURATION_MS } from './backup-model';
 import type { SandboxProject } from './model';
 import { DEFAULT_PROJECT_ID } from './seed';
 import type { SandboxCredentials, SandboxOptions } from './types';
@@ -22,6 +23,7 @@ export interface ResolvedOptions {
   readonly tokenTtlMs: number;
   readonly now: () => Date;
   readonly vbsMaxResourcesPerCall: number;
+  readonly backupDurationMs: number;
 }
 
 /** Fills in defaults and rejects options the sandbox cannot honour (thrown RangeError). */
@@ -53,6 +55,10 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   if (!Number.isInteger(vbsMaxResourcesPerCall) || vbsMaxResourcesPerCall < 1) {
     throw new RangeError('sandbox: vbsMaxResourcesPerCall must be a positive integer');
   }
+  const backupDurationMs = options.backupDurationMs ?? DEFAULT_BACKUP_DURATION_MS;
+  if (!(Number.isFinite(backupDurationMs) && backupDurationMs >= 0)) {
+    throw new RangeError('sandbox: backupDurationMs must be a number >= 0');
+  }
   return {
     host: options.host ?? '127.0.0.1',
     port,
@@ -61,6 +67,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     tokenTtlMs,
     now: options.now ?? (() => new Date()),
     vbsMaxResourcesPerCall,
+    backupDurationMs,
   };
 }
 

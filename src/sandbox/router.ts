@@ -1,4 +1,10 @@
 import type { Reply, SandboxContext, SandboxRequest } from './http-util';
+import {
+  handleCreateCheckpoint,
+  handleListCbrBackups,
+  handleShowCbrBackup,
+  handleShowCheckpoint,
+} from './cbr-backup-routes';
 import { handleAddResources, handleMigrateResources, handleRemoveResources } from './cbr-resource-routes';
 import { handleListCbrPolicies, handleListVaults, handleShowVault } from './cbr-routes';
 import { handleGetServer, handleListServers } from './ecs-routes';
@@ -6,6 +12,12 @@ import { handleGetVolume, handleListVolumes } from './evs-routes';
 import { handleIssueToken } from './iam-routes';
 import type { SandboxRoute } from './types';
 import { handleAssociate, handleDisassociate, handleListPolicies } from './vbs-routes';
+import {
+  handleExecutePolicy,
+  handleListBackupTasks,
+  handleListVbsBackups,
+  handleShowVbsBackup,
+} from './vbs-backup-routes';
 
 export interface RouteDef {
   readonly name: SandboxRoute;
@@ -18,8 +30,8 @@ export interface RouteDef {
 }
 
 /**
- * IAM lives under /v3/auth, CBR under /v3/{project_id} (vaults, policies), VBS and EVS under
- * /v2/{project_id}, ECS under /v2.1/{project_id}: the paths never collide.
+ * IAM lives under /v3/auth, CBR under /v3/{project_id} (vaults, policies, checkpoints, backups), VBS and
+ * EVS under /v2/{project_id}, ECS under /v2.1/{project_id}: the paths never collide.
  */
 export const ROUTES: readonly RouteDef[] = [
   route('iam.tokens', 'POST', /^\/v3\/auth\/tokens$/, [], 'iam', handleIssueToken),
@@ -32,6 +44,32 @@ export const ROUTES: readonly RouteDef[] = [
     ['projectId', 'policyId'],
     'vbs',
     handleDisassociate,
+  ),
+  route(
+    'vbs.execute',
+    'POST',
+    /^\/v2\/([^/]+)\/backuppolicy\/([^/]+)\/action$/,
+    ['projectId', 'policyId'],
+    'vbs',
+    handleExecutePolicy,
+  ),
+  route(
+    'vbs.backup_tasks',
+    'GET',
+    /^\/v2\/([^/]+)\/backuppolicy\/([^/]+)\/backuptasks$/,
+    ['projectId', 'policyId'],
+    'vbs',
+    handleListBackupTasks,
+  ),
+  route('vbs.backups', 'GET', /^\/v2\/([^/]+)\/backups\/detail$/, ['projectId'], 'vbs', handleListVbsBackups),
+  // `backups/detail` is the list above, not a backup id.
+  route(
+    'vbs.show_backup',
+    'GET',
+    /^\/v2\/([^/]+)\/backups\/(?!detail$)([^/]+)$/,
+    ['projectId', 'backupId'],
+    'vbs',
+    handleShowVbsBackup,
   ),
   route('evs.volumes.detail', 'GET', /^\/v2\/([^/]+)\/cloudvolumes\/detail$/, ['projectId'], 'evs', handleListVolumes),
   route(
@@ -78,6 +116,24 @@ export const ROUTES: readonly RouteDef[] = [
     ['projectId', 'vaultId'],
     'cbr',
     handleMigrateResources,
+  ),
+  route('cbr.checkpoint', 'POST', /^\/v3\/([^/]+)\/checkpoints$/, ['projectId'], 'cbr', handleCreateCheckpoint),
+  route(
+    'cbr.show_checkpoint',
+    'GET',
+    /^\/v3\/([^/]+)\/checkpoints\/([^/]+)$/,
+    ['projectId', 'checkpointId'],
+    'cbr',
+    handleShowCheckpoint,
+  ),
+  route('cbr.list_backups', 'GET', /^\/v3\/([^/]+)\/backups$/, ['projectId'], 'cbr', handleListCbrBackups),
+  route(
+    'cbr.show_backup',
+    'GET',
+    /^\/v3\/([^/]+)\/backups\/([^/]+)$/,
+    ['projectId', 'backupId'],
+    'cbr',
+    handleShowCbrBackup,
   ),
 ];
 

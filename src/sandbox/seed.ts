@@ -197,7 +197,7 @@ export function buildSeedProject(project: SandboxProject, fixedIds: boolean): Pr
     const policyId = policyIdByName.get(cell(row, 7));
     if (policyId !== undefined) bindings.set(volumeId, policyId);
   });
-  return { project, policies, volumes, servers, bindings };
+  return { project, policies, volumes, servers, bindings, joined: new Map() };
 }
 
 /** First-project ids by name, for demos and tests (`scratch` has two). */

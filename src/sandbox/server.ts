@@ -41,7 +41,7 @@ class SandboxServer implements Sandbox {
   constructor(private readonly options: ResolvedOptions) {
     this.credentials = options.credentials;
     this.projects = options.projects;
-    this.state = new SandboxState(options.projects, options.now);
+    this.state = new SandboxState(options.projects, options.now, options.backupDurationMs);
     this.ctx = {
       state: this.state,
       tokens: this.tokens,

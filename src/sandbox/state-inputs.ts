@@ -1,12 +1,18 @@
-import type { VolumeStatus } from './model';
+import type { VbsWeekDay, VolumeStatus } from './model';
 
 /** What tests and demos pass to SandboxState to add data. */
 
 export interface NewPolicyInput {
   readonly id?: string;
   readonly name: string;
+  /** Default `01:00`; `HH:00` UTC, or several comma-separated. */
   readonly startTime?: string;
+  /** Days between backups, 1-14. Default 1 unless `weekFrequency` is given (then it wins only if both are). */
   readonly frequency?: number;
+  /** Week days instead of `frequency`, e.g. `['SUN', 'WED']`. */
+  readonly weekFrequency?: readonly VbsWeekDay[];
+  /** `UTC+02:00`; default none (UTC). */
+  readonly timeZone?: string;
   readonly retentionNum?: number;
   readonly remainFirstBackupOfCurMonth?: 'Y' | 'N';
   readonly status?: 'ON' | 'OFF';

@@ -7,6 +7,10 @@ export const SANDBOX_ROUTES = [
   'vbs.policies.list',
   'vbs.associate',
   'vbs.disassociate',
+  'vbs.execute',
+  'vbs.backup_tasks',
+  'vbs.backups',
+  'vbs.show_backup',
   'evs.volumes.detail',
   'evs.volume.get',
   'ecs.servers.list',
@@ -17,6 +21,10 @@ export const SANDBOX_ROUTES = [
   'cbr.add',
   'cbr.remove',
   'cbr.migrate',
+  'cbr.checkpoint',
+  'cbr.show_checkpoint',
+  'cbr.list_backups',
+  'cbr.show_backup',
 ] as const;
 export type SandboxRoute = (typeof SANDBOX_ROUTES)[number];
 
@@ -43,7 +51,7 @@ export interface SandboxEndpoints {
   readonly vbs: string;
   readonly evs: string;
   readonly ecs: string;
-  /** CBR v3: `/v3/{project_id}/vaults`, `/policies`. */
+  /** CBR v3: `/v3/{project_id}/vaults`, `/policies`, `/checkpoints`, `/backups`. */
   readonly cbr: string;
 }
 
@@ -65,6 +73,12 @@ export interface SandboxOptions {
    * bot chunking at its default 20 passes and one that sends everything at once is caught.
    */
   vbsMaxResourcesPerCall?: number;
+  /**
+   * How long a backup job (VBS task, CBR backup) takes on the sandbox clock (`now`): WAITING for its first
+   * fifth, RUNNING until it ends, then done. Default 3000; 0 finishes at once. `state.backups.setDuration`
+   * changes it for jobs started afterwards.
+   */
+  backupDurationMs?: number;
 }
 
 /** One request the sandbox served. No headers or bodies: nothing secret is kept. */
@@ -90,7 +104,7 @@ export interface Sandbox {
   readonly endpoints: SandboxEndpoints;
   readonly credentials: SandboxCredentials;
   readonly projects: readonly SandboxProject[];
-  /** Live data; CBR's is `state.cbr`. */
+  /** Live data; CBR's is `state.cbr`, backup jobs and backups (VBS and CBR) `state.backups`. */
   readonly state: SandboxState;
   readonly faults: FaultInjector;
   readonly requests: readonly RecordedRequest[];

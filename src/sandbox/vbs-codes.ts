@@ -17,10 +17,14 @@ export const VBS_MESSAGES = {
   'AutoBackup.0209': 'The resource ID or name is empty.',
   'AutoBackup.0211': 'The resource type is invalid.',
   'AutoBackup.1400': 'The resource to be associated is invalid.',
+  'AutoBackup.0225': 'The policy is being executed.',
+  'AutoBackup.1100': 'The queried policy does not exist.',
+  'VolumeBackup.0002': 'The request format is incorrect.',
 } as const;
 export type VbsCode = keyof typeof VBS_MESSAGES;
 
-/** Whole-call VBS error: `{"error":{"code","message"}}`. */
-export function vbsError(status: number, code: VbsCode): Reply {
-  return reply(status, { error: { code, message: VBS_MESSAGES[code] } });
+/** Whole-call VBS error: `{"error":{"code","message"}}`; `detail` may follow the table's sentence. */
+export function vbsError(status: number, code: VbsCode, detail?: string): Reply {
+  const message = detail === undefined ? VBS_MESSAGES[code] : `${VBS_MESSAGES[code]} ${detail}`;
+  return reply(status, { error: { code, message } });
 }

@@ -14,7 +14,10 @@ const ResourceSchema = z.object({ resource_id: z.string().trim().min(1), resourc
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reply: Reply };
 type ResourceEntry = Record<string, string>;
 
-/** `GET /v2/{project_id}/backuppolicy`, with live resource counts. */
+/**
+ * `GET /v2/{project_id}/backuppolicy`, with live resource counts. `frequency` or `week_frequency`, whichever
+ * the policy has, and `time_zone` only when set (the docs list them; their example shows neither).
+ */
 export function handleListPolicies(ctx: SandboxContext, req: SandboxRequest): Reply {
   const projectId = req.params.projectId ?? '';
   const backupPolicies = ctx.state.listPolicies(projectId).map((p) => ({
@@ -23,11 +26,13 @@ export function handleListPolicies(ctx: SandboxContext, req: SandboxRequest): Re
     scheduled_policy: {
       remain_first_backup_of_curMonth: p.remainFirstBackupOfCurMonth,
       rentention_num: p.retentionNum,
-      frequency: p.frequency,
+      ...(p.frequency === undefined ? {} : { frequency: p.frequency }),
+      ...(p.weekFrequency === undefined ? {} : { week_frequency: [...p.weekFrequency] }),
       start_time: p.startTime,
       status: p.status,
     },
     policy_resource_count: ctx.state.policyResourceCount(projectId, p.id),
+    ...(p.timeZone === undefined ? {} : { time_zone: p.timeZone }),
   }));
   return reply(200, { backup_policies: backupPolicies });
 }

@@ -60,6 +60,44 @@ export interface ApiBody {
   add_resource_ids: string[];
   remove_resource_ids: string[];
   migrated_resources: string[];
+  tasks: TaskJson[];
+  backups: BackupJson[];
+  backup: BackupJson;
+  backups_links: Array<{ href: string; rel: string }>;
+  checkpoint: CheckpointJson;
+}
+
+/** A VBS backup task (`GET …/backuptasks`). */
+export interface TaskJson {
+  status: string;
+  job_id: string;
+  created_at: string;
+  finished_at?: string;
+  backup_name: string;
+  resource_id: string;
+  resource_type: string;
+}
+
+/** A VBS (Cinder) or CBR backup: the fields of either, as the test reads them. */
+export interface BackupJson {
+  id: string;
+  name: string;
+  status: string;
+  [field: string]: unknown;
+}
+
+export interface CheckpointJson {
+  id: string;
+  status: string;
+  created_at: string;
+  project_id: string;
+  vault: {
+    id: string;
+    name: string;
+    resources: Array<{ id: string; name: string; protect_status: string; resource_size: string; type: string }>;
+    skipped_resources: Array<{ id: string; name: string; type: string; code: string; reason: string }>;
+  };
+  extra_info: { name: string; description: string; retention_duration: number };
 }
 
 export interface VaultJson {

@@ -134,11 +134,13 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    // The cloud runs on the bots' clock too: a backup job finishes when the bots' time says so.
     const sandbox = await startSandbox({
       projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }, ...(options.extraProjects ?? [])],
+      now: () => new Date(clock.now()),
     });
     stops.push(() => sandbox.stop());
-    const clock = options.clock ?? SYSTEM_CLOCK;
     // One clock for the bots and Slack: a message's ts and the bots' times line up, as they do for real.
     const slack = await startSlackStandIn({
       clock: () => clock.now(),

@@ -1,3 +1,4 @@
+import { BOT_SCOPES } from '../slack/scopes';
 import type { WebClient } from '@slack/web-api';
 
 /** The error code Slack answered with (`invalid_auth`, `channel_not_found`, …); none when Slack was not reached. */
@@ -24,10 +25,13 @@ export async function checkSlackToken(
 ): Promise<TokenCheck> {
   let teamId: string;
   let teamName: string;
+  let granted: readonly string[] | undefined;
   try {
     const auth = await web.auth.test();
     teamId = auth.team_id ?? '';
     teamName = auth.team ?? teamId;
+    // Slack names the token's scopes in a header the client puts here; absent, nothing is said.
+    granted = auth.response_metadata?.scopes;
   } catch (e) {
     // No Slack error code means Slack was never reached: a network or proxy problem, not the token.
     if (platformCode(e) === undefined)
@@ -46,11 +50,20 @@ export async function checkSlackToken(
       ],
     };
   }
-  if (allowedTeamIds === undefined || allowedTeamIds.includes(teamId)) return { ok: true, teamId, problems: [] };
+  const missing = granted === undefined ? [] : BOT_SCOPES.filter((s) => !granted.includes(s));
+  const scopes =
+    missing.length === 0
+      ? []
+      : [
+          `The bot token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: add ${missing.length === 1 ? 'it' : 'them'} ` +
+            'under OAuth & Permissions (manifest.yml lists every scope the bot needs), then reinstall the app to the workspace.',
+        ];
+  if (allowedTeamIds === undefined || allowedTeamIds.includes(teamId)) return { ok: true, teamId, problems: scopes };
   return {
     ok: true,
     teamId,
     problems: [
+      ...scopes,
       `The bot token belongs to workspace ${teamName} (${teamId}), which slack.allowed_team_ids ` +
         `(${allowedTeamIds.join(', ')}) does not list, so every request would be denied: add ${teamId} to ` +
         "slack.allowed_team_ids, or remove the setting to serve the token's own workspace.",

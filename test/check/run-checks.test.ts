@@ -1,3 +1,5 @@
+import { BOT_SCOPES } from '../../src/slack/scopes';
+import { manifestBotScopes } from '../helpers/slack-scopes';
 import { WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
 import { runChecks } from '../../src/check/run-checks';
@@ -89,6 +91,16 @@ describe('the set-up self-check', () => {
     expect(problems).toEqual([expect.stringMatching(/T0DEMO0001.*add T0DEMO0001 to slack\.allowed_team_ids/)]);
   });
 
+  it('says which scopes the token lacks and how to grant them', async () => {
+    slack.state.grantedScopes = slack.state.grantedScopes.filter((s) => s !== 'usergroups:read' && s !== 'files:write');
+    const { problems } = await check();
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /lacks the scopes usergroups:read, files:write: add them under OAuth & Permissions.*reinstall/,
+      ),
+    ]);
+  });
+
   it('says the approvals channel cannot be reached and what to set', async () => {
     const { problems } = await check(configOf({ approvals: 'C0MISSING1' }));
     expect(problems).toEqual([
@@ -151,5 +163,11 @@ describe('the set-up self-check', () => {
   - { name: nobody, everyone: true, decision: deny }${GOOD.rules}`;
     const { problems } = await check(configOf({ rules }));
     expect(problems).toEqual([expect.stringMatching(/Rule "nobody" .*every request is denied: move the rules/)]);
+  });
+});
+
+describe('the scopes the self-check expects', () => {
+  it('are exactly the bot scopes manifest.yml asks for', () => {
+    expect([...BOT_SCOPES].sort()).toEqual(manifestBotScopes().sort());
   });
 });

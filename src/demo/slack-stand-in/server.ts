@@ -168,7 +168,8 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
           });
         });
       // A client that gave up meanwhile has closed the socket: the work is done, the answer is lost.
-      if (!res.destroyed) json(res, 200, answer);
+      // Slack tells every caller the token's scopes in a header; the self-check reads auth.test's.
+      if (!res.destroyed) json(res, 200, answer, { 'x-oauth-scopes': state.grantedScopes.join(',') });
     })().catch((e: unknown) => json(res, 500, { ok: false, error: 'stand_in_failure', detail: String(e) }));
   });
 

@@ -1,3 +1,4 @@
+import { BOT_SCOPES } from '../../slack/scopes';
 import { randomBytes } from 'node:crypto';
 import type { StandInWorkspace } from './workspace';
 
@@ -57,6 +58,8 @@ export type StandInFault =
 export interface StandInState {
   /** A copy of the workspace the stand-in was started with; tests may change group members. */
   readonly workspace: StandInWorkspace;
+  /** The scopes auth.test says the bot token has (its `x-oauth-scopes` header); tests may take some away. */
+  grantedScopes: string[];
   setGroupMembers(handle: string, users: readonly string[]): void;
   setChannelMembers(channelId: string, users: readonly string[]): void;
   readonly calls: { method: string; args: Record<string, unknown>; at: number }[];
@@ -88,6 +91,7 @@ export function createState(initial: StandInWorkspace, clock: () => number = Dat
   const faults = new Map<string, { fault: StandInFault; left: number }[]>();
   let workspace: StandInWorkspace = structuredClone(initial);
   const state: StandInState = {
+    grantedScopes: [...BOT_SCOPES],
     get workspace() {
       return workspace;
     },

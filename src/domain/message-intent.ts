@@ -1,7 +1,10 @@
-/** Notes in the requester's thread about the approval, rendered from the request as it is then. */
-export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired';
+/**
+ * Notes in the requester's thread, rendered from the request as it is then: about the approval, and
+ * (`step_unreachable`) that the workflow step which asked could not be told how the request ended.
+ */
+export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired' | 'step_unreachable';
 
-export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired'];
+export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired', 'step_unreachable'];
 
 /**
  * A Slack message the bot owes about a request. Only the intent is stored (in the outbox, with the
@@ -17,7 +20,9 @@ export type MessageIntent =
   | { readonly kind: 'thread.summary_file' }
   | { readonly kind: 'card.post' }
   | { readonly kind: 'card.update' }
-  | { readonly kind: 'card.remind' };
+  | { readonly kind: 'card.remind' }
+  /** Tells the workflow step that made the request how it ended (functions.completeSuccess or completeError). */
+  | { readonly kind: 'step.complete' };
 
 export type MessageKind = MessageIntent['kind'];
 
@@ -36,6 +41,7 @@ const PLAIN_INTENTS: ReadonlyMap<string, MessageIntent> = new Map(
       { kind: 'card.post' },
       { kind: 'card.update' },
       { kind: 'card.remind' },
+      { kind: 'step.complete' },
     ] as const
   ).map((intent) => [intent.kind, intent]),
 );

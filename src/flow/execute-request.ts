@@ -168,7 +168,7 @@ export class RequestExecutor {
             detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
           },
         ],
-        messages: messagesOnFinished(request.approval !== undefined),
+        messages: messagesOnFinished(request.approval !== undefined, { endsStep: request.workflowStep !== undefined }),
       });
     } catch (e) {
       // The cloud may have changed and the record could not say so: tell the thread the truth

@@ -10,6 +10,7 @@ import { buildDirectNotice, buildThreadNote } from './blocks/thread-notes';
 import type { Place } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
+import { completeStep } from './step-completion';
 
 /**
  * The thread a request's replies go in: its own root message's, or for an undo its original's
@@ -144,6 +145,8 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         await this.postOnce(message, request, place, buildApprovalReminder(request), { broadcast: true });
         return { ok: true };
       }
+      case 'step.complete':
+        return completeStep(this.client, message, request);
       case 'unreadable':
         return { ok: false, retryable: false, error: `unknown message kind ${intent.stored}` };
     }

@@ -14,6 +14,7 @@ import { describeOpenVolumeConformance } from './conformance-open-volumes';
 import { describeOutboxConformance } from './conformance-outbox';
 import { describeReplayConformance } from './conformance-replays';
 import { describeRequestConformance } from './conformance-requests';
+import { describeWorkflowStepConformance } from './conformance-workflow-steps';
 
 export interface StoreHarness {
   /** A migrated store on a database no other test uses. */
@@ -62,5 +63,6 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
     describeEffectsConformance(context);
     describeReplayConformance(context);
     describeHealthConformance(context);
+    describeWorkflowStepConformance(context);
   });
 }

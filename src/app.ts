@@ -20,6 +20,7 @@ import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerUndoAction } from './slack/listeners/undo-action';
 import { registerBackupCommand } from './slack/listeners/backup-command';
+import { registerProtectStep } from './slack/listeners/protect-step';
 import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
@@ -153,6 +154,7 @@ export function createApp(deps: AppDeps): Bot {
   registerUndoAction(app, flows);
   registerRequestForm(app, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
   registerAppHome(app, flows);
+  registerProtectStep(app, flows);
 
   // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
   // Bolt does not export); the annotation picks that overload of app.error.

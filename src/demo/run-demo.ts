@@ -13,6 +13,7 @@ export const DEMO_COMMANDS = {
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
 const DAVE = 'U0DAVE0001';
+const CAROL = 'U0CAROL001';
 const INCIDENT = 'C0INC4711';
 const GENERAL = 'C0GENERAL1';
 const APPROVALS = 'C0APPROVAL';
@@ -68,6 +69,40 @@ async function approve(world: DemoWorld, print: Print, requestId: string): Promi
   show(world, print, from, 'bob');
 }
 
+/** The fields of the "Protect volumes" step in the demo's incident workflow. */
+export const DEMO_STEP_FIELDS = {
+  policy: 'daily-7d',
+  volumes: 'prometheus-data',
+  reason: 'INC-4711 keep the metrics of the incident',
+} as const;
+
+/**
+ * Someone runs the incident workflow, whose "Protect volumes" step asks for a backup: the channel
+ * sees the same record as for a typed command, and the workflow gets the step's outputs (or its error).
+ */
+async function workflowStep(world: DemoWorld, print: Print, who: { id: string; name: string }): Promise<void> {
+  const from = world.slack.state.log.length;
+  const f = DEMO_STEP_FIELDS;
+  print(`  @${who.name} runs the workflow "Incident: protect the disks", in #inc-4711-db-latency. Its step:`);
+  print(`    Protect volumes · policy ${f.policy} · volumes ${f.volumes} · reason "${f.reason}"`);
+  const startedAt = Date.now();
+  const sent = await world.driver.functionExecuted({ userId: who.id, channelId: INCIDENT, fields: f });
+  print(`  (Slack got its answer in time: HTTP ${sent.status})`);
+  const end = await waitFor('the step to end', () => world.slack.state.steps.runs.get(sent.run.executionId)?.ended);
+  const request = (
+    await world.bot.store.queries.listRequests({ teamId: world.workspace.teamId, since: startedAt, limit: 1 })
+  )[0];
+  if (request !== undefined) await world.settle(request.id);
+  show(world, print, from, who.name);
+  if (end.kind === 'success')
+    print(
+      `── the workflow's next steps get: ${Object.entries(end.outputs)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ')}`,
+    );
+  else print(`── the step fails; Slackbot tells @${who.name}: ${end.error}`);
+}
+
 /** The bot's main job, end to end, with no Slack workspace and no cloud account. */
 export async function runDemo(print: Print): Promise<void> {
   const world = await startDemoWorld();
@@ -101,9 +136,16 @@ export async function runDemo(print: Print): Promise<void> {
     await approve(world, print, requestId);
 
     print('');
+    print(
+      '▶ 4. A Workflow Builder step: the incident workflow protects a disk for @alice; @carol (a guest) is refused',
+    );
+    await workflowStep(world, print, { id: ALICE, name: 'alice' });
+    await workflowStep(world, print, { id: CAROL, name: 'carol' });
+
+    print('');
     const changes = world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
     print(
-      `Cloud calls that changed something: ${changes} (one per request that passed its checks; none for the typo).`,
+      `Cloud calls that changed something: ${changes} (one per request that passed its checks; none for the typo or the guest).`,
     );
   } catch (e) {
     print('The demo failed. The bot log follows:');

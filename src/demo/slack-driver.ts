@@ -4,6 +4,7 @@ import { readSuggestionOptions, readViewSubmissionAnswer, updatedView } from './
 import type {
   ChangeViewInput,
   ClickButtonInput,
+  FunctionExecutedInput,
   InteractionUser,
   ShortcutInput,
   SubmitViewInput,
@@ -13,6 +14,7 @@ import {
   blockSuggestionPayload,
   buttonClickPayload,
   eventCallbackBody,
+  functionExecutedEvent,
   interactionUser,
   shortcutPayload,
   viewChangePayload,
@@ -20,8 +22,9 @@ import {
 } from './slack-payloads';
 import type { SlackStandIn } from './slack-stand-in/server';
 import type { StandInView } from './slack-stand-in/state';
+import type { StandInStepRun } from './slack-stand-in/steps';
 
-export type { ViewValues } from './slack-payloads';
+export type { FunctionExecutedInput, ProtectStepFields, ViewValues } from './slack-payloads';
 
 /** Sends what Slack sends: signed form posts to the bot's /slack/events. */
 export interface DriverOptions {
@@ -173,6 +176,20 @@ export class SlackDriver {
     const stored = this.view(input.viewId);
     const who = this.who(input.userId, input.teamId);
     return this.interaction(viewChangePayload(stored, who, this.options.standIn.newTriggerId(), input));
+  }
+
+  /**
+   * Someone runs a workflow with the "Protect volumes" step: Slack starts a run (the stand-in issues
+   * its execution id and token) and sends `function_executed`. Returns the bot's answer and the run,
+   * whose completion lands in `standIn.state.steps`.
+   */
+  async functionExecuted(input: FunctionExecutedInput): Promise<{ status: number; body: string; run: StandInStepRun }> {
+    const run = input.run ?? this.options.standIn.state.steps.start();
+    const sent = await this.event(functionExecutedEvent(run, input), {
+      ...(input.teamId !== undefined && { teamId: input.teamId }),
+      ...(input.retryNum !== undefined && { retryNum: input.retryNum }),
+    });
+    return { ...sent, run };
   }
 
   /** An Events API delivery (JSON), e.g. app_home_opened; `retryNum` adds Slack's retry headers. */

@@ -4,6 +4,7 @@
  * stand-in's copy of the view, and sends them; slack-answers.ts reads what the bot answers.
  */
 import type { StandInView } from './slack-stand-in/state';
+import type { StandInStepRun } from './slack-stand-in/steps';
 import type { StandInWorkspace } from './slack-stand-in/workspace';
 
 /** A modal's `state.values`: block id -> action id -> value, as Slack sends them. */
@@ -182,4 +183,86 @@ export function eventCallbackBody(event: Record<string, unknown>, teamId: string
     event_id: `Ev${Date.now()}`,
     event_time: Math.floor(Date.now() / 1000),
   });
+}
+
+/** The "Protect volumes" step's fields a workflow's author fills in (the requester and channel come apart). */
+export interface ProtectStepFields {
+  readonly policy: string;
+  readonly volumes: string;
+  readonly server?: string;
+  readonly project?: string;
+  readonly reason?: string;
+}
+
+export interface FunctionExecutedInput {
+  /** Who ran the workflow: Slack puts them in the `requester` input as a user_context. */
+  readonly userId: string;
+  /** The `channel` input: where the record goes. */
+  readonly channelId: string;
+  readonly fields: ProtectStepFields;
+  readonly teamId?: string;
+  /** Another delivery of a run sent before (Slack retries an event it saw no ack for). */
+  readonly run?: StandInStepRun;
+  readonly retryNum?: number;
+}
+
+const param = (name: string, type: string, title: string, required: boolean) => ({
+  name,
+  type,
+  title,
+  is_required: required,
+});
+
+/** The step as Slack describes it in the event: its definition from manifest.yml (`functions.protect_volumes`). */
+const PROTECT_STEP_FUNCTION = {
+  id: 'Fn0PROTECT01',
+  callback_id: 'protect_volumes',
+  title: 'Protect volumes',
+  description: 'Add EVS volumes to a backup policy or vault, with the same checks, approvals and record as /backup',
+  type: 'app',
+  input_parameters: [
+    param('requester', 'slack#/types/user_context', 'Requester', true),
+    param('channel', 'slack#/types/channel_id', 'Channel for the record', true),
+    param('policy', 'string', 'Backup policy or vault', true),
+    param('volumes', 'string', 'Volumes', true),
+    param('server', 'string', 'Server', false),
+    param('project', 'string', 'Project', false),
+    param('reason', 'string', 'Reason', false),
+  ],
+  output_parameters: [
+    param('request_id', 'string', 'Request id', true),
+    param('state', 'string', 'State', true),
+    param('added_count', 'integer', 'Volumes added', true),
+    param('failed_count', 'integer', 'Volumes failed', true),
+    param('thread_ts', 'slack#/types/message_ts', 'Thread of the record', false),
+  ],
+  app_id: 'A0BACKUPBOT',
+  date_created: 1767225600,
+  date_updated: 1767225600,
+  date_deleted: 0,
+};
+
+/**
+ * A `function_executed` event for a run of the step, shaped as Slack's reference shows it
+ * (docs.slack.dev/reference/events/function_executed): the function, its inputs (a user_context is
+ * `{ id, secret }`), the execution ids, and the run's own `bot_access_token`.
+ */
+export function functionExecutedEvent(run: StandInStepRun, input: FunctionExecutedInput): Record<string, unknown> {
+  const { policy, volumes, server, project, reason } = input.fields;
+  return {
+    type: 'function_executed',
+    function: PROTECT_STEP_FUNCTION,
+    inputs: {
+      requester: { id: input.userId, secret: 'c3RhbmQtaW4tdXNlci1jb250ZXh0' },
+      channel: input.channelId,
+      policy,
+      volumes,
+      ...(server !== undefined && { server }),
+      ...(project !== undefined && { project }),
+      ...(reason !== undefined && { reason }),
+    },
+    function_execution_id: run.executionId,
+    workflow_execution_id: run.workflowExecutionId,
+    bot_access_token: run.token,
+  };
 }

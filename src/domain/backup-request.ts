@@ -126,6 +126,17 @@ export interface BackupWatch {
   readonly closed: 'all_done' | 'missed' | undefined;
 }
 
+/**
+ * The Workflow Builder step a request was made by: Slack's id of that run of the step, and the
+ * step's own token (the `bot_access_token` Slack sent with it), which is what tells the step how
+ * the request ended. The token is a secret: it is never shown, logged or audited, and it is
+ * forgotten (undefined) once the step was told, or once Slack would no longer take it.
+ */
+export interface WorkflowStepRef {
+  readonly executionId: string;
+  readonly token: string | undefined;
+}
+
 /** The stored truth about one request. Buttons and modals carry only its id. */
 export interface BackupRequest {
   readonly id: RequestId;
@@ -160,6 +171,8 @@ export interface BackupRequest {
   readonly outcome: ExecutionOutcome | undefined;
   readonly createdAt: EpochMs;
   readonly updatedAt: EpochMs;
+  /** Made by a workflow step, which is told when the request ends; absent for every other request. */
+  readonly workflowStep?: WorkflowStepRef;
 }
 
 /** What the bot writes to the audit trail. `detail` never holds a secret. */

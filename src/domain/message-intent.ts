@@ -1,10 +1,13 @@
 import type { VolumeId } from './ids';
 import { asVolumeId, isUuid } from './ids';
 
-/** Notes in the requester's thread about the approval, rendered from the request as it is then. */
-export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired';
+/**
+ * Notes in the requester's thread, rendered from the request as it is then: about the approval, and
+ * (`step_unreachable`) that the workflow step which asked could not be told how the request ended.
+ */
+export type ThreadNote = 'waiting' | 'decision' | 'cancelled' | 'expired' | 'step_unreachable';
 
-export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired'];
+export const THREAD_NOTES: readonly ThreadNote[] = ['waiting', 'decision', 'cancelled', 'expired', 'step_unreachable'];
 
 /**
  * A Slack message the bot owes about a request. Only the intent is stored (in the outbox, with the
@@ -24,7 +27,9 @@ export type MessageIntent =
   /** The first backup of one volume the request added has finished (or failed). */
   | { readonly kind: 'thread.first_backup'; readonly volumeId: VolumeId }
   /** The deadline passed and some volumes have no first backup. */
-  | { readonly kind: 'thread.first_backup_missing' };
+  | { readonly kind: 'thread.first_backup_missing' }
+  /** Tells the workflow step that made the request how it ended (functions.completeSuccess or completeError). */
+  | { readonly kind: 'step.complete' };
 
 export type MessageKind = MessageIntent['kind'];
 
@@ -44,6 +49,7 @@ const PLAIN_INTENTS: ReadonlyMap<string, MessageIntent> = new Map(
       { kind: 'card.update' },
       { kind: 'card.remind' },
       { kind: 'thread.first_backup_missing' },
+      { kind: 'step.complete' },
     ] as const
   ).map((intent) => [intent.kind, intent]),
 );

@@ -1,18 +1,21 @@
 const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/xox[abposr]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
   [/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
+  // A workflow step's own token (function_executed's bot_access_token).
+  [/xwfp-[A-Za-z0-9-]+/g, 'xwfp-[redacted]'],
   [/(x-auth-token|x-subject-token)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]'],
   [/(Credential|Access)=[^,\s]+/g, '$1=[redacted]'],
   [/(Signature)=[0-9a-f]+/gi, '$1=[redacted]'],
   [
-    /("(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    /("(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
     '$1"[redacted]"',
   ],
   [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[redacted]@'],
 ];
 
 /**
- * Masks credentials that could end up in an error message or log line: Slack tokens, IAM tokens,
+ * Masks credentials that could end up in an error message or log line: Slack tokens (a workflow
+ * step's too, and the secret of its user_context), IAM tokens,
  * AK/SK authorization headers, passwords in JSON bodies and URLs. Pure; used by error constructors
  * and the logger as a last line of defence (the first line is not putting secrets there at all).
  */

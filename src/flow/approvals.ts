@@ -177,7 +177,10 @@ export async function decide(
   const to = action === 'approve' ? 'approved' : 'denied';
   const decided = await deps.requests.transition(requestId, step('pending_approval', to), { approval }, now, {
     audit: [event(deps, checked.request, actor.userId, to, { comment: approval.comment ?? null })],
-    messages: messagesOnClosedApproval('decision'),
+    // An approved request tells its workflow step when it has run; a denied one now.
+    messages: messagesOnClosedApproval('decision', {
+      endsStep: to === 'denied' && checked.request.workflowStep !== undefined,
+    }),
   });
   if (decided === undefined) {
     const current = await deps.requests.get(requestId);
@@ -202,7 +205,7 @@ export async function cancel(deps: ApprovalDeps, requestId: RequestId, actor: Ac
     now,
     {
       audit: [event(deps, loaded.request, actor.userId, 'cancelled', {})],
-      messages: messagesOnClosedApproval('cancelled'),
+      messages: messagesOnClosedApproval('cancelled', { endsStep: loaded.request.workflowStep !== undefined }),
     },
   );
   if (cancelled === undefined) {
@@ -221,7 +224,7 @@ async function expireRequest(deps: ApprovalDeps, request: BackupRequest, approva
     deps.clock.now(),
     {
       audit: [event(deps, request, 'bot', 'expired', { expiresAt: new Date(approval.expiresAt).toISOString() })],
-      messages: messagesOnClosedApproval('expired'),
+      messages: messagesOnClosedApproval('expired', { endsStep: request.workflowStep !== undefined }),
     },
   );
   if (expired === undefined) return false;

@@ -17,6 +17,7 @@ export function countFinalStates(records: RequestRecords, metrics: Pick<FlowMetr
     },
     setMessages: (...args) => records.setMessages(...args),
     markReminded: (...args) => records.markReminded(...args),
+    closeStep: (...args) => records.closeStep(...args),
     renewRun: (...args) => records.renewRun(...args),
     claimStaleRun: (...args) => records.claimStaleRun(...args),
   };

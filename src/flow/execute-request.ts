@@ -195,7 +195,9 @@ export class RequestExecutor {
               detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
             },
           ],
-          messages: messagesOnFinished(request.approval !== undefined),
+          messages: messagesOnFinished(request.approval !== undefined, {
+            endsStep: request.workflowStep !== undefined,
+          }),
         },
       );
     } catch (e) {

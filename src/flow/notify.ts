@@ -11,21 +11,41 @@ export function messagesOnAccepted(state: 'allowed' | 'pending_approval'): Messa
   return [{ kind: 'root.post' }, note('waiting'), { kind: 'card.post' }];
 }
 
-/** After an approver decided, the requester cancelled, or the request expired. */
-export function messagesOnClosedApproval(reason: 'decision' | 'cancelled' | 'expired'): MessageIntent[] {
-  return [{ kind: 'card.update' }, note(reason), { kind: 'root.update' }];
+/**
+ * Whether a state change ends the workflow step that made the request: the step is told last, once
+ * the thread and the root message show the end (its outputs name the thread).
+ */
+export interface StepEnd {
+  readonly endsStep?: boolean;
+}
+
+const tellStep = (end: StepEnd): MessageIntent[] => (end.endsStep === true ? [{ kind: 'step.complete' }] : []);
+
+/**
+ * After an approver decided, the requester cancelled, or the request expired. `endsStep`: the request
+ * came from a workflow step and will not run (denied, cancelled, expired).
+ */
+export function messagesOnClosedApproval(
+  reason: 'decision' | 'cancelled' | 'expired',
+  end: StepEnd = {},
+): MessageIntent[] {
+  return [{ kind: 'card.update' }, note(reason), { kind: 'root.update' }, ...tellStep(end)];
 }
 
 export function messagesOnReminder(): MessageIntent[] {
   return [{ kind: 'card.remind' }];
 }
 
-/** After the cloud call: the summary (and its CSV), the final root state, and the card's final line. */
-export function messagesOnFinished(hadApproval: boolean): MessageIntent[] {
+/**
+ * After the cloud call: the summary (and its CSV), the final root state, the card's final line, and
+ * (`endsStep`: the request came from a workflow step) the step's outputs.
+ */
+export function messagesOnFinished(hadApproval: boolean, end: StepEnd = {}): MessageIntent[] {
   return [
     { kind: 'thread.summary' },
     { kind: 'thread.summary_file' },
     { kind: 'root.update' },
     ...(hadApproval ? [{ kind: 'card.update' } as const] : []),
+    ...tellStep(end),
   ];
 }

@@ -1,3 +1,4 @@
+import type { BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { Logger } from '../log/logger';
 import { withLogFields } from '../log/logger';
@@ -112,6 +113,9 @@ export class Outbox {
       }
     }
     const now = this.clock.now();
+    const backoff = result.ok || !result.retryable ? undefined : this.backoffMs[message.attempts];
+    if (request !== undefined && message.intent.kind === 'step.complete' && backoff === undefined)
+      await this.closeStep(request, result, now);
     if (result.ok) {
       if (result.root !== undefined || result.approval !== undefined) {
         await this.store.requests.setMessages(
@@ -133,7 +137,6 @@ export class Outbox {
       }
       return 'delivered';
     }
-    const backoff = result.retryable ? this.backoffMs[message.attempts] : undefined;
     // Slack's Retry-After is a floor for the next attempt.
     const wait = backoff === undefined ? undefined : Math.max(backoff, result.retryAfterMs ?? 0);
     await this.store.outbox.fail(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
@@ -161,5 +164,19 @@ export class Outbox {
       });
     }
     return wait === undefined ? 'given_up' : 'retry_later';
+  }
+
+  /**
+   * A workflow step is told once: when its completion went out or was given up, its token is
+   * forgotten, and when Slack would not take the token any more, the thread says so (queued with the
+   * forgetting, behind the completion, so it follows whatever replica gives the completion up).
+   */
+  private async closeStep(request: BackupRequest, result: DeliveryResult, now: number): Promise<void> {
+    const unreachable = !result.ok && result.stepUnreachable === true;
+    await this.store.requests.closeStep(
+      request.id,
+      now,
+      unreachable ? { messages: [{ kind: 'thread.note', note: 'step_unreachable' }] } : {},
+    );
   }
 }

@@ -61,7 +61,14 @@ export interface PeopleDirectory {
 
 export type DeliveryResult =
   | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
-  | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly retryable: boolean;
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      /** A workflow step's completion that Slack no longer takes (its token is revoked or expired): the thread is told. */
+      readonly stepUnreachable?: boolean;
+    };
 
 /** A notice that cannot go through the outbox, because what failed is the store the outbox lives in. */
 export type DirectNotice = 'outcome_not_recorded';

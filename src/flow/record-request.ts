@@ -1,6 +1,6 @@
 import type { AccessDecision } from '../domain/access-rules';
 import type { Actor, ChannelRef } from '../domain/actor';
-import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest } from '../domain/backup-request';
+import type { ApprovalInfo, Approvers, AuditEvent, BackupRequest, WorkflowStepRef } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import type { ScheduleFacts } from '../domain/schedule';
 import { scheduleOf } from '../otc/targets';
@@ -91,6 +91,8 @@ export async function recordRequest(
     readonly dedupeWindowMs?: number;
     /** An undo: the request it takes back, and that request's thread (where this one's messages go). */
     readonly undo?: { readonly of: RequestId; readonly thread: BackupRequest['thread'] };
+    /** Made by a workflow step: told (through the outbox, with its token) when the request ends. */
+    readonly step?: WorkflowStepRef;
   },
 ): Promise<RecordOutcome> {
   const now = deps.clock.now();
@@ -150,6 +152,7 @@ export async function recordRequest(
       state,
       approval,
       createdAt: now,
+      ...(options.step !== undefined && { workflowStep: options.step }),
     },
     { key: options.dedupeKey, windowMs: options.dedupeWindowMs ?? DOUBLE_SUBMIT_WINDOW_MS },
     now,
@@ -166,6 +169,8 @@ export async function recordRequest(
           volumes: checked.volumes.map((v) => v.id),
           moves: checked.moves.map((m) => ({ volume: m.volumeId, vault: m.vault.id })),
           ...(options.undo !== undefined && { undoOf: options.undo.of }),
+          // The run of the workflow step that asked (never its token).
+          ...(options.step !== undefined && { workflowStep: options.step.executionId }),
           excluded: checked.excluded.map((v) => v.id),
           reason: reason ?? null,
         }),

@@ -11,6 +11,7 @@ import { buildFirstBackupMissing, buildFirstBackupNote } from './blocks/backup-n
 import type { Place } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
+import { completeStep } from './step-completion';
 
 /**
  * The thread a request's replies go in: its own root message's, or for an undo its original's
@@ -160,6 +161,8 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         await this.postOnce(message, request, thread, note);
         return { ok: true };
       }
+      case 'step.complete':
+        return completeStep(this.client, message, request);
       case 'unreadable':
         return { ok: false, retryable: false, error: `unknown message kind ${intent.stored}` };
     }

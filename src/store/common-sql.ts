@@ -27,6 +27,8 @@ export const COMMON_SQL = {
   closeVolumes: 'DELETE FROM open_request_volumes WHERE request_id = @id',
   markReminded: `UPDATE requests SET reminded_at = @now, updated_at = @now
     WHERE id = @id AND state = 'pending_approval' AND reminded_at IS NULL`,
+  /** Forgets a workflow step's token; changes a row only the first time. */
+  closeStep: 'UPDATE requests SET step_token = NULL WHERE id = @id AND step_token IS NOT NULL',
   renewRun: `UPDATE requests SET run_lease_until = @leaseUntil
     WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
   claimStaleRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil

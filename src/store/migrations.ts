@@ -140,6 +140,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 6,
+    name: 'workflow steps',
+    // A request a Workflow Builder step made: the step's execution id, and its token until the step
+    // was told how the request ended (then it is set to NULL: the token is a secret kept no longer).
+    statements: [
+      'ALTER TABLE requests ADD COLUMN step_execution_id TEXT',
+      'ALTER TABLE requests ADD COLUMN step_token TEXT',
+    ],
+  },
+  {
     version: 7,
     name: 'watching first backups',
     // Version 6 is the Workflow Builder step's. The watch lives on the request (it renders in its
@@ -267,6 +277,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `INSERT INTO open_request_volumes (request_id, team_id, volume_id)
         SELECT r.id, r.team_id, v->>'id' FROM requests r, jsonb_array_elements(r.body->'volumes') v
         WHERE r.state NOT IN ('succeeded', 'partially_failed', 'failed', 'denied', 'expired', 'cancelled') ON CONFLICT DO NOTHING`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'workflow steps',
+    statements: [
+      'ALTER TABLE requests ADD COLUMN step_execution_id TEXT',
+      'ALTER TABLE requests ADD COLUMN step_token TEXT',
     ],
   },
   {

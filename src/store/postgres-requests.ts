@@ -93,6 +93,15 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
       return { value: won };
     });
   }
+
+  async closeStep(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
+    if (isEmpty(effects)) return (await this.db.changes(COMMON_SQL.closeStep, { id })) === 1;
+    return this.db.transaction(async (client) => {
+      const won = ((await queryNamed(client, COMMON_SQL.closeStep, { id })).rowCount ?? 0) === 1;
+      if (won) await applyEffects(client, id, effects, now);
+      return { value: won };
+    });
+  }
 }
 
 /** Watches on PostgreSQL: a save and the messages it owes are one transaction. */

@@ -15,9 +15,10 @@ const claimable = (alias: string): string =>
 
 export const PG = {
   insertRequest: `INSERT INTO requests
-    (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval)
+    (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval,
+      step_execution_id, step_token)
     VALUES (@id, @teamId, @requesterId, @state, @createdAt, @updatedAt, @expiresAt, @remindAt, @remindedAt,
-      @body::jsonb, @approval::jsonb)
+      @body::jsonb, @approval::jsonb, @stepExecutionId::text, @stepToken::text)
     ON CONFLICT (id) DO NOTHING RETURNING *`,
   /** Takes the key unless its holder was created after @since (= now - window); returns a row only when taken. */
   takeDedupe: `INSERT INTO request_dedupe (key, request_id, created_at, expires_at) VALUES (@key, @id, @now, @until)

@@ -43,6 +43,9 @@ export interface RequestRow {
   readonly outcome: Nullable<Json<ExecutionOutcome>>;
   /** Added by migration 7; absent on rows read through an older select list. */
   readonly watch?: Nullable<Json<BackupWatch>>;
+  /** Since migration 6: the workflow step that made the request, and its token until the step was told. */
+  readonly step_execution_id?: Nullable<string>;
+  readonly step_token?: Nullable<string>;
 }
 
 /** The immutable rest of the record, kept as JSON in `requests.body`. */
@@ -98,6 +101,8 @@ export function insertParams(request: NewRequest, now: EpochMs): SqlParams {
     updatedAt: now,
     body: encodeBody(request),
     ...encodeApproval(request.approval),
+    stepExecutionId: request.workflowStep?.executionId ?? null,
+    stepToken: request.workflowStep?.token ?? null,
   };
 }
 
@@ -303,5 +308,8 @@ export function decodeRequest(row: RequestRow): BackupRequest {
     outcome: decodeOutcome(row.outcome),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(typeof row.step_execution_id === 'string' && {
+      workflowStep: { executionId: row.step_execution_id, token: orUndefined(row.step_token) },
+    }),
   };
 }

@@ -124,6 +124,11 @@ export interface RequestRecords {
   ): Promise<BackupRequest | undefined>;
   /** Marks the approval reminder sent; true only for the caller that set it, whose `effects` are written with it. */
   markReminded(id: RequestId, now: EpochMs, effects?: StoreEffects): Promise<boolean>;
+  /**
+   * Forgets the token of the workflow step that made the request, once the step was told how it
+   * ended or could not be; true only for the caller that forgot it, whose `effects` are written with it.
+   */
+  closeStep(id: RequestId, now: EpochMs, effects?: StoreEffects): Promise<boolean>;
   /** Extends the running claim; false if another owner holds it now. */
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
   /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */

@@ -67,6 +67,15 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
       return won;
     });
   }
+
+  closeStep(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
+    const db = this.db;
+    return db.write(() => {
+      const won = db.prepare(COMMON_SQL.closeStep).run({ id }).changes === 1;
+      if (won) applyEffects(db, id, effects, now);
+      return won;
+    });
+  }
 }
 
 /** Watches on SQLite: a save and the messages it owes are one write transaction. */

@@ -12,8 +12,10 @@ export const SQL = {
   dedupeHit: `SELECT r.* FROM request_dedupe d JOIN requests r ON r.id = d.request_id
     WHERE d.key = @key AND d.created_at > @since`,
   insertRequest: `INSERT INTO requests
-    (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval)
-    VALUES (@id, @teamId, @requesterId, @state, @createdAt, @updatedAt, @expiresAt, @remindAt, @remindedAt, @body, @approval)
+    (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval,
+      step_execution_id, step_token)
+    VALUES (@id, @teamId, @requesterId, @state, @createdAt, @updatedAt, @expiresAt, @remindAt, @remindedAt, @body, @approval,
+      @stepExecutionId, @stepToken)
     ON CONFLICT (id) DO NOTHING RETURNING *`,
   upsertDedupe: `INSERT INTO request_dedupe (key, request_id, created_at, expires_at) VALUES (@key, @id, @now, @until)
     ON CONFLICT (key) DO UPDATE SET request_id = excluded.request_id, created_at = excluded.created_at,

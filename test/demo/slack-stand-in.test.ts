@@ -205,4 +205,49 @@ describe('the Slack stand-in', () => {
       expect(slack.state.views.get(id)!.view['close']).toEqual({ type: 'plain_text', text: 'Close' });
     });
   });
+
+  describe('workflow steps', () => {
+    async function complete(method: string, token: string, args: Record<string, unknown>) {
+      const res = await fetch(`${slack.apiUrl}${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${token}` },
+        body: JSON.stringify(args),
+      });
+      return (await res.json()) as Record<string, unknown>;
+    }
+
+    it('completes a run once, with its own token only, and records how it ended', async () => {
+      const run = slack.state.steps.start();
+      expect(run.token).toMatch(/^xwfp-/);
+      const outputs = { request_id: 'r-abcdefgh', added_count: 1 };
+      const args = { function_execution_id: run.executionId, outputs };
+      expect(await complete('functions.completeSuccess', slack.botToken, args)).toEqual({
+        ok: false,
+        error: 'invalid_auth',
+      });
+      const other = slack.state.steps.start();
+      expect(await complete('functions.completeSuccess', other.token, args)).toEqual({
+        ok: false,
+        error: 'access_denied',
+      });
+      expect(await complete('functions.completeSuccess', run.token, args)).toEqual({ ok: true });
+      expect(await complete('functions.completeError', run.token, { ...args, error: 'late' })).toEqual({
+        ok: false,
+        error: 'execution_not_in_running_state',
+      });
+      expect(slack.state.steps.completions).toEqual([{ executionId: run.executionId, kind: 'success', outputs }]);
+    });
+
+    it('refuses a revoked token with the error it was told, and an error without text', async () => {
+      const run = slack.state.steps.start();
+      expect(
+        await complete('functions.completeError', run.token, { function_execution_id: run.executionId, error: '' }),
+      ).toEqual({ ok: false, error: 'invalid_arguments' });
+      slack.state.steps.revoke(run.executionId);
+      expect(
+        await complete('functions.completeError', run.token, { function_execution_id: run.executionId, error: 'no' }),
+      ).toEqual({ ok: false, error: 'token_revoked' });
+      expect(run.ended).toBeUndefined();
+    });
+  });
 });

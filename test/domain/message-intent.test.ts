@@ -10,6 +10,7 @@ const EVERY_INTENT: readonly MessageIntent[] = [
   { kind: 'card.post' },
   { kind: 'card.update' },
   { kind: 'card.remind' },
+  { kind: 'step.complete' },
 ];
 
 describe('message intents as the outbox stores them', () => {
@@ -35,8 +36,8 @@ describe('message intents as the outbox stores them', () => {
     expect(joinIntent(kind, payload)).toBeUndefined();
   });
 
-  it('knows exactly the four thread notes', () => {
-    expect(THREAD_NOTES.filter(isThreadNote)).toHaveLength(4);
+  it('knows exactly the five thread notes', () => {
+    expect(THREAD_NOTES.filter(isThreadNote)).toHaveLength(5);
     expect(isThreadNote('approved')).toBe(false);
     expect(isThreadNote(undefined)).toBe(false);
   });

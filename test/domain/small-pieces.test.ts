@@ -68,6 +68,9 @@ describe('redactSecrets', () => {
     ['Signature=abcdef0123', 'abcdef0123'],
     ['{"password":"hunter2","user":"x"}', 'hunter2'],
     ['postgres://bob:s3cret@db:5432/x', 's3cret'],
+    ['a step token xwfp-2335208212870-2354592155553-c2a66a8f in text', '2335208212870'],
+    ['{"bot_access_token":"wf-token-without-prefix"}', 'wf-token-without-prefix'],
+    ['{"requester":{"id":"U0ALICE001","secret":"c3RhbmQtaW4"}}', 'c3RhbmQtaW4'],
   ])('masks the secret in %p', (text, secret) => {
     expect(redactSecrets(text)).not.toContain(secret);
   });

@@ -1,7 +1,7 @@
 import { runDemo } from '../../src/demo/run-demo';
 
 describe('npm run demo', () => {
-  it('plays a typo, a partly failed request and an approval, printed as people in Slack see them', async () => {
+  it('plays a typo, a partly failed request, an approval and a workflow step, printed as people in Slack see them', async () => {
     const lines: string[] = [];
     await runDemo((line) => lines.push(line));
     const out = lines.join('\n');
@@ -34,6 +34,15 @@ describe('npm run demo', () => {
     expect(approval).toContain(': ok for a weekly copy');
     expect(approval).toContain('The volume was added to backup policy `weekly-4w`.');
     expect(approval).toContain('Outcome: 1 added, 0 failed');
-    expect(out).toContain('Cloud calls that changed something: 2');
+    const step = out.slice(out.indexOf('▶ 4.'));
+    expect(step).toContain('Protect volumes · policy daily-7d · volumes prometheus-data');
+    expect(step).toContain('@alice asks to add 1 volume to backup policy `daily-7d`');
+    expect(step).toMatch(
+      /the workflow's next steps get: request_id=r-[a-z2-9]{8}, state=succeeded, added_count=1, failed_count=0, thread_ts=\d+\.\d{6}/,
+    );
+    expect(step).toContain(
+      'the step fails; Slackbot tells @carol: No rule allows this request (guest accounts only match rules that name their user id). Nothing was changed.',
+    );
+    expect(out).toContain('Cloud calls that changed something: 3');
   });
 });

@@ -11,6 +11,9 @@ const EXTRA: Record<string, string[]> = {
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
   'views.publish': [],
+  // A workflow step's completion takes the step's own token and no scope (docs.slack.dev/reference/methods/functions.completeSuccess).
+  'functions.completeSuccess': [],
+  'functions.completeError': [],
   'conversations.open': ['im:write', 'mpim:write', 'channels:manage', 'groups:write'],
   'conversations.join': ['channels:join'],
   'conversations.members': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],

@@ -15,6 +15,7 @@ import { describeOutboxConformance } from './conformance-outbox';
 import { describeReplayConformance } from './conformance-replays';
 import { describeRequestConformance } from './conformance-requests';
 import { describeWatchConformance } from './conformance-watches';
+import { describeWorkflowStepConformance } from './conformance-workflow-steps';
 
 export interface StoreHarness {
   /** A migrated store on a database no other test uses. */
@@ -64,5 +65,6 @@ export function describeRequestStoreConformance(name: string, makeStore: MakeSto
     describeEffectsConformance(context);
     describeReplayConformance(context);
     describeHealthConformance(context);
+    describeWorkflowStepConformance(context);
   });
 }

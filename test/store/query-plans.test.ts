@@ -25,6 +25,7 @@ const PER_COMMAND: Readonly<Record<string, string>> = {
   'pending approvals of a workspace': COMMON_SQL.listPendingApprovals,
   "a person's recent requests": COMMON_SQL.listRequestsBy,
   'first-backup watches due': COMMON_SQL.listWatchesDue,
+  "forgetting a workflow step's token": COMMON_SQL.closeStep,
 };
 
 /** Every `@name` of a statement, bound to a value of the column's kind (the plan does not depend on it). */

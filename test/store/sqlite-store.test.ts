@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_MIGRATIONS } from '../../src/store/migrations';
+import { SCHEMA_MIGRATIONS_TABLE_SQLITE, SQLITE_MIGRATIONS } from '../../src/store/migrations';
+import { insertParams } from '../../src/store/record-codec';
 import type { RequestStore } from '../../src/store/request-store';
 import { StoreUnavailableError } from '../../src/store/request-store';
 import { SqliteRequestStore } from '../../src/store/sqlite-store';
 import { describeRequestStoreConformance } from './conformance';
-import { allowedRequest, createRequest, T0, TEAM } from './fixtures';
+import { allowedRequest, createRequest, expectedRecord, T0, TEAM } from './fixtures';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'backup-bot-store-'));
@@ -121,6 +122,31 @@ describe('SqliteRequestStore', () => {
       raw.close();
       await store.close();
     }
+  });
+
+  it('adds the workflow step columns (v6) to a database of v5, whose requests read back as before', async () => {
+    const path = join(dir, 'bot.db');
+    const raw = new Database(path);
+    raw.exec(SCHEMA_MIGRATIONS_TABLE_SQLITE);
+    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 5)) {
+      for (const statement of m.statements) raw.exec(statement);
+      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, T0);
+    }
+    const request = allowedRequest();
+    const { stepExecutionId: _id, stepToken: _token, ...v5 } = insertParams(request, T0);
+    raw
+      .prepare(
+        `INSERT INTO requests (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at,
+          reminded_at, body, approval) VALUES (@id, @teamId, @requesterId, @state, @createdAt, @updatedAt, @expiresAt,
+          @remindAt, @remindedAt, @body, @approval)`,
+      )
+      .run(v5);
+    raw.close();
+    const store = new SqliteRequestStore({ path });
+    await store.migrate();
+    expect(await store.health()).toBe('ok');
+    expect(await store.requests.get(request.id)).toStrictEqual(expectedRecord(request, T0));
+    await store.close();
   });
 
   it('reports a database file it cannot open as StoreUnavailableError', () => {

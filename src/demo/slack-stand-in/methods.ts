@@ -32,7 +32,7 @@ export function handleMethod(
   state: StandInState,
   method: string,
   args: Record<string, unknown>,
-  ctx: { base: string; socketUrl: string | undefined },
+  ctx: { base: string; socketUrl: string | undefined; token: string },
 ): Answer {
   const ws = state.workspace;
   switch (method) {
@@ -242,6 +242,9 @@ export function handleMethod(
       return conversationsHistory(state, args);
     case 'conversations.replies':
       return conversationsReplies(state, args);
+    case 'functions.completeSuccess':
+    case 'functions.completeError':
+      return state.steps.complete(method, args, ctx.token);
     case 'apps.connections.open':
       return ctx.socketUrl === undefined ? fail('not_allowed_token_type') : { ok: true, url: ctx.socketUrl };
     default:

@@ -153,11 +153,14 @@ export async function startSlackStandIn(options: StandInOptions = {}): Promise<S
         return;
       }
       const auth = req.headers.authorization ?? `Bearer ${typeof args['token'] === 'string' ? args['token'] : ''}`;
-      if (method !== 'apps.connections.open' && auth !== `Bearer ${botToken}`) {
+      // A workflow step's completion takes that step's own token (steps.ts checks it), not the bot's.
+      const ownAuth = method === 'apps.connections.open' || method.startsWith('functions.');
+      if (!ownAuth && auth !== `Bearer ${botToken}`) {
         json(res, 200, { ok: false, error: 'invalid_auth' });
         return;
       }
-      const answer = handleMethod(state, method, args, { base, socketUrl: options.socketUrl });
+      const token = auth.replace(/^Bearer /, '');
+      const answer = handleMethod(state, method, args, { base, socketUrl: options.socketUrl, token });
       if (lateMs > 0)
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, lateMs);

@@ -1,5 +1,6 @@
 import { BOT_SCOPES } from '../../slack/scopes';
 import { randomBytes } from 'node:crypto';
+import { StandInSteps } from './steps';
 import type { StandInWorkspace } from './workspace';
 
 /** A trigger_id works for this long after the interaction that carried it, and once. */
@@ -69,6 +70,8 @@ export interface StandInState {
   readonly files: StandInFile[];
   readonly views: Map<string, StandInView>;
   readonly log: StandInEvent[];
+  /** Runs of workflow steps and their completions (`functions.completeSuccess` / `completeError`). */
+  readonly steps: StandInSteps;
   /** Calls the stand-in refused as Slack would (bad blocks or views, trigger ids), with why. */
   readonly refused: { method: string; error: string; problems: readonly string[] }[];
   /** A new trigger_id, issued now by the stand-in's clock, as Slack puts in a slash command or an interaction. */
@@ -114,6 +117,7 @@ export function createState(initial: StandInWorkspace, clock: () => number = Dat
     files: [],
     views: new Map(),
     log: [],
+    steps: new StandInSteps(),
     refused: [],
     issueTrigger() {
       const issuedAt = clock();

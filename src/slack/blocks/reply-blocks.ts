@@ -29,7 +29,8 @@ export function buildProblemsMessage(problems: readonly string[], usage?: string
   return message(`Nothing was changed: ${composedText(problems[0] ?? 'invalid command', 300)}`, blocks);
 }
 
-const CANNOT_POST: Record<Extract<ChannelAccess, { canPost: false }>['why'], string> = {
+/** Why a request cannot be recorded in a channel (also a workflow step's error, as plain text). */
+export const CANNOT_POST: Record<Extract<ChannelAccess, { canPost: false }>['why'], string> = {
   not_in_channel:
     'I cannot post in this channel, so I cannot keep a record of the request here. Invite me first: type `/invite @OTC Backup` in this channel (or open the channel details > Integrations > Add apps), then run the command again.',
   direct_message:
@@ -42,10 +43,11 @@ export function buildCannotPostMessage(why: Extract<ChannelAccess, { canPost: fa
   return message(CANNOT_POST[why], [section(`:no_entry_sign: ${CANNOT_POST[why]}`)]);
 }
 
+export const UNKNOWN_USER_TEXT =
+  'Slack could not tell me who you are right now, so I cannot check your access. Nothing was changed. Please try again in a minute.';
+
 export function buildUnknownUserMessage(): SlackMessage {
-  const text =
-    'Slack could not tell me who you are right now, so I cannot check your access. Nothing was changed. Please try again in a minute.';
-  return message(text, [section(`:warning: ${text}`)]);
+  return message(UNKNOWN_USER_TEXT, [section(`:warning: ${UNKNOWN_USER_TEXT}`)]);
 }
 
 export function buildDeniedMessage(d: AccessDecision): SlackMessage {

@@ -1,5 +1,6 @@
 import type { BackupRequest } from '../../domain/backup-request';
 import type { ThreadNote } from '../../domain/message-intent';
+import { STATE_LABELS } from '../../domain/request-state';
 import type { DirectNotice } from '../../flow/ports';
 import { ACTION_CANCEL } from '../ids';
 import { code, slackTime } from '../mrkdwn';
@@ -7,7 +8,10 @@ import { describeApprovers, decisionLine } from './approval-text';
 import type { Block, SlackMessage } from './kit';
 import { message, section } from './kit';
 
-/** A reply in the requester's thread about the approval: waiting (with Cancel), decided, cancelled, expired. */
+/**
+ * A reply in the requester's thread about the approval: waiting (with Cancel), decided, cancelled,
+ * expired; or that the workflow step which asked could not be told the end.
+ */
 export function buildThreadNote(note: ThreadNote, request: BackupRequest): SlackMessage {
   if (note === 'waiting' && request.approval !== undefined) {
     const text = `Waiting for approval by ${describeApprovers(request.approval.approvers)} (expires ${slackTime(request.approval.expiresAt)}).`;
@@ -34,6 +38,15 @@ export function buildThreadNote(note: ThreadNote, request: BackupRequest): Slack
       },
     ];
     return message(`${request.id}: waiting for approval`, blocks);
+  }
+  if (note === 'step_unreachable') {
+    const text = `The workflow step that asked for request ${request.id} could not be told how it ended: Slack no longer accepts the step's token. The request itself ended: ${STATE_LABELS[request.state]}.`;
+    return message(text, [
+      section(
+        `:warning: The workflow step that asked for request ${code(request.id)} could not be told how it ended: ` +
+          `Slack no longer accepts the step's token (it lapses when the step times out). The request itself ended: *${STATE_LABELS[request.state]}*.`,
+      ),
+    ]);
   }
   const line = decisionLine(request);
   // The notification drops the icon and the bold, not every colon: the time token needs its own.

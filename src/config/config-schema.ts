@@ -91,7 +91,14 @@ const configFieldsSchema = z.object({
   access: z.custom<AccessPolicy>(),
   /** Present when any rule may require approval. */
   approvals: approvalsConfigSchema.optional(),
-  execution: z.object({ runLeaseMs: z.number() }).readonly(),
+  execution: z
+    .object({
+      runLeaseMs: z.number(),
+      firstBackup: z
+        .object({ firstLookMs: z.number(), graceAfterNowMs: z.number(), graceAfterScheduleMs: z.number() })
+        .readonly(),
+    })
+    .readonly(),
 });
 
 function deepFreeze<T>(value: T): T {

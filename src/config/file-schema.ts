@@ -127,8 +127,19 @@ export const fileSchema = z
       .strictObject({
         /** A running request is its replica's for this long without a heartbeat; then another may resume it. */
         run_lease: duration.default(15_000),
+        /** Watching each added volume's first backup: when to look first, how long to wait for it. */
+        first_backup: z
+          .strictObject({
+            first_look: duration.default(30_000),
+            grace_after_now: duration.default(3_600_000),
+            grace_after_schedule: duration.default(7_200_000),
+          })
+          .default({ first_look: 30_000, grace_after_now: 3_600_000, grace_after_schedule: 7_200_000 }),
       })
-      .default({ run_lease: 15_000 }),
+      .default({
+        run_lease: 15_000,
+        first_backup: { first_look: 30_000, grace_after_now: 3_600_000, grace_after_schedule: 7_200_000 },
+      }),
   })
   .superRefine((file, ctx) => {
     const dup = (values: string[], path: (string | number)[], what: string) => {

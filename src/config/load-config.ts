@@ -106,7 +106,14 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       ttlMs: file.approvals.ttl,
       remindAfterMs: file.approvals.remind_after,
     },
-    execution: { runLeaseMs: file.execution.run_lease },
+    execution: {
+      runLeaseMs: file.execution.run_lease,
+      firstBackup: {
+        firstLookMs: file.execution.first_backup.first_look,
+        graceAfterNowMs: file.execution.first_backup.grace_after_now,
+        graceAfterScheduleMs: file.execution.first_backup.grace_after_schedule,
+      },
+    },
   };
   const config = configSchema.safeParse(candidate);
   if (!config.success) throw new ConfigError(describeIssues(config.error.issues, ''));

@@ -38,8 +38,11 @@ approvals:
   approvers: { usergroups: [backup-admins] }
   ttl: 4h
   remind_after: 30m
+execution:
+  # Backups in the sandbox take seconds, not hours: look for each volume's first one soon.
+  first_backup: { first_look: 1s }
 rules:
-  - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }
+  - { name: sre-oncall, usergroups: [sre-oncall], actions: [associate, backup_now], decision: allow }
   - { name: incident-self-service, channels: ["inc-*"], policies: ["daily-*"], max_volumes: 10, decision: allow }
   - { name: others-need-approval, everyone: true, decision: require_approval }
 `;
@@ -139,6 +142,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     const sandbox = await startSandbox({
       projects: [{ id: DEMO_PROJECT_ID, name: 'prod', region: 'eu-de' }, ...(options.extraProjects ?? [])],
       now: () => new Date(clock.now()),
+      backupDurationMs: 1_000,
     });
     stops.push(() => sandbox.stop());
     // One clock for the bots and Slack: a message's ts and the bots' times line up, as they do for real.
@@ -174,6 +178,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
           outboxMs: 200,
           resumeMs: 500,
           approvalsMs: 200,
+          watchMs: 500,
           outboxBackoffMs: [300, 600, 1200, 2400],
           ...options.intervals,
         },

@@ -16,6 +16,10 @@ const EMOJI: Record<string, string> = {
   heavy_multiplication_x: '✖️ ',
   lock: '🔒',
   bell: '🔔',
+  arrow_forward: '▶️ ',
+  shield: '🛡️ ',
+  calendar: '📅',
+  leftwards_arrow_with_hook: '↩️ ',
 };
 
 export function renderMrkdwn(text: string, workspace: StandInWorkspace): string {

@@ -8,6 +8,7 @@ export const DEMO_COMMANDS = {
   partial:
     'associate daily-7d 0f187b65-8d0e-4fc0-9096-3b55d330531e, db-data-2 sap-hana-data-1 --reason "INC-4711 db disks"',
   approval: 'associate weekly-4w db-log-2 --reason "keep a weekly copy of the db-02 logs"',
+  now: 'associate daily-7d web-02-data app-01-logs --now --reason "INC-4711 copy before the hotfix"',
 } as const;
 
 const ALICE = 'U0ALICE001';
@@ -103,6 +104,23 @@ async function workflowStep(world: DemoWorld, print: Print, who: { id: string; n
   else print(`── the step fails; Slackbot tells @${who.name}: ${end.error}`);
 }
 
+/** Waits until the bot has said how each disk's first backup went, and shows it. */
+async function firstBackups(world: DemoWorld, print: Print, requestId: string): Promise<void> {
+  const from = world.slack.state.log.length;
+  print('  (a few seconds later, the sandbox has run the backups)');
+  await waitFor(
+    'the first backups to be reported',
+    async () => {
+      const request = await world.bot.store.requests.get(requestId as never);
+      return request?.watch?.closed !== undefined && (await world.bot.store.outbox.listOpen(request.id)).length === 0
+        ? true
+        : undefined;
+    },
+    20_000,
+  );
+  show(world, print, from, 'alice');
+}
+
 /** The bot's main job, end to end, with no Slack workspace and no cloud account. */
 export async function runDemo(print: Print): Promise<void> {
   const world = await startDemoWorld();
@@ -141,6 +159,12 @@ export async function runDemo(print: Print): Promise<void> {
     );
     await workflowStep(world, print, { id: ALICE, name: 'alice' });
     await workflowStep(world, print, { id: CAROL, name: 'carol' });
+
+    print('');
+    print('▶ 5. Back up now, and proof the first backup ran: one line per disk in the thread');
+    const nowId = await command(world, print, alice, DEMO_COMMANDS.now);
+    if (nowId === undefined) throw new Error('the --now request was not recorded');
+    await firstBackups(world, print, nowId);
 
     print('');
     const changes = world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;

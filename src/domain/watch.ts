@@ -10,6 +10,19 @@ export const GRACE_AFTER_SCHEDULE_MS = 2 * 60 * 60_000;
 export const FIRST_LOOK_MS = 30_000;
 export const LONGEST_WAIT_MS = 15 * 60_000;
 
+/** How a watch paces itself (config `execution.first_backup`); the defaults above unless set. */
+export interface WatchTimings {
+  readonly firstLookMs: number;
+  readonly graceAfterNowMs: number;
+  readonly graceAfterScheduleMs: number;
+}
+
+export const DEFAULT_WATCH_TIMINGS: WatchTimings = {
+  firstLookMs: FIRST_LOOK_MS,
+  graceAfterNowMs: GRACE_AFTER_NOW_MS,
+  graceAfterScheduleMs: GRACE_AFTER_SCHEDULE_MS,
+};
+
 /**
  * The watch a finished associate starts, or undefined when there is nothing to wait for: no
  * volume was added, or no backup is coming (no --now, and the schedule is off or unknown). Pure.
@@ -17,15 +30,23 @@ export const LONGEST_WAIT_MS = 15 * 60_000;
 export function startWatch(
   volumes: readonly RequestVolume[],
   now: EpochMs,
-  started: { readonly backupNow: boolean; readonly nextRun: NextRun | undefined },
+  started: {
+    readonly backupNow: boolean;
+    readonly nextRun: NextRun | undefined;
+    /** Backups created from this time on count: the run's start, so a --now backup started during it counts. */
+    readonly since: EpochMs;
+  },
+  timings: WatchTimings = DEFAULT_WATCH_TIMINGS,
 ): BackupWatch | undefined {
   if (volumes.length === 0) return undefined;
   const next = started.nextRun;
   if (!started.backupNow && next === undefined) return undefined;
-  const deadline = started.backupNow ? now + GRACE_AFTER_NOW_MS : (next?.latest ?? now) + GRACE_AFTER_SCHEDULE_MS;
-  const firstLook = started.backupNow ? now + FIRST_LOOK_MS : (next?.earliest ?? now) + FIRST_LOOK_MS;
+  const deadline = started.backupNow
+    ? now + timings.graceAfterNowMs
+    : (next?.latest ?? now) + timings.graceAfterScheduleMs;
+  const firstLook = (started.backupNow ? now : (next?.earliest ?? now)) + timings.firstLookMs;
   return {
-    since: now,
+    since: started.since,
     deadline,
     nextRunAt: next?.earliest,
     volumeIds: volumes.map((v) => v.id),
@@ -52,6 +73,7 @@ export function afterLook(
   watch: BackupWatch,
   finished: readonly FirstBackup[],
   now: EpochMs,
+  timings: Pick<WatchTimings, 'firstLookMs'> = DEFAULT_WATCH_TIMINGS,
 ): { readonly watch: BackupWatch; readonly newlyFound: readonly FirstBackup[] } {
   const waiting = new Set(awaited(watch));
   const newlyFound: FirstBackup[] = [];
@@ -63,7 +85,7 @@ export function afterLook(
   const found = [...watch.found, ...newlyFound];
   const checks = watch.checks + 1;
   const closed = waiting.size === 0 ? 'all_done' : now >= watch.deadline ? 'missed' : undefined;
-  const wait = Math.min(LONGEST_WAIT_MS, FIRST_LOOK_MS * 2 ** Math.min(checks, 10));
+  const wait = Math.min(LONGEST_WAIT_MS, timings.firstLookMs * 2 ** Math.min(checks, 10));
   return {
     watch: {
       ...watch,

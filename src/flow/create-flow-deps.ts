@@ -63,6 +63,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     owner: setup.owner,
     associate: { chunkSize: config.cloud.chunkSize, concurrency: config.cloud.concurrency },
     leaseMs: config.execution.runLeaseMs,
+    watchTimings: config.execution.firstBackup,
     metrics,
   });
   const watcher = new BackupWatcher({
@@ -73,6 +74,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     logger: logger.child('watch'),
     owner: setup.owner,
     leaseMs: config.execution.runLeaseMs,
+    firstLookMs: config.execution.firstBackup.firstLookMs,
   });
   return {
     config,

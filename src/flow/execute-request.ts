@@ -15,6 +15,7 @@ import type { AssociationResult, BackupBackend, BackupRuns, ChunkReport } from '
 import { undoableVolumes } from '../domain/undo';
 import { nextRun } from '../domain/schedule';
 import { startWatch } from '../domain/watch';
+import type { WatchTimings } from '../domain/watch';
 import { withHeartbeat } from './heartbeat';
 import { messagesOnFinished } from './notify';
 import type { Outbox } from './outbox';
@@ -34,6 +35,8 @@ export interface ExecutorDeps {
   readonly associate: { readonly chunkSize: number; readonly concurrency: number };
   /** How long a running claim holds without renewal (a dead runner's requests are resumed after it). */
   readonly leaseMs?: number;
+  /** How the first-backup watch a finished associate starts paces itself. */
+  readonly watchTimings?: WatchTimings;
   /** Counts the runs resumed from a runner whose lease ran out. */
   readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
 }
@@ -172,10 +175,16 @@ export class RequestExecutor {
     const now = clock.now();
     const watch =
       request.action === 'associate'
-        ? startWatch(undoableVolumes(request, outcome), now, {
-            backupNow: outcome.backupNow?.started === true,
-            nextRun: request.target.schedule && nextRun(request.target.schedule, now),
-          })
+        ? startWatch(
+            undoableVolumes(request, outcome),
+            now,
+            {
+              backupNow: outcome.backupNow?.started === true,
+              nextRun: request.target.schedule && nextRun(request.target.schedule, now),
+              since: outcome.startedAt,
+            },
+            this.deps.watchTimings,
+          )
         : undefined;
     let done: BackupRequest | undefined;
     try {

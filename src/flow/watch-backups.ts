@@ -16,6 +16,8 @@ export interface WatcherDeps {
   readonly owner: string;
   /** How long a claim on a watch holds (the config's run lease). */
   readonly leaseMs: number;
+  /** The first look's wait, which the waits between looks double from. */
+  readonly firstLookMs: number;
 }
 
 /** Due watches taken per pass, and the cloud listings one pass makes per project at most. */
@@ -100,7 +102,7 @@ export class BackupWatcher {
       const mine = failed
         ? []
         : backups.filter((b) => (b.createdAt ?? now) >= watch.since).flatMap((b) => firstBackupOf(b) ?? []);
-      const next = afterLook(watch, mine, now);
+      const next = afterLook(watch, mine, now, { firstLookMs: this.deps.firstLookMs });
       const messages: MessageIntent[] = next.newlyFound.map((f) => ({
         kind: 'thread.first_backup',
         volumeId: f.volumeId,

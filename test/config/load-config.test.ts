@@ -61,7 +61,10 @@ describe('loadConfig', () => {
       ttlMs: 4 * 3_600_000,
       remindAfterMs: 30 * 60_000,
     });
-    expect(config.execution).toEqual({ runLeaseMs: 15_000 });
+    expect(config.execution).toEqual({
+      runLeaseMs: 15_000,
+      firstBackup: { firstLookMs: 30_000, graceAfterNowMs: 3_600_000, graceAfterScheduleMs: 7_200_000 },
+    });
     expect(config.access.rules[1]).toMatchObject({
       channels: ['inc-*'],
       policies: ['daily-*'],
@@ -234,5 +237,26 @@ projects: [{ name: prod, id: 0123456789abcdef0123456789abcdef }]
       expect(e).toBeInstanceOf(ConfigError);
       expect((e as ConfigError).paths).toEqual(['PORT']);
     }
+  });
+});
+
+describe('execution.first_backup', () => {
+  it('reads how the first-backup watch paces itself', () => {
+    const yaml = `
+cloud: { region: eu-de }
+projects:
+  - { name: prod, id: 0123456789abcdef0123456789abcdef }
+execution:
+  first_backup: { first_look: 2s, grace_after_now: 10m, grace_after_schedule: 3h }
+`;
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', OTC_ACCESS_KEY: 'a', OTC_SECRET_KEY: 'b' },
+      { readFile: () => yaml },
+    );
+    expect(config.execution.firstBackup).toEqual({
+      firstLookMs: 2_000,
+      graceAfterNowMs: 600_000,
+      graceAfterScheduleMs: 10_800_000,
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { runDemo } from '../../src/demo/run-demo';
 
 describe('npm run demo', () => {
-  it('plays a typo, a partly failed request, an approval and a workflow step, printed as people in Slack see them', async () => {
+  it('plays a typo, a partly failed request, an approval, a workflow step and --now with its first backups, printed as people in Slack see them', async () => {
     const lines: string[] = [];
     await runDemo((line) => lines.push(line));
     const out = lines.join('\n');
@@ -43,6 +43,12 @@ describe('npm run demo', () => {
     expect(step).toContain(
       'the step fails; Slackbot tells @carol: No rule allows this request (guest accounts only match rules that name their user id). Nothing was changed.',
     );
-    expect(out).toContain('Cloud calls that changed something: 3');
+    const now = out.slice(out.indexOf('▶ 5.'));
+    expect(now).toContain('/backup associate daily-7d web-02-data app-01-logs --now');
+    expect(now).toContain('Backup started now (it covers every volume of the policy)');
+    expect(now).toMatch(/First backup of `web-02-data` finished at \d\d:\d\d UTC \(`autobk_[0-9a-f]{4}`\)/);
+    expect(now).toMatch(/First backup of `app-01-logs` finished at/);
+    expect(now).toContain('Protected: every added volume has its first backup.');
+    expect(out).toContain('Cloud calls that changed something: 4');
   });
 });

@@ -1,5 +1,5 @@
 import type { VolumeId } from '../../src/domain/ids';
-import { GRACE_AFTER_NOW_MS, GRACE_AFTER_SCHEDULE_MS } from '../../src/domain/watch';
+import { FIRST_LOOK_MS, GRACE_AFTER_NOW_MS, GRACE_AFTER_SCHEDULE_MS } from '../../src/domain/watch';
 import { volumeStatus } from '../../src/flow/volume-status';
 import { BackupWatcher } from '../../src/flow/watch-backups';
 import { OtcHttpError } from '../../src/otc/errors';
@@ -90,6 +90,7 @@ describe('watching the first backup', () => {
       logger: createMemoryLogger('debug'),
       owner,
       leaseMs: MINUTE,
+      firstLookMs: FIRST_LOOK_MS,
     });
   }
 

@@ -5,9 +5,9 @@ import type { StepInputs } from '../domain/step-command';
 import { readStepCommand } from '../domain/step-command';
 import { admitRequest } from './admission';
 import { checkRequest } from './check-request';
-import type { FlowDeps } from './flow-deps';
 import { recordRequest } from './record-request';
 import type { TypedOutcome } from './typed-request';
+import type { SubmitDeps } from './typed-request';
 
 /** What a workflow step's request ends in at once: the typed command's outcomes but a dry run. */
 export type StepOutcome = Exclude<TypedOutcome, { kind: 'dry_run' }>;
@@ -32,22 +32,7 @@ export interface StepExecution {
  * same run twice: its execution id is the dedupe key, so the second finds the first.
  */
 export async function submitStepRequest(
-  deps: Pick<
-    FlowDeps,
-    | 'config'
-    | 'cloud'
-    | 'people'
-    | 'queries'
-    | 'requests'
-    | 'clock'
-    | 'outbox'
-    | 'executor'
-    | 'work'
-    | 'newRequestId'
-    | 'logger'
-    | 'workspaces'
-    | 'limiter'
-  >,
+  deps: SubmitDeps,
   actor: Actor,
   channel: ChannelRef,
   inputs: StepInputs,

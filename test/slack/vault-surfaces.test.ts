@@ -7,23 +7,17 @@ import { readFormState } from '../../src/slack/form-state';
 import { ACTION_UNDO, FORM_OPTIONS } from '../../src/slack/ids';
 import { policyLabel } from '../../src/slack/listeners/form-options';
 import { decodeRequest } from '../../src/store/record-codec';
+import { policy } from '../support/fake-cloud';
 import { PLAIN_TEXT, sampleChecked, sampleRequest, volumeId } from '../support/sample-request';
 
 const VAULT: BackupTarget = {
   kind: 'vault',
   id: asPolicyId('35c262b8-6c50-4693-9d31-015c3ff5ab74'),
   name: 'vault-daily',
-  policy: {
-    id: 'e312be6d-88e9-46d3-8fff-f9948ee0b8f1',
-    name: 'daily-7-backups',
-    status: 'ON',
-    startTime: '02:00',
-    timeZone: undefined,
-    frequencyDays: 1,
-    weekDays: undefined,
-    retentionCount: 7,
-    retentionDays: undefined,
-  },
+  policy: (({ kind: _kind, resourceCount: _count, ...schedule }) => schedule)(
+    policy('e312be6d-88e9-46d3-8fff-f9948ee0b8f1', 'daily-7-backups'),
+  ),
+
   volumeIds: [],
   resourceCount: 2,
   capacityGb: 1000,

@@ -17,6 +17,7 @@ import type {
 } from './ports';
 import type { RequestLimiter } from './request-limiter';
 import type { Workspaces } from './workspaces';
+import type { WorkTurns } from './work-turns';
 
 /** The part of the configuration the flows read. */
 export type FlowConfig = Pick<Config, 'projects' | 'defaultProject' | 'access' | 'approvals' | 'limits'>;
@@ -29,6 +30,11 @@ export interface FlowDeps {
   readonly config: FlowConfig;
   /** The live cloud: what a request is checked and recorded against. */
   readonly cloud: CloudReads;
+  /**
+   * The same cloud and store, paced (flow/work-turns.ts): for work that runs after the person has
+   * been answered, such as a typed command's checks, so that it does not hold up Slack's next acks.
+   */
+  readonly afterAnswer: Pick<FlowDeps, 'cloud' | 'queries' | 'requests'> & { readonly turns: WorkTurns };
   /** The form's one-minute copy of the cloud: type-ahead and previews. */
   readonly formCloud: CloudCache;
   readonly people: PeopleDirectory;

@@ -33,7 +33,12 @@ export interface WorldProgress {
   readonly meanAssociateLatencyMs?: number;
 }
 
-export const WORLD_DEFAULTS = { volumes: 6000, users: 200, latencyMinMs: 300, latencyMaxMs: 500 } as const;
+/**
+ * 211 people, a prime: commands take people and volumes in turn, so the same person sends the same
+ * text again only after 211 x (volumes / volumes per command) commands, never within one run (the
+ * bot would take it for a double submit and record nothing).
+ */
+export const WORLD_DEFAULTS = { volumes: 6000, users: 211, latencyMinMs: 300, latencyMaxMs: 500 } as const;
 
 export const BENCH_TEAM_ID = 'T0BENCH001';
 export const BENCH_CHANNEL = { id: 'C0BENCH001', name: 'inc-bench-load' } as const;

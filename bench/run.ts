@@ -7,12 +7,13 @@
  *   npm run bench -- --profile    also profiles the bot under the 50-concurrent load (--cpu-prof)
  *   npm run bench -- --only=acks,history,bulk
  *   npm run bench -- --idle-ms=5000   shorter idle after the load (default 30 s)
+ *   npm run bench -- --bot=other/dist/main.js   measure another build of the bot
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { sampleSum } from '../test/helpers/metrics';
 import { cloudBoundMs, efficiency } from './bound';
 import type { CloudShape } from './bound';
@@ -57,7 +58,7 @@ interface Sizes {
 
 const FULL: Sizes = {
   concurrency: 50,
-  warmup: 100,
+  warmup: 250,
   ackRounds: 4,
   ackPerRound: 250,
   historyRows: 100_000,
@@ -92,6 +93,8 @@ interface Args {
   readonly quick: boolean;
   /** Overrides how long the bot idles after the load before its RSS is read again. */
   readonly idleMs: number | undefined;
+  /** Another build of the bot to measure (its main.js), e.g. an earlier commit's dist/. */
+  readonly bot: string | undefined;
   readonly profile: boolean;
   readonly only: ReadonlySet<Scenario>;
 }
@@ -101,9 +104,11 @@ function parseArgs(argv: readonly string[]): Args {
   let profile = false;
   let only = new Set<Scenario>(SCENARIOS);
   let idleMs: number | undefined;
+  let bot: string | undefined;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (/^--idle-ms=\d+$/.test(arg)) idleMs = Number(arg.slice('--idle-ms='.length));
+    else if (arg.startsWith('--bot=')) bot = resolve(arg.slice('--bot='.length));
     else if (arg === '--profile') profile = true;
     else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',');
@@ -112,9 +117,11 @@ function parseArgs(argv: readonly string[]): Args {
         throw new Error(`unknown scenario(s) ${unknown.join(', ')}; know ${SCENARIOS.join(', ')}`);
       only = new Set(names as Scenario[]);
     } else
-      throw new Error(`unknown argument ${arg}; use --quick, --profile, --idle-ms=N, --only=${SCENARIOS.join(',')}`);
+      throw new Error(
+        `unknown argument ${arg}; use --quick, --profile, --idle-ms=N, --bot=PATH, --only=${SCENARIOS.join(',')}`,
+      );
   }
-  return { quick, profile, only, idleMs };
+  return { quick, profile, only, idleMs, bot };
 }
 
 function log(text: string): void {
@@ -126,6 +133,9 @@ interface ProfileResult {
   readonly busyMs: number;
   readonly rows: ReturnType<typeof selfTimes>['rows'];
 }
+
+/** The bot build to start: dist/main.js unless --bot names another. */
+type EntryOption = { readonly entry?: string };
 
 const profileFlags = (dir: string | undefined): string[] =>
   dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
@@ -176,6 +186,9 @@ interface AcksResult {
   readonly finished: number;
   readonly drainMs: number[];
   readonly drainBoundMs: number;
+  /** Per bot round: first command sent to last message; and the floor's time to take as many commands. */
+  readonly spanMs: number[];
+  readonly floorSubmitMs: number[];
   readonly cpuMsPerCommand: number;
   readonly floorCpuMsPerCommand: number;
   readonly rss: {
@@ -198,11 +211,13 @@ async function acksScenario(
   sizes: Sizes,
   shape: CloudShape,
   profileDir: string | undefined,
+  entry: EntryOption,
 ): Promise<AcksResult> {
   const secret = randomBytes(16).toString('hex');
   const commands = new Commands(world.info);
   const floor = await startFloor(dir, secret);
   const bot = await startBot('bot', world.info, join(dir, 'bot-acks'), secret, {
+    ...entry,
     maxVolumes: 100,
     nodeFlags: profileFlags(profileDir),
   });
@@ -253,6 +268,8 @@ async function acksScenario(
       accepted,
       finished,
       drainMs: botRounds.map((r) => r.drainMs ?? Number.NaN),
+      spanMs: botRounds.map((r) => r.spanMs ?? Number.NaN),
+      floorSubmitMs: floorRounds.map((r) => r.load.lastAckAt - r.load.startedAt),
       drainBoundMs: cloudBoundMs(1, 1, shape),
       cpuMsPerCommand: botRounds.reduce((a, r) => a + (r.cpuMs ?? 0), 0) / botCommands,
       floorCpuMsPerCommand: floorCpuMs / botCommands,
@@ -277,7 +294,7 @@ interface HistoryResult {
   readonly errors: number;
 }
 
-async function historyScenario(world: World, dir: string, sizes: Sizes): Promise<HistoryResult> {
+async function historyScenario(world: World, dir: string, sizes: Sizes, entry: EntryOption): Promise<HistoryResult> {
   const secret = randomBytes(16).toString('hex');
   const commands = new Commands(world.info);
   const historyDir = join(dir, 'bot-history');
@@ -298,8 +315,11 @@ async function historyScenario(world: World, dir: string, sizes: Sizes): Promise
   });
   const seedMs = Date.now() - seedStart;
   log(`history: seeded in ${(seedMs / 1000).toFixed(1)} s`);
-  const empty = await startBot('bot (empty store)', world.info, join(dir, 'bot-empty'), secret, { maxVolumes: 100 });
-  const history = await startBot('bot (100k history)', world.info, historyDir, secret, { maxVolumes: 100 });
+  const empty = await startBot('bot (empty store)', world.info, join(dir, 'bot-empty'), secret, {
+    ...entry,
+    maxVolumes: 100,
+  });
+  const history = await startBot('bot (100k history)', world.info, historyDir, secret, { ...entry, maxVolumes: 100 });
   try {
     for (const bot of [empty, history])
       await botRound(world, bot, secret, sizes.warmup, sizes.concurrency, () => commands.body(1));
@@ -358,10 +378,12 @@ async function bulkScenario(
   sizes: Sizes,
   shape: CloudShape,
   profileDir: string | undefined,
+  entry: EntryOption,
 ): Promise<BulkResult> {
   const secret = randomBytes(16).toString('hex');
   const commands = new Commands(world.info);
   const bot = await startBot('bot (bulk)', world.info, join(dir, 'bot-bulk'), secret, {
+    ...entry,
     maxVolumes: 1000,
     nodeFlags: profileFlags(profileDir),
   });
@@ -501,6 +523,15 @@ function goalRows(
       },
       {
         goal: '2',
+        what: 'round: first command to last message, median (ms)',
+        base: median(acks.floorSubmitMs) + acks.drainBoundMs,
+        value: median(acks.spanMs),
+        ratio: ratio(median(acks.spanMs), median(acks.floorSubmitMs) + acks.drainBoundMs),
+        target: '(reported)',
+        met: undefined,
+      },
+      {
+        goal: '2',
         what: 'CPU per command, drain included (ms)',
         base: acks.floorCpuMsPerCommand,
         value: acks.cpuMsPerCommand,
@@ -595,16 +626,22 @@ async function main(): Promise<void> {
   };
   let keep = false;
   try {
+    const entry: EntryOption = args.bot === undefined ? {} : { entry: args.bot };
     const profileOf = (scenario: string): string | undefined =>
       profileDir === undefined ? undefined : join(profileDir, scenario);
-    const acks = args.only.has('acks') ? await acksScenario(world, dir, sizes, shape, profileOf('acks')) : undefined;
-    const history = args.only.has('history') ? await historyScenario(world, dir, sizes) : undefined;
-    const bulk = args.only.has('bulk') ? await bulkScenario(world, dir, sizes, shape, profileOf('bulk')) : undefined;
+    const acks = args.only.has('acks')
+      ? await acksScenario(world, dir, sizes, shape, profileOf('acks'), entry)
+      : undefined;
+    const history = args.only.has('history') ? await historyScenario(world, dir, sizes, entry) : undefined;
+    const bulk = args.only.has('bulk')
+      ? await bulkScenario(world, dir, sizes, shape, profileOf('bulk'), entry)
+      : undefined;
     const progress = await world.progress();
     const rows = goalRows(acks, history, bulk);
     const result = {
       at: new Date().toISOString(),
       commit: gitCommit(),
+      bot: args.bot ?? 'dist/main.js',
       quick: args.quick,
       machine: {
         cpus: cpus().length,
@@ -632,7 +669,9 @@ async function main(): Promise<void> {
     printProfile('acks at 50 concurrent', acks?.profile);
     printProfile('bulk', bulk?.profile);
     if (progress.refused > 0) console.log(`the Slack stand-in refused ${progress.refused} calls (see the world log)`);
-    console.log(`machine: ${result.machine.cpus} x ${result.machine.model}, node ${process.version}; results: ${file}`);
+    console.log(
+      `bot: ${result.bot}, commit ${result.commit}; machine: ${result.machine.cpus} x ${result.machine.model}, node ${process.version}; results: ${file}`,
+    );
   } catch (e) {
     keep = true;
     log(`failed; logs kept in ${dir}`);

@@ -203,6 +203,8 @@ export interface Round {
   readonly load: LoadResult;
   /** Bot rounds: from the last ack to the last summary, and the CPU the bot spent on the round, drain included. */
   readonly drainMs?: number;
+  /** Bot rounds: from the first command sent to the last request's last message. */
+  readonly spanMs?: number;
   readonly lastSummaryAt?: number;
   readonly cpuMs?: number;
 }
@@ -248,6 +250,7 @@ export async function botRound(
   return {
     load,
     drainMs: after.lastRootUpdateAt - load.lastAckAt,
+    spanMs: after.lastRootUpdateAt - load.startedAt,
     lastSummaryAt: after.lastSummaryAt,
     cpuMs: processUsage(bot.child.pid).cpuMs - cpuBefore,
   };

@@ -62,7 +62,7 @@ const FULL: Sizes = {
   ackRounds: 4,
   ackPerRound: 250,
   historyRows: 100_000,
-  historyRounds: 4,
+  historyRounds: 6,
   historyPerRound: 200,
   idleMs: 30_000,
   bulkRuns: 3,
@@ -289,6 +289,9 @@ interface HistoryResult {
   readonly seedMs: number;
   readonly empty: Summary;
   readonly history: Summary;
+  /** The median over rounds of each round's ack p50: a round that a noisy neighbour slowed does not decide. */
+  readonly emptyRoundP50: number;
+  readonly historyRoundP50: number;
   readonly emptyCpuMsPerCommand: number;
   readonly historyCpuMsPerCommand: number;
   readonly errors: number;
@@ -345,6 +348,8 @@ async function historyScenario(world: World, dir: string, sizes: Sizes, entry: E
       seedMs,
       empty: summarize(acksOf(rounds.empty)),
       history: summarize(acksOf(rounds.history)),
+      emptyRoundP50: median(rounds.empty.map((r) => summarize(r.load.acksMs).p50)),
+      historyRoundP50: median(rounds.history.map((r) => summarize(r.load.acksMs).p50)),
       emptyCpuMsPerCommand: cpuPerCommand(rounds.empty),
       historyCpuMsPerCommand: cpuPerCommand(rounds.history),
       errors: errorsOf([...rounds.empty, ...rounds.history]).length,
@@ -446,12 +451,12 @@ function goalRows(
     rows.push(
       {
         goal: '1',
-        what: `ack p50, ${n} stored vs empty (ms)`,
-        base: history.empty.p50,
-        value: history.history.p50,
-        ratio: ratio(history.history.p50, history.empty.p50),
+        what: `ack p50 (median round), ${n} stored vs empty (ms)`,
+        base: history.emptyRoundP50,
+        value: history.historyRoundP50,
+        ratio: ratio(history.historyRoundP50, history.emptyRoundP50),
         target: '<= 1.1x',
-        met: ratio(history.history.p50, history.empty.p50) <= 1.1,
+        met: ratio(history.historyRoundP50, history.emptyRoundP50) <= 1.1,
       },
       {
         goal: '1',

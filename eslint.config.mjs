@@ -11,6 +11,7 @@ export default tseslint.config(
       'jest.config.js',
       'scripts/**/*.js',
       'test/**/*.js',
+      'bench/results/**',
     ],
   },
   js.configs.recommended,
@@ -54,7 +55,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/demo/**/*.ts', 'src/sandbox/cli.ts', 'src/main.ts', 'src/check/main.ts', 'scripts/**/*.ts'],
+    files: [
+      'src/demo/**/*.ts',
+      'src/sandbox/cli.ts',
+      'src/main.ts',
+      'src/check/main.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -20,6 +20,7 @@ import type {
 } from './ports';
 import { NO_METRICS } from './ports';
 import { RequestLimiter } from './request-limiter';
+import { paced, WorkTurns } from './work-turns';
 import { Workspaces } from './workspaces';
 
 /** The adapters the flows run on, and this replica's name. */
@@ -45,7 +46,19 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   const { config, clock, logger } = setup;
   const metrics = setup.metrics ?? NO_METRICS;
   const store = { ...pickStore(setup.store), requests: countFinalStates(setup.store.requests, metrics) };
-  const outbox = new Outbox(store, setup.deliverer, clock, logger.child('outbox'), {
+  // The work after an answer (deliveries, runs, a typed command's checks) goes in turns, so that it
+  // never holds up Slack's acks; lease renewals are never held up by it.
+  const turns = new WorkTurns();
+  const renewals = ['renewRun', 'renewClaim'];
+  const later = {
+    requests: paced(store.requests, turns, renewals),
+    queries: paced(store.queries, turns),
+    audit: paced(store.audit, turns),
+    outbox: paced(store.outbox, turns, renewals),
+    cloud: paced(setup.cloud, turns),
+    deliverer: paced(setup.deliverer, turns),
+  };
+  const outbox = new Outbox(later, later.deliverer, clock, logger.child('outbox'), {
     owner: setup.owner,
     // One lease for all work a replica holds: a claim on a message, like a run, is taken over that
     // long after its holder stopped renewing it.
@@ -54,10 +67,10 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     metrics,
   });
   const executor = new RequestExecutor({
-    store,
-    backend: setup.cloud,
+    store: later,
+    backend: later.cloud,
     outbox,
-    deliverer: setup.deliverer,
+    deliverer: later.deliverer,
     clock,
     logger: logger.child('executor'),
     owner: setup.owner,
@@ -67,8 +80,8 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     metrics,
   });
   const watcher = new BackupWatcher({
-    watches: setup.store.watches,
-    runs: setup.cloud,
+    watches: paced(setup.store.watches, turns),
+    runs: later.cloud,
     outbox,
     clock,
     logger: logger.child('watch'),
@@ -81,6 +94,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     cloud: setup.cloud,
     runs: setup.cloud,
     watcher,
+    afterAnswer: { cloud: later.cloud, queries: later.queries, requests: later.requests, turns },
     formCloud: new CloudCache(setup.cloud, clock),
     people: setup.people,
     requests: store.requests,

@@ -19,6 +19,7 @@ import type {
 } from './ports';
 import type { RequestLimiter } from './request-limiter';
 import type { Workspaces } from './workspaces';
+import type { WorkTurns } from './work-turns';
 
 /** The part of the configuration the flows read. */
 export type FlowConfig = Pick<Config, 'projects' | 'defaultProject' | 'access' | 'approvals' | 'limits'>;
@@ -35,6 +36,11 @@ export interface FlowDeps {
   readonly runs: BackupRuns;
   /** Watches the first backups of what finished requests added (a scheduler task). */
   readonly watcher: BackupWatcher;
+  /**
+   * The same cloud and store, paced (flow/work-turns.ts): for work that runs after the person has
+   * been answered, such as a typed command's checks, so that it does not hold up Slack's next acks.
+   */
+  readonly afterAnswer: Pick<FlowDeps, 'cloud' | 'queries' | 'requests'> & { readonly turns: WorkTurns };
   /** The form's one-minute copy of the cloud: type-ahead and previews. */
   readonly formCloud: CloudCache;
   readonly people: PeopleDirectory;

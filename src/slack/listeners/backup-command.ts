@@ -86,7 +86,10 @@ export function registerBackupCommand(app: App, deps: FlowDeps): void {
       case 'associate':
       case 'disassociate': {
         const channel = { id: command.channel_id, name: command.channel_name };
-        const outcome = await submitTypedRequest(deps, actor, channel, command.text, cmd);
+        // Acked: the checks and the record are work after the answer, paced as the request's run and
+        // messages are, behind the acks of the commands still arriving.
+        await deps.afterAnswer.turns.next();
+        const outcome = await submitTypedRequest({ ...deps, ...deps.afterAnswer }, actor, channel, command.text, cmd);
         deps.metrics.commandAnswered(cmd.kind, outcome.kind);
         const found = replyFor(outcome);
         if (found === undefined) return;

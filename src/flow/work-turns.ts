@@ -1,0 +1,70 @@
+/**
+ * Paces the work done after people have been answered (reading and writing the store, rendering
+ * and sending Slack messages, starting cloud calls): its steps run one per turn of the event loop,
+ * and between two steps Node serves whatever waits, first of all Slack's next requests, whose acks
+ * must not queue behind a burst of work (Slack gives up after 3 s). A step is the synchronous start
+ * of a call: it has its turn while it computes and holds nothing while it waits for the cloud or
+ * Slack, so a slow cloud slows no other request.
+ *
+ * One step a turn, not a time budget: under a burst, a turn that ran several steps also brought
+ * back the answers of several calls at once (their handling is not paced), and acks queued behind
+ * them; measured with `npm run bench`, one step a turn kept the acks near a bare Bolt app's and the
+ * heap smaller, for a slightly longer drain.
+ */
+export class WorkTurns {
+  private readonly queue: Array<() => void> = [];
+  private scheduled = false;
+
+  /** Steps waiting for their turn. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Starts `step` in a coming turn, after the steps queued before it; settles as the step does. */
+  take<T>(step: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(() => {
+        try {
+          step().then(resolve, reject);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+      this.schedule();
+    });
+  }
+
+  /** Resolves in a coming turn: what follows the await runs as a step of its own. */
+  next(): Promise<void> {
+    return this.take(() => Promise.resolve());
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate: the loop first handles the I/O that is ready (a request waiting for its ack).
+    setImmediate(() => {
+      this.scheduled = false;
+      this.queue.shift()?.();
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+}
+
+/**
+ * `port` with each method call started in a turn of `turns` (see WorkTurns), except the methods
+ * named in `unpaced`: lease renewals, which keep a live holder's claim and must never wait behind
+ * work. Every method of a port returns a promise, so a caller sees no difference but the wait.
+ */
+export function paced<T extends object>(port: T, turns: WorkTurns, unpaced: readonly string[] = []): T {
+  return new Proxy(port, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      // Called on the port itself, so that the port's calls of its own methods are not paced twice.
+      const method = value as (...args: unknown[]) => Promise<unknown>;
+      if (typeof key === 'string' && unpaced.includes(key)) return (...args: unknown[]) => method.apply(target, args);
+      return (...args: unknown[]) => turns.take(() => method.apply(target, args));
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { paced, WorkTurns } from '../../src/flow/work-turns';
+
+/** One turn of the event loop: what a step queued now has run by, and what was ready before has too. */
+const oneTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('WorkTurns', () => {
+  it('starts a step in a later turn, not at once', async () => {
+    const turns = new WorkTurns();
+    const started: string[] = [];
+    const done = turns.take(() => {
+      started.push('step');
+      return Promise.resolve(42);
+    });
+    expect(started).toEqual([]);
+    expect(turns.waiting).toBe(1);
+    await expect(done).resolves.toBe(42);
+    expect(started).toEqual(['step']);
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('starts one step a turn, in the order they were taken, and lets other work in between', async () => {
+    const turns = new WorkTurns();
+    const order: string[] = [];
+    const steps = ['a', 'b', 'c'].map((name) =>
+      turns.take(() => {
+        order.push(name);
+        return Promise.resolve();
+      }),
+    );
+    // Queued after the first step's turn was scheduled: runs between the steps, as an ack would.
+    setImmediate(() => order.push('io'));
+    await Promise.all(steps);
+    expect(order).toEqual(['a', 'io', 'b', 'c']);
+  });
+
+  it('holds nothing while a step waits: the next step starts before the first one ends', async () => {
+    const turns = new WorkTurns();
+    let release!: () => void;
+    const slow = turns.take(() => new Promise<string>((resolve) => (release = () => resolve('slow'))));
+    const fast = turns.take(() => Promise.resolve('fast'));
+    await expect(fast).resolves.toBe('fast');
+    release();
+    await expect(slow).resolves.toBe('slow');
+  });
+
+  it('passes a step’s failure on, thrown or rejected, and goes on with the next', async () => {
+    const turns = new WorkTurns();
+    const thrown = turns.take((): Promise<void> => {
+      throw new Error('thrown');
+    });
+    const rejected = turns.take(() => Promise.reject(new Error('rejected')));
+    const after = turns.take(() => Promise.resolve('after'));
+    await expect(thrown).rejects.toThrow('thrown');
+    await expect(rejected).rejects.toThrow('rejected');
+    await expect(after).resolves.toBe('after');
+  });
+
+  it('next() resolves in a coming turn', async () => {
+    const turns = new WorkTurns();
+    let resumed = false;
+    const waiting = turns.next().then(() => (resumed = true));
+    expect(resumed).toBe(false);
+    await waiting;
+    expect(resumed).toBe(true);
+  });
+});
+
+describe('paced', () => {
+  class Port {
+    readonly name = 'port';
+    calls: string[] = [];
+    read(id: string): Promise<string> {
+      this.calls.push(`read ${id}`);
+      return Promise.resolve(`${this.name}:${id}`);
+    }
+    renew(): Promise<boolean> {
+      this.calls.push('renew');
+      return Promise.resolve(true);
+    }
+    both(): Promise<string> {
+      // A port's call of its own method is not paced a second time.
+      return this.read('inner');
+    }
+  }
+
+  it('starts each method call in a turn, with the port as `this`, and answers as the port does', async () => {
+    const port = new Port();
+    const turns = new WorkTurns();
+    const wrapped = paced(port, turns);
+    const answer = wrapped.read('x');
+    expect(port.calls).toEqual([]);
+    await expect(answer).resolves.toBe('port:x');
+    expect(port.calls).toEqual(['read x']);
+    await expect(wrapped.both()).resolves.toBe('port:inner');
+    expect(wrapped.name).toBe('port');
+  });
+
+  it('calls the methods it is told not to pace at once', async () => {
+    const port = new Port();
+    const turns = new WorkTurns();
+    const wrapped = paced(port, turns, ['renew']);
+    const busy = turns.take(() => new Promise<void>(() => undefined));
+    const renewed = wrapped.renew();
+    expect(port.calls).toEqual(['renew']);
+    await expect(renewed).resolves.toBe(true);
+    await oneTurn();
+    void busy;
+  });
+});

@@ -55,7 +55,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/demo/**/*.ts', 'src/sandbox/cli.ts', 'src/main.ts', 'src/check/main.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/demo/**/*.ts',
+      'src/sandbox/cli.ts',
+      'src/main.ts',
+      'src/check/main.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

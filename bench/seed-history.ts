@@ -154,11 +154,11 @@ function seedOne(db: SqliteDatabase, shape: HistoryShape, i: number, markDone: s
           error: null,
         }),
         audit(finished, 'finished', { state: final, added: outcome.added.length, failed: failed.length }),
-        ...['root.post', 'thread.summary', 'thread.summary_file', 'root.update'].map((kind) =>
+        ...['root.post', 'thread.summary', 'root.update'].map((kind) =>
           audit(finished + 50, 'message_posted', { kind }),
         ),
       ],
-      messages: messagesOnFinished(false),
+      messages: messagesOnFinished(false, {}, volumes.length),
     },
     finished,
   );

@@ -2,6 +2,9 @@ import type { BackupRequest, ExecutionOutcome } from './backup-request';
 import { hintForCode, NO_REASON_GIVEN } from './otc-hints';
 import { outcomeState } from './request-state';
 
+/** Above this many volumes the thread shows the first lines and attaches the full list as CSV. */
+export const INLINE_VOLUMES = 25;
+
 export interface SummaryLine {
   readonly volumeId: string;
   readonly name: string;

@@ -204,9 +204,11 @@ export class RequestExecutor {
               detail: { state: final, added: outcome.added.length, failed: outcome.failed.length },
             },
           ],
-          messages: messagesOnFinished(request.approval !== undefined, {
-            endsStep: request.workflowStep !== undefined,
-          }),
+          messages: messagesOnFinished(
+            request.approval !== undefined,
+            { endsStep: request.workflowStep !== undefined },
+            outcome.added.length + outcome.failed.length,
+          ),
         },
       );
     } catch (e) {

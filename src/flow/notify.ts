@@ -1,3 +1,4 @@
+import { INLINE_VOLUMES } from '../domain/summary';
 import type { MessageIntent, ThreadNote } from '../domain/message-intent';
 
 const note = (n: ThreadNote): MessageIntent => ({ kind: 'thread.note', note: n });
@@ -37,13 +38,15 @@ export function messagesOnReminder(): MessageIntent[] {
 }
 
 /**
- * After the cloud call: the summary (and its CSV), the final root state, the card's final line, and
- * (`endsStep`: the request came from a workflow step) the step's outputs.
+ * After the cloud call: the summary (and its CSV, when it is about more than INLINE_VOLUMES
+ * `volumes`), the final root state, the card's final line, and (`endsStep`: the request came from a
+ * workflow step) the step's outputs.
  */
-export function messagesOnFinished(hadApproval: boolean, end: StepEnd = {}): MessageIntent[] {
+export function messagesOnFinished(hadApproval: boolean, end: StepEnd, volumes: number): MessageIntent[] {
   return [
     { kind: 'thread.summary' },
-    { kind: 'thread.summary_file' },
+    // The CSV only exists for a summary too long to list every volume: a shorter one owes no message.
+    ...(volumes > INLINE_VOLUMES ? [{ kind: 'thread.summary_file' } as const] : []),
     { kind: 'root.update' },
     ...(hadApproval ? [{ kind: 'card.update' } as const] : []),
     ...tellStep(end),

@@ -24,7 +24,6 @@ describe('decide', () => {
       'thread.note:decision',
       'root.update',
       'thread.summary',
-      'thread.summary_file',
       'root.update',
       'card.update',
     ]);

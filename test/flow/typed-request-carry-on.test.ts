@@ -14,7 +14,6 @@ describe('submitTypedRequest: carrying an accepted request on', () => {
     expect(f.deliverer.deliveries).toEqual([
       { requestId: request.id, kind: 'root.post', state: 'allowed' },
       { requestId: request.id, kind: 'thread.summary', state: 'succeeded' },
-      { requestId: request.id, kind: 'thread.summary_file', state: 'succeeded' },
       { requestId: request.id, kind: 'root.update', state: 'succeeded' },
     ]);
     const done = await stored(f, request.id);
@@ -46,7 +45,6 @@ describe('submitTypedRequest: carrying an accepted request on', () => {
       'started',
       'cloud_call',
       'finished',
-      'message_posted',
       'message_posted',
       'message_posted',
     ]);
@@ -101,11 +99,6 @@ describe('submitTypedRequest: carrying an accepted request on', () => {
     expect((await stored(f, request.id)).state).toBe('succeeded');
     expect(f.deliverer.kinds(request.id)).toEqual([]);
     const open = await f.store.outbox.listOpen(request.id);
-    expect(open.map((m) => m.intent.kind)).toEqual([
-      'root.post',
-      'thread.summary',
-      'thread.summary_file',
-      'root.update',
-    ]);
+    expect(open.map((m) => m.intent.kind)).toEqual(['root.post', 'thread.summary', 'root.update']);
   });
 });

@@ -70,7 +70,6 @@ describe('submitStepRequest: the Protect volumes workflow step', () => {
     expect(f.deliverer.deliveries.map((d) => [d.kind, d.state])).toEqual([
       ['root.post', 'allowed'],
       ['thread.summary', 'succeeded'],
-      ['thread.summary_file', 'succeeded'],
       ['root.update', 'succeeded'],
       ['step.complete', 'succeeded'],
     ]);
@@ -168,7 +167,6 @@ describe('a step’s request that needs approval', () => {
       'thread.note:decision',
       'root.update',
       'thread.summary',
-      'thread.summary_file',
       'root.update',
       'card.update',
       'step.complete',
@@ -226,7 +224,6 @@ describe('telling the step through the outbox', () => {
     expect(f.deliverer.kinds(request.id)).toEqual([
       'root.post',
       'thread.summary',
-      'thread.summary_file',
       'root.update',
       'thread.note:step_unreachable',
     ]);
@@ -266,6 +263,6 @@ describe('telling the step through the outbox', () => {
     const f = fixture();
     const request = accepted(await runStep(f, ALICE));
     await f.deps.work.idle();
-    expect((await auditKinds(f, request.id)).filter((k) => k === 'message_posted')).toHaveLength(5);
+    expect((await auditKinds(f, request.id)).filter((k) => k === 'message_posted')).toHaveLength(4);
   });
 });

@@ -4,14 +4,13 @@ import { ACTION_UNDO } from '../ids';
 import { targetWords, verbOf } from './request-words';
 import { firstBackupPlan } from './backup-notes';
 import type { RequestSummary, SummaryLine } from '../../domain/summary';
-import { buildSummary, MOVE_NOTE } from '../../domain/summary';
+import { buildSummary, INLINE_VOLUMES, MOVE_NOTE } from '../../domain/summary';
 import { code, formatElapsed, plural, userText } from '../mrkdwn';
 import type { Block, SlackMessage } from './kit';
 import { csvRow } from './csv';
 import { context, message, packLines, section } from './kit';
 
-/** Above this many volumes the thread shows the first lines and attaches the full list as CSV. */
-export const INLINE_VOLUMES = 25;
+export { INLINE_VOLUMES } from '../../domain/summary';
 const SHOWN_FAILED = 15;
 const SHOWN_ADDED = 10;
 

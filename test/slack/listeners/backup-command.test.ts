@@ -72,7 +72,7 @@ describe('registerBackupCommand: a typed associate', () => {
     expect(bot.timeline).toEqual(['ack', 'submitTypedRequest']);
     expect(spy).toHaveBeenCalledTimes(1);
     await f.deps.work.idle();
-    expect(f.deliverer.kinds()).toEqual(['root.post', 'thread.summary', 'thread.summary_file', 'root.update']);
+    expect(f.deliverer.kinds()).toEqual(['root.post', 'thread.summary', 'root.update']);
   });
 
   it('tells the notes of an accepted request to the asker', async () => {

@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from '../src/demo/wait';
 
 /** The benchmark's child processes: start, wait until they answer, read their RSS and CPU, stop. */
 
@@ -88,25 +89,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `check` every `everyMs` until it returns a value; fails naming `what` after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 /** Waits until GET `url` answers 200 (or the child exits). */
 export async function waitForHttp(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
-  await waitUntil(
+  await waitFor(
     `${child.name} to answer ${url}`,
     async () => {
       const exit = child.exitCode();

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { sendLoad } from './load';
 import type { LoadResult } from './load';
 import type { Child } from './procs';
-import { freePort, processUsage, ROOT, spawnNode, waitForHttp, waitUntil } from './procs';
+import { waitFor } from '../src/demo/wait';
+import { scrapeMetrics } from '../test/helpers/metrics';
+import { freePort, processUsage, ROOT, spawnNode, waitForHttp } from './procs';
 import { slashCommandBody } from './slack-sign';
 import type { WorldInfo, WorldProgress } from './world-shape';
 
@@ -36,7 +38,7 @@ export interface World {
 export async function startWorld(dir: string): Promise<World> {
   const logFile = join(dir, 'world.log');
   const child = spawnNode({ name: 'world', args: ['bench/world.ts'], env: {}, logFile });
-  const control = await waitUntil(
+  const control = await waitFor(
     'the world to start',
     () => {
       const exit = child.exitCode();
@@ -70,17 +72,6 @@ export interface Target {
 
 export interface BotTarget extends Target {
   metrics(): Promise<Map<string, number>>;
-}
-
-export async function scrape(port: number): Promise<Map<string, number>> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-  const samples = new Map<string, number>();
-  for (const line of (await res.text()).split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const cut = line.lastIndexOf(' ');
-    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
-  }
-  return samples;
 }
 
 export function botYaml(world: WorldInfo, maxVolumes: number): string {
@@ -142,7 +133,7 @@ export async function startBot(
     },
   });
   await waitForHttp(child, `http://127.0.0.1:${port}/readyz`);
-  return { name, child, port, eventsUrl: `http://127.0.0.1:${port}/slack/events`, metrics: () => scrape(port) };
+  return { name, child, port, eventsUrl: `http://127.0.0.1:${port}/slack/events`, metrics: () => scrapeMetrics(port) };
 }
 
 /** The floor: a bare Bolt app that only acks. */
@@ -155,7 +146,7 @@ export async function startFloor(dir: string, secret: string): Promise<Target> {
     env: { PORT: String(port), SLACK_SIGNING_SECRET: secret },
   });
   // The floor serves only /slack/events; a GET there is answered (404), which says it listens.
-  await waitUntil(
+  await waitFor(
     'the floor to listen',
     async () => {
       if (child.exitCode() !== undefined) throw new Error(`the floor exited; see ${join(dir, 'floor.log')}`);
@@ -216,7 +207,7 @@ export async function waitForSummaries(
   count: number,
   timeoutMs: number,
 ): Promise<WorldProgress> {
-  return waitUntil(
+  return waitFor(
     `${count} summaries`,
     async () => {
       const p = await world.progress();

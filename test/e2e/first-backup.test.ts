@@ -3,6 +3,7 @@ import { DEMO_CONFIG_YAML, DEMO_PROJECT_ID } from '../../src/demo/demo-world';
 import { waitFor } from '../../src/demo/wait';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import { FIRST_LOOK_MS } from '../../src/domain/watch';
+import { DEFAULT_CBR_PROJECT_ID } from '../../src/sandbox';
 import { ManualClock } from '../helpers/manual-clock';
 import {
   ALICE,
@@ -104,5 +105,38 @@ describe('the first-backup watch outlives the replica that ran the request', () 
     const after = await other.store.requests.get(done.id);
     expect(after?.watch?.closed).toBe('all_done');
     expect(text(w, rootMessages(w, INCIDENT)[0]!.blocks)).toContain('Protected');
+  });
+});
+
+describe('--now and the first backup on a CBR project', () => {
+  const clock = new ManualClock(Date.parse('2026-11-30T10:00:00Z'));
+  const CBR_YAML = YAML.replace(
+    '  - { name: prod, id: 0123456789abcdef0123456789abcdef, region: eu-de, default: true }',
+    `  - { name: prod, id: 0123456789abcdef0123456789abcdef, region: eu-de, default: true }\n  - { name: vaulted, id: ${DEFAULT_CBR_PROJECT_ID}, region: eu-de, service: cbr }`,
+  );
+  const world = useWorld({
+    yaml: CBR_YAML,
+    clock,
+    intervals: { watchMs: 3_600_000 },
+    extraProjects: [{ id: DEFAULT_CBR_PROJECT_ID, name: 'vaulted', region: 'eu-de', backupService: 'cbr' }],
+  });
+
+  it('backs the vault up and reports the first backup of each added disk from the vault backups', async () => {
+    const w = world();
+    const since = Date.now();
+    await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: 'associate vault-daily db-log-2 --now --project vaulted',
+    });
+    const done = await w.settle((await w.latestRequest(since)).id);
+    expect(done).toMatchObject({ state: 'succeeded', outcome: { backupNow: { started: true } } });
+    expect(thread(w, done)[0]).toContain('Backup started now (it covers every volume in the vault)');
+    await letTimePass(w, clock, FIRST_LOOK_MS);
+    const line = await waitFor('the first-backup line', () =>
+      thread(w, done).find((l) => l.includes('First backup of `db-log-2`')),
+    );
+    expect(line).toContain('finished');
+    expect((await w.bot.store.requests.get(done.id))?.watch?.closed).toBe('all_done');
   });
 });

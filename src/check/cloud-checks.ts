@@ -20,7 +20,8 @@ export async function checkCloud(
   for (const project of projects) {
     const label = `project ${project.name} (${project.id}, ${project.region})`;
     try {
-      await cloud.listTargets({ id: project.id, region: project.region });
+      // A CBR project lists its vaults: the check reads what a request there would read.
+      await cloud.listTargets({ id: project.id, region: project.region, service: project.service });
     } catch (e) {
       if (e instanceof OtcAuthError) {
         refused.push(
@@ -29,10 +30,11 @@ export async function checkCloud(
         );
         continue;
       }
-      const where = isOtcError(e) ? `${e.method} ${e.path}` : 'listing backup policies';
+      const what = project.service === 'cbr' ? 'the vaults' : 'the backup policies';
+      const where = isOtcError(e) ? `${e.method} ${e.path}` : `listing ${what}`;
       problems.push(
-        `Listing the backup policies of ${label} failed (${where}: ${describe(e)}): check the project id and ` +
-          'region, cloud.endpoints and the proxy settings, and that the user may read VBS policies in that project.',
+        `Listing ${what} of ${label} failed (${where}: ${describe(e)}): check the project id and ` +
+          `region, cloud.endpoints and the proxy settings, and that the user may read ${project.service === 'cbr' ? 'CBR vaults' : 'VBS policies'} in that project.`,
       );
     }
   }

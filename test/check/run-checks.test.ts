@@ -51,7 +51,7 @@ describe('the set-up self-check', () => {
     cloud = createOtcClient({
       credentials: { kind: 'password', ...sandbox.credentials },
       authUrl: `${sandbox.url}/v3`,
-      endpoints: { vbs: sandbox.url, evs: sandbox.url, ecs: sandbox.url },
+      endpoints: { vbs: sandbox.url, cbr: sandbox.url, evs: sandbox.url, ecs: sandbox.url },
       dispatcher: agent,
     });
   });
@@ -143,6 +143,16 @@ describe('the set-up self-check', () => {
     const { problems } = await runChecks({ config: { ...config, projects }, web, cloud });
     expect(problems).toEqual([
       expect.stringMatching(/refused a token for project other \(f+, eu-de\).*check the project id/),
+    ]);
+  });
+
+  it('lists the vaults of a CBR project, and says so when that fails', async () => {
+    const config = configOf();
+    const projects = config.projects.map((p) => ({ ...p, service: 'cbr' as const }));
+    sandbox.faults.inject('cbr.list_vaults', { status: 403 });
+    const { problems } = await runChecks({ config: { ...config, projects }, web, cloud });
+    expect(problems).toEqual([
+      expect.stringMatching(/^Listing the vaults of project sandbox .*GET \/v3\/.*\/vaults.*may read CBR vaults/),
     ]);
   });
 

@@ -4,8 +4,3 @@ import type { BackupSchedule, BackupTarget } from './types';
 export function scheduleOf(target: BackupTarget): BackupSchedule | undefined {
   return target.kind === 'policy' ? target : target.policy;
 }
-
-/** "policy" or "vault": what every message calls the target. */
-export function targetNoun(target: Pick<BackupTarget, 'kind'>): 'policy' | 'vault' {
-  return target.kind;
-}

@@ -3,6 +3,7 @@ import type { BackupTarget } from '../../src/otc/types';
 import { buildPreviewBlocks } from '../../src/slack/blocks/preview-blocks';
 import { buildRequestForm } from '../../src/slack/blocks/request-form-view';
 import { buildSummaryMessage } from '../../src/slack/blocks/summary-blocks';
+import { buildVolumeStatusMessage } from '../../src/slack/blocks/volume-status-blocks';
 import { readFormState } from '../../src/slack/form-state';
 import { ACTION_UNDO, FORM_OPTIONS } from '../../src/slack/ids';
 import { policyLabel } from '../../src/slack/listeners/form-options';
@@ -165,5 +166,19 @@ describe('a request stored before CBR and undo', () => {
       undoOf: undefined,
       thread: undefined,
     });
+  });
+});
+
+describe('/backup status <volume>, answered', () => {
+  it('escapes what the person typed when no volume matches it', () => {
+    const reply = json(
+      buildVolumeStatusMessage({
+        ok: false,
+        why: 'problem',
+        text: 'No volume is named `<!channel> *x*` in project `prod`.',
+      }),
+    );
+    expect(reply).not.toContain('<!channel>');
+    expect(reply).toContain('&lt;!channel&gt;');
   });
 });

@@ -60,7 +60,7 @@ export function firstBackupPlan(request: BackupRequest): string | undefined {
     const schedule = request.target.schedule;
     const offset = zoneOffsetMinutes(schedule?.timeZone) ?? 0;
     const when = describeRunTime({ zone: schedule?.timeZone ?? 'UTC', offsetMinutes: offset }, watch.nextRunAt);
-    return `:calendar: Next scheduled backup ${when}; I will say here when each volume has its first backup.`;
+    return `:calendar: Next scheduled backup ${userText(when, 60)}; I will say here when each volume has its first backup.`;
   }
   if (request.outcome !== undefined && request.outcome.added.length > 0)
     return `:warning: ${targetWords(request.target)} has no schedule running, so no backup will come by itself: use --now, or check it in the console.`;

@@ -1,5 +1,5 @@
 import type { VolumeStatusOutcome } from '../../flow/volume-status';
-import { code, slackTime, userText } from '../mrkdwn';
+import { code, composedText, slackTime, userText } from '../mrkdwn';
 import { rateLimitText } from './admission-text';
 import type { SlackMessage } from './kit';
 import { message, section } from './kit';
@@ -12,7 +12,8 @@ export function buildVolumeStatusMessage(result: VolumeStatusOutcome): SlackMess
         ? rateLimitText(result.rate)
         : result.why === 'not_allowed'
           ? 'I cannot tell you about volumes: ask a member of the on-call group, or an admin of the bot.'
-          : result.text;
+          : // A problem sentence names what the person typed: escaped, as every problem reply is.
+            composedText(result.text, 600);
     return message(text, [section(`:warning: ${text}`)]);
   }
   const v = result.volume;

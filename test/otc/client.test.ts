@@ -1,11 +1,10 @@
-import type { MockAgent } from 'undici';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import { createOtcClient } from '../../src/otc/client';
 import { OtcHttpError, OtcResponseShapeError } from '../../src/otc/errors';
 import {
   ASSOCIATE_PATH,
   buildClient,
-  createMockAgent,
+  useMockAgent,
   EVS,
   PASSWORD,
   POLICIES_PATH,
@@ -25,22 +24,13 @@ function volumeLike(id: string, name: string, extra: object = {}): object {
   return { ...docsVolume(), id, name, ...extra };
 }
 
-let agent: MockAgent;
+const agent = useMockAgent();
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 
 /** AK/SK keeps these tests to the VBS/EVS calls themselves (token handling is in auth.test.ts). */
 function client(overrides: Parameters<typeof buildClient>[1] = {}) {
   return buildClient(agent, { credentials: AKSK, ...overrides });
 }
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
 
 describe('VBS policies', () => {
   it('lists the documented policies, reading "backup_policy_name " (trailing space) and rentention_num', async () => {

@@ -1,5 +1,4 @@
-import type { MockAgent } from 'undici';
-import { buildClient, createMockAgent, makeVolumeIds, PROJECT } from './helpers';
+import { buildClient, useMockAgent, makeVolumeIds, PROJECT } from './helpers';
 
 // Shapes from the ECS docs' "Querying the ECS List": servers with self/bookmark links, and
 // `servers_links` holding the next page's link on Nova's own host.
@@ -23,7 +22,7 @@ function next(query: string): Array<{ href: string; rel: string }> {
   return [{ href: `http://openstack.example.com/v2.1/openstack/servers?${query}`, rel: 'next' }];
 }
 
-let agent: MockAgent;
+const agent = useMockAgent();
 
 function page(query: string, body: object): void {
   agent
@@ -31,15 +30,6 @@ function page(query: string, body: object): void {
     .intercept({ path: `${SERVERS_PATH}?${query}`, method: 'GET' })
     .reply(200, body);
 }
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
 
 describe('ECS server paging', () => {
   it('follows servers_links past a page shorter than asked (ECS caps the limit), on its own endpoint', async () => {

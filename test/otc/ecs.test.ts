@@ -1,8 +1,7 @@
-import type { MockAgent } from 'undici';
 import { createOtcClient } from '../../src/otc/client';
 import { nameFilterFor } from '../../src/otc/ecs';
 import { OtcHttpError, OtcResponseShapeError } from '../../src/otc/errors';
-import { buildClient, createMockAgent, headerOf, mockTokenIssue, PROJECT, TOKEN } from './helpers';
+import { buildClient, useMockAgent, headerOf, mockTokenIssue, PROJECT, TOKEN } from './helpers';
 
 const ECS = 'https://ecs.eu-de.otc.t-systems.com';
 const SERVERS_PATH = `/v2.1/${PROJECT.id}/servers`;
@@ -16,20 +15,11 @@ function listed(id: string, name: string): object {
   return { id, name, links: [{ href: `${ECS}/v2.1/${PROJECT.id}/servers/${id}`, rel: 'self' }] };
 }
 
-let agent: MockAgent;
+const agent = useMockAgent();
 
 function client(overrides: Parameters<typeof buildClient>[1] = {}) {
   return buildClient(agent, { credentials: AKSK, ...overrides });
 }
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
 
 describe('nameFilterFor', () => {
   it('sends a plain name as it is', () => {

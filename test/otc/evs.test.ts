@@ -1,6 +1,5 @@
-import type { MockAgent } from 'undici';
 import { asServerId } from '../../src/domain/ids';
-import { buildClient, createMockAgent, EVS, makeVolumeIds, PROJECT, readFixture, readJsonFixture } from './helpers';
+import { buildClient, useMockAgent, EVS, makeVolumeIds, PROJECT, readFixture, readJsonFixture } from './helpers';
 
 // Pages are built from the documented `cloudvolumes/detail` answer, links and all.
 const LIST_PATH = `/v2/${PROJECT.id}/cloudvolumes/detail`;
@@ -19,7 +18,7 @@ function nextLink(marker: string): Array<{ href: string; rel: string }> {
   return [{ rel: 'next', href: (DOCS.volumes_links[0]?.href ?? '').replace(/marker=[^&]+/, `marker=${marker}`) }];
 }
 
-let agent: MockAgent;
+const agent = useMockAgent();
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 const client = (pageSize?: number) =>
   buildClient(agent, { credentials: AKSK, ...(pageSize === undefined ? {} : { volumes: { pageSize } }) }).client;
@@ -30,15 +29,6 @@ function page(query: string, body: object | string): void {
     .intercept({ path: `${LIST_PATH}?${query}`, method: 'GET' })
     .reply(200, body);
 }
-
-beforeEach(() => {
-  agent = createMockAgent();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
 
 describe('EVS listAllVolumes paging', () => {
   it('reads the documented answer in one call: its count (1) says no page is left, whatever its link says', async () => {

@@ -1,18 +1,17 @@
-import type { MockAgent } from 'undici';
 import { z } from 'zod';
 import { OtcHttpError, OtcNetworkError, OtcResponseShapeError } from '../../src/otc/errors';
 import { createHttpCore } from '../../src/otc/http';
 import type { HttpCore } from '../../src/otc/http';
 import { resolveRetryPolicy } from '../../src/otc/retry-policy';
 import type { RetryPolicy } from '../../src/otc/retry-policy';
-import { createFakeClock, createMockAgent, createRecordingLogger, readFixture, VBS } from './helpers';
+import { createFakeClock, useMockAgent, createRecordingLogger, readFixture, VBS } from './helpers';
 import type { FakeClock, RecordingLogger } from './helpers';
 
 const PATH = '/v2/p1/backuppolicy';
 const url = new URL(`${VBS}${PATH}`);
 const schema = z.object({ ok: z.boolean() });
 
-let agent: MockAgent;
+const agent = useMockAgent();
 let clock: FakeClock;
 let logger: RecordingLogger;
 
@@ -41,14 +40,8 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeEach(() => {
-  agent = createMockAgent();
   clock = createFakeClock();
   logger = createRecordingLogger();
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
 });
 
 describe('the call loop', () => {

@@ -1,4 +1,3 @@
-import type { MockAgent } from 'undici';
 import { asPolicyId } from '../../src/domain/ids';
 import { OtcAuthError, OtcHttpError, OtcNetworkError } from '../../src/otc/errors';
 import { signRequest } from '../../src/otc/signer';
@@ -6,7 +5,7 @@ import {
   ACCESS_KEY,
   ASSOCIATE_PATH,
   buildClient,
-  createMockAgent,
+  useMockAgent,
   headerOf,
   IAM,
   makeVolumeIds,
@@ -21,18 +20,12 @@ import {
 } from './helpers';
 import type { RecordingLogger } from './helpers';
 
-let agent: MockAgent;
+const agent = useMockAgent();
 /** Signatures the mocked cloud saw; they must not show up anywhere either. */
 let signatures: string[];
 
 beforeEach(() => {
-  agent = createMockAgent();
   signatures = [];
-});
-
-afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
 });
 
 /** Every place a secret could leak from an error: text, JSON, cause, stack, and the logger. */

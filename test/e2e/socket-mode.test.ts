@@ -1,25 +1,17 @@
 import type { DemoWorld } from '../../src/demo/demo-world';
-import { startDemoWorld } from '../../src/demo/demo-world';
 import { waitFor } from '../../src/demo/wait';
 import { sampleSum, scrapeMetrics } from '../helpers/metrics';
-import { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
-import { ALICE, DB_DATA_1, INCIDENT, rootMessages, text } from './world';
+import type { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
+import { ALICE, DB_DATA_1, INCIDENT, rootMessages, startSocketWorld, stopSocketWorld, text } from './world';
 
 describe('Socket Mode', () => {
   let socket: SocketModeStandIn;
   let world: DemoWorld;
 
   beforeEach(async () => {
-    socket = new SocketModeStandIn();
-    world = await startDemoWorld({
-      socketUrl: await socket.url(),
-      env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '' },
-    });
+    ({ socket, world } = await startSocketWorld());
   });
-  afterEach(async () => {
-    await world.stop();
-    await socket.close();
-  });
+  afterEach(() => stopSocketWorld({ socket, world }));
 
   it('connects, logs the mode, and serves /healthz, /readyz and /metrics on PORT', async () => {
     expect(world.bot.bot.mode).toBe('socket');
@@ -66,18 +58,12 @@ describe('Socket Mode health', () => {
   let world: DemoWorld;
 
   beforeEach(async () => {
-    socket = new SocketModeStandIn();
-    world = await startDemoWorld({
-      socketUrl: await socket.url(),
-      env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '' },
+    ({ socket, world } = await startSocketWorld({
       // The client waits this long before it reconnects (and for a pong); its default is 5 s.
       intervals: { socketPingTimeoutMs: 1000 },
-    });
+    }));
   });
-  afterEach(async () => {
-    await world.stop();
-    await socket.close();
-  });
+  afterEach(() => stopSocketWorld({ socket, world }));
 
   async function health(): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`http://127.0.0.1:${world.bot.port}/readyz`);

@@ -8,7 +8,7 @@ import { functionExecutedEvent } from '../../src/demo/slack-payloads';
 import type { StandInStepRun } from '../../src/demo/slack-stand-in/steps';
 import { waitFor } from '../../src/demo/wait';
 import type { BackupRequest } from '../../src/domain/backup-request';
-import { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
+import type { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
 import {
   ALICE,
   BOB,
@@ -25,6 +25,8 @@ import {
   rootMessages,
   text,
   useWorld,
+  startSocketWorld,
+  stopSocketWorld,
 } from './world';
 
 const APPROVALS = 'C0APPROVAL';
@@ -298,16 +300,9 @@ describe('the workflow step in Socket Mode', () => {
   let world: DemoWorld;
 
   beforeEach(async () => {
-    socket = new SocketModeStandIn();
-    world = await startDemoWorld({
-      socketUrl: await socket.url(),
-      env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '' },
-    });
+    ({ socket, world } = await startSocketWorld());
   });
-  afterEach(async () => {
-    await world.stop();
-    await socket.close();
-  });
+  afterEach(() => stopSocketWorld({ socket, world }));
 
   it('acks the function_executed envelope and completes the step as in HTTP mode', async () => {
     const run = world.slack.state.steps.start();

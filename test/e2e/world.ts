@@ -7,6 +7,7 @@ import type { ManualClock } from '../helpers/manual-clock';
 import type { TestSchema } from '../helpers/pg-schema';
 import { createTestSchema } from '../helpers/pg-schema';
 import { missingScopes } from '../helpers/slack-scopes';
+import { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
 
 export const ALICE = 'U0ALICE001'; // in @sre-oncall
 export const BOB = 'U0BOB00001'; // in @backup-admins
@@ -81,4 +82,25 @@ export async function letTimePass(w: DemoWorld, clock: ManualClock, ms: number):
   const scheduler = w.bot.bot.scheduler();
   if (scheduler === undefined) throw new Error('the bot has no scheduler: was it started?');
   await scheduler.runAll();
+}
+
+/** A world whose bot runs in Socket Mode against a loopback Socket Mode server. */
+export interface SocketWorld {
+  readonly socket: SocketModeStandIn;
+  readonly world: DemoWorld;
+}
+
+export async function startSocketWorld(options: WorldOptions = {}): Promise<SocketWorld> {
+  const socket = new SocketModeStandIn();
+  const world = await startDemoWorld({
+    ...options,
+    socketUrl: await socket.url(),
+    env: { SLACK_APP_TOKEN: 'xapp-1-A0BACKUPBOT-1-standin', SLACK_SIGNING_SECRET: '', ...options.env },
+  });
+  return { socket, world };
+}
+
+export async function stopSocketWorld(s: SocketWorld): Promise<void> {
+  await s.world.stop();
+  await s.socket.close();
 }

@@ -117,8 +117,8 @@ interface Placement {
   readonly moves: readonly VolumeMove[];
   /** Volumes left out, and why ("in vault x; add --move"). */
   readonly notes: readonly string[];
-  /** Known before the call: the vault will not hold them all. */
-  readonly capacityNotes: readonly string[];
+  /** Said beside the request, never a reason to refuse it: the vault will not hold them all; --move on VBS. */
+  readonly advice: readonly string[];
 }
 
 /**
@@ -139,7 +139,7 @@ function placeInVaults(
       moves: [],
       notes: [],
       // Said, not refused: on VBS associating is what moves a volume, so --move changes nothing.
-      capacityNotes: cmd.move
+      advice: cmd.move
         ? ['--move is for CBR vaults: on VBS, adding a volume moves it from another policy anyway.']
         : [],
     };
@@ -173,16 +173,16 @@ function placeInVaults(
     if (now?.id === target.id) notes.push(`\`${v.name}\` is in vault \`${target.name}\` already.`);
     kept.push(v);
   }
-  const capacityNotes: string[] = [];
+  const advice: string[] = [];
   if (cmd.kind === 'associate' && target.capacityGb !== undefined) {
     const free = target.capacityGb - (target.allocatedGb ?? 0);
     const need = kept.filter((v) => holder.get(v.id)?.id !== target.id).reduce((sum, v) => sum + v.sizeGb, 0);
     if (need > free)
-      capacityNotes.push(
+      advice.push(
         `Vault \`${target.name}\` has ${Math.max(0, free)} GB free and these volumes need ${need} GB: CBR will refuse those that do not fit. Expand the vault first, or pick another.`,
       );
   }
-  return { volumes: kept, moves, notes, capacityNotes };
+  return { volumes: kept, moves, notes, advice };
 }
 
 /**
@@ -323,7 +323,7 @@ export async function checkRequest(
       ],
     };
   }
-  notes.push(...placed.capacityNotes, ...(await concurrentNotes(deps, actor.teamId, volumes)));
+  notes.push(...placed.advice, ...(await concurrentNotes(deps, actor.teamId, volumes)));
   const checked: CheckedRequest = {
     project: project.value,
     action: cmd.kind,

@@ -110,6 +110,9 @@ export function createApp(deps: AppDeps): Bot {
     logger,
     deferInitialization: true,
     extendedErrorHandler: true,
+    // No listener reads `context.conversation`: Bolt's default in-memory conversation store would
+    // only cost a look-up per request.
+    convoStore: false,
     clientOptions: {
       fetch: slackFetch,
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),

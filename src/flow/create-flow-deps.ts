@@ -20,6 +20,7 @@ import type {
 } from './ports';
 import { NO_METRICS } from './ports';
 import { RequestLimiter } from './request-limiter';
+import { shareTargetLists } from './target-lists';
 import { paced, WorkTurns } from './work-turns';
 import { Workspaces } from './workspaces';
 
@@ -46,6 +47,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   const { config, clock, logger } = setup;
   const metrics = setup.metrics ?? NO_METRICS;
   const store = { ...pickStore(setup.store), requests: countFinalStates(setup.store.requests, metrics) };
+  const cloud = shareTargetLists(setup.cloud, clock);
   // The work after an answer (deliveries, runs, a typed command's checks) goes in turns, so that it
   // never holds up Slack's acks; lease renewals are never held up by it.
   const turns = new WorkTurns();
@@ -55,7 +57,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
     queries: paced(store.queries, turns),
     audit: paced(store.audit, turns),
     outbox: paced(store.outbox, turns, renewals),
-    cloud: paced(setup.cloud, turns),
+    cloud: paced(cloud, turns),
     deliverer: paced(setup.deliverer, turns),
   };
   const outbox = new Outbox(later, later.deliverer, clock, logger.child('outbox'), {
@@ -91,10 +93,11 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   });
   return {
     config,
-    cloud: setup.cloud,
-    runs: setup.cloud,
+    cloud,
+    runs: cloud,
     watcher,
     afterAnswer: { cloud: later.cloud, queries: later.queries, requests: later.requests, turns },
+    // The form keeps its own copy for type-ahead and previews, and its submit reads the cloud itself.
     formCloud: new CloudCache(setup.cloud, clock),
     people: setup.people,
     requests: store.requests,

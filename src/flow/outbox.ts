@@ -117,24 +117,28 @@ export class Outbox {
     if (request !== undefined && message.intent.kind === 'step.complete' && backoff === undefined)
       await this.closeStep(request, result, now);
     if (result.ok) {
-      if (result.root !== undefined || result.approval !== undefined) {
-        await this.store.requests.setMessages(
-          message.requestId,
-          { ...(result.root && { root: result.root }), ...(result.approval && { approval: result.approval }) },
-          now,
-        );
-      }
-      await this.store.outbox.complete(message.id, owner, now);
-      if (request !== undefined) {
-        await this.store.audit.append({
-          requestId: request.id,
-          teamId: request.teamId,
-          at: now,
-          actor: 'bot',
-          kind: 'message_posted',
-          detail: { kind: message.intent.kind },
-        });
-      }
+      const posted =
+        result.root !== undefined || result.approval !== undefined
+          ? {
+              requestId: message.requestId,
+              ...(result.root && { root: result.root }),
+              ...(result.approval && { approval: result.approval }),
+            }
+          : undefined;
+      const audit =
+        request === undefined
+          ? []
+          : [
+              {
+                requestId: request.id,
+                teamId: request.teamId,
+                at: now,
+                actor: 'bot' as const,
+                kind: 'message_posted' as const,
+                detail: { kind: message.intent.kind },
+              },
+            ];
+      await this.store.outbox.complete(message.id, owner, now, { ...(posted && { posted }), audit });
       return 'delivered';
     }
     // Slack's Retry-After is a floor for the next attempt.

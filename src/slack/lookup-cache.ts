@@ -18,16 +18,20 @@ export class LookupCache<V> {
   /**
    * The kept answer, else `load()`'s. `fresh` skips the kept answer (a decision wants Slack's word
    * now) but still joins a call already in flight: that one was asked at most a round trip ago.
-   * A failure is not kept; the next look-up asks again.
+   * A failure is not kept; the next look-up asks again, as it does after an answer `keep` turns down.
    */
-  get(key: string, load: () => Promise<V>, options: { readonly fresh: boolean }): Promise<V> {
+  get(
+    key: string,
+    load: () => Promise<V>,
+    options: { readonly fresh: boolean; readonly keep?: (value: V) => boolean },
+  ): Promise<V> {
     const hit = this.kept.get(key);
     if (!options.fresh && hit !== undefined && hit.until > this.clock.now()) return Promise.resolve(hit.value);
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
     const call = load()
       .then((value) => {
-        this.kept.set(key, { value, until: this.clock.now() + this.ttlMs });
+        if (options.keep?.(value) ?? true) this.kept.set(key, { value, until: this.clock.now() + this.ttlMs });
         return value;
       })
       .finally(() => this.inFlight.delete(key));

@@ -16,6 +16,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
   private readonly groupIds: LookupCache<ReadonlyMap<string, string>>;
   private readonly members: LookupCache<ReadonlySet<string>>;
   private readonly channelMembers: LookupCache<ReadonlySet<string>>;
+  private readonly channels: LookupCache<ChannelAccess>;
 
   constructor(
     private readonly client: WebClient,
@@ -27,6 +28,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     this.groupIds = new LookupCache(ttlMs, clock);
     this.members = new LookupCache(ttlMs, clock);
     this.channelMembers = new LookupCache(ttlMs, clock);
+    this.channels = new LookupCache(ttlMs, clock);
   }
 
   async userFacts(userId: string): Promise<UserFacts | undefined> {
@@ -117,8 +119,19 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     return all;
   }
 
-  async channelAccess(channelId: string): Promise<ChannelAccess> {
-    if (channelId.startsWith('D')) return { canPost: false, why: 'direct_message' };
+  /**
+   * Whether the bot can post there. Only a yes is kept (a burst of commands in one incident channel
+   * asks Slack once): a no is asked again each time, so inviting the bot works at once.
+   */
+  channelAccess(channelId: string): Promise<ChannelAccess> {
+    if (channelId.startsWith('D')) return Promise.resolve({ canPost: false, why: 'direct_message' });
+    return this.channels.get(channelId, () => this.lookUpChannel(channelId), {
+      fresh: false,
+      keep: (access) => access.canPost,
+    });
+  }
+
+  private async lookUpChannel(channelId: string): Promise<ChannelAccess> {
     try {
       const res = await this.client.conversations.info({ channel: channelId });
       const channel = res.channel;

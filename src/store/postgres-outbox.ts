@@ -4,7 +4,9 @@ import type { RequestId } from '../domain/ids';
 import type { PostgresPool } from './postgres-pool';
 import { queryNamed } from './postgres-pool';
 import { PG } from './postgres-sql';
-import type { NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import { COMMON_SQL } from './common-sql';
+import { setMessagesParams } from './record-codec';
+import type { Delivered, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
 import type { OutboxRow } from './row-codecs';
 import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
 import { SqlOutboxUpdates } from './sql-stores';
@@ -53,5 +55,21 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
   async claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
     const [row] = await this.db.rows<OutboxRow>(PG.claimOne, { id, now, owner, until: now + leaseMs });
     return row === undefined ? undefined : decodeOutbox(row);
+  }
+
+  async complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
+    const { posted, audit = [] } = delivered;
+    const completion = { id, owner, now };
+    if (posted === undefined && audit.length === 0) {
+      await this.db.changes(COMMON_SQL.completeMessage, completion);
+      return;
+    }
+    await this.db.transaction(async (client) => {
+      await queryNamed(client, COMMON_SQL.completeMessage, completion);
+      if (posted !== undefined)
+        await queryNamed(client, PG.setMessages, setMessagesParams(posted.requestId, posted, now));
+      for (const event of audit) await queryNamed(client, PG.appendAudit, auditParams(event));
+      return { value: undefined };
+    });
   }
 }

@@ -70,6 +70,13 @@ export interface StoreEffects {
 
 export type NewOutboxMessage = MessageIntent;
 
+/** What a delivered message leaves behind, written with its completion. */
+export interface Delivered {
+  /** The request's root message or approval card, when this message posted it. */
+  readonly posted?: { readonly requestId: RequestId; readonly root?: MessageRef; readonly approval?: MessageRef };
+  readonly audit?: readonly AuditEvent[];
+}
+
 /**
  * A request being put together in a modal: who opened it, in which workspace and channel. The
  * modal carries only its id (`private_metadata`); on submit the draft must belong to the submitter,
@@ -205,7 +212,13 @@ export interface OutboxQueue {
   claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined>;
   /** Extends a claim while its delivery is under way; false when the claim is no longer this owner's. */
   renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean>;
-  complete(id: number, owner: string, now: EpochMs): Promise<void>;
+  /**
+   * Marks a claimed message delivered (a no-op when the claim is no longer this owner's) and, in the
+   * same transaction, keeps what its delivery left: the post's ref on the request (as
+   * RequestRecords.setMessages) and the audit entries. One commit per message, and a crash cannot
+   * keep the completion without its audit entry.
+   */
+  complete(id: number, owner: string, now: EpochMs, delivered?: Delivered): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
   fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;
   /** Open (not done, not given up) messages of a request, oldest first. */

@@ -169,10 +169,6 @@ export class SqlOutboxUpdates {
     return (await this.runner.changes(COMMON_SQL.renewClaim, { id, owner, until })) === 1;
   }
 
-  async complete(id: number, owner: string, now: EpochMs): Promise<void> {
-    await this.runner.changes(COMMON_SQL.completeMessage, { id, owner, now });
-  }
-
   async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
     return (await this.runner.rows<OutboxRow>(COMMON_SQL.listOpenMessages, { requestId })).map(decodeOutbox);
   }

@@ -1,7 +1,8 @@
 import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type { Delivered, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
 import type { OutboxRow } from './row-codecs';
+import { setMessagesParams } from './record-codec';
 import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
 import type { SqliteDatabase } from './sqlite-database';
 import { COMMON_SQL } from './common-sql';
@@ -72,5 +73,19 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
   claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
     const db = this.db;
     return db.write(() => claimOne(db, id, owner, now, leaseMs));
+  }
+
+  complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
+    const db = this.db;
+    const { posted, audit = [] } = delivered;
+    const completion = (): void => {
+      db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now });
+    };
+    if (posted === undefined && audit.length === 0) return db.run(completion);
+    return db.write(() => {
+      completion();
+      if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));
+      for (const event of audit) insertAudit(db, event);
+    });
   }
 }

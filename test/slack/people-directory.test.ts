@@ -150,6 +150,27 @@ describe('SlackPeopleDirectory (Slack Web API mocked with nock)', () => {
     scope.done();
   });
 
+  it('keeps a yes for a minute, and asks again after a no (the bot was just invited)', async () => {
+    const closed = { ok: true, channel: { id: 'G1', name: 'sec', is_private: true, is_member: false } };
+    const open = { ok: true, channel: { id: 'G1', name: 'sec', is_private: true, is_member: true } };
+    const scope = nock(API)
+      .post('/api/conversations.info')
+      .reply(200, closed)
+      .post('/api/conversations.info')
+      .reply(200, open)
+      .post('/api/conversations.info')
+      .reply(200, { ok: true, channel: { id: 'G1', name: 'sec', is_archived: true } });
+    expect(await directory.channelAccess('G1')).toEqual({ canPost: false, why: 'not_in_channel' });
+    expect(await directory.channelAccess('G1')).toEqual({ canPost: true, name: 'sec' });
+    // A burst of commands in the channel: one call between them.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => directory.channelAccess('G1')));
+    expect(burst.every((a) => a.canPost)).toBe(true);
+    expect(scope.pendingMocks()).toHaveLength(1);
+    now += 60_001;
+    expect(await directory.channelAccess('G1')).toEqual({ canPost: false, why: 'archived' });
+    scope.done();
+  });
+
   it('does not ask Slack about a direct message', async () => {
     expect(await directory.channelAccess('D0123')).toEqual({ canPost: false, why: 'direct_message' });
   });

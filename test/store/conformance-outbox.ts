@@ -1,8 +1,9 @@
+import type { AuditEvent } from '../../src/domain/backup-request';
 import type { RequestId } from '../../src/domain/ids';
 import type { MessageIntent } from '../../src/domain/message-intent';
 import type { OutboxMessage, RequestStore } from '../../src/store/request-store';
 import type { StoreContext } from './conformance';
-import { allowedRequest, createRequest, MINUTE, newRequestId, T0 } from './fixtures';
+import { allowedRequest, createRequest, MINUTE, newRequestId, T0, TEAM } from './fixtures';
 
 const LEASE = MINUTE;
 const SOME_INTENTS: readonly MessageIntent[] = [
@@ -73,6 +74,36 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
       await store.outbox.complete(m1!.id, 'w1', T0 + 1);
       expect(idsOf(await store.outbox.claimDue('w2', T0 + 2, LEASE, 10))).toEqual([m2!.id]);
+    });
+
+    it("keeps a delivered message's post and audit entry with its completion, or none of them", async () => {
+      const { store } = ctx();
+      const [requestId, [m1, m2]] = await requestWithMessages(store, 2);
+      const root = { channel: 'C0ROOT', ts: '1700000000.000100' };
+      const posted = (at: number): AuditEvent => ({
+        requestId,
+        teamId: TEAM,
+        at,
+        actor: 'bot',
+        kind: 'message_posted',
+        detail: { kind: 'root.post' },
+      });
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      await store.outbox.complete(m1!.id, 'w1', T0 + 1, { posted: { requestId, root }, audit: [posted(T0 + 1)] });
+      expect((await store.requests.get(requestId))?.rootMessage).toEqual(root);
+      expect((await store.audit.list(requestId)).filter((e) => e.kind === 'message_posted')).toHaveLength(1);
+      expect(idsOf(await store.outbox.listOpen(requestId))).toEqual([m2!.id]);
+
+      // An entry the store cannot write takes the completion and the ref down with it.
+      await store.outbox.claim(m2!.id, 'w1', T0 + 2, LEASE);
+      const unwritable = { ...posted(T0 + 3), teamId: null } as unknown as AuditEvent;
+      const card = { channel: 'C0CARD', ts: '1700000000.000200' };
+      await expect(
+        store.outbox.complete(m2!.id, 'w1', T0 + 3, { posted: { requestId, approval: card }, audit: [unwritable] }),
+      ).rejects.toThrow();
+      expect((await store.requests.get(requestId))?.approvalMessage).toBeUndefined();
+      expect(idsOf(await store.outbox.listOpen(requestId))).toEqual([m2!.id]);
+      expect((await store.audit.list(requestId)).filter((e) => e.kind === 'message_posted')).toHaveLength(1);
     });
 
     it('keeps a claimed message from other owners until its claim runs out', async () => {

@@ -55,6 +55,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Request
         })
       : new SqliteRequestStore({
           path: target.path,
+          checkpointInWorker: true,
           ...(options.logger === undefined ? {} : { logger: options.logger }),
         });
   try {

@@ -9,6 +9,13 @@ export interface SqliteConnectionOptions {
   readonly path: string;
   /** How long a writer waits for another connection's lock before failing. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Checkpoint the write-ahead log from a worker thread instead of inside commits
+   * (store/sqlite-checkpointer.ts); the bot's own store does. Ignored for `:memory:`.
+   */
+  readonly checkpointInWorker?: boolean;
+  /** Told when the checkpoint thread failed and commits checkpoint again. */
+  readonly onCheckpointFailure?: (error: string) => void;
 }
 
 /** Driver and file-system codes that mean "the database is not usable", not "this statement is wrong". */

@@ -4,15 +4,27 @@ import type { RequestRow } from './record-codec';
 import { decodeRequest } from './record-codec';
 import type { SqliteConnectionOptions } from './sqlite-connection';
 import type { SqlParams, SqlRunner } from './sql-runner';
+import type { Checkpointer } from './sqlite-checkpointer';
+import { CHECKPOINT_EVERY_MS, startCheckpointer } from './sqlite-checkpointer';
 import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from './sqlite-connection';
 
 /** One better-sqlite3 connection as the store uses it: synchronous calls behind promises, statements cached. */
 export class SqliteDatabase implements SqlRunner {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteConnectionOptions) {
     this.db = openSqliteDatabase(options);
+    if (options.checkpointInWorker === true && options.path !== ':memory:')
+      this.checkpointer = startCheckpointer({
+        path: options.path,
+        everyMs: CHECKPOINT_EVERY_MS,
+        pragma: (sql) => {
+          if (this.db.open) this.db.pragma(sql);
+        },
+        onFailure: options.onCheckpointFailure ?? (() => undefined),
+      });
   }
 
   /** Runs `fn` now, as a settled promise; driver failures that mean "no database" become StoreUnavailableError. */
@@ -57,7 +69,8 @@ export class SqliteDatabase implements SqlRunner {
     return this.write(() => applySqliteMigrations(this.db, Date.now()));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     return this.run(() => {
       if (this.db.open) this.db.close();
     });

@@ -30,7 +30,12 @@ export class SqliteRequestStore implements RequestStore {
 
   constructor(options: SqliteStoreOptions) {
     this.logger = options.logger ?? SILENT_LOGGER;
-    this.db = new SqliteDatabase(options);
+    const logger = this.logger;
+    this.db = new SqliteDatabase({
+      ...options,
+      onCheckpointFailure: (error) =>
+        logger.warn('the SQLite checkpoint thread failed; commits checkpoint the log again', { error }),
+    });
     this.watches = new SqliteBackupWatches(this.db);
     this.requests = new SqliteRequestRecords(this.db);
     this.outbox = new SqliteOutboxQueue(this.db);

@@ -31,13 +31,13 @@ class CountingCloud implements BackupBackend {
     this.nextList = undefined;
     return answer ?? Promise.resolve([{ kind: 'policy', id: POLICY, name: `list-${n}` } as unknown as BackupTarget]);
   }
-  associate(): Promise<AssociationResult> {
+  associate(..._call: unknown[]): Promise<AssociationResult> {
     return this.write;
   }
-  disassociate(): Promise<AssociationResult> {
+  disassociate(..._call: unknown[]): Promise<AssociationResult> {
     return this.write;
   }
-  move(): Promise<AssociationResult> {
+  move(..._call: unknown[]): Promise<AssociationResult> {
     return this.write;
   }
   /** Not a write: passed through as is. */

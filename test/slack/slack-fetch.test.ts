@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { SlackCall } from '../../src/slack/slack-fetch';
-import { createSlackFetch } from '../../src/slack/slack-fetch';
+import { createHttpTransport, createSlackFetch } from '../../src/slack/slack-fetch';
 
 /** A Slack Web API stand-in: answers per method from a table. */
 const ANSWERS: Record<string, [number, string]> = {
+  'auth.test': [200, '{"ok":true}'],
   'chat.postMessage': [200, '{"ok":false,"error":"channel_not_found"}'],
   'chat.update': [200, '{"ok":true,"ts":"1.2"}'],
   'users.info': [429, '{"ok":false,"error":"ratelimited"}'],
@@ -16,10 +17,28 @@ const ANSWERS: Record<string, [number, string]> = {
 describe('the fetch every Slack call goes through', () => {
   let server: Server;
   let apiUrl: string;
+  /** Resolves once the server has a request it will not answer. */
+  let heard: Promise<void>;
+  let hear: () => void;
   beforeEach(async () => {
+    heard = new Promise((resolve) => (hear = resolve));
     server = createServer((req, res) => {
-      const [status, body] = ANSWERS[(req.url ?? '').replace('/api/', '')] ?? [404, ''];
-      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' }).end(body);
+      const method = (req.url ?? '').replace('/api/', '');
+      if (method === 'silent') {
+        hear(); // never answers
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (method === 'echo') {
+          const echo = JSON.stringify({ type: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(echo);
+          return;
+        }
+        const [status, body] = ANSWERS[method] ?? [404, ''];
+        res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' }).end(body);
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
@@ -68,5 +87,54 @@ describe('the fetch every Slack call goes through', () => {
     await expect(web.chat.update({ channel: 'C1', ts: '1.1', text: 'hi' })).rejects.toThrow();
     expect(calls).toEqual([{ method: 'chat.update', status: undefined, durationMs: 0, error: 'network' }]);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  it("gives the WebClient the answer's headers: the Retry-After of a 429", async () => {
+    await expect(client([]).users.info({ user: 'U1' })).rejects.toMatchObject({
+      code: ErrorCode.RateLimitedError,
+      retryAfter: 1,
+    });
+  });
+
+  it('gives up a call when its signal aborts (as the WebClient times out), reported as a network error', async () => {
+    const calls: SlackCall[] = [];
+    const fetch = createSlackFetch({
+      clock: { now: () => 0 },
+      logger: createMemoryLogger('error'),
+      onCall: (c) => calls.push(c),
+    });
+    const controller = new AbortController();
+    const call = fetch(`${apiUrl}silent`, { method: 'POST', body: 'channel=C1', signal: controller.signal });
+    await heard;
+    controller.abort(new Error('the call timed out'));
+    await expect(call).rejects.toThrow('the call timed out');
+    expect(calls).toEqual([{ method: 'silent', status: undefined, durationMs: 0, error: 'network' }]);
+    // An already aborted signal sends nothing.
+    await expect(fetch(`${apiUrl}silent`, { method: 'POST', signal: controller.signal })).rejects.toThrow(
+      'the call timed out',
+    );
+    server.closeAllConnections();
+  });
+
+  it('sends a string body as is and a FormData body as multipart, boundary and all', async () => {
+    const send = createHttpTransport();
+    const plain = await send(`${apiUrl}echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'channel=C1&text=h%C3%A9',
+    });
+    expect(await plain.json()).toEqual({ type: 'application/x-www-form-urlencoded', body: 'channel=C1&text=h%C3%A9' });
+    const form = new FormData();
+    form.append('channel_id', 'C1');
+    form.append('file', new Blob(['a,b\r\n1,2']), 'summary.csv');
+    const answer = (await (await send(`${apiUrl}echo`, { method: 'POST', body: form })).json()) as {
+      type: string;
+      body: string;
+    };
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(answer.type)?.[1];
+    expect(boundary).toBeDefined();
+    expect(answer.body).toContain(`--${boundary!}`);
+    expect(answer.body).toContain('filename="summary.csv"');
+    expect(answer.body).toContain('a,b\r\n1,2');
   });
 });

@@ -1,16 +1,6 @@
 import { BackgroundWork } from '../../src/flow/background';
 import { createMemoryLogger } from '../../src/log/logger';
-
-/** A promise the test settles by hand. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred';
 
 /** Whether `promise` has settled once every pending microtask has run (no timer, no sleep). */
 async function isSettled(promise: Promise<unknown>): Promise<boolean> {

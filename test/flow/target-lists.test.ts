@@ -1,22 +1,13 @@
 import type { PolicyId, ProjectId, VolumeId } from '../../src/domain/ids';
 import { shareTargetLists, TARGET_LIST_TTL_MS } from '../../src/flow/target-lists';
 import type { AssociationResult, BackupBackend, BackupTarget, ProjectRef } from '../../src/otc/types';
+import { deferred } from '../helpers/deferred';
 
 const PROD: ProjectRef = { id: 'p-prod' as ProjectId, region: 'eu-de' };
 const STAGING: ProjectRef = { id: 'p-staging' as ProjectId, region: 'eu-de' };
 const POLICY = 'policy-1' as PolicyId;
 const VOLUMES = ['v-1' as VolumeId];
 const NOTHING: AssociationResult = { added: [], failed: [], chunks: [] };
-
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** A cloud whose listTargets answers with a new list (its generation in the name) per call, counted per project. */
 class CountingCloud implements BackupBackend {

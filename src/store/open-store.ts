@@ -4,8 +4,6 @@ import { SqliteRequestStore } from './sqlite-store';
 import type { StoreLogger } from './store-logger';
 
 export const DEFAULT_SQLITE_PATH = './data/backup-bot.db';
-/** The bot's SQLite writes within this window commit together (store/sqlite-database.ts). */
-export const SQLITE_GROUP_COMMIT_MS = 5;
 
 export interface OpenStoreOptions {
   /** `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:<path>` for SQLite; unset: SQLite at `sqlitePath`. */
@@ -58,7 +56,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Request
       : new SqliteRequestStore({
           path: target.path,
           checkpointInWorker: true,
-          groupCommitMs: SQLITE_GROUP_COMMIT_MS,
           ...(options.logger === undefined ? {} : { logger: options.logger }),
         });
   try {

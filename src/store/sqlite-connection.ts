@@ -14,11 +14,6 @@ export interface SqliteConnectionOptions {
    * (store/sqlite-checkpointer.ts); the bot's own store does. Ignored for `:memory:`.
    */
   readonly checkpointInWorker?: boolean;
-  /**
-   * Commits the writes made within this many milliseconds together (store/sqlite-database.ts:
-   * group commit); 0, the default, commits each on its own. The bot's own store groups.
-   */
-  readonly groupCommitMs?: number;
   /** Told when the checkpoint thread failed and commits checkpoint again. */
   readonly onCheckpointFailure?: (error: string) => void;
 }

@@ -14,12 +14,12 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'backup-bot-store-'));
 }
 
-const sqliteConformance = (options: { readonly groupCommitMs?: number }) => async () => {
+describeRequestStoreConformance('SqliteRequestStore', async () => {
   const dir = tempDir();
   const path = join(dir, 'nested', 'store.db');
   const opened: RequestStore[] = [];
   const open = async (): Promise<RequestStore> => {
-    const store = new SqliteRequestStore({ path, ...options });
+    const store = new SqliteRequestStore({ path });
     opened.push(store);
     await store.migrate();
     return store;
@@ -33,11 +33,7 @@ const sqliteConformance = (options: { readonly groupCommitMs?: number }) => asyn
       rmSync(dir, { recursive: true, force: true });
     },
   };
-};
-
-describeRequestStoreConformance('SqliteRequestStore', sqliteConformance({}));
-// The bot's own store commits in groups (openStore): the same contract, every write of it.
-describeRequestStoreConformance('SqliteRequestStore, group commit', sqliteConformance({ groupCommitMs: 5 }));
+});
 
 describe('SqliteRequestStore', () => {
   let dir: string;

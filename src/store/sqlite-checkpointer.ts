@@ -29,6 +29,11 @@ export interface CheckpointerOptions {
 }
 
 export const CHECKPOINT_EVERY_MS = 1_000;
+/**
+ * The thread starts this long after the store opens: a store that lives shorter (a check, a test)
+ * never starts one, and until then commits checkpoint as SQLite does by default.
+ */
+export const CHECKPOINT_START_AFTER_MS = 3_000;
 /** SQLite's default `wal_autocheckpoint`, restored when the worker fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 

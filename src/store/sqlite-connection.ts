@@ -14,6 +14,8 @@ export interface SqliteConnectionOptions {
    * (store/sqlite-checkpointer.ts); the bot's own store does. Ignored for `:memory:`.
    */
   readonly checkpointInWorker?: boolean;
+  /** How long after opening the checkpoint thread starts; default CHECKPOINT_START_AFTER_MS (3 s). */
+  readonly checkpointStartAfterMs?: number;
   /** Told when the checkpoint thread failed and commits checkpoint again. */
   readonly onCheckpointFailure?: (error: string) => void;
 }

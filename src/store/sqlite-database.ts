@@ -5,18 +5,21 @@ import { decodeRequest } from './record-codec';
 import type { SqliteConnectionOptions } from './sqlite-connection';
 import type { SqlParams, SqlRunner } from './sql-runner';
 import type { Checkpointer } from './sqlite-checkpointer';
-import { CHECKPOINT_EVERY_MS, startCheckpointer } from './sqlite-checkpointer';
+import { CHECKPOINT_EVERY_MS, CHECKPOINT_START_AFTER_MS, startCheckpointer } from './sqlite-checkpointer';
 import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from './sqlite-connection';
 
 /** One better-sqlite3 connection as the store uses it: synchronous calls behind promises, statements cached. */
 export class SqliteDatabase implements SqlRunner {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly checkpointer: Checkpointer | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private checkpointStart: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteConnectionOptions) {
     this.db = openSqliteDatabase(options);
-    if (options.checkpointInWorker === true && options.path !== ':memory:')
+    if (options.checkpointInWorker !== true || options.path === ':memory:') return;
+    const start = (): void => {
+      this.checkpointStart = undefined;
       this.checkpointer = startCheckpointer({
         path: options.path,
         everyMs: CHECKPOINT_EVERY_MS,
@@ -25,6 +28,10 @@ export class SqliteDatabase implements SqlRunner {
         },
         onFailure: options.onCheckpointFailure ?? (() => undefined),
       });
+    };
+    const after = options.checkpointStartAfterMs ?? CHECKPOINT_START_AFTER_MS;
+    if (after <= 0) start();
+    else this.checkpointStart = setTimeout(start, after).unref();
   }
 
   /** Runs `fn` now, as a settled promise; driver failures that mean "no database" become StoreUnavailableError. */
@@ -70,6 +77,7 @@ export class SqliteDatabase implements SqlRunner {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.checkpointStart);
     await this.checkpointer?.stop();
     return this.run(() => {
       if (this.db.open) this.db.close();

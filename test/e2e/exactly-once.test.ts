@@ -5,17 +5,27 @@ import { ALICE, DB_DATA_1, INCIDENT, letTimePass, rootMessages, text, useWorld }
 const HOUR = 3_600_000;
 
 /**
- * Slack accepts a post but its answer comes after the bot's client gave up (here: 300 ms late
- * against a 100 ms timeout). The message exists; the bot does not know it. Retrying must not post
+ * Slack accepts a post but its answer comes after the bot's client gave up (here: 2.5 s late
+ * against a 1 s timeout). The message exists; the bot does not know it. Retrying must not post
  * it again: the outbox retries, and the deliverer finds the first post by its metadata.
  */
+const SLACK_TIMEOUT_MS = 1000;
+const LATE_MS = 2500;
+
 describe('a post Slack accepted but answered too late', () => {
   const clock = new ManualClock();
-  const world = useWorld({ clock, slackTimeoutMs: 100, intervals: { outboxMs: HOUR, outboxBackoffMs: [1000] } });
+  // Every Slack call of the bot gives up after SLACK_TIMEOUT_MS; the late answers below come well after
+  // it. The budget is wide enough that no other call (users.info, conversations.info on the way to
+  // the record) runs out of it on a loaded machine: at 100 ms they did, and the request was never recorded.
+  const world = useWorld({
+    clock,
+    slackTimeoutMs: SLACK_TIMEOUT_MS,
+    intervals: { outboxMs: HOUR, outboxBackoffMs: [1000] },
+  });
 
   it('leaves one root message: the retry finds it and adopts it instead of posting again', async () => {
     const w = world();
-    w.slack.failNext('chat.postMessage', { lateMs: 300 });
+    w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
     await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
     const request = await w.latestRequest(0);
     await waitFor('the root post to time out and wait in the outbox', async () => {
@@ -44,7 +54,7 @@ describe('a post Slack accepted but answered too late', () => {
     await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
     const request = await w.latestRequest(0);
     await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
-    w.slack.failNext('chat.postMessage', { lateMs: 300 });
+    w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
     await waitFor('the summary post to time out and wait in the outbox', async () => {
       const [head] = await w.bot.store.outbox.listOpen(request.id);
       return head?.intent.kind === 'thread.summary' && head.attempts === 1 ? true : undefined;

@@ -27,7 +27,7 @@ describe('checkpoints in a thread of their own', () => {
 
   it("moves the log into the database file from the worker, while the bot's connection never does", async () => {
     const path = join(dir, 'bot.db');
-    const db = new SqliteDatabase({ path, checkpointInWorker: true });
+    const db = new SqliteDatabase({ path, checkpointInWorker: true, checkpointStartAfterMs: 0 });
     try {
       await waitFor('the checkpoint thread to start', async () =>
         (await autocheckpoint(db)) === 0 ? true : undefined,
@@ -46,15 +46,25 @@ describe('checkpoints in a thread of their own', () => {
     }
   });
 
-  it('leaves checkpoints in commits when not asked, and for an in-memory store', async () => {
+  it('leaves checkpoints in commits when not asked, for an in-memory store, and until the thread starts', async () => {
     const plain = new SqliteDatabase({ path: join(dir, 'plain.db') });
-    const memory = new SqliteDatabase({ path: ':memory:', checkpointInWorker: true });
+    const memory = new SqliteDatabase({ path: ':memory:', checkpointInWorker: true, checkpointStartAfterMs: 0 });
+    const later = new SqliteDatabase({
+      path: join(dir, 'later.db'),
+      checkpointInWorker: true,
+      checkpointStartAfterMs: 200,
+    });
     try {
       expect(await autocheckpoint(plain)).toBe(1000);
       expect(await autocheckpoint(memory)).toBe(1000);
+      expect(await autocheckpoint(later)).toBe(1000);
+      await waitFor('the delayed thread to start', async () =>
+        (await autocheckpoint(later)) === 0 ? true : undefined,
+      );
     } finally {
       await plain.close();
       await memory.close();
+      await later.close();
     }
   });
 

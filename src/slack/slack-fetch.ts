@@ -121,6 +121,7 @@ export function createHttpTransport(): (url: string | URL, init: FetchRequestIni
       const req = send(target, { method: init?.method ?? 'GET', headers, agent: agents[protocol] }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        // Also an answer cut short: node:http reports the connection closed mid-body as an error.
         res.on('error', reject);
         res.on('end', () => {
           signal?.removeEventListener('abort', abort);

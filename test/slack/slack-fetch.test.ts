@@ -24,6 +24,12 @@ describe('the fetch every Slack call goes through', () => {
     heard = new Promise((resolve) => (hear = resolve));
     server = createServer((req, res) => {
       const method = (req.url ?? '').replace('/api/', '');
+      if (method === 'cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"ok":tr');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
       if (method === 'silent') {
         hear(); // never answers
         return;
@@ -114,6 +120,17 @@ describe('the fetch every Slack call goes through', () => {
       'the call timed out',
     );
     server.closeAllConnections();
+  });
+
+  it('fails a call whose answer is cut short, instead of handing the WebClient half of it', async () => {
+    const calls: SlackCall[] = [];
+    const fetch = createSlackFetch({
+      clock: { now: () => 0 },
+      logger: createMemoryLogger('error'),
+      onCall: (c) => calls.push(c),
+    });
+    await expect(fetch(`${apiUrl}cut`, { method: 'POST', body: 'channel=C1' })).rejects.toThrow();
+    expect(calls).toEqual([{ method: 'cut', status: undefined, durationMs: 0, error: 'network' }]);
   });
 
   it('sends a string body as is and a FormData body as multipart, boundary and all', async () => {

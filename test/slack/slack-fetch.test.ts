@@ -51,8 +51,15 @@ describe('the fetch every Slack call goes through', () => {
   });
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** The Slack fetch on a clock that stands still, reporting each call into `calls`. */
+  const recordingFetch = (
+    calls: SlackCall[],
+    logger = createMemoryLogger('error'),
+  ): ReturnType<typeof createSlackFetch> =>
+    createSlackFetch({ clock: { now: () => 0 }, logger, onCall: (c) => calls.push(c) });
+
   function client(calls: SlackCall[], logger = createMemoryLogger('debug')): WebClient {
-    const fetch = createSlackFetch({ clock: { now: () => 0 }, logger, onCall: (c) => calls.push(c) });
+    const fetch = recordingFetch(calls, logger);
     return new WebClient('xoxb-secret-token', {
       slackApiUrl: apiUrl,
       fetch,
@@ -104,11 +111,7 @@ describe('the fetch every Slack call goes through', () => {
 
   it('gives up a call when its signal aborts (as the WebClient times out), reported as a network error', async () => {
     const calls: SlackCall[] = [];
-    const fetch = createSlackFetch({
-      clock: { now: () => 0 },
-      logger: createMemoryLogger('error'),
-      onCall: (c) => calls.push(c),
-    });
+    const fetch = recordingFetch(calls);
     const controller = new AbortController();
     const call = fetch(`${apiUrl}silent`, { method: 'POST', body: 'channel=C1', signal: controller.signal });
     await heard;
@@ -124,11 +127,7 @@ describe('the fetch every Slack call goes through', () => {
 
   it('fails a call whose answer is cut short, instead of handing the WebClient half of it', async () => {
     const calls: SlackCall[] = [];
-    const fetch = createSlackFetch({
-      clock: { now: () => 0 },
-      logger: createMemoryLogger('error'),
-      onCall: (c) => calls.push(c),
-    });
+    const fetch = recordingFetch(calls);
     await expect(fetch(`${apiUrl}cut`, { method: 'POST', body: 'channel=C1' })).rejects.toThrow();
     expect(calls).toEqual([{ method: 'cut', status: undefined, durationMs: 0, error: 'network' }]);
   });

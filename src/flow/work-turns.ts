@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Paces the work done after people have been answered (reading and writing the store, rendering
  * and sending Slack messages, starting cloud calls): its steps run one per turn of the event loop,
@@ -20,16 +22,22 @@ export class WorkTurns {
     return this.queue.length;
   }
 
-  /** Starts `step` in a coming turn, after the steps queued before it; settles as the step does. */
+  /**
+   * Starts `step` in a coming turn, after the steps queued before it; settles as the step does. The
+   * step runs in its caller's async context (AsyncResource.bind), not in that of whoever scheduled
+   * the turn: else a request's cloud and Slack calls would log under another request's id, or none.
+   */
   take<T>(step: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push(() => {
-        try {
-          step().then(resolve, reject);
-        } catch (e) {
-          reject(e instanceof Error ? e : new Error(String(e)));
-        }
-      });
+      this.queue.push(
+        AsyncResource.bind(() => {
+          try {
+            step().then(resolve, reject);
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        }),
+      );
       this.schedule();
     });
   }

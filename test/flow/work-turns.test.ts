@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { paced, WorkTurns } from '../../src/flow/work-turns';
 
 /** One turn of the event loop: what a step queued now has run by, and what was ready before has too. */
@@ -16,6 +17,26 @@ describe('WorkTurns', () => {
     await expect(done).resolves.toBe(42);
     expect(started).toEqual(['step']);
     expect(turns.waiting).toBe(0);
+  });
+
+  it("runs each step in its caller's async context, not in that of whoever scheduled the turn", async () => {
+    const turns = new WorkTurns();
+    const context = new AsyncLocalStorage<string>();
+    const seen: Array<[string, string | undefined]> = [];
+    const step = (name: string) => () => {
+      seen.push([name, context.getStore()]);
+      return Promise.resolve();
+    };
+    // The first step schedules the turn from no request's context; the others are queued behind it.
+    const outside = turns.take(step('outside'));
+    const a = context.run('r-a', () => turns.take(step('a')));
+    const b = context.run('r-b', () => turns.take(step('b')));
+    await Promise.all([outside, a, b]);
+    expect(seen).toEqual([
+      ['outside', undefined],
+      ['a', 'r-a'],
+      ['b', 'r-b'],
+    ]);
   });
 
   it('starts one step a turn, in the order they were taken, and lets other work in between', async () => {

@@ -21,6 +21,8 @@ import { DEMO_WORKSPACE } from './slack-stand-in/workspace';
 import { waitFor } from './wait';
 
 export const DEMO_PROJECT_ID = '0123456789abcdef0123456789abcdef';
+/** The demo config's `approvals.channel`. */
+export const APPROVALS_CHANNEL = 'C0APPROVAL';
 
 /** The rules file the demo (and the end-to-end tests) run with. */
 export const DEMO_CONFIG_YAML = `
@@ -230,4 +232,36 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
     await stopAll().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * An approver approves the latest card in the approvals channel as Slack lets them: the Approve
+ * button, then the modal it opens (a new one: an earlier approval's modal is never taken for it),
+ * submitted with `comment`. Through `driver`, the world's own unless another replica's is given.
+ */
+export async function approveLatestCard(
+  world: DemoWorld,
+  requestId: string,
+  options: { readonly userId: string; readonly comment: string; readonly driver?: SlackDriver },
+): Promise<void> {
+  const driver = options.driver ?? world.driver;
+  const card = await waitFor('the approval card', () => world.slack.state.channelMessages(APPROVALS_CHANNEL).at(-1));
+  const before = new Set(world.slack.state.views.keys());
+  await driver.clickButton({
+    userId: options.userId,
+    channelId: APPROVALS_CHANNEL,
+    messageTs: card.ts,
+    actionId: 'approval.approve',
+    value: requestId,
+  });
+  const modal = await waitFor('the approval form', () =>
+    [...world.slack.state.views.values()].find(
+      (v) => !before.has(v.id) && v.view['callback_id'] === 'approval.approve.modal',
+    ),
+  );
+  await driver.submitView({
+    userId: options.userId,
+    viewId: modal.id,
+    values: { comment: { 'comment.input': { type: 'plain_text_input', value: options.comment } } },
+  });
 }

@@ -1,5 +1,5 @@
 import type { DemoWorld } from './demo-world';
-import { DEMO_PROJECT_ID, startDemoWorld } from './demo-world';
+import { approveLatestCard, DEMO_PROJECT_ID, startDemoWorld } from './demo-world';
 import { describeEvents } from './show-events';
 import { waitFor } from './wait';
 
@@ -17,7 +17,6 @@ const DAVE = 'U0DAVE0001';
 const CAROL = 'U0CAROL001';
 const INCIDENT = 'C0INC4711';
 const GENERAL = 'C0GENERAL1';
-const APPROVALS = 'C0APPROVAL';
 
 type Print = (line: string) => void;
 
@@ -48,24 +47,8 @@ async function command(
 /** Bob approves the card: the click opens a modal, he writes a comment and submits it. */
 async function approve(world: DemoWorld, print: Print, requestId: string): Promise<void> {
   const from = world.slack.state.log.length;
-  const card = world.slack.state.channelMessages(APPROVALS).at(-1);
-  if (card === undefined) throw new Error('no approval card was posted');
   print('  @bob clicks Approve on the card, writes "ok for a weekly copy" and submits the modal.');
-  await world.driver.clickButton({
-    userId: BOB,
-    channelId: APPROVALS,
-    messageTs: card.ts,
-    actionId: 'approval.approve',
-    value: requestId,
-  });
-  const modal = await waitFor('the approval form', () =>
-    [...world.slack.state.views.values()].find((v) => v.view['callback_id'] === 'approval.approve.modal'),
-  );
-  await world.driver.submitView({
-    userId: BOB,
-    viewId: modal.id,
-    values: { comment: { 'comment.input': { type: 'plain_text_input', value: 'ok for a weekly copy' } } },
-  });
+  await approveLatestCard(world, requestId, { userId: BOB, comment: 'ok for a weekly copy' });
   await world.settle(requestId);
   show(world, print, from, 'bob');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { DemoWorld } from '../../src/demo/demo-world';
-import { startDemoWorld } from '../../src/demo/demo-world';
+import { approveLatestCard, startDemoWorld } from '../../src/demo/demo-world';
 import type { ProtectStepFields, SlackDriver } from '../../src/demo/slack-driver';
 import { functionExecutedEvent } from '../../src/demo/slack-payloads';
 import type { StandInStepRun } from '../../src/demo/slack-stand-in/steps';
@@ -29,7 +29,6 @@ import {
   stopSocketWorld,
 } from './world';
 
-const APPROVALS = 'C0APPROVAL';
 /** DAVE is in no group and #general is no incident channel: rule others-need-approval. */
 const NEEDS_APPROVAL: ProtectStepFields = { policy: 'weekly-4w', volumes: 'db-log-2', reason: 'weekly copy' };
 
@@ -70,27 +69,8 @@ function expectDeclaredOutputs(outputs: Record<string, unknown>): void {
 }
 
 /** BOB approves the card through `driver`, as the demo does: the button, then the modal. */
-async function approve(w: DemoWorld, requestId: string, driver: SlackDriver = w.driver): Promise<void> {
-  const card = await waitFor('the approval card', () => w.slack.state.channelMessages(APPROVALS).at(-1));
-  const before = new Set(w.slack.state.views.keys());
-  await driver.clickButton({
-    userId: BOB,
-    channelId: APPROVALS,
-    messageTs: card.ts,
-    actionId: 'approval.approve',
-    value: requestId,
-  });
-  const modal = await waitFor('the approval form', () =>
-    [...w.slack.state.views.values()].find(
-      (v) => !before.has(v.id) && v.view['callback_id'] === 'approval.approve.modal',
-    ),
-  );
-  await driver.submitView({
-    userId: BOB,
-    viewId: modal.id,
-    values: { comment: { 'comment.input': { type: 'plain_text_input', value: 'ok' } } },
-  });
-}
+const approve = (w: DemoWorld, requestId: string, driver?: SlackDriver): Promise<void> =>
+  approveLatestCard(w, requestId, { userId: BOB, comment: 'ok', ...(driver && { driver }) });
 
 describe.each(STORES)('the Protect volumes workflow step, end to end on %s', (store) => {
   const world = useWorld({}, store);

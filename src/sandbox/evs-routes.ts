@@ -5,6 +5,8 @@ import { iamIdOf } from './iam-routes';
 import type { SandboxVolume } from './model';
 
 export const EVS_MAX_LIMIT = 1000;
+/** The most disks one `ids` filter may name, as EVS documents it. */
+export const EVS_MAX_IDS = 60;
 
 const FILTERS: ReadonlyArray<readonly [string, (v: SandboxVolume, wanted: string) => boolean]> = [
   ['name', (v, wanted) => v.name === wanted],
@@ -17,6 +19,16 @@ function badRequest(message: string): Reply {
   return reply(400, { badrequest: { code: 400, message } });
 }
 
+/** `ids=['id1','id2']`, the form EVS documents: the ids (lowercased), or the 400's message. */
+function parseIds(text: string): ReadonlySet<string> | string {
+  const inner = /^\[(.*)\]$/.exec(text.trim())?.[1];
+  const ids = inner?.split(',').map((part) => /^\s*'([^']+)'\s*$/.exec(part)?.[1]);
+  if (ids === undefined || ids.some((id) => id === undefined))
+    return `Invalid input received: ids must look like ['id1','id2'], got '${text}'.`;
+  if (ids.length > EVS_MAX_IDS) return `Invalid input received: ids may name at most ${EVS_MAX_IDS} disks.`;
+  return new Set(ids.map((id) => (id ?? '').toLowerCase()));
+}
+
 function parseCount(query: URLSearchParams, key: string, fallback: number): number | string {
   const text = query.get(key);
   if (text === null) return fallback;
@@ -26,7 +38,8 @@ function parseCount(query: URLSearchParams, key: string, fallback: number): numb
 
 /**
  * `GET /v2/{project_id}/cloudvolumes/detail`: exact filters `name`, `status`, `availability_zone`,
- * `server_id`; paging by `limit` (default and max 1000), `offset` (below the count, else 400) and `marker`.
+ * `server_id`; `ids=['id1',...]` (at most 60; ids that do not exist are left out); paging by
+ * `limit` (default and max 1000), `offset` (below the count, else 400) and `marker`.
  * Ordered by name, then id.
  * `count` is the number of volumes matching the filters, whatever the page.
  */
@@ -39,6 +52,12 @@ export function handleListVolumes(ctx: SandboxContext, req: SandboxRequest): Rep
   if (typeof offset === 'string') return badRequest(offset);
 
   let matching = ctx.state.listVolumes(projectId);
+  const idsText = req.query.get('ids');
+  if (idsText !== null) {
+    const ids = parseIds(idsText);
+    if (typeof ids === 'string') return badRequest(ids);
+    matching = matching.filter((v) => ids.has(v.id));
+  }
   for (const [key, test] of FILTERS) {
     const wanted = req.query.get(key);
     if (wanted !== null) matching = matching.filter((v) => test(v, wanted));
@@ -62,7 +81,9 @@ export function handleListVolumes(ctx: SandboxContext, req: SandboxRequest): Rep
   };
   const last = page[page.length - 1];
   if (last !== undefined && start + offset + page.length < matching.length) {
-    const next = new URLSearchParams(FILTERS.flatMap(([key]) => withValue(key, req.query.get(key))));
+    const next = new URLSearchParams(
+      [...FILTERS.map(([key]) => key), 'ids'].flatMap((key) => withValue(key, req.query.get(key))),
+    );
     next.set('limit', String(limit));
     next.set('marker', last.id);
     body.volumes_links = [

@@ -175,6 +175,29 @@ describe('OTC client against the sandbox over real HTTP', () => {
     },
   );
 
+  it.each([
+    ['password', 'token'],
+    ['aksk', 'aksk'],
+  ] as const)('looks 70 volumes up by id in two ids listings, not 70 calls (%s)', async (kind, via) => {
+    const all = sandbox.state.listVolumes(DEFAULT_PROJECT_ID).map((v) => v.id);
+    const unknown = Array.from(
+      { length: 70 - all.length },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const refs = [...all, ...unknown];
+    expect(refs).toHaveLength(70);
+
+    const found = await client(kind).findVolumesByRef(PROJECT, refs);
+
+    expect(all.map((id) => found.get(id)?.map((v) => v.id))).toEqual(all.map((id) => [id]));
+    expect(unknown.map((id) => found.get(id))).toEqual(unknown.map(() => []));
+    const evs = sandbox.requests.filter((r) => r.route.startsWith('evs.'));
+    expect(evs.map((r) => [r.route, r.status, r.auth])).toEqual([
+      ['evs.volumes.detail', 200, via],
+      ['evs.volumes.detail', 200, via],
+    ]);
+  });
+
   it('lists every server of the project without a name filter', async () => {
     const servers = await client('password').listServers(PROJECT);
     expect(servers.map((s) => s.name)).toEqual(expect.arrayContaining(['web-01', 'db-01', 'hana-01']));

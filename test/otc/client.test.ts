@@ -24,6 +24,28 @@ function volumeLike(id: string, name: string, extra: object = {}): object {
   return { ...docsVolume(), id, name, ...extra };
 }
 
+/** The ids of a `cloudvolumes/detail` path's `ids=['id1','id2']` filter, in order. */
+function idsOf(path: string): string[] {
+  const text = new URL(path, EVS).searchParams.get('ids') ?? '';
+  return [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+}
+
+/** A listing by ids whose `limit` is the number of ids. */
+function isIdsListing(path: string): boolean {
+  const url = new URL(path, EVS);
+  const ids = idsOf(path);
+  return url.pathname === LIST_PATH && ids.length > 0 && url.searchParams.get('limit') === String(ids.length);
+}
+
+/** An answer to a listing by ids that notes the call's ids in `asked` (undici may match a path twice). */
+function noting(asked: string[][], body: (ids: string[]) => object): (opts: { path: string }) => object {
+  return (opts) => {
+    const ids = idsOf(opts.path);
+    asked.push(ids);
+    return body(ids);
+  };
+}
+
 const agent = useMockAgent();
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 
@@ -186,17 +208,17 @@ describe('EVS volumes', () => {
     });
   });
 
-  it('resolves refs: UUIDs by id, names by exact case-sensitive match over a loose EVS filter', async () => {
+  it('resolves refs: UUIDs in one ids listing, names by exact case-sensitive match over a loose EVS filter', async () => {
     const byId = '591ac654-26d8-41be-bb77-4f90699d2d41';
     const gone = '11111111-2222-4333-8444-555555555555';
+    const asked: string[][] = [];
     agent
       .get(EVS)
-      .intercept({ path: `/v2/${PROJECT.id}/volumes/${byId}`, method: 'GET' })
-      .reply(200, readFixture('evs_volume_get_response.docs.json'));
-    agent
-      .get(EVS)
-      .intercept({ path: `/v2/${PROJECT.id}/volumes/${gone}`, method: 'GET' })
-      .reply(404, readFixture('evs_error_badrequest.docs.json'));
+      .intercept({ path: isIdsListing, method: 'GET' })
+      .reply(
+        200,
+        noting(asked, () => ({ count: 1, volumes: [volumeLike(byId, 'restored', { status: 'error_restoring' })] })),
+      );
     agent
       .get(EVS)
       .intercept({ path: `${LIST_PATH}?name=db-data&limit=1000`, method: 'GET' })
@@ -213,12 +235,100 @@ describe('EVS volumes', () => {
       .intercept({ path: `${LIST_PATH}?name=nope&limit=1000`, method: 'GET' })
       .reply(200, { count: 0, volumes: [] });
     const { client: otc } = client();
-    const found = await otc.findVolumesByRef(PROJECT, ['db-data', byId, 'nope', gone, 'db-data']);
-    expect([...found.keys()]).toEqual(['db-data', byId, 'nope', gone]);
+    const found = await otc.findVolumesByRef(PROJECT, ['db-data', byId, 'nope', gone.toUpperCase(), 'db-data']);
+    expect(asked).toEqual([[byId, gone]]);
+    expect([...found.keys()]).toEqual(['db-data', byId, 'nope', gone.toUpperCase()]);
     expect(found.get('db-data')!.map((v) => v.id)).toEqual(['00000000-0000-4000-8000-00000000000a']);
     expect(found.get(byId)!.map((v) => v.status)).toEqual(['error_restoring']);
     expect(found.get('nope')).toEqual([]);
-    expect(found.get(gone)).toEqual([]);
+    expect(found.get(gone.toUpperCase())).toEqual([]);
+  });
+
+  it('asks for at most 60 ids in one listing: 61 volumes are two calls', async () => {
+    const ids = Array.from({ length: 61 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const asked: string[][] = [];
+    agent
+      .get(EVS)
+      .intercept({ path: isIdsListing, method: 'GET' })
+      .reply(
+        200,
+        noting(asked, (wanted) => ({
+          count: wanted.length,
+          volumes: wanted.map((id) => volumeLike(id, `v-${id.slice(-3)}`)),
+        })),
+      )
+      .times(2);
+    const { client: otc } = client();
+    const found = await otc.findVolumesByRef(PROJECT, ids);
+    expect(asked.map((batch) => batch.length)).toEqual([60, 1]);
+    expect(asked.flat()).toEqual(ids);
+    expect(ids.map((id) => found.get(id)?.map((v) => v.id))).toEqual(ids.map((id) => [id]));
+  });
+
+  it('looks volumes up one by one where EVS ignores the ids filter, and does not send it there again', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string, string];
+    const other = '00000000-0000-4000-8000-0000000000ff';
+    const asked: string[][] = [];
+    // An older EVS lists the project's first disks whatever `ids` says: `a` among them, and one not asked for.
+    agent
+      .get(EVS)
+      .intercept({ path: isIdsListing, method: 'GET' })
+      .reply(
+        200,
+        noting(asked, () => ({ count: 40, volumes: [volumeLike(a, 'a'), volumeLike(other, 'other')] })),
+      );
+    for (const [id, status] of [
+      [b, 200],
+      [c, 404],
+      [a, 200],
+      [b, 200],
+    ] as const) {
+      agent
+        .get(EVS)
+        .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+        .reply(status, status === 200 ? { volume: volumeLike(id, id.slice(-1)) } : { itemNotFound: { code: 404 } });
+    }
+    const { client: otc } = client();
+    const first = await otc.findVolumesByRef(PROJECT, [a, b, c]);
+    expect(asked).toEqual([[a, b, c]]);
+    expect([a, b, c].map((id) => first.get(id)?.map((v) => v.name))).toEqual([['a'], ['b'], []]);
+    const second = await otc.findVolumesByRef(PROJECT, [a, b]);
+    expect(asked).toHaveLength(1);
+    expect([a, b].map((id) => second.get(id)?.map((v) => v.id))).toEqual([[a], [b]]);
+  });
+
+  it('looks volumes up one by one where EVS refuses the ids filter (400), and does not send it there again', async () => {
+    const [a, b] = ['a', 'b'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string];
+    const asked: string[][] = [];
+    agent
+      .get(EVS)
+      .intercept({ path: isIdsListing, method: 'GET' })
+      .reply(
+        400,
+        noting(asked, () => readJsonFixture<object>('evs_error_badrequest.docs.json')),
+      );
+    for (const id of [a, b, a, b]) {
+      agent
+        .get(EVS)
+        .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+        .reply(200, { volume: volumeLike(id, id.slice(-1)) });
+    }
+    const { client: otc } = client();
+    for (let round = 0; round < 2; round += 1) {
+      const found = await otc.findVolumesByRef(PROJECT, [a, b]);
+      expect([a, b].map((id) => found.get(id)?.map((v) => v.name))).toEqual([['a'], ['b']]);
+    }
+    expect(asked).toEqual([[a, b]]);
+  });
+
+  it('fails the look-up when the ids listing fails otherwise, rather than guessing', async () => {
+    const [a, b] = ['a', 'b'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string];
+    agent
+      .get(EVS)
+      .intercept({ path: isIdsListing, method: 'GET' })
+      .reply(403, { error: { code: 'EVS.0002', message: 'not allowed' } });
+    const { client: otc } = client();
+    await expect(otc.findVolumesByRef(PROJECT, [a, b])).rejects.toMatchObject({ code: 'OTC_HTTP', status: 403 });
   });
 
   it("throws on the API gateway's 404 (a wrong EVS endpoint), rather than saying the volume is missing", async () => {

@@ -132,6 +132,29 @@ describe('sandbox EVS', () => {
     },
   );
 
+  it("filters by ids=['id1',...]: only those disks, case-insensitive, unknown ids left out", async () => {
+    const wanted = [
+      DB_DATA_1.toUpperCase(),
+      seededVolumeIds('spare-ssd-1')[0]!,
+      '0f187b65-8d0e-4fc0-9096-3b55d330531d',
+    ];
+    const response = await get(`/cloudvolumes/detail?ids=${encodeURIComponent(`['${wanted.join("','")}']`)}`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.count).toBe(2);
+    expect(response.body.volumes.map((v) => v.name).sort()).toEqual(['db-data-1', 'spare-ssd-1']);
+  });
+
+  it.each([
+    ['not in the documented form', encodeURIComponent(DB_DATA_1)],
+    ['more than 60 ids', encodeURIComponent(`[${Array.from({ length: 61 }, () => `'${DB_DATA_1}'`).join(',')}]`)],
+  ])('answers an ids filter %s with 400 badrequest', async (_what, value) => {
+    const response = await get(`/cloudvolumes/detail?ids=${value}`);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ badrequest: { code: 400, message: expect.stringContaining('ids') } });
+  });
+
   it('gets a single volume by id', async () => {
     const response = await get(`/volumes/${DB_DATA_1}`);
 

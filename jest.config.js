@@ -7,7 +7,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  setupFiles: ['<rootDir>/test/setup/network.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/network.ts'],
   testTimeout: 20000,
   // `npm run test:coverage`: everything under src/ counts, also what no test loads (it shows as 0 %).
   collectCoverageFrom: ['src/**/*.ts'],

@@ -1,6 +1,26 @@
-// Loaded before every test file (jest setupFiles): nock must patch the global fetch before any
-// Slack WebClient is built. Tests never reach the internet; loopback (sandbox, Slack stand-in) is allowed.
+// Loaded before every test file (jest setupFilesAfterEnv): nock must patch the global fetch and
+// node:http before any Slack WebClient is built. Tests never reach the internet; loopback (sandbox,
+// Slack stand-in) is allowed.
+//
+// Each test file loads its own nock, but node:http is one module for the whole jest worker: a nock
+// left active after its file would stay patched under the next file's, layer on layer, until the
+// kept-alive Slack connections recurse through them. So every file takes its nock out at its end,
+// and a file that finds an earlier file's nock still in place fails at once.
+import http from 'node:http';
 import nock from 'nock';
+
+const ACTIVE = Symbol.for('otc-backup-bot.test.nock-active');
+const shared = http as unknown as Record<symbol, string | undefined>;
+if (shared[ACTIVE] !== undefined) {
+  throw new Error(`nock of an earlier test file (${shared[ACTIVE]}) is still patched into node:http`);
+}
+shared[ACTIVE] = expect.getState().testPath ?? 'a test file';
 
 nock.disableNetConnect();
 nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
+
+afterAll(() => {
+  nock.cleanAll();
+  nock.restore();
+  shared[ACTIVE] = undefined;
+});

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { SlackCall } from '../../src/slack/slack-fetch';
-import { createSlackFetch } from '../../src/slack/slack-fetch';
+import { createHttpTransport, createSlackFetch } from '../../src/slack/slack-fetch';
 
 /** A Slack Web API stand-in: answers per method from a table. */
 const ANSWERS: Record<string, [number, string]> = {
@@ -37,6 +37,11 @@ describe('the fetch every Slack call goes through', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (method === 'echo') {
+          const echo = JSON.stringify({ type: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(echo);
+          return;
+        }
         const [status, body] = ANSWERS[method] ?? [404, ''];
         res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' }).end(body);
       });
@@ -125,5 +130,27 @@ describe('the fetch every Slack call goes through', () => {
     const fetch = recordingFetch(calls);
     await expect(fetch(`${apiUrl}cut`, { method: 'POST', body: 'channel=C1' })).rejects.toThrow();
     expect(calls).toEqual([{ method: 'cut', status: undefined, durationMs: 0, error: 'network' }]);
+  });
+
+  it('sends a string body as is and a FormData body as multipart, boundary and all', async () => {
+    const send = createHttpTransport();
+    const plain = await send(`${apiUrl}echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'channel=C1&text=h%C3%A9',
+    });
+    expect(await plain.json()).toEqual({ type: 'application/x-www-form-urlencoded', body: 'channel=C1&text=h%C3%A9' });
+    const form = new FormData();
+    form.append('channel_id', 'C1');
+    form.append('file', new Blob(['a,b\r\n1,2']), 'summary.csv');
+    const answer = (await (await send(`${apiUrl}echo`, { method: 'POST', body: form })).json()) as {
+      type: string;
+      body: string;
+    };
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(answer.type)?.[1];
+    expect(boundary).toBeDefined();
+    expect(answer.body).toContain(`--${boundary!}`);
+    expect(answer.body).toContain('filename="summary.csv"');
+    expect(answer.body).toContain('a,b\r\n1,2');
   });
 });

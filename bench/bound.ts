@@ -50,3 +50,30 @@ export function cloudBoundMs(requests: number, volumesPerRequest: number, shape:
 export function efficiency(boundMs: number, measuredMs: number): number {
   return measuredMs > 0 ? boundMs / measuredMs : Number.NaN;
 }
+
+/** How the bot reads a request's volumes before it changes anything: ids per call and calls at once. */
+export interface LookupShape {
+  readonly idsPerCall: number;
+  readonly concurrency: number;
+}
+
+/** Look-up waves before a request of `volumes` volumes can send its first associate call (at least one). */
+export function lookupWaves(volumes: number, lookup: LookupShape): number {
+  positiveInteger('idsPerCall', lookup.idsPerCall);
+  positiveInteger('concurrency', lookup.concurrency);
+  return Math.max(1, Math.ceil(chunksOf(volumes, lookup.idsPerCall) / lookup.concurrency));
+}
+
+/**
+ * `cloudBoundMs` plus the reads every request makes first: the check asks for the policy list and
+ * the volumes at the same time, so a request cannot reach its first associate call before at least
+ * one more round trip. What the bot cannot skip without associating volumes it has not seen.
+ */
+export function checkedBoundMs(
+  requests: number,
+  volumesPerRequest: number,
+  shape: CloudShape,
+  lookup: LookupShape,
+): number {
+  return cloudBoundMs(requests, volumesPerRequest, shape) + lookupWaves(volumesPerRequest, lookup) * shape.latencyMs;
+}

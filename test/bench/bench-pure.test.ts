@@ -1,4 +1,4 @@
-import { chunksOf, cloudBoundMs, cloudWaves, efficiency } from '../../bench/bound';
+import { checkedBoundMs, chunksOf, cloudBoundMs, cloudWaves, efficiency, lookupWaves } from '../../bench/bound';
 import type { CloudShape } from '../../bench/bound';
 import { selfTimes } from '../../bench/profile-summary';
 import type { CpuProfile } from '../../bench/profile-summary';
@@ -83,6 +83,16 @@ describe('the cloud bound', () => {
     expect(cloudBoundMs(200, 20, limited)).toBe(10_000);
     // One big request: its own two-at-a-time waves are the tighter limit.
     expect(cloudWaves(1, 1000, limited)).toBe(25);
+  });
+
+  it('counting the look-up first: one more round trip, more when one wave of look-ups does not cover the volumes', () => {
+    const lookup = { idsPerCall: 60, concurrency: 4 };
+    expect(lookupWaves(20, lookup)).toBe(1);
+    expect(lookupWaves(0, lookup)).toBe(1);
+    expect(lookupWaves(1000, lookup)).toBe(5); // 17 calls, 4 at a time
+    expect(checkedBoundMs(200, 20, shape, lookup)).toBe(800);
+    expect(checkedBoundMs(1, 1000, shape, lookup)).toBe(12_000);
+    expect(() => lookupWaves(20, { idsPerCall: 0, concurrency: 4 })).toThrow(RangeError);
   });
 
   it('refuses shapes that make no sense', () => {

@@ -20,5 +20,6 @@ export function countFinalStates(records: RequestRecords, metrics: Pick<FlowMetr
     closeStep: (...args) => records.closeStep(...args),
     renewRun: (...args) => records.renewRun(...args),
     claimStaleRun: (...args) => records.claimStaleRun(...args),
+    forgetExpiredDedupe: (now) => records.forgetExpiredDedupe(now),
   };
 }

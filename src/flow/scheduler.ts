@@ -71,7 +71,8 @@ export interface Intervals {
 
 /**
  * The bot's background tasks: retry owed messages, resume requests whose runner died, start
- * requests whose start was interrupted, expire and remind approvals, drop old drafts.
+ * requests whose start was interrupted, expire and remind approvals, drop old drafts and the
+ * double-submit keys whose window has passed.
  */
 export function backgroundTasks(deps: FlowDeps, intervals: Intervals = {}): ScheduledTask[] {
   // Often and cheap (an indexed query): a dead runner's request is taken over within a lease and a poll.
@@ -85,5 +86,6 @@ export function backgroundTasks(deps: FlowDeps, intervals: Intervals = {}): Sche
     { name: 'remind', everyMs: approvalsMs, run: () => remindDue(deps) },
     { name: 'watch-backups', everyMs: intervals.watchMs ?? 15_000, run: () => deps.watcher.runDue() },
     { name: 'drafts', everyMs: 3_600_000, run: () => deps.drafts.deleteExpired(deps.clock.now()) },
+    { name: 'dedupe', everyMs: 3_600_000, run: () => deps.requests.forgetExpiredDedupe(deps.clock.now()) },
   ];
 }

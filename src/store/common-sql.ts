@@ -58,6 +58,7 @@ export const COMMON_SQL = {
   rememberReplayKey: `INSERT INTO replay_keys (key, expires_at) VALUES (@key, @expiresAt)
     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_keys.expires_at <= @now`,
   deleteExpiredReplayKeys: 'DELETE FROM replay_keys WHERE expires_at <= @now',
+  deleteExpiredDedupe: 'DELETE FROM request_dedupe WHERE expires_at <= @now',
   newestMigration: 'SELECT MAX(version) AS version FROM schema_migrations',
   countPendingApprovals: "SELECT COUNT(*) AS n FROM requests WHERE state = 'pending_approval'",
   outboxBacklog: `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE ${OPEN_MESSAGE}`,

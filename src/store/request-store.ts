@@ -140,6 +140,11 @@ export interface RequestRecords {
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
   /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */
   claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
+  /**
+   * Drops the double-submit keys whose window ended at or before `now` (no `create` would count them
+   * any more); returns how many. Without it the key table grows by one row per request, forever.
+   */
+  forgetExpiredDedupe(now: EpochMs): Promise<number>;
 }
 
 /**

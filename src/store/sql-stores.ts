@@ -43,6 +43,10 @@ export class SqlRequestReads {
   async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
     return (await this.runner.changes(COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now })) === 1;
   }
+
+  forgetExpiredDedupe(now: EpochMs): Promise<number> {
+    return this.runner.changes(COMMON_SQL.deleteExpiredDedupe, { now });
+  }
 }
 
 /** The watch reads and claims; each dialect adds `save`, which writes its effects in a transaction. */

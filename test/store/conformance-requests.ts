@@ -71,6 +71,26 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       expect(dup.created ? undefined : dup.existing.id).toBe(later.id);
     });
 
+    it('forgets a double-submit key once its window has ended, and only then; the request stays', async () => {
+      const store = ctx().store;
+      const old = allowedRequest();
+      await store.requests.create(old, { key: 'k-minute', windowMs: MINUTE }, T0);
+      await store.requests.create(allowedRequest(), { key: 'k-hour', windowMs: HOUR }, T0);
+      expect(await store.requests.forgetExpiredDedupe(T0 + MINUTE - 1)).toBe(0);
+      expect(await store.requests.forgetExpiredDedupe(T0 + MINUTE)).toBe(1);
+      expect(await store.requests.forgetExpiredDedupe(T0 + MINUTE)).toBe(0);
+      // The key still in its window still catches a double submit.
+      const dup = await store.requests.create(allowedRequest(), { key: 'k-hour', windowMs: HOUR }, T0 + MINUTE + 1);
+      expect(dup.created).toBe(false);
+      expect((await store.requests.get(old.id))?.id).toBe(old.id);
+      const again = await store.requests.create(
+        allowedRequest(),
+        { key: 'k-minute', windowMs: MINUTE },
+        T0 + MINUTE + 1,
+      );
+      expect(again.created).toBe(true);
+    });
+
     it('creates both requests when the dedupe keys differ', async () => {
       const a = await ctx().store.requests.create(allowedRequest(), { key: 'a', windowMs: HOUR }, T0);
       const b = await ctx().store.requests.create(allowedRequest(), { key: 'b', windowMs: HOUR }, T0);

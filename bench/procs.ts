@@ -157,3 +157,14 @@ export function sampleRss(pid: number, everyMs = 50): { stop(): number } {
     },
   };
 }
+
+/**
+ * The node flags `npm start` runs the bot with (package.json's start script: `exec node <flags>
+ * scripts/start.js`); the bench starts the bot with the same, and the Dockerfile's CMD must match.
+ */
+export function deployedNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const match = /^exec node ((?:--\S+ )*)scripts\/start\.js$/.exec(pkg.scripts?.['start'] ?? '');
+  if (match === null) throw new Error('package.json start is not "exec node [--flag ...] scripts/start.js"');
+  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
+}

@@ -6,7 +6,7 @@ import type { LoadResult } from './load';
 import type { Child } from './procs';
 import { waitFor } from '../src/demo/wait';
 import { scrapeMetrics } from '../test/helpers/metrics';
-import { freePort, processUsage, ROOT, spawnNode, waitForHttp } from './procs';
+import { deployedNodeFlags, freePort, processUsage, ROOT, spawnNode, waitForHttp } from './procs';
 import { slashCommandBody } from './slack-sign';
 import type { WorldInfo, WorldProgress } from './world-shape';
 
@@ -118,7 +118,8 @@ export async function startBot(
     args: [options.entry ?? join(ROOT, 'dist', 'main.js')],
     cwd: dir,
     logFile: join(dir, 'bot.log'),
-    nodeFlags: options.nodeFlags ?? [],
+    // As npm start runs it (the profile's flags added).
+    nodeFlags: [...deployedNodeFlags(), ...(options.nodeFlags ?? [])],
     env: {
       PORT: String(port),
       BACKUP_BOT_CONFIG: configPath,

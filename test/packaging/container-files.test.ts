@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { deployedNodeFlags } from '../../bench/procs';
 
 // No Docker engine runs these files in CI: this checks their shape, which is what a reader relies on.
 const ROOT = join(__dirname, '..', '..');
@@ -37,8 +38,15 @@ describe('Dockerfile', () => {
   });
 
   it('runs node dist/main.js as PID 1 (exec form, no shell or npm to swallow SIGTERM) and checks /healthz', () => {
-    expect(finalStage[finalStage.length - 1]).toBe('CMD ["node", "dist/main.js"]');
+    const cmd = JSON.parse((finalStage[finalStage.length - 1] ?? '').replace(/^CMD /, '')) as string[];
+    expect([cmd[0], cmd[cmd.length - 1]]).toEqual(['node', 'dist/main.js']);
     expect(finalStage.find((l) => l.startsWith('HEALTHCHECK '))).toContain('/healthz');
+  });
+
+  it('runs node with the same flags as npm start, so the image behaves as measured', () => {
+    const cmd = JSON.parse((finalStage[finalStage.length - 1] ?? '').replace(/^CMD /, '')) as string[];
+    expect(cmd.slice(1, -1)).toEqual(deployedNodeFlags());
+    expect(deployedNodeFlags()).toContain('--heap-growing-percent=50');
   });
 
   it('leaves node_modules, secrets and local databases out of the build context', () => {

@@ -47,6 +47,19 @@ function noting(asked: string[][], body: (ids: string[]) => object): (opts: { pa
 }
 
 const agent = useMockAgent();
+
+/** Answers `times` listings by ids with `status` and `body(ids)`, noting each call's ids in `asked`. */
+function onIdsListing(asked: string[][], status: number, body: (ids: string[]) => object, times = 1): void {
+  agent.get(EVS).intercept({ path: isIdsListing, method: 'GET' }).reply(status, noting(asked, body)).times(times);
+}
+
+/** Answers one GET of a volume by id: the volume (named after its last character), or EVS's 404. */
+function onVolumeGet(id: string, status: 200 | 404 = 200): void {
+  agent
+    .get(EVS)
+    .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
+    .reply(status, status === 200 ? { volume: volumeLike(id, id.slice(-1)) } : { itemNotFound: { code: 404 } });
+}
 const AKSK = { kind: 'aksk', accessKey: 'ak-test', secretKey: 'sk-test' } as const;
 
 /** AK/SK keeps these tests to the VBS/EVS calls themselves (token handling is in auth.test.ts). */
@@ -212,13 +225,10 @@ describe('EVS volumes', () => {
     const byId = '591ac654-26d8-41be-bb77-4f90699d2d41';
     const gone = '11111111-2222-4333-8444-555555555555';
     const asked: string[][] = [];
-    agent
-      .get(EVS)
-      .intercept({ path: isIdsListing, method: 'GET' })
-      .reply(
-        200,
-        noting(asked, () => ({ count: 1, volumes: [volumeLike(byId, 'restored', { status: 'error_restoring' })] })),
-      );
+    onIdsListing(asked, 200, () => ({
+      count: 1,
+      volumes: [volumeLike(byId, 'restored', { status: 'error_restoring' })],
+    }));
     agent
       .get(EVS)
       .intercept({ path: `${LIST_PATH}?name=db-data&limit=1000`, method: 'GET' })
@@ -247,17 +257,12 @@ describe('EVS volumes', () => {
   it('asks for at most 60 ids in one listing: 61 volumes are two calls', async () => {
     const ids = Array.from({ length: 61 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const asked: string[][] = [];
-    agent
-      .get(EVS)
-      .intercept({ path: isIdsListing, method: 'GET' })
-      .reply(
-        200,
-        noting(asked, (wanted) => ({
-          count: wanted.length,
-          volumes: wanted.map((id) => volumeLike(id, `v-${id.slice(-3)}`)),
-        })),
-      )
-      .times(2);
+    onIdsListing(
+      asked,
+      200,
+      (wanted) => ({ count: wanted.length, volumes: wanted.map((id) => volumeLike(id, `v-${id.slice(-3)}`)) }),
+      2,
+    );
     const { client: otc } = client();
     const found = await otc.findVolumesByRef(PROJECT, ids);
     expect(asked.map((batch) => batch.length)).toEqual([60, 1]);
@@ -270,24 +275,11 @@ describe('EVS volumes', () => {
     const other = '00000000-0000-4000-8000-0000000000ff';
     const asked: string[][] = [];
     // An older EVS lists the project's first disks whatever `ids` says: `a` among them, and one not asked for.
-    agent
-      .get(EVS)
-      .intercept({ path: isIdsListing, method: 'GET' })
-      .reply(
-        200,
-        noting(asked, () => ({ count: 40, volumes: [volumeLike(a, 'a'), volumeLike(other, 'other')] })),
-      );
-    for (const [id, status] of [
-      [b, 200],
-      [c, 404],
-      [a, 200],
-      [b, 200],
-    ] as const) {
-      agent
-        .get(EVS)
-        .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
-        .reply(status, status === 200 ? { volume: volumeLike(id, id.slice(-1)) } : { itemNotFound: { code: 404 } });
-    }
+    onIdsListing(asked, 200, () => ({ count: 40, volumes: [volumeLike(a, 'a'), volumeLike(other, 'other')] }));
+    onVolumeGet(b);
+    onVolumeGet(c, 404);
+    onVolumeGet(a);
+    onVolumeGet(b);
     const { client: otc } = client();
     const first = await otc.findVolumesByRef(PROJECT, [a, b, c]);
     expect(asked).toEqual([[a, b, c]]);
@@ -300,19 +292,8 @@ describe('EVS volumes', () => {
   it('looks volumes up one by one where EVS refuses the ids filter (400), and does not send it there again', async () => {
     const [a, b] = ['a', 'b'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string];
     const asked: string[][] = [];
-    agent
-      .get(EVS)
-      .intercept({ path: isIdsListing, method: 'GET' })
-      .reply(
-        400,
-        noting(asked, () => readJsonFixture<object>('evs_error_badrequest.docs.json')),
-      );
-    for (const id of [a, b, a, b]) {
-      agent
-        .get(EVS)
-        .intercept({ path: `/v2/${PROJECT.id}/volumes/${id}`, method: 'GET' })
-        .reply(200, { volume: volumeLike(id, id.slice(-1)) });
-    }
+    onIdsListing(asked, 400, () => readJsonFixture<object>('evs_error_badrequest.docs.json'));
+    for (const id of [a, b, a, b]) onVolumeGet(id);
     const { client: otc } = client();
     for (let round = 0; round < 2; round += 1) {
       const found = await otc.findVolumesByRef(PROJECT, [a, b]);
@@ -323,10 +304,7 @@ describe('EVS volumes', () => {
 
   it('fails the look-up when the ids listing fails otherwise, rather than guessing', async () => {
     const [a, b] = ['a', 'b'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string];
-    agent
-      .get(EVS)
-      .intercept({ path: isIdsListing, method: 'GET' })
-      .reply(403, { error: { code: 'EVS.0002', message: 'not allowed' } });
+    onIdsListing([], 403, () => ({ error: { code: 'EVS.0002', message: 'not allowed' } }));
     const { client: otc } = client();
     await expect(otc.findVolumesByRef(PROJECT, [a, b])).rejects.toMatchObject({ code: 'OTC_HTTP', status: 403 });
   });

@@ -23,10 +23,11 @@ const YAML = DEMO_CONFIG_YAML.replace(
   '  - { name: sre-oncall, usergroups: [sre-oncall], actions: [associate, backup_now], decision: allow }',
 );
 
-async function associateNow(w: DemoWorld): Promise<BackupRequest> {
+/** The bots' clock stands still between steps: a request made now is dated by it, not by Date.now(). */
+async function associateNow(w: DemoWorld, clock: ManualClock): Promise<BackupRequest> {
   const started = w.sandbox.state.backups;
   expect(started).toBeDefined();
-  const since = Date.now();
+  const since = clock.now();
   const sent = await w.driver.slashCommand({
     userId: ALICE,
     channelId: INCIDENT,
@@ -41,14 +42,14 @@ function thread(w: DemoWorld, request: BackupRequest): string[] {
 }
 
 describe('--now and the first backup, against the sandbox', () => {
-  const clock = new ManualClock(Date.parse('2026-11-30T10:00:00Z'));
+  const clock = new ManualClock();
   const world = useWorld({ yaml: YAML, clock, intervals: { watchMs: 3_600_000 } });
 
   it('starts the backup, then says per volume when its first backup finished or failed, and marks the root', async () => {
     const w = world();
     // db-data-2's next backup fails.
     w.sandbox.state.backups.failNext(DEMO_PROJECT_ID, DB_DATA_2, 'snapshot quota exceeded');
-    const done = await associateNow(w);
+    const done = await associateNow(w, clock);
     expect(done.state).toBe('succeeded');
     expect(done.outcome?.backupNow).toMatchObject({ started: true });
     expect(thread(w, done)[0]).toContain('Backup started now (it covers every volume of the policy)');
@@ -75,7 +76,7 @@ describe('--now and the first backup, against the sandbox', () => {
 
   it('answers /backup status <volume> with the last backup', async () => {
     const w = world();
-    await associateNow(w);
+    await associateNow(w, clock);
     await letTimePass(w, clock, FIRST_LOOK_MS);
     const sent = await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: 'status db-data-1' });
     const [reply] = await ephemeralReplies(w, sent.responseId);
@@ -85,12 +86,12 @@ describe('--now and the first backup, against the sandbox', () => {
 });
 
 describe('the first-backup watch outlives the replica that ran the request', () => {
-  const clock = new ManualClock(Date.parse('2026-11-30T10:00:00Z'));
+  const clock = new ManualClock();
   const world = useWorld({ yaml: YAML, clock, replicas: 2, intervals: { watchMs: 3_600_000 } });
 
   it('is finished by the other replica once the first one stops', async () => {
     const w = world();
-    const done = await associateNow(w);
+    const done = await associateNow(w, clock);
     expect(done.watch?.closed).toBeUndefined();
     // The first replica stops; the watch is in the shared store, and the second picks it up.
     await w.bots[0]!.stop();
@@ -109,7 +110,7 @@ describe('the first-backup watch outlives the replica that ran the request', () 
 });
 
 describe('--now and the first backup on a CBR project', () => {
-  const clock = new ManualClock(Date.parse('2026-11-30T10:00:00Z'));
+  const clock = new ManualClock();
   const CBR_YAML = YAML.replace(
     '  - { name: prod, id: 0123456789abcdef0123456789abcdef, region: eu-de, default: true }',
     `  - { name: prod, id: 0123456789abcdef0123456789abcdef, region: eu-de, default: true }\n  - { name: vaulted, id: ${DEFAULT_CBR_PROJECT_ID}, region: eu-de, service: cbr }`,
@@ -123,7 +124,7 @@ describe('--now and the first backup on a CBR project', () => {
 
   it('backs the vault up and reports the first backup of each added disk from the vault backups', async () => {
     const w = world();
-    const since = Date.now();
+    const since = clock.now();
     await w.driver.slashCommand({
       userId: ALICE,
       channelId: INCIDENT,

@@ -2,9 +2,11 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, WebClient } from '@slack/web-api';
+import nock from 'nock';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { SlackCall } from '../../src/slack/slack-fetch';
 import { createHttpTransport, createSlackFetch } from '../../src/slack/slack-fetch';
+import { waitFor } from '../../src/demo/wait';
 
 /** A Slack Web API stand-in: answers per method from a table. */
 const ANSWERS: Record<string, [number, string]> = {
@@ -17,6 +19,9 @@ const ANSWERS: Record<string, [number, string]> = {
 describe('the fetch every Slack call goes through', () => {
   let server: Server;
   let apiUrl: string;
+  /** Connections the server accepted, and how many of them have closed. */
+  let opened: number;
+  let closed: number;
   /** Resolves once the server has a request it will not answer. */
   let heard: Promise<void>;
   let hear: () => void;
@@ -45,6 +50,12 @@ describe('the fetch every Slack call goes through', () => {
         const [status, body] = ANSWERS[method] ?? [404, ''];
         res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' }).end(body);
       });
+    });
+    opened = 0;
+    closed = 0;
+    server.on('connection', (socket) => {
+      opened += 1;
+      socket.on('close', () => (closed += 1));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
@@ -99,6 +110,12 @@ describe('the fetch every Slack call goes through', () => {
     server = createServer();
     await expect(web.chat.update({ channel: 'C1', ts: '1.1', text: 'hi' })).rejects.toThrow();
     expect(calls).toEqual([{ method: 'chat.update', status: undefined, durationMs: 0, error: 'network' }]);
+    opened = 0;
+    closed = 0;
+    server.on('connection', (socket) => {
+      opened += 1;
+      socket.on('close', () => (closed += 1));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 
@@ -152,5 +169,23 @@ describe('the fetch every Slack call goes through', () => {
     expect(answer.body).toContain(`--${boundary!}`);
     expect(answer.body).toContain('filename="summary.csv"');
     expect(answer.body).toContain('a,b\r\n1,2');
+  });
+
+  it('keeps a connection open for the next call, and closes it once it has been idle', async () => {
+    // nock hands each intercepted request a connection of its own: out of the way for this one.
+    nock.restore();
+    try {
+      const send = createHttpTransport({ idleMs: 100 });
+      const call = async (): Promise<unknown> =>
+        (await send(`${apiUrl}echo`, { method: 'POST', body: 'channel=C1' })).json();
+      await call();
+      await call();
+      expect([opened, closed]).toEqual([1, 0]);
+      await waitFor('the idle connection to close', () => (closed === 1 ? true : undefined), 5000, 10);
+      await call();
+      expect(opened).toBe(2);
+    } finally {
+      nock.activate();
+    }
   });
 });

@@ -96,7 +96,8 @@ export function createEvsApi(
    * for the ids it was given and leaves out those that do not exist. An EVS that does not know the
    * filter either refuses it (400) or ignores it and lists other volumes: then only the asked-for
    * volumes it happened to list count as answered, the rest are looked up one by one, and the
-   * endpoint is not asked with `ids` again.
+   * endpoint is not asked with `ids` again. A page that says more follow (a next link, a larger
+   * count) answers only for what it lists.
    */
   const listByIds = async (project: ProjectRef, ids: readonly VolumeId[]): Promise<IdsAnswer> => {
     const endpoint = base(project);
@@ -111,8 +112,10 @@ export function createEvsApi(
     }
     const asked = new Set<string>(ids);
     const found = new Map(page.volumes.filter((v) => asked.has(v.id)).map((v) => [v.id, v] as const));
-    if (found.size === page.volumes.length) return { found, answered: asked };
-    withoutIdsFilter.add(endpoint);
+    const filtered = found.size === page.volumes.length;
+    const whole = page.marker === undefined && (page.count === undefined || page.count <= page.volumes.length);
+    if (filtered && whole) return { found, answered: asked };
+    if (!filtered) withoutIdsFilter.add(endpoint);
     return { found, answered: new Set(found.keys()) };
   };
 

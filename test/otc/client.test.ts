@@ -289,6 +289,24 @@ describe('EVS volumes', () => {
     expect([a, b].map((id) => second.get(id)?.map((v) => v.id))).toEqual([[a], [b]]);
   });
 
+  it('looks up one by one the asked volumes a listing by ids left for a next page, and keeps using the filter', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string, string];
+    const asked: string[][] = [];
+    // Only asked-for disks, but a count of 3 for 2 listed: c was not answered for.
+    onIdsListing(asked, 200, () => ({ count: 3, volumes: [volumeLike(a, 'a'), volumeLike(b, 'b')] }));
+    onVolumeGet(c);
+    onIdsListing(asked, 200, () => ({ count: 2, volumes: [volumeLike(a, 'a'), volumeLike(b, 'b')] }));
+    const { client: otc } = client();
+    const first = await otc.findVolumesByRef(PROJECT, [a, b, c]);
+    expect([a, b, c].map((id) => first.get(id)?.map((v) => v.name))).toEqual([['a'], ['b'], ['c']]);
+    const second = await otc.findVolumesByRef(PROJECT, [a, b]);
+    expect([a, b].map((id) => second.get(id)?.map((v) => v.name))).toEqual([['a'], ['b']]);
+    expect(asked).toEqual([
+      [a, b, c],
+      [a, b],
+    ]);
+  });
+
   it('looks volumes up one by one where EVS refuses the ids filter (400), and does not send it there again', async () => {
     const [a, b] = ['a', 'b'].map((x) => `00000000-0000-4000-8000-00000000000${x}`) as [string, string];
     const asked: string[][] = [];

@@ -1,4 +1,5 @@
 import type { BackupTarget, ProjectRef, Server, Volume, VolumeFilters } from '../otc/types';
+import { KeptPromises } from './kept-promises';
 import type { Clock, CloudReads } from './ports';
 
 /** The modal's look-ups: answered from a short-lived copy of a project's volumes and policies. */
@@ -6,11 +7,6 @@ export const CLOUD_CACHE_TTL_MS = 60_000;
 /** Slack shows at most 100 options; a longer query than this is not a name anyone types. */
 export const MAX_OPTIONS = 100;
 export const MAX_QUERY_LENGTH = 100;
-
-interface Entry<T> {
-  readonly until: number;
-  readonly value: Promise<T>;
-}
 
 /**
  * Caches each project's policy list and full volume list for a minute (one EVS listing, paged,
@@ -20,32 +16,26 @@ interface Entry<T> {
  * re-checks against the live cloud).
  */
 export class CloudCache implements CloudReads {
-  private readonly volumes = new Map<string, Entry<readonly Volume[]>>();
-  private readonly policies = new Map<string, Entry<readonly BackupTarget[]>>();
-  private readonly servers = new Map<string, Entry<readonly Server[]>>();
+  private readonly volumes: KeptPromises<readonly Volume[]>;
+  private readonly policies: KeptPromises<readonly BackupTarget[]>;
+  private readonly servers: KeptPromises<readonly Server[]>;
 
   constructor(
     private readonly cloud: CloudReads,
-    private readonly clock: Clock,
-    private readonly ttlMs = CLOUD_CACHE_TTL_MS,
-  ) {}
-
-  private cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    if (hit !== undefined && hit.until > this.clock.now()) return hit.value;
-    const value = load();
-    map.set(key, { until: this.clock.now() + this.ttlMs, value });
-    // A failed load is not kept: the next caller tries again.
-    value.catch(() => map.delete(key));
-    return value;
+    clock: Clock,
+    ttlMs = CLOUD_CACHE_TTL_MS,
+  ) {
+    this.volumes = new KeptPromises(clock, ttlMs);
+    this.policies = new KeptPromises(clock, ttlMs);
+    this.servers = new KeptPromises(clock, ttlMs);
   }
 
   private allVolumes(project: ProjectRef): Promise<readonly Volume[]> {
-    return this.cached(this.volumes, project.id, () => this.cloud.listAllVolumes(project, {}));
+    return this.volumes.get(project.id, () => this.cloud.listAllVolumes(project, {}));
   }
 
   listTargets(project: ProjectRef): Promise<readonly BackupTarget[]> {
-    return this.cached(this.policies, project.id, () => this.cloud.listTargets(project));
+    return this.policies.get(project.id, () => this.cloud.listTargets(project));
   }
 
   async listAllVolumes(project: ProjectRef, filters: VolumeFilters): Promise<readonly Volume[]> {
@@ -73,7 +63,7 @@ export class CloudCache implements CloudReads {
   }
 
   listServers(project: ProjectRef): Promise<readonly Server[]> {
-    return this.cached(this.servers, project.id, () => this.cloud.listServers(project));
+    return this.servers.get(project.id, () => this.cloud.listServers(project));
   }
 
   /**

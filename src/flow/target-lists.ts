@@ -1,4 +1,5 @@
 import type { BackupBackend, BackupTarget } from '../otc/types';
+import { KeptPromises } from './kept-promises';
 import type { Clock } from './ports';
 
 /**
@@ -20,18 +21,9 @@ const WRITES: ReadonlySet<string | symbol> = new Set(['associate', 'disassociate
  * to it finished. Every other method is the cloud's own.
  */
 export function shareTargetLists<C extends BackupBackend>(cloud: C, clock: Clock, ttlMs = TARGET_LIST_TTL_MS): C {
-  const copies = new Map<string, { readonly until: number; readonly targets: Promise<readonly BackupTarget[]> }>();
-  const listTargets: BackupBackend['listTargets'] = (project) => {
-    const kept = copies.get(project.id);
-    if (kept !== undefined && kept.until > clock.now()) return kept.targets;
-    const targets = cloud.listTargets(project);
-    const copy = { until: clock.now() + ttlMs, targets };
-    copies.set(project.id, copy);
-    targets.catch(() => {
-      if (copies.get(project.id) === copy) copies.delete(project.id);
-    });
-    return targets;
-  };
+  const copies = new KeptPromises<readonly BackupTarget[]>(clock, ttlMs);
+  const listTargets: BackupBackend['listTargets'] = (project) =>
+    copies.get(project.id, () => cloud.listTargets(project));
   return new Proxy(cloud, {
     get(target, key) {
       if (key === 'listTargets') return listTargets;
@@ -41,11 +33,11 @@ export function shareTargetLists<C extends BackupBackend>(cloud: C, clock: Clock
       if (!WRITES.has(key)) return (...args: unknown[]) => method.apply(target, args);
       return async (...args: unknown[]) => {
         const project = args[0] as Parameters<BackupBackend['listTargets']>[0];
-        copies.delete(project.id);
+        copies.forget(project.id);
         try {
           return await method.apply(target, args);
         } finally {
-          copies.delete(project.id);
+          copies.forget(project.id);
         }
       };
     },

@@ -1,6 +1,6 @@
 import type { VolumeId } from '../domain/ids';
 import { OtcError, OtcHttpError } from './errors';
-import { mapConcurrent } from './map-concurrent';
+import { inBatches, mapConcurrent } from './map-concurrent';
 import type { AddedVolume, AssociateOptions, AssociationResult, ChunkReport, FailedVolume } from './types';
 import type { ResourcesBody } from './vbs-schemas';
 
@@ -78,8 +78,7 @@ export async function runChunked(
   checkPositiveInteger('chunkSize', options.chunkSize);
   checkPositiveInteger('concurrency', options.concurrency);
   const unique = dedupeVolumeIds(volumeIds);
-  const chunks: VolumeId[][] = [];
-  for (let i = 0; i < unique.length; i += options.chunkSize) chunks.push(unique.slice(i, i + options.chunkSize));
+  const chunks = inBatches(unique, options.chunkSize);
 
   const outcomes = await mapConcurrent(chunks, options.concurrency, async (chunk, index) => {
     // Not a call: nothing to audit, but the result still says why these volumes were not sent.

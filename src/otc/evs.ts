@@ -7,7 +7,7 @@ import { OtcHttpError } from './errors';
 import { toVolume, volumeGetBodySchema, volumeListBodySchema } from './evs-schemas';
 import type { HttpCore } from './http';
 import { getIfExists } from './http';
-import { mapConcurrent } from './map-concurrent';
+import { inBatches, mapConcurrent } from './map-concurrent';
 import { nextMarker } from './paging';
 import type { ProjectRef, Volume, VolumeDirectory, VolumeFilters, VolumePage } from './types';
 
@@ -37,13 +37,6 @@ export function idsFilterValue(ids: readonly string[]): string {
 interface IdsAnswer {
   readonly found: ReadonlyMap<string, Volume>;
   readonly answered: ReadonlySet<string>;
-}
-
-/** Splits `items` into runs of at most `size`. */
-function batches<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 interface ListedPage {
@@ -174,7 +167,7 @@ export function createEvsApi(
       const byId = new Map<string, Volume | undefined>();
       const byName = new Map<string, readonly Volume[]>();
       const steps: Array<() => Promise<void>> = [
-        ...(ids.length < 2 ? [] : batches(ids, EVS_MAX_IDS_PER_QUERY)).map((batch) => async () => {
+        ...(ids.length < 2 ? [] : inBatches(ids, EVS_MAX_IDS_PER_QUERY)).map((batch) => async () => {
           const answer = await listByIds(project, batch);
           for (const id of answer.answered) byId.set(id, answer.found.get(id));
         }),

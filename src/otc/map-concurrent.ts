@@ -26,3 +26,11 @@ export async function mapConcurrent<T, R>(
   if (failure !== undefined) throw failure.error;
   return results;
 }
+
+/** `items` in runs of at most `size`, in order (the last run may be shorter). */
+export function inBatches<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError('batch size must be an integer >= 1');
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}

@@ -12,11 +12,17 @@ import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from '.
 export class SqliteDatabase implements SqlRunner {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * One transaction wrapper for the connection, the work passed as its argument: `db.transaction(fn)`
+   * builds four wrappers and defines their properties on every call (about 7 µs, per a micro-benchmark).
+   */
+  private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
   private checkpointer: Checkpointer | undefined;
   private checkpointStart: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteConnectionOptions) {
     this.db = openSqliteDatabase(options);
+    this.inTransaction = this.db.transaction((fn: () => unknown) => fn());
     if (options.checkpointInWorker !== true || options.path === ':memory:') return;
     const start = (): void => {
       this.checkpointStart = undefined;
@@ -45,7 +51,7 @@ export class SqliteDatabase implements SqlRunner {
 
   /** A write transaction that takes the write lock at BEGIN (check-then-write stays atomic across connections). */
   write<T>(fn: () => T): Promise<T> {
-    return this.run(() => this.db.transaction(fn).immediate());
+    return this.run(() => this.inTransaction.immediate(fn) as T);
   }
 
   /** Prepared once per connection and reused; the row type `R` is the caller's word for what the SQL selects. */

@@ -1,9 +1,13 @@
-import { POSTGRES_MIGRATIONS } from '../../src/store/migrations';
+import { Client } from 'pg';
+import { POSTGRES_MIGRATIONS, SCHEMA_MIGRATIONS_TABLE_POSTGRES } from '../../src/store/migrations';
 import { openStore } from '../../src/store/open-store';
+import { PG } from '../../src/store/postgres-sql';
 import { PostgresRequestStore } from '../../src/store/postgres-store';
+import { insertParams } from '../../src/store/record-codec';
 import { StoreUnavailableError } from '../../src/store/request-store';
+import { toPositional } from '../../src/store/sql-runner';
 import { describeRequestStoreConformance } from './conformance';
-import { allowedRequest, createRequest, T0, TEAM } from './fixtures';
+import { allowedRequest, createRequest, HOUR, pendingRequest, T0, TEAM } from './fixtures';
 import { adminQuery, pgHarnessFactory, randomSchema } from './pg-harness';
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? '';
@@ -85,6 +89,60 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       expect(await store.health()).toBe('schema_outdated');
       await store.migrate();
       expect(await store.health()).toBe('ok');
+    });
+
+    it('moves a schema of v7 to the per-state partial indexes (v8); its open requests are still listed', async () => {
+      const schema = freshSchema();
+      const target = new URL(databaseUrl);
+      target.searchParams.set('options', `-c search_path=${schema}`);
+      const client = new Client({ connectionString: target.toString() });
+      await client.connect();
+      const pending = pendingRequest();
+      const allowed = allowedRequest();
+      try {
+        await client.query(`CREATE SCHEMA ${schema}`);
+        await client.query(SCHEMA_MIGRATIONS_TABLE_POSTGRES);
+        for (const m of POSTGRES_MIGRATIONS.filter((x) => x.version <= 7)) {
+          for (const statement of m.statements) await client.query(statement);
+          await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, T0]);
+        }
+        const { text, names } = toPositional(PG.insertRequest);
+        for (const request of [pending, allowed]) {
+          const params: Record<string, unknown> = insertParams(request, T0);
+          await client.query(
+            text,
+            names.map((name) => params[name]),
+          );
+        }
+      } finally {
+        await client.end();
+      }
+      const store = open(schema);
+      await store.migrate();
+      const later = T0 + 48 * HOUR;
+      expect((await store.queries.listExpired(later, 10)).map((r) => r.id)).toEqual([pending.id]);
+      expect((await store.queries.listDueReminders(later, 10)).map((r) => r.id)).toEqual([pending.id]);
+      expect((await store.queries.listPendingApprovals(TEAM, 10)).map((r) => r.id)).toEqual([pending.id]);
+      expect(await store.queries.countPendingApprovals()).toBe(1);
+      expect((await store.queries.listStartable(later, 10)).map((r) => r.id)).toEqual([allowed.id]);
+      const indexes = await adminQuery<{ indexname: string }>(
+        databaseUrl,
+        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'requests' ORDER BY indexname",
+        [schema],
+      );
+      const names = indexes.map((row) => row.indexname);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'requests_pending_expires',
+          'requests_pending_remind',
+          'requests_running_lease',
+          'requests_startable_updated',
+          'requests_pending_team_created',
+        ]),
+      );
+      expect(
+        names.filter((name) => name.startsWith('requests_state_') || name === 'requests_team_state_created'),
+      ).toEqual([]);
     });
 
     it('says unavailable, not outdated, when the server cannot be reached', async () => {

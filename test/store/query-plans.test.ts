@@ -28,6 +28,20 @@ const PER_COMMAND: Readonly<Record<string, string>> = {
   "forgetting a workflow step's token": COMMON_SQL.closeStep,
 };
 
+/**
+ * The scheduler's lists (every few seconds) and the pending-approvals gauge (every scrape), each with
+ * the partial index it must read: one that holds only requests in the state the list reads, so a
+ * list costs what is open, not what is stored, and a transition rewrites no index the size of the history.
+ */
+const BY_STATE: Readonly<Record<string, readonly [string, string]>> = {
+  'running requests whose runner stopped': [COMMON_SQL.listStaleRunning, 'requests_running_lease'],
+  'requests whose start was interrupted': [COMMON_SQL.listStartable, 'requests_startable_updated'],
+  'approvals that expired': [COMMON_SQL.listExpired, 'requests_pending_expires'],
+  'approvals due a reminder': [COMMON_SQL.listDueReminders, 'requests_pending_remind'],
+  'pending approvals of a workspace': [COMMON_SQL.listPendingApprovals, 'requests_pending_team_created'],
+  'approvals pending, counted': [COMMON_SQL.countPendingApprovals, 'requests_pending_'],
+};
+
 /** Every `@name` of a statement, bound to a value of the column's kind (the plan does not depend on it). */
 function dummyParams(sql: string): Record<string, string | number> {
   const params: Record<string, string | number> = {};
@@ -60,6 +74,16 @@ describe('per-command statements use an index (SQLite)', () => {
       plan.filter((step) => /^SCAN (requests|audit_events|outbox|request_drafts|open_request_volumes)\b/.test(step)),
     ).toEqual([]);
   });
+
+  it.each(Object.entries(BY_STATE))('%s: through its partial index', (_, [sql, index]) => {
+    const plan = db
+      .prepare<[Record<string, string | number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(dummyParams(sql))
+      .map((row) => row.detail);
+    const requestSteps = plan.filter((step) => /^(SCAN|SEARCH) requests\b/.test(step));
+    expect(requestSteps).toHaveLength(1);
+    expect(requestSteps[0]).toContain(`INDEX ${index}`);
+  });
 });
 
 const url = process.env['TEST_DATABASE_URL'];
@@ -86,5 +110,14 @@ const url = process.env['TEST_DATABASE_URL'];
     const values = names.map((name) => dummyParams(sql)[name]);
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
     expect(rows.map((r) => r['QUERY PLAN']).filter((step) => step.includes('Seq Scan'))).toEqual([]);
+  });
+
+  it.each(Object.entries(BY_STATE))('%s: through its partial index', async (_, [sql, index]) => {
+    const { text, names } = toPositional(sql);
+    const values = names.map((name) => dummyParams(sql)[name]);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
+    const plan = rows.map((r) => r['QUERY PLAN']);
+    expect(plan.filter((step) => step.includes('Seq Scan'))).toEqual([]);
+    expect(plan.filter((step) => step.includes(`using ${index}`))).toHaveLength(1);
   });
 });

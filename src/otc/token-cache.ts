@@ -1,4 +1,6 @@
-import { differenceInMilliseconds, isBefore, subMilliseconds } from 'date-fns';
+import { differenceInMilliseconds } from 'date-fns/differenceInMilliseconds';
+import { isBefore } from 'date-fns/isBefore';
+import { subMilliseconds } from 'date-fns/subMilliseconds';
 import type { ProjectId } from '../domain/ids';
 import type { Clock } from '../domain/clock';
 import type { ProjectRef } from './types';

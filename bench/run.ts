@@ -8,6 +8,7 @@
  *   npm run bench -- --only=acks,history,bulk
  *   npm run bench -- --idle-ms=5000   shorter idle after the load (default 30 s)
  *   npm run bench -- --bot=other/dist/main.js   measure another build of the bot
+ *   npm run bench -- --node-flag=--max-semi-space-size=4   add a node flag to the deployed ones (repeatable)
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +20,7 @@ import { DEFAULT_LOOKUP_CONCURRENCY, EVS_MAX_IDS_PER_QUERY } from '../src/otc/ev
 import { checkedBoundMs, cloudBoundMs, efficiency } from './bound';
 import type { CloudShape, LookupShape } from './bound';
 import { closeAgents } from './load';
-import { processUsage, ROOT, sampleRss, sleep } from './procs';
+import { deployedNodeFlags, processUsage, ROOT, sampleRss, sleep } from './procs';
 import { readProfile, selfTimes } from './profile-summary';
 import { seedHistory } from './seed-history';
 import { median, ratio, summarize } from './stats';
@@ -100,6 +101,8 @@ interface Args {
   readonly bot: string | undefined;
   readonly profile: boolean;
   readonly only: ReadonlySet<Scenario>;
+  /** Node flags added to the ones `npm start` uses (--node-flag=--max-semi-space-size=4), to try a setting. */
+  readonly nodeFlags: readonly string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -108,11 +111,13 @@ function parseArgs(argv: readonly string[]): Args {
   let only = new Set<Scenario>(SCENARIOS);
   let idleMs: number | undefined;
   let bot: string | undefined;
+  const nodeFlags: string[] = [];
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (/^--idle-ms=\d+$/.test(arg)) idleMs = Number(arg.slice('--idle-ms='.length));
     else if (arg.startsWith('--bot=')) bot = resolve(arg.slice('--bot='.length));
     else if (arg === '--profile') profile = true;
+    else if (/^--node-flag=--\S+$/.test(arg)) nodeFlags.push(arg.slice('--node-flag='.length));
     else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',');
       const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
@@ -121,10 +126,10 @@ function parseArgs(argv: readonly string[]): Args {
       only = new Set(names as Scenario[]);
     } else
       throw new Error(
-        `unknown argument ${arg}; use --quick, --profile, --idle-ms=N, --bot=PATH, --only=${SCENARIOS.join(',')}`,
+        `unknown argument ${arg}; use --quick, --profile, --idle-ms=N, --bot=PATH, --node-flag=--FLAG, --only=${SCENARIOS.join(',')}`,
       );
   }
-  return { quick, profile, only, idleMs, bot };
+  return { quick, profile, only, idleMs, bot, nodeFlags };
 }
 
 function log(text: string): void {
@@ -137,8 +142,8 @@ interface ProfileResult {
   readonly rows: ReturnType<typeof selfTimes>['rows'];
 }
 
-/** The bot build to start: dist/main.js unless --bot names another. */
-type EntryOption = { readonly entry?: string };
+/** The bot build to start (dist/main.js unless --bot names another), and node flags to add to the deployed ones. */
+type EntryOption = { readonly entry?: string; readonly nodeFlags?: readonly string[] };
 
 const profileFlags = (dir: string | undefined): string[] =>
   dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
@@ -194,6 +199,8 @@ interface AcksResult {
   readonly floorSubmitMs: number[];
   readonly cpuMsPerCommand: number;
   readonly floorCpuMsPerCommand: number;
+  /** What serving the bot's Slack and cloud calls cost the stand-ins, which share the machine's cores. */
+  readonly worldCpuMsPerCommand: number;
   readonly rss: {
     readonly floorIdle: number;
     readonly botIdle: number;
@@ -222,7 +229,7 @@ async function acksScenario(
   const bot = await startBot('bot', world.info, join(dir, 'bot-acks'), secret, {
     ...entry,
     maxVolumes: 100,
-    nodeFlags: profileFlags(profileDir),
+    nodeFlags: [...(entry.nodeFlags ?? []), ...profileFlags(profileDir)],
   });
   try {
     log(`acks: warm-up, ${sizes.warmup} commands each`);
@@ -276,6 +283,7 @@ async function acksScenario(
       drainBoundMs: cloudBoundMs(1, 1, shape),
       cpuMsPerCommand: botRounds.reduce((a, r) => a + (r.cpuMs ?? 0), 0) / botCommands,
       floorCpuMsPerCommand: floorCpuMs / botCommands,
+      worldCpuMsPerCommand: botRounds.reduce((a, r) => a + (r.worldCpuMs ?? 0), 0) / botCommands,
       rss: { floorIdle, botIdle, floorAfterLoad, botAfterLoad, floorAfterIdle, botAfterIdle },
       heap: { afterLoad: heapAfterLoad, afterIdle: heapAfterIdle },
       meanAssociateLatencyMs: progress.meanAssociateLatencyMs ?? Number.NaN,
@@ -395,7 +403,7 @@ async function bulkScenario(
   const bot = await startBot('bot (bulk)', world.info, join(dir, 'bot-bulk'), secret, {
     ...entry,
     maxVolumes: 1000,
-    nodeFlags: profileFlags(profileDir),
+    nodeFlags: [...(entry.nodeFlags ?? []), ...profileFlags(profileDir)],
   });
   try {
     await botRound(world, bot, secret, sizes.warmup, sizes.concurrency, () => commands.body(1));
@@ -552,6 +560,15 @@ function goalRows(
         met: undefined,
       },
       {
+        goal: '2',
+        what: 'stand-ins (Slack, OTC) CPU per command (ms)',
+        base: Number.NaN,
+        value: acks.worldCpuMsPerCommand,
+        ratio: Number.NaN,
+        target: '(reported)',
+        met: undefined,
+      },
+      {
         goal: '3',
         what: 'RSS after the load (MB)',
         base: acks.rss.floorAfterLoad / MB,
@@ -649,7 +666,7 @@ async function main(): Promise<void> {
   };
   let keep = false;
   try {
-    const entry: EntryOption = args.bot === undefined ? {} : { entry: args.bot };
+    const entry: EntryOption = { ...(args.bot !== undefined && { entry: args.bot }), nodeFlags: args.nodeFlags };
     const profileOf = (scenario: string): string | undefined =>
       profileDir === undefined ? undefined : join(profileDir, scenario);
     const acks = args.only.has('acks')
@@ -665,6 +682,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       commit: gitCommit(),
       bot: args.bot ?? 'dist/main.js',
+      nodeFlags: [...deployedNodeFlags(), ...args.nodeFlags],
       quick: args.quick,
       machine: {
         cpus: cpus().length,
@@ -693,7 +711,7 @@ async function main(): Promise<void> {
     printProfile('bulk', bulk?.profile);
     if (progress.refused > 0) console.log(`the Slack stand-in refused ${progress.refused} calls (see the world log)`);
     console.log(
-      `bot: ${result.bot}, commit ${result.commit}; machine: ${result.machine.cpus} x ${result.machine.model}, node ${process.version}; results: ${file}`,
+      `bot: ${result.bot} (node ${result.nodeFlags.join(' ')}), commit ${result.commit}; machine: ${result.machine.cpus} x ${result.machine.model}, node ${process.version}; results: ${file}`,
     );
   } catch (e) {
     keep = true;

@@ -199,6 +199,8 @@ export interface Round {
   readonly spanMs?: number;
   readonly lastSummaryAt?: number;
   readonly cpuMs?: number;
+  /** Bot rounds: the CPU the Slack stand-in and the OTC sandbox (one process) spent serving the round. */
+  readonly worldCpuMs?: number;
 }
 
 /** Waits until `count` more requests have their summary posted and their root message edited (their last message). */
@@ -230,6 +232,7 @@ export async function botRound(
 ): Promise<Round> {
   const before = await world.progress();
   const cpuBefore = processUsage(bot.child.pid).cpuMs;
+  const worldCpuBefore = processUsage(world.child.pid).cpuMs;
   const bodies = Array.from({ length: count }, body);
   const load = await sendLoad({
     url: bot.eventsUrl,
@@ -245,6 +248,7 @@ export async function botRound(
     spanMs: after.lastRootUpdateAt - load.startedAt,
     lastSummaryAt: after.lastSummaryAt,
     cpuMs: processUsage(bot.child.pid).cpuMs - cpuBefore,
+    worldCpuMs: processUsage(world.child.pid).cpuMs - worldCpuBefore,
   };
 }
 

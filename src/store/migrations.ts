@@ -22,6 +22,29 @@ export const SCHEMA_MIGRATIONS_TABLE_SQLITE =
 export const SCHEMA_MIGRATIONS_TABLE_POSTGRES =
   'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
+/**
+ * Version 8, the same in both dialects. The scheduler's lists and the approvals list each read one
+ * state. Indexes that carried every request's state were rewritten by every transition (four of
+ * them, each a leaf page of a tree as large as the history); partial indexes hold only the requests
+ * in the state their list reads, so a transition touches at most the one it enters and the one it
+ * leaves.
+ */
+const STATE_INDEXES: Migration = {
+  version: 8,
+  name: 'requests indexed by state only where a list reads them',
+  statements: [
+    'DROP INDEX requests_state_expires',
+    'DROP INDEX requests_state_remind',
+    'DROP INDEX requests_state_lease',
+    'DROP INDEX requests_team_state_created',
+    "CREATE INDEX requests_pending_expires ON requests (expires_at) WHERE state = 'pending_approval'",
+    "CREATE INDEX requests_pending_remind ON requests (remind_at) WHERE state = 'pending_approval' AND reminded_at IS NULL",
+    "CREATE INDEX requests_running_lease ON requests (run_lease_until) WHERE state = 'running'",
+    "CREATE INDEX requests_startable_updated ON requests (updated_at) WHERE state IN ('allowed', 'approved')",
+    "CREATE INDEX requests_pending_team_created ON requests (team_id, created_at) WHERE state = 'pending_approval'",
+  ],
+};
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -162,25 +185,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX requests_watch_due ON requests (watch_next_at) WHERE watch_next_at IS NOT NULL',
     ],
   },
-  {
-    version: 8,
-    name: 'requests indexed by state only where a list reads them',
-    // The scheduler's lists and the approvals list each read one state. Indexes that carry every
-    // request's state were rewritten by every transition (four of them, each a leaf page of a tree
-    // as large as the history); partial indexes hold only the requests in the state their list
-    // reads, so a transition touches at most the one it enters and the one it leaves.
-    statements: [
-      'DROP INDEX requests_state_expires',
-      'DROP INDEX requests_state_remind',
-      'DROP INDEX requests_state_lease',
-      'DROP INDEX requests_team_state_created',
-      "CREATE INDEX requests_pending_expires ON requests (expires_at) WHERE state = 'pending_approval'",
-      "CREATE INDEX requests_pending_remind ON requests (remind_at) WHERE state = 'pending_approval' AND reminded_at IS NULL",
-      "CREATE INDEX requests_running_lease ON requests (run_lease_until) WHERE state = 'running'",
-      "CREATE INDEX requests_startable_updated ON requests (updated_at) WHERE state IN ('allowed', 'approved')",
-      "CREATE INDEX requests_pending_team_created ON requests (team_id, created_at) WHERE state = 'pending_approval'",
-    ],
-  },
+  STATE_INDEXES,
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -317,25 +322,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX requests_watch_due ON requests (watch_next_at) WHERE watch_next_at IS NOT NULL',
     ],
   },
-  {
-    version: 8,
-    name: 'requests indexed by state only where a list reads them',
-    // The scheduler's lists and the approvals list each read one state. Indexes that carry every
-    // request's state were rewritten by every transition (four of them, each a leaf page of a tree
-    // as large as the history); partial indexes hold only the requests in the state their list
-    // reads, so a transition touches at most the one it enters and the one it leaves.
-    statements: [
-      'DROP INDEX requests_state_expires',
-      'DROP INDEX requests_state_remind',
-      'DROP INDEX requests_state_lease',
-      'DROP INDEX requests_team_state_created',
-      "CREATE INDEX requests_pending_expires ON requests (expires_at) WHERE state = 'pending_approval'",
-      "CREATE INDEX requests_pending_remind ON requests (remind_at) WHERE state = 'pending_approval' AND reminded_at IS NULL",
-      "CREATE INDEX requests_running_lease ON requests (run_lease_until) WHERE state = 'running'",
-      "CREATE INDEX requests_startable_updated ON requests (updated_at) WHERE state IN ('allowed', 'approved')",
-      "CREATE INDEX requests_pending_team_created ON requests (team_id, created_at) WHERE state = 'pending_approval'",
-    ],
-  },
+  STATE_INDEXES,
 ];
 
 /** The newest version of a list: the schema a build needs. */

@@ -7,7 +7,8 @@ import { insertParams } from '../../src/store/record-codec';
 import { StoreUnavailableError } from '../../src/store/request-store';
 import { toPositional } from '../../src/store/sql-runner';
 import { describeRequestStoreConformance } from './conformance';
-import { allowedRequest, createRequest, HOUR, pendingRequest, T0, TEAM } from './fixtures';
+import { allowedRequest, createRequest, pendingRequest, T0, TEAM } from './fixtures';
+import { expectOpenRequestsListed, expectStateIndexes } from './upgrade-checks';
 import { adminQuery, pgHarnessFactory, randomSchema } from './pg-harness';
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? '';
@@ -119,30 +120,13 @@ describePostgres('PostgreSQL (TEST_DATABASE_URL)', () => {
       }
       const store = open(schema);
       await store.migrate();
-      const later = T0 + 48 * HOUR;
-      expect((await store.queries.listExpired(later, 10)).map((r) => r.id)).toEqual([pending.id]);
-      expect((await store.queries.listDueReminders(later, 10)).map((r) => r.id)).toEqual([pending.id]);
-      expect((await store.queries.listPendingApprovals(TEAM, 10)).map((r) => r.id)).toEqual([pending.id]);
-      expect(await store.queries.countPendingApprovals()).toBe(1);
-      expect((await store.queries.listStartable(later, 10)).map((r) => r.id)).toEqual([allowed.id]);
+      await expectOpenRequestsListed(store, pending, allowed);
       const indexes = await adminQuery<{ indexname: string }>(
         databaseUrl,
-        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'requests' ORDER BY indexname",
+        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'requests'",
         [schema],
       );
-      const names = indexes.map((row) => row.indexname);
-      expect(names).toEqual(
-        expect.arrayContaining([
-          'requests_pending_expires',
-          'requests_pending_remind',
-          'requests_running_lease',
-          'requests_startable_updated',
-          'requests_pending_team_created',
-        ]),
-      );
-      expect(
-        names.filter((name) => name.startsWith('requests_state_') || name === 'requests_team_state_created'),
-      ).toEqual([]);
+      expectStateIndexes(indexes.map((row) => row.indexname));
     });
 
     it('says unavailable, not outdated, when the server cannot be reached', async () => {

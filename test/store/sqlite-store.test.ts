@@ -9,7 +9,19 @@ import { StoreUnavailableError } from '../../src/store/request-store';
 import { SQL } from '../../src/store/sqlite-sql';
 import { SqliteRequestStore } from '../../src/store/sqlite-store';
 import { describeRequestStoreConformance } from './conformance';
-import { allowedRequest, createRequest, expectedRecord, HOUR, pendingRequest, T0, TEAM } from './fixtures';
+import { allowedRequest, createRequest, expectedRecord, pendingRequest, T0, TEAM } from './fixtures';
+import { expectOpenRequestsListed, expectStateIndexes } from './upgrade-checks';
+
+/** A new database file with the migrations up to `version` applied, as an older build left it. */
+function migratedUpTo(path: string, version: number): Database.Database {
+  const raw = new Database(path);
+  raw.exec(SCHEMA_MIGRATIONS_TABLE_SQLITE);
+  for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= version)) {
+    for (const statement of m.statements) raw.exec(statement);
+    raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, T0);
+  }
+  return raw;
+}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'backup-bot-store-'));
@@ -127,12 +139,7 @@ describe('SqliteRequestStore', () => {
 
   it('adds the workflow step columns (v6) to a database of v5, whose requests read back as before', async () => {
     const path = join(dir, 'bot.db');
-    const raw = new Database(path);
-    raw.exec(SCHEMA_MIGRATIONS_TABLE_SQLITE);
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 5)) {
-      for (const statement of m.statements) raw.exec(statement);
-      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, T0);
-    }
+    const raw = migratedUpTo(path, 5);
     const request = allowedRequest();
     const { stepExecutionId: _id, stepToken: _token, ...v5 } = insertParams(request, T0);
     raw
@@ -152,43 +159,23 @@ describe('SqliteRequestStore', () => {
 
   it('moves a database of v7 to the per-state partial indexes (v8); its open requests are still listed', async () => {
     const path = join(dir, 'bot.db');
-    const raw = new Database(path);
-    raw.exec(SCHEMA_MIGRATIONS_TABLE_SQLITE);
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 7)) {
-      for (const statement of m.statements) raw.exec(statement);
-      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, T0);
-    }
+    const raw = migratedUpTo(path, 7);
     const pending = pendingRequest();
     const allowed = allowedRequest();
     for (const request of [pending, allowed]) raw.prepare(SQL.insertRequest).run(insertParams(request, T0));
     raw.close();
     const store = new SqliteRequestStore({ path });
     await store.migrate();
-    const later = T0 + 48 * HOUR;
-    expect((await store.queries.listExpired(later, 10)).map((r) => r.id)).toEqual([pending.id]);
-    expect((await store.queries.listDueReminders(later, 10)).map((r) => r.id)).toEqual([pending.id]);
-    expect((await store.queries.listPendingApprovals(TEAM, 10)).map((r) => r.id)).toEqual([pending.id]);
-    expect(await store.queries.countPendingApprovals()).toBe(1);
-    expect((await store.queries.listStartable(later, 10)).map((r) => r.id)).toEqual([allowed.id]);
+    await expectOpenRequestsListed(store, pending, allowed);
     await store.close();
     const after = new Database(path, { readonly: true });
-    const indexes = after
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'")
-      .all()
-      .map((row) => row.name);
-    after.close();
-    expect(indexes).toEqual(
-      expect.arrayContaining([
-        'requests_pending_expires',
-        'requests_pending_remind',
-        'requests_running_lease',
-        'requests_startable_updated',
-        'requests_pending_team_created',
-      ]),
+    expectStateIndexes(
+      after
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'")
+        .all()
+        .map((row) => row.name),
     );
-    expect(
-      indexes.filter((name) => name.startsWith('requests_state_') || name === 'requests_team_state_created'),
-    ).toEqual([]);
+    after.close();
   });
 
   it('reports a database file it cannot open as StoreUnavailableError', () => {

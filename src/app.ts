@@ -19,7 +19,7 @@ import { createBotHttpServer, listen, stopListening } from './slack/http-server'
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerUndoAction } from './slack/listeners/undo-action';
-import { registerBackupCommand } from './slack/listeners/backup-command';
+import { BACKUP_COMMAND, registerBackupCommand } from './slack/listeners/backup-command';
 import { registerProtectStep } from './slack/listeners/protect-step';
 import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
 import { registerRequestForm } from './slack/listeners/request-form';
@@ -193,7 +193,13 @@ export function createApp(deps: AppDeps): Bot {
         logger,
         slack:
           receiver instanceof HTTPReceiver && config.slack.mode === 'http'
-            ? { listener: receiver.requestListener, signingSecret: config.slack.signingSecret, replays: store.replays }
+            ? {
+                listener: receiver.requestListener,
+                signingSecret: config.slack.signingSecret,
+                replays: store.replays,
+                // Its listener acks first, with nothing (slack/listeners/backup-command.ts).
+                answersAtOnce: [BACKUP_COMMAND],
+              }
             : undefined,
         ready: createReadinessCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
         metrics: () => metrics.exposition(),

@@ -3,8 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../flow/ports';
 import type { FieldLogger } from '../log/fields';
+import { isWithinSignatureWindow, KeptAnswer, slashCommandOf } from './early-answer';
 import type { ReplayGuard } from './replay-guard';
-import { refuseReplay } from './replay-guard';
+import { checkReplay } from './replay-guard';
 import { SIGNATURE_WINDOW_S } from './slack-signature';
 
 /** Bolt's receiver takes bodies up to 4 MB (its default bodyLimit); the replay check reads the body first, to the same limit. */
@@ -19,6 +20,11 @@ export interface HealthReport {
 export interface SlackEndpoint extends ReplayGuard {
   /** Bolt's HTTPReceiver listener. */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Slash commands whose listener acks first, with no body: the HTTP face answers them 200 itself as
+   * soon as they prove themselves, and Bolt handles them after (its ack is kept, not sent).
+   */
+  readonly answersAtOnce?: readonly string[];
 }
 
 export interface BotHttpServerOptions {
@@ -69,6 +75,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
  * Reads the body, refuses a replay, and hands the rest to Bolt, which still verifies everything
  * itself; it takes the body already read from `rawBody`, as its receiver does for any body read
  * before it.
+ *
+ * A command in `answersAtOnce` that is signed, not a replay and within the timestamp window Bolt
+ * takes is answered 200 here, and Bolt gets it on the event loop's next check phase: the answers of
+ * every request read in this turn go out before Bolt parses, verifies and routes any of them again.
+ * Its listener acks first with nothing, so Slack hears what it would have heard, sooner; what the
+ * command does is told as before (ephemeral replies, the request's thread).
  */
 async function admitOnce(
   req: IncomingMessage,
@@ -81,12 +93,24 @@ async function admitOnce(
     send(res, 413, { error: 'request body too large' });
     return;
   }
-  const refusal = await refuseReplay(req, body, slack, options);
-  if (refusal !== undefined) {
-    send(res, refusal.status, { error: refusal.error });
+  const verdict = await checkReplay(req, body, slack, options);
+  if (verdict.kind === 'refused') {
+    send(res, verdict.status, { error: verdict.error });
     return;
   }
-  slack.listener(Object.assign(req, { rawBody: body }), res);
+  const buffered = Object.assign(req, { rawBody: body });
+  const command = verdict.kind === 'admitted' ? slashCommandOf(req, body) : undefined;
+  if (
+    command !== undefined &&
+    slack.answersAtOnce?.includes(command) === true &&
+    isWithinSignatureWindow(req, options.clock.now())
+  ) {
+    res.writeHead(200).end();
+    const kept = new KeptAnswer(command, options.logger);
+    setImmediate(() => slack.listener(buffered, kept.asResponse()));
+    return;
+  }
+  slack.listener(buffered, res);
 }
 
 /** The operator's paths: GET (or HEAD) only; true when the request was one of them. */

@@ -35,6 +35,17 @@ function header(req: IncomingMessage, name: string): string {
 }
 
 /**
+ * What the replay check found: `unsigned`, no valid signature (Bolt's to refuse, and not
+ * remembered); `refused`, a signature already received; `admitted`, a signed request seen for the
+ * first time, or one the store could not check in time.
+ */
+export type ReplayVerdict =
+  { readonly kind: 'unsigned' } | { readonly kind: 'admitted' } | ({ readonly kind: 'refused' } & Refusal);
+
+const UNSIGNED: ReplayVerdict = { kind: 'unsigned' };
+const ADMITTED: ReplayVerdict = { kind: 'admitted' };
+
+/**
  * Remembers a validly signed request (`{timestamp}:{signature}`); a refusal when it arrived before.
  * Slack never sends a signature twice: it does not retry commands or interactivity, and its Events
  * API retries are signed anew. So a repeat is a replay, and it gets 401 as Bolt answers any request
@@ -45,15 +56,15 @@ function header(req: IncomingMessage, name: string): string {
  * requests right now" (a 503 here would show them only Slack's generic error). The gap left is a
  * store that fails for this one statement and answers the next.
  */
-export async function refuseReplay(
+export async function checkReplay(
   req: IncomingMessage,
   body: Buffer,
   guard: ReplayGuard,
   { clock, logger }: { readonly clock: Clock; readonly logger: Pick<FieldLogger, 'warn'> },
-): Promise<Refusal | undefined> {
+): Promise<ReplayVerdict> {
   const timestamp = header(req, 'x-slack-request-timestamp');
   const signature = header(req, 'x-slack-signature');
-  if (!hasValidSlackSignature(guard.signingSecret, timestamp, body, signature)) return undefined;
+  if (!hasValidSlackSignature(guard.signingSecret, timestamp, body, signature)) return UNSIGNED;
   const now = clock.now();
   try {
     // Before Bolt's ack: a store that hangs must not push the ack past Slack's 3 s.
@@ -63,15 +74,15 @@ export async function refuseReplay(
     );
     if (first === 'late') {
       logger.warn('the replay check took too long: let the request through', {});
-      return undefined;
+      return ADMITTED;
     }
-    if (first) return undefined;
+    if (first) return ADMITTED;
   } catch (err) {
     logger.warn('could not remember a Slack request for the replay check: let it through', { code: codeOf(err) });
-    return undefined;
+    return ADMITTED;
   }
   logger.warn('refused a replayed Slack request', { timestamp });
-  return { status: 401, error: 'this signed request was already received' };
+  return { kind: 'refused', status: 401, error: 'this signed request was already received' };
 }
 
 /** How long the replay check may wait for the store before the request goes on unchecked (as when it fails). */

@@ -142,3 +142,138 @@ describe('the HTTP face in front of Bolt', () => {
     expect(bodies).toEqual([]);
   });
 });
+
+describe('commands the HTTP face answers at once', () => {
+  const clock = new ManualClock();
+  let logger: ReturnType<typeof createMemoryLogger>;
+  let replays: MemoryReplays;
+  /** What the stand-in for Bolt saw, in order: a body when it got one, `acked` when it answered. */
+  let seen: string[];
+  /** How the stand-in answers once it has read a body; by default 200 with nothing, as the listener of /backup does. */
+  let answer: (body: string, res: ServerResponse) => void;
+  /** Opened by a test to let the stand-in answer; until then it holds its answer back. */
+  let release: () => void;
+  let server: Server;
+  let url: string;
+  let acks: number[];
+
+  beforeEach(async () => {
+    logger = createMemoryLogger('debug');
+    replays = new MemoryReplays();
+    seen = [];
+    acks = [];
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    answer = (_body, res) => {
+      res.writeHead(200);
+      res.end();
+    };
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      void bodyAsBoltReadsIt(req).then(async (body) => {
+        seen.push(body);
+        await gate;
+        answer(body, res);
+        seen.push('acked');
+      });
+    };
+    server = createBotHttpServer({
+      clock,
+      logger,
+      slack: { listener, signingSecret: SECRET, replays, answersAtOnce: ['/backup'] },
+      ready: () => Promise.resolve({ ok: true, body: {} }),
+      metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+      onAck: (ms) => acks.push(ms),
+    });
+    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/slack/events`;
+  });
+  afterEach(() => {
+    release();
+    const closed = stopListening(server);
+    server.closeAllConnections();
+    return closed;
+  });
+
+  function post(
+    body: string,
+    options: { timestamp?: string; signature?: string; type?: string } = {},
+  ): Promise<Response> {
+    const timestamp = options.timestamp ?? String(Math.floor(clock.now() / 1000));
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': options.type ?? 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': options.signature ?? signSlackRequest(SECRET, timestamp, body),
+      },
+      body,
+    });
+  }
+
+  async function settled(): Promise<void> {
+    for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('answers a signed /backup 200 before Bolt has acked it, and Bolt still gets the whole body', async () => {
+    const body = 'command=%2Fbackup&text=associate+--policy+daily&user_id=U1';
+    const res = await post(body);
+    expect([res.status, await res.text()]).toEqual([200, '']);
+    await settled();
+    expect(seen).toEqual([body]);
+    release();
+    await settled();
+    expect(seen).toEqual([body, 'acked']);
+    expect(acks).toEqual([0]);
+    expect(logger.lines.filter((l) => l.includes('answered already'))).toEqual([]);
+  });
+
+  it('leaves the answer to Bolt for an interaction, another command, or a JSON event', async () => {
+    answer = (body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ echoed: body.length }));
+    };
+    release();
+    for (const [body, type] of [
+      ['payload=%7B%22type%22%3A%22view_submission%22%7D', undefined],
+      ['command=%2Fother', undefined],
+      ['{"type":"event_callback","command":"/backup"}', 'application/json'],
+    ] as const) {
+      const res = await post(body, type === undefined ? {} : { type });
+      expect([res.status, await res.json()]).toEqual([200, { echoed: body.length }]);
+    }
+  });
+
+  it('leaves an unsigned /backup, or one whose timestamp Bolt no longer takes, for Bolt to refuse', async () => {
+    answer = (_body, res) => {
+      res.writeHead(401);
+      res.end();
+    };
+    release();
+    const stale = String(Math.floor(clock.now() / 1000) - 301);
+    expect((await post('command=%2Fbackup', { signature: `v0=${'0'.repeat(64)}` })).status).toBe(401);
+    expect((await post('command=%2Fbackup', { timestamp: stale })).status).toBe(401);
+    expect(seen).toEqual(['command=%2Fbackup', 'acked', 'command=%2Fbackup', 'acked']);
+  });
+
+  it('refuses a replayed /backup without handing it to Bolt', async () => {
+    const timestamp = String(Math.floor(clock.now() / 1000));
+    expect((await post('command=%2Fbackup', { timestamp })).status).toBe(200);
+    expect((await post('command=%2Fbackup', { timestamp })).status).toBe(401);
+    await settled();
+    expect(seen).toEqual(['command=%2Fbackup']);
+  });
+
+  it('logs an answer of Bolt that can no longer reach Slack: a body, or another status than 200', async () => {
+    answer = (body, res) => {
+      if (body.includes('late')) res.writeHead(404);
+      else res.writeHead(200);
+      res.end(body.includes('late') ? undefined : 'a reply only the ack could have carried');
+    };
+    release();
+    expect((await post('command=%2Fbackup&text=help')).status).toBe(200);
+    expect((await post('command=%2Fbackup&text=late')).status).toBe(200);
+    await settled();
+    const warnings = logger.lines.filter((l) => l.includes('answered a command the bot had answered already'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('"withBody":true');
+    expect(warnings[1]).toContain('"status":404');
+  });
+});

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { signSlackRequest } from '../../src/demo/slack-driver';
 import { createMemoryLogger } from '../../src/log/logger';
-import { REPLAY_CHECK_BUDGET_MS, refuseReplay } from '../../src/slack/replay-guard';
+import { checkReplay, REPLAY_CHECK_BUDGET_MS } from '../../src/slack/replay-guard';
 import { ManualClock } from '../helpers/manual-clock';
 
 const SECRET = 'test-signing-secret';
@@ -16,7 +16,7 @@ function signedRequest(clock: ManualClock, body: string): IncomingMessage {
   return { headers } as unknown as IncomingMessage;
 }
 
-describe('refuseReplay with a store that does not answer', () => {
+describe('checkReplay with a store that does not answer', () => {
   afterEach(() => jest.useRealTimers());
 
   it('lets the request on once the budget is spent, so the ack still comes within Slack’s 3 s', async () => {
@@ -26,13 +26,13 @@ describe('refuseReplay with a store that does not answer', () => {
     const body = 'command=%2Fbackup';
     let settled = false;
     const hanging = { signingSecret: SECRET, replays: { remember: () => new Promise<boolean>(() => undefined) } };
-    const checked = refuseReplay(signedRequest(clock, body), Buffer.from(body), hanging, { clock, logger }).finally(
+    const checked = checkReplay(signedRequest(clock, body), Buffer.from(body), hanging, { clock, logger }).finally(
       () => (settled = true),
     );
     await jest.advanceTimersByTimeAsync(REPLAY_CHECK_BUDGET_MS - 1);
     expect(settled).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
-    await expect(checked).resolves.toBeUndefined();
+    await expect(checked).resolves.toEqual({ kind: 'admitted' });
     expect(logger.lines.some((l) => l.includes('the replay check took too long'))).toBe(true);
   });
 });

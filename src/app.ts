@@ -10,6 +10,7 @@ import type { FlowDeps } from './flow/flow-deps';
 import type { BackupBackend, BackupRuns, Clock, CloudReads, NewRequestId, RequestStore } from './flow/ports';
 import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
+import type { WorkTurns } from './flow/work-turns';
 import type { Logger } from './log/logger';
 import { BotMetrics } from './metrics/bot-metrics';
 import { timeSocketAcks } from './metrics/socket-acks';
@@ -50,6 +51,8 @@ export interface AppDeps {
   readonly intervals?: Intervals & {
     readonly outboxBackoffMs?: readonly number[];
     readonly socketPingTimeoutMs?: number;
+    /** How long after an ack the paced work still goes one step a turn (WorkTurnsOptions.quietMs). */
+    readonly answeringQuietMs?: number;
   };
   /** Host to bind (default all interfaces; tests use 127.0.0.1). */
   readonly host?: string;
@@ -71,6 +74,8 @@ export interface Bot {
   readonly scheduler: () => Scheduler | undefined;
   /** Resolves once the work started after answering people (deliveries, runs) has ended. */
   idle(): Promise<void>;
+  /** How the work after answers is paced now (flow/work-turns.ts): told of every ack, HTTP or Socket Mode. */
+  readonly pacing: Pick<WorkTurns, 'answering' | 'waiting'>;
 }
 
 const SLACK_TIMEOUT_MS = 10_000;
@@ -149,9 +154,15 @@ export function createApp(deps: AppDeps): Bot {
     owner: deps.owner,
     logger,
     ...(deps.intervals?.outboxBackoffMs && { outboxBackoffMs: deps.intervals.outboxBackoffMs }),
+    ...(deps.intervals?.answeringQuietMs !== undefined && { turns: { quietMs: deps.intervals.answeringQuietMs } }),
     metrics,
   });
-  if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, (ms) => metrics.acked(ms));
+  // Each ack is timed, and tells the paced work that Slack's requests are arriving (flow/work-turns.ts).
+  const acked = (ms: number): void => {
+    metrics.acked(ms);
+    flows.afterAnswer.turns.answered();
+  };
+  if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, acked);
   registerBackupCommand(app, flows);
   registerApprovalActions(app, flows);
   registerUndoAction(app, flows);
@@ -183,6 +194,7 @@ export function createApp(deps: AppDeps): Bot {
     metrics,
     scheduler: () => scheduler,
     idle: () => flows.work.idle(),
+    pacing: flows.afterAnswer.turns,
     async start() {
       await app.init();
       const socket = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client) : undefined;
@@ -203,7 +215,7 @@ export function createApp(deps: AppDeps): Bot {
             : undefined,
         ready: createReadinessCheck({ mode, store, ...(socket && { socketConnected: socket }) }),
         metrics: () => metrics.exposition(),
-        onAck: (ms) => metrics.acked(ms),
+        onAck: acked,
       });
       const port = await listen(server, config.slack.port, deps.host);
       if (receiver instanceof SocketModeReceiver) await app.start();

@@ -21,6 +21,7 @@ import type {
 import { NO_METRICS } from './ports';
 import { RequestLimiter } from './request-limiter';
 import { shareTargetLists } from './target-lists';
+import type { WorkTurnsOptions } from './work-turns';
 import { paced, WorkTurns } from './work-turns';
 import { Workspaces } from './workspaces';
 
@@ -38,6 +39,8 @@ export interface FlowSetup {
   readonly logger: Logger;
   /** Waits between a Slack message's delivery attempts (tests shorten them). */
   readonly outboxBackoffMs?: readonly number[];
+  /** How the work after answers is paced; default WorkTurns' own. */
+  readonly turns?: WorkTurnsOptions;
   /** Counts for /metrics; default none. */
   readonly metrics?: FlowMetrics;
 }
@@ -50,7 +53,7 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   const cloud = shareTargetLists(setup.cloud, clock);
   // The work after an answer (deliveries, runs, a typed command's checks) goes in turns, so that it
   // never holds up Slack's acks; lease renewals are never held up by it.
-  const turns = new WorkTurns();
+  const turns = new WorkTurns(setup.turns);
   const renewals = ['renewRun', 'renewClaim'];
   const later = {
     requests: paced(store.requests, turns, renewals),

@@ -273,3 +273,16 @@ describe('/backup associate --server and rules that need a reason', () => {
     expect((await w.settle((await w.latestRequest(started)).id)).state).toBe('succeeded');
   });
 });
+
+describe('/backup over HTTP and the pacing of the work after answers', () => {
+  // An ack keeps the paced work at one step a turn for the whole test.
+  const world = useWorld({ intervals: { answeringQuietMs: 3_600_000 } });
+
+  it('tells the paced work that Slack is being answered when it answers a command', async () => {
+    const w = world();
+    expect(w.bot.bot.pacing.answering).toBe(false);
+    const sent = await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: 'help' });
+    expect(sent.status).toBe(200);
+    expect(w.bot.bot.pacing.answering).toBe(true);
+  });
+});

@@ -9,7 +9,8 @@ describe('Socket Mode', () => {
   let world: DemoWorld;
 
   beforeEach(async () => {
-    ({ socket, world } = await startSocketWorld());
+    // An ack keeps the paced work at one step a turn for the whole test (see the second test).
+    ({ socket, world } = await startSocketWorld({ intervals: { answeringQuietMs: 3_600_000 } }));
   });
   afterEach(() => stopSocketWorld({ socket, world }));
 
@@ -22,7 +23,8 @@ describe('Socket Mode', () => {
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('backup_bot_approvals_pending 0');
   });
 
-  it('acks a slash command envelope and runs the same flow as HTTP mode', async () => {
+  it('acks a slash command envelope, tells the paced work so, and runs the same flow as HTTP mode', async () => {
+    expect(world.bot.bot.pacing.answering).toBe(false);
     const responseUrl = world.slack.newResponseUrl();
     socket.send({
       envelope_id: 'env-1',
@@ -45,6 +47,7 @@ describe('Socket Mode', () => {
     });
     await waitFor('the envelope ack', () => socket.acks.find((a) => a.envelope_id === 'env-1'));
     expect(sampleSum(await scrapeMetrics(world.bot.port), 'backup_bot_ack_seconds_count')).toBe(1);
+    expect(world.bot.bot.pacing.answering).toBe(true);
     const request = await world.settle((await world.latestRequest(0)).id);
     expect(request.state).toBe('succeeded');
     const [root] = rootMessages(world, INCIDENT);

@@ -39,8 +39,9 @@ describe('WorkTurns', () => {
     ]);
   });
 
-  it('starts one step a turn, in the order they were taken, and lets other work in between', async () => {
+  it('starts one step a turn while Slack is being answered, in order, and lets other work in between', async () => {
     const turns = new WorkTurns();
+    turns.answered();
     const order: string[] = [];
     const steps = ['a', 'b', 'c'].map((name) =>
       turns.take(() => {
@@ -52,6 +53,53 @@ describe('WorkTurns', () => {
     setImmediate(() => order.push('io'));
     await Promise.all(steps);
     expect(order).toEqual(['a', 'io', 'b', 'c']);
+  });
+
+  /** A clock for the turns that moves only when a test moves it (a step moves it by the time it "takes"). */
+  function steppedClock(): { now: () => number; advance: (ms: number) => void } {
+    let t = 1_000;
+    return { now: () => t, advance: (ms) => (t += ms) };
+  }
+
+  it('runs steps back to back for up to its budget when no Slack request was answered lately', async () => {
+    const clock = steppedClock();
+    const turns = new WorkTurns({ budgetMs: 1, quietMs: 5, now: clock.now });
+    const order: string[] = [];
+    // Each step takes 0.4 ms: a turn runs three (at 0, 0.4 and 0.8 ms), then lets other work in.
+    const steps = ['a', 'b', 'c', 'd', 'e'].map((name) =>
+      turns.take(() => {
+        order.push(name);
+        clock.advance(0.4);
+        return Promise.resolve();
+      }),
+    );
+    setImmediate(() => order.push('io'));
+    await Promise.all(steps);
+    expect(order).toEqual(['a', 'b', 'c', 'io', 'd', 'e']);
+  });
+
+  it('goes back to one step a turn as soon as a Slack request is answered, and to the budget once it is quiet', async () => {
+    const clock = steppedClock();
+    const turns = new WorkTurns({ budgetMs: 1, quietMs: 5, now: clock.now });
+    const order: string[] = [];
+    const step = (name: string) => () => {
+      order.push(name);
+      clock.advance(0.1);
+      return Promise.resolve();
+    };
+    turns.answered();
+    const loud = ['a', 'b'].map((name) => turns.take(step(name)));
+    setImmediate(() => order.push('io'));
+    await Promise.all(loud);
+    expect(order).toEqual(['a', 'io', 'b']);
+    // 5 ms after the last answer: quiet again, so the next steps share a turn.
+    clock.advance(5);
+    order.length = 0;
+    const quiet = ['c', 'd'].map((name) => turns.take(step(name)));
+    setImmediate(() => order.push('io'));
+    await Promise.all(quiet);
+    await oneTurn();
+    expect(order).toEqual(['c', 'd', 'io']);
   });
 
   it('holds nothing while a step waits: the next step starts before the first one ends', async () => {

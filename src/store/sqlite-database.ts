@@ -8,6 +8,14 @@ import type { Checkpointer } from './sqlite-checkpointer';
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_START_AFTER_MS, startCheckpointer } from './sqlite-checkpointer';
 import { applySqliteMigrations, openSqliteDatabase, toSqliteStoreError } from './sqlite-connection';
 
+interface PendingWrite {
+  readonly fn: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type WriteOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
 /** One better-sqlite3 connection as the store uses it: synchronous calls behind promises, statements cached. */
 export class SqliteDatabase implements SqlRunner {
   private readonly db: Database.Database;
@@ -17,6 +25,8 @@ export class SqliteDatabase implements SqlRunner {
    * builds four wrappers and defines their properties on every call (about 7 µs, per a micro-benchmark).
    */
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** Writes asked for in this turn, committed together at its end (see `write`). */
+  private pending: PendingWrite[] = [];
   private checkpointer: Checkpointer | undefined;
   private checkpointStart: NodeJS.Timeout | undefined;
 
@@ -49,9 +59,63 @@ export class SqliteDatabase implements SqlRunner {
     }
   }
 
-  /** A write transaction that takes the write lock at BEGIN (check-then-write stays atomic across connections). */
+  /**
+   * A write transaction that takes the write lock at BEGIN (check-then-write stays atomic across
+   * connections). The writes asked for in one turn of the event loop share it: each runs in a
+   * savepoint of its own, in the order asked, once the turn's synchronous work is done (a
+   * microtask), and they commit together. A write that throws undoes only itself and fails only its
+   * caller; when the commit fails, or SQLite ended the transaction itself (a full disk, an I/O
+   * error), every write of the batch fails and none of them holds. The lock is held for the batch
+   * only, never across turns. Its caller's promise settles once its write is committed, as before:
+   * what changes is that a batch of writes pays for one commit (the log's pages and locks) instead
+   * of one each.
+   */
   write<T>(fn: () => T): Promise<T> {
-    return this.run(() => this.inTransaction.immediate(fn) as T);
+    // Asked for inside a write of the batch: it is part of that write (a savepoint within it).
+    if (this.db.inTransaction) return this.run(() => this.inTransaction.immediate(fn) as T);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) queueMicrotask(() => this.commitPending());
+    });
+  }
+
+  /** Runs and commits the writes asked for so far (see `write`). */
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const [only] = batch;
+    if (only === undefined) return;
+    if (batch.length === 1) {
+      try {
+        only.resolve(this.inTransaction.immediate(only.fn));
+      } catch (err) {
+        only.reject(toSqliteStoreError(err));
+      }
+      return;
+    }
+    let outcomes: readonly WriteOutcome[];
+    try {
+      outcomes = this.inTransaction.immediate(() => batch.map((w) => this.inSavepoint(w.fn))) as WriteOutcome[];
+    } catch (err) {
+      const error = toSqliteStoreError(err);
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok === true) w.resolve(outcome.value);
+      else w.reject(toSqliteStoreError(outcome?.error ?? new Error('write not run')));
+    });
+  }
+
+  /** One write of a batch; rethrows (failing the batch) when SQLite has ended the whole transaction. */
+  private inSavepoint(fn: () => unknown): WriteOutcome {
+    try {
+      return { ok: true, value: this.inTransaction(fn) };
+    } catch (error) {
+      if (!this.db.inTransaction) throw error;
+      return { ok: false, error };
+    }
   }
 
   /** Prepared once per connection and reused; the row type `R` is the caller's word for what the SQL selects. */
@@ -83,6 +147,8 @@ export class SqliteDatabase implements SqlRunner {
   }
 
   async close(): Promise<void> {
+    // Writes asked for before the close are committed, as they would have been without it.
+    if (this.db.open) this.commitPending();
     clearTimeout(this.checkpointStart);
     await this.checkpointer?.stop();
     return this.run(() => {

@@ -132,8 +132,9 @@ export class SqliteDatabase implements SqlRunner {
     return this.run(() => this.prepare<[SqlParams], R>(sql).all(params));
   }
 
+  /** A statement that changes rows: a write like any other (see `write`), batched with its turn's. */
   changes(sql: string, params: SqlParams): Promise<number> {
-    return this.run(() => this.prepare<[SqlParams]>(sql).run(params).changes);
+    return this.write(() => this.prepare<[SqlParams]>(sql).run(params).changes);
   }
 
   requestRow(sql: string, params: Record<string, unknown>): BackupRequest | undefined {

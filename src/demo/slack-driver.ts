@@ -67,6 +67,11 @@ export class SlackDriver {
     return this.options.nowS ? this.options.nowS() : Math.floor(Date.now() / 1000);
   }
 
+  /** Slack's signature of a body sent at `timestamp`, as this driver's posts carry it (for replay tests). */
+  signature(timestamp: string, body: string): string {
+    return signSlackRequest(this.options.signingSecret, timestamp, body);
+  }
+
   /** Posts a form body with a valid signature, or with the given overrides for attack tests. */
   async post(
     body: string,

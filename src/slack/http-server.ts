@@ -51,6 +51,15 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Slack sends its timestamp as whole seconds, digits only. Bolt signs `Number(header)`, so `0…`,
+ * `….0` or `+…` would verify there too while the replay check, which keys on the header as sent,
+ * took them for a new request: anything but the plain form is refused before either looks.
+ */
+export function hasPlainTimestamp(req: IncomingMessage): boolean {
+  return /^[1-9]\d{0,11}$/.test(header(req, 'x-slack-request-timestamp') ?? '');
+}
+
 /** Bolt rejects timestamps older than Slack's window; this rejects ones further ahead than it. */
 export function isFromTheFuture(req: IncomingMessage, nowMs: number): boolean {
   const ts = Number(header(req, 'x-slack-request-timestamp'));
@@ -162,6 +171,10 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
         res.once('finish', () => {
           if (res.statusCode === 200) onAck(options.clock.now() - receivedAt);
         });
+      if (!hasPlainTimestamp(req)) {
+        req.resume();
+        return send(res, 401, { error: 'request timestamp is not whole seconds' });
+      }
       if (isFromTheFuture(req, options.clock.now())) {
         req.resume();
         return send(res, 401, { error: 'request timestamp is too far in the future' });

@@ -62,6 +62,21 @@ describe.each(STORES)('a replayed signed request (%s)', (store: StoreKind) => {
     expect(rootMessages(w, INCIDENT)).toHaveLength(2);
   });
 
+  it('is refused when its timestamp comes back written another way, which Bolt would still verify', async () => {
+    const w = world();
+    const { body, timestamp } = signedCommand();
+    const signed = w.driver.signature(timestamp, body);
+    expect((await w.driver.post(body, { timestamp })).status).toBe(200);
+    await w.settle((await w.latestRequest(0)).id);
+
+    clock.advance(12_000);
+    for (const written of [`0${timestamp}`, `${timestamp}.0`, `+${timestamp}`])
+      expect((await w.driver.post(body, { timestamp: written, signature: signed })).status).toBe(401);
+    await settleAnotherCommand();
+    expect(await requestsOfTeam()).toBe(2);
+    expect(associateCalls(w)).toBe(2);
+  });
+
   it('is refused by another replica too: the replicas share what they accepted', async () => {
     const w = world();
     const [, second] = w.drivers;

@@ -98,6 +98,18 @@ describe('the HTTP face in front of Bolt', () => {
     expect(logger.lines.some((l) => l.includes('refused a replayed Slack request'))).toBe(true);
   });
 
+  it('refuses a captured request sent again with its timestamp written another way, which Bolt would verify', async () => {
+    const body = 'command=%2Fbackup&text=associate';
+    const timestamp = String(Math.floor(clock.now() / 1000));
+    const signature = signSlackRequest(SECRET, timestamp, body);
+    expect((await post(body, { 'x-slack-signature': signature }, timestamp)).status).toBe(200);
+    for (const written of [`0${timestamp}`, `${timestamp}.0`, `+${timestamp}`, ` ${timestamp}`, '']) {
+      const again = await post(body, { 'x-slack-signature': signature }, written);
+      expect([written, again.status]).toEqual([written, 401]);
+    }
+    expect(bodies).toEqual([body]);
+  });
+
   it('hands requests without a valid signature to Bolt (which refuses them) and remembers nothing', async () => {
     expect((await post('command=%2Fbackup', { 'x-slack-signature': `v0=${'0'.repeat(64)}` })).status).toBe(200);
     expect((await post('ssl_check=1', { 'x-slack-signature': '' })).status).toBe(200);

@@ -71,8 +71,9 @@ export class SqliteDatabase implements SqlRunner {
    * of one each.
    */
   write<T>(fn: () => T): Promise<T> {
-    // Asked for inside a write of the batch: it is part of that write (a savepoint within it).
-    if (this.db.inTransaction) return this.run(() => this.inTransaction.immediate(fn) as T);
+    // Its promise could not settle with the commit of the write it is inside: the statements belong
+    // in that write's own function.
+    if (this.db.inTransaction) return Promise.reject(new Error('a write was asked for inside another write'));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) queueMicrotask(() => this.commitPending());

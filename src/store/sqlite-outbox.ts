@@ -81,7 +81,7 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
     const completion = (): void => {
       db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now });
     };
-    if (posted === undefined && audit.length === 0) return db.run(completion);
+    if (posted === undefined && audit.length === 0) return db.write(completion);
     return db.write(() => {
       completion();
       if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));

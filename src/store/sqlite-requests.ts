@@ -56,7 +56,7 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
     messages: { readonly root?: MessageRef; readonly approval?: MessageRef },
     now: EpochMs,
   ): Promise<BackupRequest | undefined> {
-    return this.db.run(() => this.db.requestRow(SQL.setMessages, setMessagesParams(id, messages, now)));
+    return this.db.write(() => this.db.requestRow(SQL.setMessages, setMessagesParams(id, messages, now)));
   }
 
   markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {

@@ -88,6 +88,16 @@ describe('SQLite writes asked for in one turn', () => {
     expect(values()).toEqual(['d']);
   });
 
+  it('refuse a write asked for inside another write, whose commit it could not wait for', async () => {
+    let inner: Promise<unknown> | undefined;
+    await db.write(() => {
+      inner = db.write(insert('inner'));
+      return insert('outer')();
+    });
+    await expect(inner).rejects.toThrow(/inside another write/);
+    expect(values()).toEqual(['outer']);
+  });
+
   it('commit the writes asked for before a close', async () => {
     const asked = db.write(insert('a'));
     await db.close();

@@ -4,21 +4,27 @@ import { SIGNATURE_WINDOW_S } from './slack-signature';
 
 /**
  * The slash command a request carries: a form body with `command` (an interaction's is a `payload`,
- * Slack's certificate check an `ssl_check`); undefined for anything else.
+ * Slack's certificate check an `ssl_check`); undefined for anything else. The content type must be
+ * the one Bolt parses as a form, exactly (it reads any other, `; charset=…` included, as JSON).
  */
 export function slashCommandOf(req: IncomingMessage, body: Buffer): string | undefined {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
+  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return undefined;
   const form = new URLSearchParams(body.toString('utf8'));
   if (form.has('payload') || form.has('ssl_check')) return undefined;
   return form.get('command') ?? undefined;
 }
 
-/** Whether Bolt will take the request's timestamp: it refuses one more than five minutes old. */
+/**
+ * Bolt reads its clock a moment later than the bot, and each may differ from the other's: a request
+ * this close to the end of the window is left for Bolt to take or refuse itself.
+ */
+const WINDOW_MARGIN_S = 10;
+
+/** Whether Bolt will surely take the request's timestamp: it refuses one more than five minutes old. */
 export function isWithinSignatureWindow(req: IncomingMessage, nowMs: number): boolean {
   const value = req.headers['x-slack-request-timestamp'];
   const ts = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isFinite(ts) && ts >= Math.floor(nowMs / 1000) - SIGNATURE_WINDOW_S;
+  return Number.isFinite(ts) && ts >= Math.floor(nowMs / 1000) - SIGNATURE_WINDOW_S + WINDOW_MARGIN_S;
 }
 
 /**

@@ -116,7 +116,16 @@ async function admitOnce(
   ) {
     res.writeHead(200).end();
     const kept = new KeptAnswer(command, options.logger);
-    setImmediate(() => slack.listener(buffered, kept.asResponse()));
+    setImmediate(() => {
+      try {
+        slack.listener(buffered, kept.asResponse());
+      } catch (e) {
+        options.logger.warn('Bolt could not take a command the bot had answered already', {
+          command,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    });
     return;
   }
   slack.listener(buffered, res);

@@ -237,7 +237,7 @@ describe('commands the HTTP face answers at once', () => {
     expect(logger.lines.filter((l) => l.includes('answered already'))).toEqual([]);
   });
 
-  it('leaves the answer to Bolt for an interaction, another command, or a JSON event', async () => {
+  it('leaves the answer to Bolt for an interaction, another command, a JSON event, or a type Bolt does not read as a form', async () => {
     answer = (body, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ echoed: body.length }));
@@ -247,22 +247,34 @@ describe('commands the HTTP face answers at once', () => {
       ['payload=%7B%22type%22%3A%22view_submission%22%7D', undefined],
       ['command=%2Fother', undefined],
       ['{"type":"event_callback","command":"/backup"}', 'application/json'],
+      // Bolt parses only this exact type as a form; it would read this body as JSON and refuse it.
+      ['command=%2Fbackup', 'application/x-www-form-urlencoded; charset=utf-8'],
     ] as const) {
       const res = await post(body, type === undefined ? {} : { type });
       expect([res.status, await res.json()]).toEqual([200, { echoed: body.length }]);
     }
   });
 
-  it('leaves an unsigned /backup, or one whose timestamp Bolt no longer takes, for Bolt to refuse', async () => {
+  it('leaves an unsigned /backup, or one whose timestamp Bolt may no longer take, for Bolt to refuse', async () => {
     answer = (_body, res) => {
       res.writeHead(401);
       res.end();
     };
     release();
     const stale = String(Math.floor(clock.now() / 1000) - 301);
+    // Close to the end of the window: Bolt, reading its own clock a moment later, may refuse it.
+    const nearlyStale = String(Math.floor(clock.now() / 1000) - 295);
     expect((await post('command=%2Fbackup', { signature: `v0=${'0'.repeat(64)}` })).status).toBe(401);
     expect((await post('command=%2Fbackup', { timestamp: stale })).status).toBe(401);
-    expect(seen).toEqual(['command=%2Fbackup', 'acked', 'command=%2Fbackup', 'acked']);
+    expect((await post('command=%2Fbackup&text=x', { timestamp: nearlyStale })).status).toBe(401);
+    expect(seen).toEqual([
+      'command=%2Fbackup',
+      'acked',
+      'command=%2Fbackup',
+      'acked',
+      'command=%2Fbackup&text=x',
+      'acked',
+    ]);
   });
 
   it('refuses a replayed /backup without handing it to Bolt', async () => {
@@ -287,5 +299,48 @@ describe('commands the HTTP face answers at once', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('"withBody":true');
     expect(warnings[1]).toContain('"status":404');
+  });
+});
+
+describe('a command answered at once that Bolt then cannot take', () => {
+  it('is logged, and the bot goes on serving', async () => {
+    const clock = new ManualClock();
+    const logger = createMemoryLogger('debug');
+    const server = createBotHttpServer({
+      clock,
+      logger,
+      slack: {
+        listener: () => {
+          throw new Error('no route for this request');
+        },
+        signingSecret: SECRET,
+        replays: new MemoryReplays(),
+        answersAtOnce: ['/backup'],
+      },
+      ready: () => Promise.resolve({ ok: true, body: {} }),
+      metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+    });
+    const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    try {
+      const body = 'command=%2Fbackup';
+      const timestamp = String(Math.floor(clock.now() / 1000));
+      const res = await fetch(`${base}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': timestamp,
+          'x-slack-signature': signSlackRequest(SECRET, timestamp, body),
+        },
+        body,
+      });
+      expect(res.status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logger.lines.filter((l) => l.includes('Bolt could not take a command'))).toHaveLength(1);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      const closed = stopListening(server);
+      server.closeAllConnections();
+      await closed;
+    }
   });
 });

@@ -11,15 +11,21 @@ import { AsyncResource } from 'node:async_hooks';
  * requests, whose acks must not queue behind a burst of work (Slack gives up after 3 s): a turn
  * that ran several steps also brought back the answers of several calls at once (their handling is
  * not paced), and acks queued behind them. When none has come for `quietMs`, as while a burst's
- * work drains, a turn runs steps back to back for up to `budgetMs`: a turn of the loop per step cost
- * more CPU than many steps themselves (measured with `npm run bench`: about a sixth of the bot's
- * CPU per command), and nobody waits for an ack then.
+ * work drains, a turn runs steps back to back for up to `budgetMs` and at most `maxSteps`: a turn
+ * of the loop per step cost more CPU than many steps themselves (measured with `npm run bench`: about
+ * a sixth of the bot's CPU per command), and nobody waits for an ack then. The cap bounds what the
+ * budget cannot see: a step only asks for its store write, and the turn's writes run together once
+ * its steps are done (store/sqlite-database.ts), so a long turn would also mean a long batch (a
+ * bulk request's thousand writes held the loop 13 ms without it). 64, not fewer: a cap of 16 cost
+ * 8-15 % more CPU per command in the bench, 64 none measurable.
  */
 export interface WorkTurnsOptions {
   /** How long a turn may run steps when no Slack request was answered within `quietMs`. Default 1 ms. */
   readonly budgetMs?: number;
   /** Default 50 ms. */
   readonly quietMs?: number;
+  /** The most steps a turn runs when it may run several. Default 64. */
+  readonly maxSteps?: number;
   /** Milliseconds, monotonic; default `performance.now`. */
   readonly now?: () => number;
 }
@@ -30,11 +36,13 @@ export class WorkTurns {
   private lastAnswer = Number.NEGATIVE_INFINITY;
   private readonly budgetMs: number;
   private readonly quietMs: number;
+  private readonly maxSteps: number;
   private readonly now: () => number;
 
   constructor(options: WorkTurnsOptions = {}) {
     this.budgetMs = options.budgetMs ?? 1;
     this.quietMs = options.quietMs ?? 50;
+    this.maxSteps = options.maxSteps ?? 64;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -89,8 +97,11 @@ export class WorkTurns {
       this.scheduled = false;
       const start = this.now();
       const until = this.answering ? start : start + this.budgetMs;
-      do this.queue.shift()?.();
-      while (this.queue.length > 0 && this.now() < until);
+      let ran = 0;
+      do {
+        this.queue.shift()?.();
+        ran += 1;
+      } while (this.queue.length > 0 && ran < this.maxSteps && this.now() < until);
       if (this.queue.length > 0) this.schedule();
     });
   }

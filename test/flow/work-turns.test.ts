@@ -78,6 +78,21 @@ describe('WorkTurns', () => {
     expect(order).toEqual(['a', 'b', 'c', 'io', 'd', 'e']);
   });
 
+  it('runs at most maxSteps a turn, however little time they take', async () => {
+    const clock = steppedClock();
+    const turns = new WorkTurns({ budgetMs: 1, quietMs: 5, maxSteps: 3, now: clock.now });
+    const order: string[] = [];
+    const steps = ['a', 'b', 'c', 'd', 'e'].map((name) =>
+      turns.take(() => {
+        order.push(name);
+        return Promise.resolve();
+      }),
+    );
+    setImmediate(() => order.push('io'));
+    await Promise.all(steps);
+    expect(order).toEqual(['a', 'b', 'c', 'io', 'd', 'e']);
+  });
+
   it('goes back to one step a turn as soon as a Slack request is answered, and to the budget once it is quiet', async () => {
     const clock = steppedClock();
     const turns = new WorkTurns({ budgetMs: 1, quietMs: 5, now: clock.now });

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldLogger } from '../log/fields';
-import { SIGNATURE_WINDOW_S } from './slack-signature';
 
 /**
  * The slash command a request carries: a form body with `command` (an interaction's is a `payload`,
@@ -12,19 +11,6 @@ export function slashCommandOf(req: IncomingMessage, body: Buffer): string | und
   const form = new URLSearchParams(body.toString('utf8'));
   if (form.has('payload') || form.has('ssl_check')) return undefined;
   return form.get('command') ?? undefined;
-}
-
-/**
- * Bolt reads its clock a moment later than the bot, and each may differ from the other's: a request
- * this close to the end of the window is left for Bolt to take or refuse itself.
- */
-const WINDOW_MARGIN_S = 10;
-
-/** Whether Bolt will surely take the request's timestamp: it refuses one more than five minutes old. */
-export function isWithinSignatureWindow(req: IncomingMessage, nowMs: number): boolean {
-  const value = req.headers['x-slack-request-timestamp'];
-  const ts = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isFinite(ts) && ts >= Math.floor(nowMs / 1000) - SIGNATURE_WINDOW_S + WINDOW_MARGIN_S;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../flow/ports';
 import type { FieldLogger } from '../log/fields';
-import { isWithinSignatureWindow, KeptAnswer, slashCommandOf } from './early-answer';
+import { KeptAnswer, slashCommandOf } from './early-answer';
 import type { ReplayGuard } from './replay-guard';
 import { checkReplay } from './replay-guard';
 import { SIGNATURE_WINDOW_S } from './slack-signature';
@@ -60,10 +60,27 @@ export function hasPlainTimestamp(req: IncomingMessage): boolean {
   return /^[1-9]\d{0,11}$/.test(header(req, 'x-slack-request-timestamp') ?? '');
 }
 
+/** The request's timestamp in seconds (NaN without one), and now, as the window checks compare them. */
+function secondsOf(req: IncomingMessage, nowMs: number): { readonly ts: number; readonly nowS: number } {
+  return { ts: Number(header(req, 'x-slack-request-timestamp')), nowS: Math.floor(nowMs / 1000) };
+}
+
 /** Bolt rejects timestamps older than Slack's window; this rejects ones further ahead than it. */
 export function isFromTheFuture(req: IncomingMessage, nowMs: number): boolean {
-  const ts = Number(header(req, 'x-slack-request-timestamp'));
-  return Number.isFinite(ts) && ts > Math.floor(nowMs / 1000) + SIGNATURE_WINDOW_S;
+  const { ts, nowS } = secondsOf(req, nowMs);
+  return Number.isFinite(ts) && ts > nowS + SIGNATURE_WINDOW_S;
+}
+
+/**
+ * Bolt reads its clock a moment later than the bot, and each may differ from the other's: a request
+ * this close to the end of the window is left for Bolt to take or refuse itself.
+ */
+const WINDOW_MARGIN_S = 10;
+
+/** Whether Bolt will surely take the request's timestamp: it refuses one more than five minutes old. */
+function isWellWithinWindow(req: IncomingMessage, nowMs: number): boolean {
+  const { ts, nowS } = secondsOf(req, nowMs);
+  return Number.isFinite(ts) && ts >= nowS - SIGNATURE_WINDOW_S + WINDOW_MARGIN_S;
 }
 
 /** The whole body, or undefined once it passes `limit` (the rest is drained, not kept). */
@@ -112,7 +129,7 @@ async function admitOnce(
   if (
     command !== undefined &&
     slack.answersAtOnce?.includes(command) === true &&
-    isWithinSignatureWindow(req, options.clock.now())
+    isWellWithinWindow(req, options.clock.now())
   ) {
     res.writeHead(200).end();
     const kept = new KeptAnswer(command, options.logger);

@@ -5,7 +5,7 @@ import type { Clock } from '../flow/ports';
 import type { FieldLogger } from '../log/fields';
 import { KeptAnswer, slashCommandOf } from './early-answer';
 import type { ReplayGuard } from './replay-guard';
-import { checkReplay } from './replay-guard';
+import { checkReplay, headerOf } from './replay-guard';
 import { SIGNATURE_WINDOW_S } from './slack-signature';
 
 /** Bolt's receiver takes bodies up to 4 MB (its default bodyLimit); the replay check reads the body first, to the same limit. */
@@ -46,23 +46,18 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * Slack sends its timestamp as whole seconds, digits only. Bolt signs `Number(header)`, so `0…`,
  * `….0` or `+…` would verify there too while the replay check, which keys on the header as sent,
  * took them for a new request: anything but the plain form is refused before either looks.
  */
 export function hasPlainTimestamp(req: IncomingMessage): boolean {
-  return /^[1-9]\d{0,11}$/.test(header(req, 'x-slack-request-timestamp') ?? '');
+  return /^[1-9]\d{0,11}$/.test(headerOf(req, 'x-slack-request-timestamp') ?? '');
 }
 
 /** The request's timestamp in seconds (NaN without one), and now, as the window checks compare them. */
 function secondsOf(req: IncomingMessage, nowMs: number): { readonly ts: number; readonly nowS: number } {
-  return { ts: Number(header(req, 'x-slack-request-timestamp')), nowS: Math.floor(nowMs / 1000) };
+  return { ts: Number(headerOf(req, 'x-slack-request-timestamp')), nowS: Math.floor(nowMs / 1000) };
 }
 
 /** Bolt rejects timestamps older than Slack's window; this rejects ones further ahead than it. */

@@ -29,9 +29,10 @@ function codeOf(err: unknown): string {
   return typeof code === 'string' ? code : 'unknown';
 }
 
-function header(req: IncomingMessage, name: string): string {
+/** A request header's (first) value, as the HTTP face and the replay check read Slack's headers. */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
@@ -62,8 +63,8 @@ export async function checkReplay(
   guard: ReplayGuard,
   { clock, logger }: { readonly clock: Clock; readonly logger: Pick<FieldLogger, 'warn'> },
 ): Promise<ReplayVerdict> {
-  const timestamp = header(req, 'x-slack-request-timestamp');
-  const signature = header(req, 'x-slack-signature');
+  const timestamp = headerOf(req, 'x-slack-request-timestamp') ?? '';
+  const signature = headerOf(req, 'x-slack-signature') ?? '';
   if (!hasValidSlackSignature(guard.signingSecret, timestamp, body, signature)) return UNSIGNED;
   const now = clock.now();
   try {

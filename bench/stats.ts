@@ -45,3 +45,15 @@ export function median(values: readonly number[]): number {
     50,
   );
 }
+
+/**
+ * The median of `values[i] / bases[i]`: each value set against the base measured next to it (the
+ * same round of alternating runs), so a stretch of time when the machine was slower for both
+ * cancels out, where a ratio of two medians would compare rounds run at different times. Pairs
+ * with no positive base are left out; NaN when none is left.
+ */
+export function pairedRatio(values: readonly number[], bases: readonly number[]): number {
+  if (values.length !== bases.length) throw new RangeError(`${values.length} values against ${bases.length} bases`);
+  const ratios = values.map((v, i) => ratio(v, bases[i] ?? Number.NaN)).filter((r) => Number.isFinite(r));
+  return median(ratios);
+}

@@ -3,7 +3,7 @@ import type { CloudShape } from '../../bench/bound';
 import { selfTimes } from '../../bench/profile-summary';
 import type { CpuProfile } from '../../bench/profile-summary';
 import { signedHeaders, slackSignature, slashCommandBody } from '../../bench/slack-sign';
-import { median, percentile, ratio, summarize } from '../../bench/stats';
+import { median, pairedRatio, percentile, ratio, summarize } from '../../bench/stats';
 import { formatTable } from '../../bench/table';
 import { hasValidSlackSignature } from '../../src/slack/slack-signature';
 
@@ -49,6 +49,19 @@ describe('summarize, ratio, median', () => {
     expect(ratio(30, 20)).toBe(1.5);
     expect(ratio(1, 0)).toBeNaN();
     expect(ratio(1, Number.NaN)).toBeNaN();
+  });
+
+  it('pairedRatio is the median of each value over the base measured next to it', () => {
+    // Round by round the value is 1.05x, 1.1x and 2x its base; the medians alone would say 2x (20 / 10).
+    expect(pairedRatio([21, 11, 20], [20, 10, 10])).toBeCloseTo(1.1, 10);
+    expect(ratio(median([21, 11, 20]), median([20, 10, 10]))).toBe(2);
+  });
+
+  it('pairedRatio leaves out pairs without a positive base, is NaN with none left, and refuses unequal lists', () => {
+    expect(pairedRatio([5, 30, 12], [0, Number.NaN, 10])).toBeCloseTo(1.2, 10);
+    expect(pairedRatio([5], [0])).toBeNaN();
+    expect(pairedRatio([], [])).toBeNaN();
+    expect(() => pairedRatio([1, 2], [1])).toThrow(RangeError);
   });
 
   it('median is the lower middle of an even count', () => {

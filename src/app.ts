@@ -27,6 +27,8 @@ import { registerRequestForm } from './slack/listeners/request-form';
 import { SlackMessageDeliverer } from './slack/message-deliverer';
 import { SlackPeopleDirectory } from './slack/people-directory';
 import { forgetExpiredReplays } from './slack/replay-guard';
+import { markMessageArguments } from './slack/blocks/sandbox-mark';
+import { createChatPoster } from './slack/chat-poster';
 import { SandboxMarkedClient } from './slack/sandbox-client';
 import { createSlackFetch } from './slack/slack-fetch';
 import { tokenTeamOf } from './slack/token-team';
@@ -131,6 +133,9 @@ export function createApp(deps: AppDeps): Bot {
   });
   // For the messages the outbox owes: never retried by the client, because a post that timed out
   // may have been made. The outbox retries, and the deliverer looks for the post before it posts again.
+  // Posts and edits go through the chat poster (the same calls, without the WebClient's per-call
+  // overhead); the WebClient makes the outbox's other calls (look-ups, uploads, workflow steps).
+  const sandbox = config.cloud.auth.kind === 'sandbox';
   const deliveryClient = new WebClient(config.slack.botToken, {
     fetch: slackFetch,
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
@@ -146,8 +151,16 @@ export function createApp(deps: AppDeps): Bot {
     cloud: deps.cloud,
     people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
     deliverer: new SlackMessageDeliverer(
-      config.cloud.auth.kind === 'sandbox' ? new SandboxMarkedClient(deliveryClient) : deliveryClient,
+      sandbox ? new SandboxMarkedClient(deliveryClient) : deliveryClient,
       config.approvals?.channel,
+      createChatPoster({
+        token: config.slack.botToken,
+        apiUrl: config.slack.apiUrl,
+        fetch: slackFetch,
+        timeoutMs: timeout,
+        logger,
+        prepare: sandbox ? markMessageArguments : undefined,
+      }),
     ),
     clock,
     newRequestId: deps.newRequestId,

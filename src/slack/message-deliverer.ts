@@ -8,6 +8,7 @@ import { buildRootMessage } from './blocks/request-blocks';
 import { buildSummaryMessage } from './blocks/summary-blocks';
 import { buildDirectNotice, buildThreadNote } from './blocks/thread-notes';
 import { buildFirstBackupMissing, buildFirstBackupNote } from './blocks/backup-notes';
+import type { ChatCalls } from './chat-poster';
 import type { Place } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
@@ -30,11 +31,19 @@ const NEVER_POSTED: DeliveryResult = { ok: false, retryable: false, error: 'the 
  * and, when a message was claimed before, looks for it before posting again). Edits are idempotent.
  */
 export class SlackMessageDeliverer implements MessageDeliverer {
-  /** `approvalChannel`: where new approval cards go (config `approvals.channel`). */
+  private readonly chat: ChatCalls;
+
+  /**
+   * `approvalChannel`: where new approval cards go (config `approvals.channel`). `chat`: what posts
+   * and edits messages, by default the client's own methods (the bot passes slack/chat-poster.ts's).
+   */
   constructor(
     private readonly client: WebClient,
     private readonly approvalChannel: string | undefined,
-  ) {}
+    chat?: ChatCalls,
+  ) {
+    this.chat = chat ?? client.chat;
+  }
 
   async deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
     try {
@@ -47,7 +56,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
   async tellNow(request: BackupRequest, notice: DirectNotice): Promise<void> {
     const thread = threadOf(request);
     const body = buildDirectNotice(notice, request);
-    await this.client.chat.postMessage({
+    await this.chat.postMessage({
       channel: thread?.channel ?? request.channel.id,
       ...(thread && { thread_ts: thread.threadTs }),
       ...body,
@@ -75,8 +84,8 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     };
     const res =
       place.threadTs === undefined
-        ? await this.client.chat.postMessage(post)
-        : await this.client.chat.postMessage({
+        ? await this.chat.postMessage(post)
+        : await this.chat.postMessage({
             ...post,
             thread_ts: place.threadTs,
             reply_broadcast: options.broadcast === true,
@@ -104,7 +113,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
       }
       case 'root.update': {
         if (root === undefined) return NEVER_POSTED;
-        await this.client.chat.update({ channel: root.channel, ts: root.ts, ...buildRootMessage(request) });
+        await this.chat.update({ channel: root.channel, ts: root.ts, ...buildRootMessage(request) });
         return { ok: true };
       }
       case 'thread.summary': {
@@ -135,7 +144,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
       case 'card.update': {
         const card = request.approvalMessage;
         if (card === undefined) return { ok: false, retryable: false, error: 'the approval card was never posted' };
-        await this.client.chat.update({ channel: card.channel, ts: card.ts, ...buildApprovalCard(request) });
+        await this.chat.update({ channel: card.channel, ts: card.ts, ...buildApprovalCard(request) });
         return { ok: true };
       }
       case 'card.remind': {

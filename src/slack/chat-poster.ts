@@ -1,0 +1,113 @@
+import { stringify } from 'node:querystring';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
+import type { FetchFunction, WebAPICallResult, WebClient } from '@slack/web-api';
+
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
+import type { FieldLogger } from '../log/fields';
+
+/** The two Web API calls nearly every message the outbox owes is made with. */
+export type ChatCalls = Pick<WebClient['chat'], 'postMessage' | 'update'>;
+
+export interface ChatPosterOptions {
+  readonly token: string;
+  /** Ends in a slash, like the WebClient's `slackApiUrl`; default Slack's own. */
+  readonly apiUrl?: string | undefined;
+  /** The fetch every Slack call goes through (slack-fetch.ts: the proxy, the debug line, the metrics). */
+  readonly fetch: FetchFunction;
+  /** A call not answered by then fails, as a request error (the outbox retries; the deliverer looks before it posts again). */
+  readonly timeoutMs: number;
+  /** Slack's warnings about a call (`response_metadata.warnings`), as the WebClient logs them. */
+  readonly logger: Pick<FieldLogger, 'warn'>;
+  /** Changes a message call's arguments before they are sent (the sandbox's mark). */
+  readonly prepare?: ((args: Record<string, unknown>) => Record<string, unknown>) | undefined;
+}
+
+export const SLACK_API_URL = 'https://slack.com/api/';
+
+/** The form body the WebClient sends: a value that is not a string, number or boolean as JSON, none for null or undefined. */
+function formBody(args: object): string {
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue;
+    fields[key] =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : JSON.stringify(value);
+  }
+  return stringify(fields);
+}
+
+/** Slack's Retry-After in whole seconds, as the WebClient reads it; undefined when there is none. */
+function retryAfterOf(response: FetchResponse): number | undefined {
+  const value = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+  return Number.isNaN(value) ? undefined : value;
+}
+
+/** The answer as JSON when it is an object; undefined when it is not (an HTML error page, an empty body). */
+function resultOf(text: string): WebAPICallResult | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as WebAPICallResult)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `chat.postMessage` and `chat.update` for the outbox, without the WebClient around them. The
+ * WebClient deep-copies and serialises every call's arguments, headers and result for its debug
+ * log whether that log is on or not, and puts each call through a queue and a retry wrapper. A
+ * command's three messages went through it: without it, the bot's CPU per command in `npm run bench`
+ * went down by 8-9 % and the drain after a burst by a tenth (four alternating runs). These calls
+ * need none of that: the outbox's client never retries and
+ * rejects rate-limited calls. Same request as the WebClient's (form body, bearer token), and the
+ * same errors for the same answers (WebAPIPlatformError, WebAPIRateLimitedError, WebAPIHTTPError,
+ * WebAPIRequestError), so `classifySlackError` tells them apart as before. Two answers the WebClient
+ * fails on otherwise are HTTP errors here, retryable as before: a 429 without a usable Retry-After,
+ * and a 200 whose body is not a JSON object.
+ */
+export function createChatPoster(options: ChatPosterOptions): ChatCalls {
+  const { token, fetch, timeoutMs, logger, prepare } = options;
+  const apiUrl = options.apiUrl ?? SLACK_API_URL;
+  const call = async (method: string, args: object): Promise<WebAPICallResult> => {
+    let response: FetchResponse;
+    let text: string;
+    try {
+      response = await fetch(`${apiUrl}${method}`, {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: formBody(prepare === undefined ? args : prepare({ ...args })),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (e) {
+      throw new WebAPIRequestError(e instanceof Error ? e : new Error(String(e)));
+    }
+    const retryAfter = response.status === 429 ? retryAfterOf(response) : undefined;
+    if (retryAfter !== undefined) throw new WebAPIRateLimitedError(retryAfter);
+    const body = response.status === 200 ? resultOf(text) : undefined;
+    if (body === undefined)
+      throw new WebAPIHTTPError(
+        response.status,
+        response.statusText,
+        Object.fromEntries(response.headers.entries()),
+        text,
+      );
+    for (const warning of body.response_metadata?.warnings ?? [])
+      logger.warn('Slack warns about a call', { method, warning });
+    // As the WebClient does: the answer itself is the error's data (`data.error` names it).
+    if (!body.ok) throw new WebAPIPlatformError(body as WebAPICallResult & { error: string });
+    return body;
+  };
+  return {
+    postMessage: (args) => call('chat.postMessage', args),
+    update: (args) => call('chat.update', args),
+  };
+}

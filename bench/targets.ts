@@ -203,22 +203,32 @@ export interface Round {
   readonly worldCpuMs?: number;
 }
 
-/** Waits until `count` more requests have their summary posted and their root message edited (their last message). */
+/**
+ * Waits until `count` more requests have their summary posted and the bot owes no more messages
+ * (its outbox is empty: the root message's last edit, or a root post made once the request had
+ * ended, went out). The bot's /metrics is read only once the summaries are in.
+ */
 export async function waitForSummaries(
   world: World,
+  bot: BotTarget,
   before: WorldProgress,
   count: number,
   timeoutMs: number,
 ): Promise<WorldProgress> {
-  return waitFor(
+  const deadline = Date.now() + timeoutMs;
+  await waitFor(
     `${count} summaries`,
-    async () => {
-      const p = await world.progress();
-      return p.summaries >= before.summaries + count && p.rootUpdates >= before.rootUpdates + count ? p : undefined;
-    },
+    async () => ((await world.progress()).summaries >= before.summaries + count ? true : undefined),
     timeoutMs,
     50,
   );
+  await waitFor(
+    'the bot to owe no more messages',
+    async () => ((await bot.metrics()).get('backup_bot_outbox_backlog') === 0 ? true : undefined),
+    Math.max(1, deadline - Date.now()),
+    50,
+  );
+  return world.progress();
 }
 
 export async function botRound(
@@ -241,11 +251,11 @@ export async function botRound(
     concurrency,
     body: (i) => bodies[i] ?? '',
   });
-  const after = await waitForSummaries(world, before, count - load.errors.length, timeoutMs);
+  const after = await waitForSummaries(world, bot, before, count - load.errors.length, timeoutMs);
   return {
     load,
-    drainMs: after.lastRootUpdateAt - load.lastAckAt,
-    spanMs: after.lastRootUpdateAt - load.startedAt,
+    drainMs: after.lastMessageAt - load.lastAckAt,
+    spanMs: after.lastMessageAt - load.startedAt,
     lastSummaryAt: after.lastSummaryAt,
     cpuMs: processUsage(bot.child.pid).cpuMs - cpuBefore,
     worldCpuMs: processUsage(world.child.pid).cpuMs - worldCpuBefore,

@@ -22,9 +22,10 @@ export interface WorldProgress {
   readonly summaries: number;
   readonly firstSummaryAt: number;
   readonly lastSummaryAt: number;
-  /** chat.update calls: the root message's last edit is a request's last message. */
+  /** chat.update calls (the root message's edits). */
   readonly rootUpdates: number;
-  readonly lastRootUpdateAt: number;
+  /** When a request's root message or summary was last posted or edited (its last message is one of those). */
+  readonly lastMessageAt: number;
   readonly associateCalls: number;
   readonly ephemeralReplies: number;
   /** Calls the stand-in refused as Slack would (bad blocks): should stay 0. */

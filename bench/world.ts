@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   // What Slack saw, read incrementally from the stand-in's call log.
   let scanned = 0;
-  const progress = { summaries: 0, firstSummaryAt: 0, lastSummaryAt: 0, rootUpdates: 0, lastRootUpdateAt: 0 };
+  const progress = { summaries: 0, firstSummaryAt: 0, lastSummaryAt: 0, rootUpdates: 0, lastMessageAt: 0 };
   const scan = (): WorldProgress => {
     const calls = slack.state.calls;
     for (; scanned < calls.length; scanned += 1) {
@@ -57,14 +57,17 @@ async function main(): Promise<void> {
       if (call === undefined) continue;
       if (call.method === 'chat.postMessage') {
         const metadata = call.args['metadata'] as { event_payload?: { kind?: unknown } } | undefined;
-        if (metadata?.event_payload?.kind === 'thread.summary') {
+        const kind = metadata?.event_payload?.kind;
+        if (kind === 'root.post' || kind === 'thread.summary')
+          progress.lastMessageAt = Math.max(progress.lastMessageAt, call.at);
+        if (kind === 'thread.summary') {
           progress.summaries += 1;
           if (progress.firstSummaryAt === 0) progress.firstSummaryAt = call.at;
           progress.lastSummaryAt = Math.max(progress.lastSummaryAt, call.at);
         }
       } else if (call.method === 'chat.update') {
         progress.rootUpdates += 1;
-        progress.lastRootUpdateAt = Math.max(progress.lastRootUpdateAt, call.at);
+        progress.lastMessageAt = Math.max(progress.lastMessageAt, call.at);
       }
     }
     return {

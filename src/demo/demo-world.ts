@@ -57,7 +57,8 @@ const CLOSING_STEPS: ReadonlySet<AuditEvent['kind']> = new Set(['finished', 'den
  * A state is recorded before its messages are queued, so an empty outbox alone does not mean
  * they went out: they may not be queued yet. The messages a final step queues end with (or, for
  * an approval card, just before) the edit of the root message; a new request waiting for
- * approval ends with posting its card.
+ * approval ends with posting its card. A root message posted or edited after the step was
+ * recorded may have covered that edit (flow/outbox.ts: its audit entry counts `coveredEdits`).
  */
 function lastMessageDone(events: readonly AuditEvent[], state: BackupRequest['state']): boolean {
   const last = state === 'pending_approval' ? 'card.post' : 'root.update';
@@ -65,7 +66,11 @@ function lastMessageDone(events: readonly AuditEvent[], state: BackupRequest['st
   if (from < 0) return false;
   return events
     .slice(from)
-    .some((e) => (e.kind === 'message_posted' || e.kind === 'message_failed') && e.detail['kind'] === last);
+    .some(
+      (e) =>
+        (e.kind === 'message_posted' || e.kind === 'message_failed') &&
+        (e.detail['kind'] === last || (last === 'root.update' && typeof e.detail['coveredEdits'] === 'number')),
+    );
 }
 
 /**

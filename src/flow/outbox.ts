@@ -49,13 +49,14 @@ export class Outbox {
   /** Delivers the request's due messages in order, until one is not deliverable now. */
   async flushRequest(requestId: RequestId): Promise<void> {
     for (;;) {
-      const [head] = await this.store.outbox.listOpen(requestId);
+      const open = await this.store.outbox.listOpen(requestId);
+      const [head] = open;
       if (head === undefined || head.nextAttemptAt > this.clock.now()) return;
       const owner = this.nextOwner();
       const claimed = await this.store.outbox.claim(head.id, owner, this.clock.now(), this.leaseMs);
       if (claimed === undefined) return;
       this.countTakeover(claimed);
-      if ((await this.attempt(claimed, owner)) === 'retry_later') return;
+      if ((await this.attempt(claimed, owner, open)) === 'retry_later') return;
     }
   }
 
@@ -84,13 +85,39 @@ export class Outbox {
     (this.options.metrics ?? NO_METRICS).leaseTakenOver('outbox_claim');
   }
 
-  /** One delivery attempt, every line logged under it naming the request (the Slack calls' too). */
-  private attempt(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
-    return withLogFields({ requestId: message.requestId }, () => this.attemptNamed(message, owner));
+  /**
+   * One delivery attempt, every line logged under it naming the request (the Slack calls' too).
+   * `open`: the request's open messages, when the caller has just read them.
+   */
+  private attempt(
+    message: OutboxMessage,
+    owner: string,
+    open?: readonly OutboxMessage[],
+  ): Promise<'delivered' | 'retry_later' | 'given_up'> {
+    return withLogFields({ requestId: message.requestId }, () => this.attemptNamed(message, owner, open));
+  }
+
+  /**
+   * The edits of the root message owed behind `message`, when delivering it renders the root
+   * message: the list is read before the request is (`open` was), so whatever state those edits
+   * were owed for is in the request the message is rendered from, and a post or edit made from it
+   * shows that state. They are closed with the message instead of sending the same text again (when
+   * Slack was slow or down, a request's root post can still be owed after it finished).
+   */
+  private async editsBehind(message: OutboxMessage, open: readonly OutboxMessage[] | undefined): Promise<number[]> {
+    const kind = message.intent.kind;
+    if (kind !== 'root.post' && kind !== 'root.update') return [];
+    const list = open ?? (await this.store.outbox.listOpen(message.requestId));
+    return list.filter((m) => m.id > message.id && m.intent.kind === 'root.update').map((m) => m.id);
   }
 
   /** A message given up for good lets the request's next message go. */
-  private async attemptNamed(message: OutboxMessage, owner: string): Promise<'delivered' | 'retry_later' | 'given_up'> {
+  private async attemptNamed(
+    message: OutboxMessage,
+    owner: string,
+    open: readonly OutboxMessage[] | undefined,
+  ): Promise<'delivered' | 'retry_later' | 'given_up'> {
+    const editsBehind = await this.editsBehind(message, open);
     const request = await this.store.requests.get(message.requestId);
     let result: DeliveryResult;
     if (request === undefined) result = { ok: false, retryable: false, error: 'request not found' };
@@ -125,6 +152,8 @@ export class Outbox {
               ...(result.approval && { approval: result.approval }),
             }
           : undefined;
+      // Only what this delivery rendered covers the edits behind it (an adopted earlier post does not).
+      const covered = result.rendered === true ? editsBehind : [];
       const audit =
         request === undefined
           ? []
@@ -135,10 +164,14 @@ export class Outbox {
                 at: now,
                 actor: 'bot' as const,
                 kind: 'message_posted' as const,
-                detail: { kind: message.intent.kind },
+                detail: { kind: message.intent.kind, ...(covered.length > 0 && { coveredEdits: covered.length }) },
               },
             ];
-      await this.store.outbox.complete(message.id, owner, now, { ...(posted && { posted }), audit });
+      await this.store.outbox.complete(message.id, owner, now, {
+        ...(posted && { posted }),
+        audit,
+        ...(covered.length > 0 && { covered: { requestId: message.requestId, ids: covered } }),
+      });
       return 'delivered';
     }
     // Slack's Retry-After is a floor for the next attempt.

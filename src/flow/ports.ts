@@ -60,7 +60,16 @@ export interface PeopleDirectory {
 // ---- Slack: the messages the bot owes
 
 export type DeliveryResult =
-  | { readonly ok: true; readonly root?: MessageRef; readonly approval?: MessageRef }
+  | {
+      readonly ok: true;
+      readonly root?: MessageRef;
+      readonly approval?: MessageRef;
+      /**
+       * This delivery posted or edited the request's root message, rendered from the request as it
+       * was read for it: the message shows every change recorded before that read.
+       */
+      readonly rendered?: boolean;
+    }
   | {
       readonly ok: false;
       readonly retryable: boolean;

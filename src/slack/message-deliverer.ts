@@ -64,17 +64,21 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     });
   }
 
-  /** Posts once: an earlier claim's post is adopted when found, so a timeout never makes a second copy. */
+  /**
+   * Posts once: an earlier claim's post is adopted when found, so a timeout never makes a second
+   * copy. `now`: whether this call posted it (rendered from `request` as it is); an adopted post
+   * shows the request as it was when that claim rendered it.
+   */
   private async postOnce(
     message: OutboxMessage,
     request: BackupRequest,
     place: Place,
     body: SlackMessage,
     options: { readonly broadcast?: boolean } = {},
-  ): Promise<MessageRef> {
+  ): Promise<{ readonly ref: MessageRef; readonly now: boolean }> {
     if (message.claims > 1) {
       const found = await findPosted(this.client, place, { messageId: message.id }, message.createdAt);
-      if (found !== undefined) return found;
+      if (found !== undefined) return { ref: found, now: false };
     }
     const post = {
       channel: place.channel,
@@ -91,7 +95,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
             reply_broadcast: options.broadcast === true,
           });
     if (typeof res.ts !== 'string') throw new Error('chat.postMessage returned no ts');
-    return { channel: typeof res.channel === 'string' ? res.channel : place.channel, ts: res.ts };
+    return { ref: { channel: typeof res.channel === 'string' ? res.channel : place.channel, ts: res.ts }, now: true };
   }
 
   private async send(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
@@ -109,12 +113,12 @@ export class SlackMessageDeliverer implements MessageDeliverer {
             : { channel: request.thread.channel, threadTs: request.thread.ts },
           buildRootMessage(request),
         );
-        return { ok: true, root: posted };
+        return { ok: true, root: posted.ref, ...(posted.now && { rendered: true }) };
       }
       case 'root.update': {
         if (root === undefined) return NEVER_POSTED;
         await this.chat.update({ channel: root.channel, ts: root.ts, ...buildRootMessage(request) });
-        return { ok: true };
+        return { ok: true, rendered: true };
       }
       case 'thread.summary': {
         if (thread === undefined) return NEVER_POSTED;
@@ -139,7 +143,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
           { channel: this.approvalChannel },
           buildApprovalCard(request),
         );
-        return { ok: true, approval: card };
+        return { ok: true, approval: card.ref };
       }
       case 'card.update': {
         const card = request.approvalMessage;

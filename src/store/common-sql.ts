@@ -54,6 +54,13 @@ export const COMMON_SQL = {
   listAudit: 'SELECT * FROM audit_events WHERE request_id = @requestId ORDER BY at, id',
   renewClaim: `UPDATE outbox SET claim_until = @until WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
+  /**
+   * An owed edit of the root message that a delivery of the same request covered (Delivered.covered).
+   * It waited behind that message, and only a request's oldest open message is ever claimed: no one
+   * holds it.
+   */
+  closeCoveredEdit: `UPDATE outbox SET done_at = @now
+    WHERE id = @id AND request_id = @requestId AND kind = 'root.update' AND ${OPEN_MESSAGE}`,
   /** Inserts the key, or takes over an expired one; changes no row when a live key holds it. */
   rememberReplayKey: `INSERT INTO replay_keys (key, expires_at) VALUES (@key, @expiresAt)
     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_keys.expires_at <= @now`,

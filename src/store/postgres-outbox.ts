@@ -58,14 +58,17 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
   }
 
   async complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
-    const { posted, audit = [] } = delivered;
+    const { posted, audit = [], covered } = delivered;
     const completion = { id, owner, now };
-    if (posted === undefined && audit.length === 0) {
+    if (posted === undefined && audit.length === 0 && covered === undefined) {
       await this.db.changes(COMMON_SQL.completeMessage, completion);
       return;
     }
     await this.db.transaction(async (client) => {
-      await queryNamed(client, COMMON_SQL.completeMessage, completion);
+      const completed = (await queryNamed(client, COMMON_SQL.completeMessage, completion)).rowCount === 1;
+      if (completed && covered !== undefined)
+        for (const edit of covered.ids)
+          await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, requestId: covered.requestId, now });
       if (posted !== undefined)
         await queryNamed(client, PG.setMessages, setMessagesParams(posted.requestId, posted, now));
       for (const event of audit) await queryNamed(client, PG.appendAudit, auditParams(event));

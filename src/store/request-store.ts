@@ -75,6 +75,12 @@ export interface Delivered {
   /** The request's root message or approval card, when this message posted it. */
   readonly posted?: { readonly requestId: RequestId; readonly root?: MessageRef; readonly approval?: MessageRef };
   readonly audit?: readonly AuditEvent[];
+  /**
+   * Owed edits of the request's root message (`root.update`) that this delivery made unneeded: it
+   * posted or edited the root message from the request as read after they were owed. Closed with the
+   * message, in its transaction, if the claim was still this owner's and they are still open.
+   */
+  readonly covered?: { readonly requestId: RequestId; readonly ids: readonly number[] };
 }
 
 /**
@@ -220,8 +226,8 @@ export interface OutboxQueue {
   /**
    * Marks a claimed message delivered (a no-op when the claim is no longer this owner's) and, in the
    * same transaction, keeps what its delivery left: the post's ref on the request (as
-   * RequestRecords.setMessages) and the audit entries. One commit per message, and a crash cannot
-   * keep the completion without its audit entry.
+   * RequestRecords.setMessages), the audit entries, and the edits it covered (`Delivered.covered`).
+   * One commit per message, and a crash cannot keep the completion without its audit entry.
    */
   complete(id: number, owner: string, now: EpochMs, delivered?: Delivered): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */

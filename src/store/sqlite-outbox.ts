@@ -77,13 +77,12 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
 
   complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
     const db = this.db;
-    const { posted, audit = [] } = delivered;
-    const completion = (): void => {
-      db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now });
-    };
-    if (posted === undefined && audit.length === 0) return db.write(completion);
+    const { posted, audit = [], covered } = delivered;
     return db.write(() => {
-      completion();
+      const completed = db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now }).changes === 1;
+      if (completed && covered !== undefined)
+        for (const edit of covered.ids)
+          db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, requestId: covered.requestId, now });
       if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));
       for (const event of audit) insertAudit(db, event);
     });

@@ -259,5 +259,14 @@ describe('when Slack rate-limits the bot', () => {
     expect(text(w, roots[0]!.blocks)).toContain('All added');
     expect(w.slack.state.thread(INCIDENT, roots[0]!.ts)).toHaveLength(1);
     expect(posts()).toBe(4);
+    // The root message went out after the request finished, showing its end: the edit owed for that
+    // end would have sent the same text again, and is not made.
+    expect(w.slack.state.callsOf('chat.update')).toHaveLength(0);
+    const delivered = (await w.bot.store.audit.list(request.id)).filter((e) => e.kind === 'message_posted');
+    expect(delivered.map((e) => e.detail)).toEqual([
+      { kind: 'root.post', coveredEdits: 1 },
+      { kind: 'thread.summary' },
+    ]);
+    expect(await w.bot.store.outbox.listOpen(request.id)).toEqual([]);
   });
 });

@@ -15,16 +15,24 @@ import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
 import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
 
-/** Records deliveries; answers from a script (default: ok). */
+/**
+ * Records deliveries; answers from a script (default: ok). `renders`: a root post or edit says it
+ * rendered the root message now, as the Slack deliverer does when it posts or edits it. `during`:
+ * runs while a message is being delivered (a state change made meanwhile).
+ */
 class ScriptedDeliverer implements MessageDeliverer {
   readonly delivered: string[] = [];
   readonly script: DeliveryResult[] = [];
-  deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+  renders = false;
+  during: ((message: OutboxMessage) => Promise<void>) | undefined;
+  async deliver(message: OutboxMessage, request: BackupRequest): Promise<DeliveryResult> {
+    await this.during?.(message);
     const next = this.script.shift() ?? { ok: true };
-    if (next.ok) this.delivered.push(`${request.id}:${message.intent.kind}`);
-    return Promise.resolve(
-      message.intent.kind === 'root.post' && next.ok ? { ok: true, root: { channel: 'C1', ts: '1.1' } } : next,
-    );
+    if (!next.ok) return next;
+    this.delivered.push(`${request.id}:${message.intent.kind}`);
+    const kind = message.intent.kind;
+    const rendered = this.renders && (kind === 'root.post' || kind === 'root.update') && { rendered: true };
+    return { ...next, ...(kind === 'root.post' && { root: { channel: 'C1', ts: '1.1' } }), ...rendered };
   }
   tellNow(): Promise<void> {
     return Promise.resolve();
@@ -96,6 +104,56 @@ describe('Outbox', () => {
       attempts: 3,
       error: 'internal_error',
     });
+  });
+
+  it('closes the edits of the root message owed behind a root post it rendered from the request as it is now', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.renders = true;
+    // Slack is down when the request is recorded; the request finishes before it is back.
+    deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
+    await send(r.id, [{ kind: 'root.post' }]);
+    await send(r.id, [{ kind: 'thread.summary' }, { kind: 'root.update' }]);
+    expect(deliverer.delivered).toEqual([]);
+    now += 1000;
+    await outbox.drain();
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`]);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+    const posted = (await store.audit.list(r.id)).filter((e) => e.kind === 'message_posted').map((e) => e.detail);
+    expect(posted).toEqual([{ kind: 'root.post', coveredEdits: 1 }, { kind: 'thread.summary' }]);
+  });
+
+  it('closes a later owed edit when an earlier one renders the root message', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.renders = true;
+    await send(r.id, [{ kind: 'root.post' }]);
+    deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
+    await send(r.id, [{ kind: 'root.update' }]);
+    await send(r.id, [{ kind: 'root.update' }]);
+    now += 1000;
+    await outbox.flushRequest(r.id);
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+  });
+
+  it('still sends an edit owed while the root message was being rendered', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.renders = true;
+    deliverer.during = async (message) => {
+      deliverer.during = undefined;
+      if (message.intent.kind === 'root.post') await store.outbox.enqueue(r.id, [{ kind: 'root.update' }], now);
+    };
+    await send(r.id, [{ kind: 'root.post' }]);
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
+  });
+
+  it('still sends the edits when the root message was not rendered now (found from an earlier claim)', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
+    await send(r.id, [{ kind: 'root.post' }]);
+    await send(r.id, [{ kind: 'thread.summary' }, { kind: 'root.update' }]);
+    now += 1000;
+    await outbox.drain();
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`, `${r.id}:root.update`]);
   });
 
   it('gives up at once on a permanent failure', async () => {

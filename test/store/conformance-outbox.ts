@@ -106,6 +106,36 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect((await store.audit.list(requestId)).filter((e) => e.kind === 'message_posted')).toHaveLength(1);
     });
 
+    it('closes the root edits a delivery covered with it: only open edits of that request, and only while the claim is its own', async () => {
+      const { store } = ctx();
+      const request = allowedRequest();
+      await createRequest(store, request);
+      const [post, summary, edit, laterEdit] = await store.outbox.enqueue(
+        request.id,
+        [{ kind: 'root.post' }, { kind: 'thread.summary' }, { kind: 'root.update' }, { kind: 'root.update' }],
+        T0,
+      );
+      const [otherId, [otherPost]] = await requestWithMessages(store, 1);
+      const [otherEdit] = await store.outbox.enqueue(otherId, [{ kind: 'root.update' }], T0);
+      const covering = (ids: readonly number[]) => ({ covered: { requestId: request.id, ids } });
+
+      // A claim that ran out covers nothing, and the message stays open too.
+      await store.outbox.claim(post!.id, 'w1', T0, LEASE);
+      await store.outbox.claim(post!.id, 'w2', T0 + LEASE, LEASE);
+      await store.outbox.complete(post!.id, 'w1', T0 + LEASE + 1, covering([edit!.id]));
+      expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([post!, summary!, edit!, laterEdit!]));
+
+      // Its owner's completion closes the edits named, not a message of another kind or another request.
+      await store.outbox.complete(
+        post!.id,
+        'w2',
+        T0 + LEASE + 2,
+        covering([edit!.id, summary!.id, otherEdit!.id, otherPost!.id]),
+      );
+      expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([summary!, laterEdit!]));
+      expect(idsOf(await store.outbox.listOpen(otherId))).toEqual(idsOf([otherPost!, otherEdit!]));
+    });
+
     it('keeps a claimed message from other owners until its claim runs out', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1);

@@ -10,13 +10,16 @@ export type ChatCalls = Pick<WebClient['chat'], 'postMessage' | 'update'>;
 
 export interface ChatPosterOptions {
   readonly token: string;
-  /** Ends in a slash, like the WebClient's `slackApiUrl`; default Slack's own. */
+  /** The Web API's base URL, like the WebClient's `slackApiUrl` (a missing trailing slash is added); default Slack's own. */
   readonly apiUrl?: string | undefined;
   /** The fetch every Slack call goes through (slack-fetch.ts: the proxy, the debug line, the metrics). */
   readonly fetch: FetchFunction;
-  /** A call not answered by then fails, as a request error (the outbox retries; the deliverer looks before it posts again). */
+  /**
+   * A call not answered by then fails, as a request error (the outbox retries; the deliverer looks
+   * before it posts again). 0 or less: no limit, as for the WebClient.
+   */
   readonly timeoutMs: number;
-  /** Slack's warnings about a call (`response_metadata.warnings`), as the WebClient logs them. */
+  /** A call that got no answer (why), and Slack's warnings about a call (`response_metadata.warnings`), as the WebClient logs them. */
   readonly logger: Pick<FieldLogger, 'warn'>;
   /** Changes a message call's arguments before they are sent (the sandbox's mark). */
   readonly prepare?: ((args: Record<string, unknown>) => Record<string, unknown>) | undefined;
@@ -70,7 +73,8 @@ function resultOf(text: string): WebAPICallResult | undefined {
  */
 export function createChatPoster(options: ChatPosterOptions): ChatCalls {
   const { token, fetch, timeoutMs, logger, prepare } = options;
-  const apiUrl = options.apiUrl ?? SLACK_API_URL;
+  const base = options.apiUrl ?? SLACK_API_URL;
+  const apiUrl = base.endsWith('/') ? base : `${base}/`;
   const call = async (method: string, args: object): Promise<WebAPICallResult> => {
     let response: FetchResponse;
     let text: string;
@@ -84,11 +88,14 @@ export function createChatPoster(options: ChatPosterOptions): ChatCalls {
         },
         body: formBody(prepare === undefined ? args : prepare({ ...args })),
         redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
+        ...(timeoutMs > 0 && { signal: AbortSignal.timeout(timeoutMs) }),
       });
       text = await response.text();
     } catch (e) {
-      throw new WebAPIRequestError(e instanceof Error ? e : new Error(String(e)));
+      const error = e instanceof Error ? e : new Error(String(e));
+      // The error the outbox sees names only its kind; why the call got no answer is said here.
+      logger.warn('Slack call got no answer', { method, error: error.message });
+      throw new WebAPIRequestError(error);
     }
     const retryAfter = response.status === 429 ? retryAfterOf(response) : undefined;
     if (retryAfter !== undefined) throw new WebAPIRateLimitedError(retryAfter);

@@ -201,6 +201,47 @@ describe('the chat poster against the WebClient', () => {
     expect(args.text).toBe('Done');
   });
 
+  it('takes the API URL with or without its trailing slash, as the WebClient does', async () => {
+    const logger = createMemoryLogger('error');
+    const chat = createChatPoster({
+      token: TOKEN,
+      apiUrl: `${SLACK_API}/api`,
+      fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
+      timeoutMs: TIMEOUT_MS,
+      logger,
+    });
+    const call = answer('chat.update', (i) => i.reply(200, { ok: true, ts: '1.2' }));
+    await chat.update({ channel: 'C0INC47110', ts: '1.2', text: 'Done' });
+    call.scope.done();
+  });
+
+  it('sets no time limit for a timeout of 0, as the WebClient does', async () => {
+    const logger = createMemoryLogger('error');
+    const chat = createChatPoster({
+      token: TOKEN,
+      apiUrl: API,
+      fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
+      timeoutMs: 0,
+      logger,
+    });
+    const call = answer('chat.update', (i) => i.delay(50).reply(200, { ok: true, ts: '1.2' }));
+    await expect(chat.update({ channel: 'C0INC47110', ts: '1.2', text: 'Done' })).resolves.toMatchObject({ ok: true });
+    call.scope.done();
+  });
+
+  it('says why a call got no answer, without the token', async () => {
+    const logger = createMemoryLogger('warn');
+    const call = answer('chat.postMessage', (i) => i.replyWithError('connect ECONNREFUSED 10.0.0.1:443'));
+    await expect(poster(logger).postMessage(POST as never)).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
+    call.scope.done();
+    const lines = logger.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ msg: 'Slack call got no answer', method: 'chat.postMessage' })]);
+    expect(String(lines[0]?.['error'])).toContain('ECONNREFUSED');
+    expect(logger.lines.join('\n')).not.toContain(TOKEN);
+  });
+
   it('logs the warnings Slack adds to an answer, naming the call', async () => {
     const logger = createMemoryLogger('warn');
     const call = answer('chat.postMessage', (i) =>

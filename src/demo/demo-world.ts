@@ -60,7 +60,7 @@ const CLOSING_STEPS: ReadonlySet<AuditEvent['kind']> = new Set(['finished', 'den
  * approval ends with posting its card. A root message posted or edited after the step was
  * recorded may have covered that edit (flow/outbox.ts: its audit entry counts `coveredEdits`).
  */
-function lastMessageDone(events: readonly AuditEvent[], state: BackupRequest['state']): boolean {
+export function lastMessageDone(events: readonly AuditEvent[], state: BackupRequest['state']): boolean {
   const last = state === 'pending_approval' ? 'card.post' : 'root.update';
   const from = state === 'pending_approval' ? 0 : events.findLastIndex((e) => CLOSING_STEPS.has(e.kind));
   if (from < 0) return false;

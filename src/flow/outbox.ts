@@ -152,8 +152,10 @@ export class Outbox {
               ...(result.approval && { approval: result.approval }),
             }
           : undefined;
-      // Only what this delivery rendered covers the edits behind it (an adopted earlier post does not).
-      const covered = result.rendered === true ? editsBehind : [];
+      // Only what this delivery rendered covers the edits behind it (an adopted earlier post does
+      // not), and not after a takeover: the holder whose claim ran out may still be sending an older
+      // rendering, which could land after this one with no edit left to follow it.
+      const covered = result.rendered === true && message.takenOver !== true ? editsBehind : [];
       const audit =
         request === undefined
           ? []

@@ -66,11 +66,11 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
     }
     await this.db.transaction(async (client) => {
       const completed = (await queryNamed(client, COMMON_SQL.completeMessage, completion)).rowCount === 1;
-      if (completed && covered !== undefined)
-        for (const edit of covered.ids)
-          await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, requestId: covered.requestId, now });
       if (posted !== undefined)
         await queryNamed(client, PG.setMessages, setMessagesParams(posted.requestId, posted, now));
+      if (!completed) return { value: undefined };
+      for (const edit of covered?.ids ?? [])
+        await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, requestId: covered?.requestId, now });
       for (const event of audit) await queryNamed(client, PG.appendAudit, auditParams(event));
       return { value: undefined };
     });

@@ -224,10 +224,11 @@ export interface OutboxQueue {
   /** Extends a claim while its delivery is under way; false when the claim is no longer this owner's. */
   renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean>;
   /**
-   * Marks a claimed message delivered (a no-op when the claim is no longer this owner's) and, in the
-   * same transaction, keeps what its delivery left: the post's ref on the request (as
-   * RequestRecords.setMessages), the audit entries, and the edits it covered (`Delivered.covered`).
-   * One commit per message, and a crash cannot keep the completion without its audit entry.
+   * Marks a claimed message delivered and, in the same transaction, keeps what its delivery left:
+   * the post's ref on the request (as RequestRecords.setMessages), the audit entries, and the edits
+   * it covered (`Delivered.covered`). When the claim is no longer this owner's, only the post's ref
+   * is kept: the message stays open for its new holder, which audits what it delivers. One commit
+   * per message, and a crash cannot keep the completion without its audit entry.
    */
   complete(id: number, owner: string, now: EpochMs, delivered?: Delivered): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */

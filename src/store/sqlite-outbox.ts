@@ -80,10 +80,10 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
     const { posted, audit = [], covered } = delivered;
     return db.write(() => {
       const completed = db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now }).changes === 1;
-      if (completed && covered !== undefined)
-        for (const edit of covered.ids)
-          db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, requestId: covered.requestId, now });
       if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));
+      if (!completed) return;
+      for (const edit of covered?.ids ?? [])
+        db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, requestId: covered?.requestId, now });
       for (const event of audit) insertAudit(db, event);
     });
   }

@@ -146,6 +146,46 @@ describe('Outbox', () => {
     expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
   });
 
+  it.each([
+    ['in a flush', false],
+    ['in the retry pass', true],
+  ])(
+    'sends an edit owed after the request was read for the render (%s): only edits owed before that read are covered',
+    async (_how, retried) => {
+      const r = await createRequest(store, allowedRequest());
+      deliverer.renders = true;
+      if (retried) {
+        deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });
+        await send(r.id, [{ kind: 'root.post' }]);
+        now += 1000;
+      } else await store.outbox.enqueue(r.id, [{ kind: 'root.post' }], now);
+      // A state change lands just after the outbox read the request it renders the root post from.
+      const read = store.requests.get.bind(store.requests);
+      let changed = false;
+      jest.spyOn(store.requests, 'get').mockImplementation(async (id) => {
+        const request = await read(id);
+        if (!changed) {
+          changed = true;
+          await store.outbox.enqueue(r.id, [{ kind: 'root.update' }], now);
+        }
+        return request;
+      });
+      if (retried) await outbox.drain();
+      else await outbox.flushRequest(r.id);
+      expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
+    },
+  );
+
+  it('does not cover edits after a takeover: the holder whose claim ran out may still send an older rendering', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.renders = true;
+    const [post] = await store.outbox.enqueue(r.id, [{ kind: 'root.post' }, { kind: 'root.update' }], now);
+    await store.outbox.claim(post!.id, 'a-stalled-holder', now, 1000);
+    now += 1000;
+    await outbox.drain();
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:root.update`]);
+  });
+
   it('still sends the edits when the root message was not rendered now (found from an earlier claim)', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { lastMessageDone } from '../../src/demo/demo-world';
 import { renderBlocks } from '../../src/demo/render-text';
 import { SlackDriver } from '../../src/demo/slack-driver';
 import type { SlackStandIn } from '../../src/demo/slack-stand-in/server';
@@ -142,13 +143,12 @@ export async function auditTrail(db: RequestStore, request: BackupRequest): Prom
 /**
  * Final, and every message about it went out. The state changes before the closing messages are
  * queued, so "final and nothing queued" is not enough: the root message's last edit, which comes
- * after the summary or the expiry note, must have been posted after the request closed.
+ * after the summary or the expiry note (or a root post that covered it), must have gone out after
+ * the request closed (as the demo world's settle reads it).
  */
 export async function settled(db: RequestStore, request: BackupRequest): Promise<boolean> {
   if (!isFinal(request.state) || (await db.outbox.listOpen(request.id)).length > 0) return false;
-  const trail = await auditTrail(db, request);
-  const closed = Math.max(trail.lastIndexOf('finished'), trail.lastIndexOf('expired'));
-  return closed >= 0 && trail.lastIndexOf('posted root.update') > closed;
+  return lastMessageDone(await db.audit.list(request.id), request.state);
 }
 
 export function text(message: StandInMessage): string {

@@ -106,7 +106,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect((await store.audit.list(requestId)).filter((e) => e.kind === 'message_posted')).toHaveLength(1);
     });
 
-    it('closes the root edits a delivery covered with it: only open edits of that request, and only while the claim is its own', async () => {
+    it('closes the root edits a delivery covered with it, and audits it: only open edits of that request, and only while the claim is its own', async () => {
       const { store } = ctx();
       const request = allowedRequest();
       await createRequest(store, request);
@@ -117,13 +117,25 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       );
       const [otherId, [otherPost]] = await requestWithMessages(store, 1);
       const [otherEdit] = await store.outbox.enqueue(otherId, [{ kind: 'root.update' }], T0);
-      const covering = (ids: readonly number[]) => ({ covered: { requestId: request.id, ids } });
+      const audit: AuditEvent[] = [
+        {
+          requestId: request.id,
+          teamId: TEAM,
+          at: T0,
+          actor: 'bot',
+          kind: 'message_posted',
+          detail: { kind: 'root.post', coveredEdits: 1 },
+        },
+      ];
+      const covering = (ids: readonly number[]) => ({ covered: { requestId: request.id, ids }, audit });
+      const posted = async () => (await store.audit.list(request.id)).filter((e) => e.kind === 'message_posted');
 
-      // A claim that ran out covers nothing, and the message stays open too.
+      // A claim that ran out covers nothing and audits nothing, and the message stays open too.
       await store.outbox.claim(post!.id, 'w1', T0, LEASE);
       await store.outbox.claim(post!.id, 'w2', T0 + LEASE, LEASE);
       await store.outbox.complete(post!.id, 'w1', T0 + LEASE + 1, covering([edit!.id]));
       expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([post!, summary!, edit!, laterEdit!]));
+      expect(await posted()).toEqual([]);
 
       // Its owner's completion closes the edits named, not a message of another kind or another request.
       await store.outbox.complete(
@@ -134,6 +146,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       );
       expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([summary!, laterEdit!]));
       expect(idsOf(await store.outbox.listOpen(otherId))).toEqual(idsOf([otherPost!, otherEdit!]));
+      expect((await posted()).map((e) => e.detail)).toEqual([{ kind: 'root.post', coveredEdits: 1 }]);
     });
 
     it('keeps a claimed message from other owners until its claim runs out', async () => {

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { WebClient } from '@slack/web-api';
 import { createMemoryLogger } from '../../src/log/logger';
 import { SYSTEM_CLOCK } from '../../src/otc/runtime';
-import type { ChatCalls } from '../../src/slack/chat-poster';
+import type { ChatCalls, ChatPosterOptions } from '../../src/slack/chat-poster';
 import { createChatPoster } from '../../src/slack/chat-poster';
 import { classifySlackError } from '../../src/slack/slack-errors';
 import { createSlackFetch } from '../../src/slack/slack-fetch';
@@ -41,13 +41,14 @@ function webClient(logger = createMemoryLogger('error')): ChatCalls {
   }).chat;
 }
 
-function poster(logger = createMemoryLogger('error')): ChatCalls {
+function poster(logger = createMemoryLogger('error'), options: Partial<ChatPosterOptions> = {}): ChatCalls {
   return createChatPoster({
     token: TOKEN,
     apiUrl: API,
     fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
     timeoutMs: TIMEOUT_MS,
     logger,
+    ...options,
   });
 }
 
@@ -184,15 +185,7 @@ describe('the chat poster against the WebClient', () => {
   });
 
   it('changes a call’s arguments with `prepare` before they are sent, and leaves the caller’s alone', async () => {
-    const logger = createMemoryLogger('error');
-    const chat = createChatPoster({
-      token: TOKEN,
-      apiUrl: API,
-      fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
-      timeoutMs: TIMEOUT_MS,
-      logger,
-      prepare: (args) => ({ ...args, text: `marked · ${String(args['text'])}` }),
-    });
+    const chat = poster(undefined, { prepare: (args) => ({ ...args, text: `marked · ${String(args['text'])}` }) });
     const call = answer('chat.update', (i) => i.reply(200, { ok: true, ts: '1.2' }));
     const args = { channel: 'C0INC47110', ts: '1.2', text: 'Done' };
     await chat.update(args);
@@ -202,28 +195,14 @@ describe('the chat poster against the WebClient', () => {
   });
 
   it('takes the API URL with or without its trailing slash, as the WebClient does', async () => {
-    const logger = createMemoryLogger('error');
-    const chat = createChatPoster({
-      token: TOKEN,
-      apiUrl: `${SLACK_API}/api`,
-      fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
-      timeoutMs: TIMEOUT_MS,
-      logger,
-    });
+    const chat = poster(undefined, { apiUrl: `${SLACK_API}/api` });
     const call = answer('chat.update', (i) => i.reply(200, { ok: true, ts: '1.2' }));
     await chat.update({ channel: 'C0INC47110', ts: '1.2', text: 'Done' });
     call.scope.done();
   });
 
   it('sets no time limit for a timeout of 0, as the WebClient does', async () => {
-    const logger = createMemoryLogger('error');
-    const chat = createChatPoster({
-      token: TOKEN,
-      apiUrl: API,
-      fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger }),
-      timeoutMs: 0,
-      logger,
-    });
+    const chat = poster(undefined, { timeoutMs: 0 });
     const call = answer('chat.update', (i) => i.delay(50).reply(200, { ok: true, ts: '1.2' }));
     await expect(chat.update({ channel: 'C0INC47110', ts: '1.2', text: 'Done' })).resolves.toMatchObject({ ok: true });
     call.scope.done();

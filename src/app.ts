@@ -29,7 +29,6 @@ import { SlackPeopleDirectory } from './slack/people-directory';
 import { forgetExpiredReplays } from './slack/replay-guard';
 import { markMessageArguments } from './slack/blocks/sandbox-mark';
 import { createChatPoster } from './slack/chat-poster';
-import { SandboxMarkedClient } from './slack/sandbox-client';
 import { createSlackFetch } from './slack/slack-fetch';
 import { tokenTeamOf } from './slack/token-team';
 
@@ -134,8 +133,8 @@ export function createApp(deps: AppDeps): Bot {
   // For the messages the outbox owes: never retried by the client, because a post that timed out
   // may have been made. The outbox retries, and the deliverer looks for the post before it posts again.
   // Posts and edits go through the chat poster (the same calls, without the WebClient's per-call
-  // overhead); the WebClient makes the outbox's other calls (look-ups, uploads, workflow steps).
-  const sandbox = config.cloud.auth.kind === 'sandbox';
+  // overhead), which marks a sandbox bot's messages; the WebClient makes the outbox's other calls
+  // (look-ups, uploads, workflow steps), which carry no message to mark.
   const deliveryClient = new WebClient(config.slack.botToken, {
     fetch: slackFetch,
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
@@ -151,7 +150,7 @@ export function createApp(deps: AppDeps): Bot {
     cloud: deps.cloud,
     people: new SlackPeopleDirectory(app.client, clock, logger.child('directory')),
     deliverer: new SlackMessageDeliverer(
-      sandbox ? new SandboxMarkedClient(deliveryClient) : deliveryClient,
+      deliveryClient,
       config.approvals?.channel,
       createChatPoster({
         token: config.slack.botToken,
@@ -159,7 +158,7 @@ export function createApp(deps: AppDeps): Bot {
         fetch: slackFetch,
         timeoutMs: timeout,
         logger,
-        prepare: sandbox ? markMessageArguments : undefined,
+        prepare: config.cloud.auth.kind === 'sandbox' ? markMessageArguments : undefined,
       }),
     ),
     clock,

@@ -1,12 +1,10 @@
-import { WebClient } from '@slack/web-api';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import type { RequestState } from '../../src/domain/request-state';
-import { createMemoryLogger } from '../../src/log/logger';
 import { plainSentence, stepEnding, stepRefusalText } from '../../src/slack/blocks/step-text';
 import { buildThreadNote } from '../../src/slack/blocks/thread-notes';
-import { SlackMessageDeliverer } from '../../src/slack/message-deliverer';
-import { SandboxMarkedClient } from '../../src/slack/sandbox-client';
+import type { SlackMessageDeliverer } from '../../src/slack/message-deliverer';
 import { checkNockAfterEach, SLACK_API } from '../support/listener-app';
+import { sandboxDeliverer } from '../support/sandbox-deliverer';
 import { PLAIN_TEXT, sampleRequest } from '../support/sample-request';
 import nock from 'nock';
 
@@ -89,15 +87,8 @@ describe('what a workflow step is told', () => {
 describe('the deliverer tells the step with its own token', () => {
   checkNockAfterEach();
 
-  function deliverer(): SlackMessageDeliverer {
-    const client = new WebClient('xoxb-bot-token', {
-      slackApiUrl: `${SLACK_API}/api/`,
-      retryConfig: { retries: 0 },
-      logger: createMemoryLogger('error'),
-    });
-    // A sandbox bot's client too: only messages are marked, a step's completion goes through as it is.
-    return new SlackMessageDeliverer(new SandboxMarkedClient(client), 'C0APPROVAL');
-  }
+  // A sandbox bot's deliverer too: only messages are marked, a step's completion goes through as it is.
+  const deliverer = (): SlackMessageDeliverer => sandboxDeliverer('xoxb-bot-token');
 
   const message = (claims = 1) => ({
     id: 7,

@@ -172,7 +172,7 @@ export class Outbox {
       await this.store.outbox.complete(message.id, owner, now, {
         ...(posted && { posted }),
         audit,
-        ...(covered.length > 0 && { covered: { requestId: message.requestId, ids: covered } }),
+        ...(covered.length > 0 && { covered }),
       });
       return 'delivered';
     }

@@ -60,7 +60,8 @@ export const COMMON_SQL = {
    * holds it.
    */
   closeCoveredEdit: `UPDATE outbox SET done_at = @now
-    WHERE id = @id AND request_id = @requestId AND kind = 'root.update' AND ${OPEN_MESSAGE}`,
+    WHERE id = @id AND kind = 'root.update' AND ${OPEN_MESSAGE}
+      AND request_id = (SELECT delivered.request_id FROM outbox delivered WHERE delivered.id = @deliveredId)`,
   /** Inserts the key, or takes over an expired one; changes no row when a live key holds it. */
   rememberReplayKey: `INSERT INTO replay_keys (key, expires_at) VALUES (@key, @expiresAt)
     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_keys.expires_at <= @now`,

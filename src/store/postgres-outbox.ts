@@ -69,8 +69,8 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
       if (posted !== undefined)
         await queryNamed(client, PG.setMessages, setMessagesParams(posted.requestId, posted, now));
       if (!completed) return { value: undefined };
-      for (const edit of covered?.ids ?? [])
-        await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, requestId: covered?.requestId, now });
+      for (const edit of covered ?? [])
+        await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, deliveredId: id, now });
       for (const event of audit) await queryNamed(client, PG.appendAudit, auditParams(event));
       return { value: undefined };
     });

@@ -78,9 +78,10 @@ export interface Delivered {
   /**
    * Owed edits of the request's root message (`root.update`) that this delivery made unneeded: it
    * posted or edited the root message from the request as read after they were owed. Closed with the
-   * message, in its transaction, if the claim was still this owner's and they are still open.
+   * message, in its transaction, if the claim was still this owner's and they are still open edits
+   * of the same request.
    */
-  readonly covered?: { readonly requestId: RequestId; readonly ids: readonly number[] };
+  readonly covered?: readonly number[];
 }
 
 /**

@@ -82,8 +82,7 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
       const completed = db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now }).changes === 1;
       if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));
       if (!completed) return;
-      for (const edit of covered?.ids ?? [])
-        db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, requestId: covered?.requestId, now });
+      for (const edit of covered ?? []) db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, deliveredId: id, now });
       for (const event of audit) insertAudit(db, event);
     });
   }

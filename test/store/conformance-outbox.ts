@@ -127,7 +127,7 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
           detail: { kind: 'root.post', coveredEdits: 1 },
         },
       ];
-      const covering = (ids: readonly number[]) => ({ covered: { requestId: request.id, ids }, audit });
+      const covering = (covered: readonly number[]) => ({ covered, audit });
       const posted = async () => (await store.audit.list(request.id)).filter((e) => e.kind === 'message_posted');
 
       // A claim that ran out covers nothing and audits nothing, and the message stays open too.

@@ -47,23 +47,21 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * Slack sends its timestamp as whole seconds, digits only. Bolt signs `Number(header)`, so `0…`,
- * `….0` or `+…` would verify there too while the replay check, which keys on the header as sent,
- * took them for a new request: anything but the plain form is refused before either looks.
+ * The request's timestamp in seconds, or undefined unless it is whole seconds, digits only, as
+ * Slack sends it. Bolt signs `Number(header)`, so `0…`, `….0` or `+…` would verify there too while
+ * the replay check, which keys on the header as sent, took them for a new request: anything but the
+ * plain form is refused before either looks.
  */
-export function hasPlainTimestamp(req: IncomingMessage): boolean {
-  return /^[1-9]\d{0,11}$/.test(headerOf(req, 'x-slack-request-timestamp') ?? '');
+function plainTimestampOf(req: IncomingMessage): number | undefined {
+  const header = headerOf(req, 'x-slack-request-timestamp') ?? '';
+  return /^[1-9]\d{0,11}$/.test(header) ? Number(header) : undefined;
 }
 
-/** The request's timestamp in seconds (NaN without one), and now, as the window checks compare them. */
-function secondsOf(req: IncomingMessage, nowMs: number): { readonly ts: number; readonly nowS: number } {
-  return { ts: Number(headerOf(req, 'x-slack-request-timestamp')), nowS: Math.floor(nowMs / 1000) };
-}
+const secondsAt = (nowMs: number): number => Math.floor(nowMs / 1000);
 
 /** Bolt rejects timestamps older than Slack's window; this rejects ones further ahead than it. */
-export function isFromTheFuture(req: IncomingMessage, nowMs: number): boolean {
-  const { ts, nowS } = secondsOf(req, nowMs);
-  return Number.isFinite(ts) && ts > nowS + SIGNATURE_WINDOW_S;
+function isFromTheFuture(timestampS: number, nowMs: number): boolean {
+  return timestampS > secondsAt(nowMs) + SIGNATURE_WINDOW_S;
 }
 
 /**
@@ -73,9 +71,8 @@ export function isFromTheFuture(req: IncomingMessage, nowMs: number): boolean {
 const WINDOW_MARGIN_S = 10;
 
 /** Whether Bolt will surely take the request's timestamp: it refuses one more than five minutes old. */
-function isWellWithinWindow(req: IncomingMessage, nowMs: number): boolean {
-  const { ts, nowS } = secondsOf(req, nowMs);
-  return Number.isFinite(ts) && ts >= nowS - SIGNATURE_WINDOW_S + WINDOW_MARGIN_S;
+function isWellWithinWindow(timestampS: number, nowMs: number): boolean {
+  return timestampS >= secondsAt(nowMs) - SIGNATURE_WINDOW_S + WINDOW_MARGIN_S;
 }
 
 /** The whole body, or undefined once it passes `limit` (the rest is drained, not kept). */
@@ -106,6 +103,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 async function admitOnce(
   req: IncomingMessage,
   res: ServerResponse,
+  timestampS: number,
   slack: SlackEndpoint,
   options: Pick<BotHttpServerOptions, 'clock' | 'logger'>,
 ): Promise<void> {
@@ -124,7 +122,7 @@ async function admitOnce(
   if (
     command !== undefined &&
     slack.answersAtOnce?.includes(command) === true &&
-    isWellWithinWindow(req, options.clock.now())
+    isWellWithinWindow(timestampS, options.clock.now())
   ) {
     res.writeHead(200).end();
     const kept = new KeptAnswer(command, options.logger);
@@ -192,15 +190,16 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
         res.once('finish', () => {
           if (res.statusCode === 200) onAck(options.clock.now() - receivedAt);
         });
-      if (!hasPlainTimestamp(req)) {
+      const timestampS = plainTimestampOf(req);
+      if (timestampS === undefined) {
         req.resume();
         return send(res, 401, { error: 'request timestamp is not whole seconds' });
       }
-      if (isFromTheFuture(req, options.clock.now())) {
+      if (isFromTheFuture(timestampS, options.clock.now())) {
         req.resume();
         return send(res, 401, { error: 'request timestamp is too far in the future' });
       }
-      admitOnce(req, res, options.slack, options).catch(() => {
+      admitOnce(req, res, timestampS, options.slack, options).catch(() => {
         if (!res.headersSent) send(res, 400, { error: 'could not read the request' });
         req.destroy();
       });

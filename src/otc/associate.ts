@@ -75,10 +75,8 @@ export async function runChunked(
   options: ChunkedRunOptions,
   sendChunk: ChunkSender,
 ): Promise<AssociationResult> {
-  checkPositiveInteger('chunkSize', options.chunkSize);
-  checkPositiveInteger('concurrency', options.concurrency);
-  const unique = dedupeVolumeIds(volumeIds);
-  const chunks = inBatches(unique, options.chunkSize);
+  // inBatches and mapConcurrent each refuse a size that is not a whole number >= 1 before any chunk goes out.
+  const chunks = inBatches(dedupeVolumeIds(volumeIds), options.chunkSize, 'chunkSize');
 
   const outcomes = await mapConcurrent(chunks, options.concurrency, async (chunk, index) => {
     // Not a call: nothing to audit, but the result still says why these volumes were not sent.
@@ -211,8 +209,4 @@ export function dedupeVolumeIds(volumeIds: readonly VolumeId[]): VolumeId[] {
     seen.add(key);
     return true;
   });
-}
-
-function checkPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1`);
 }

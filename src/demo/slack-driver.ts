@@ -83,7 +83,7 @@ export class SlackDriver {
       headers: {
         'content-type': overrides.contentType ?? 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': overrides.signature ?? signSlackRequest(this.options.signingSecret, timestamp, body),
+        'x-slack-signature': overrides.signature ?? this.signature(timestamp, body),
       },
       body,
     });
@@ -209,7 +209,7 @@ export class SlackDriver {
       headers: {
         'content-type': 'application/json',
         'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': signSlackRequest(this.options.signingSecret, timestamp, body),
+        'x-slack-signature': this.signature(timestamp, body),
         ...(options.retryNum !== undefined && {
           'x-slack-retry-num': String(options.retryNum),
           'x-slack-retry-reason': 'http_timeout',

@@ -53,7 +53,11 @@ export class WorkTurns {
 
   /** Whether a Slack request was answered within `quietMs`: then the next turn runs one step. */
   get answering(): boolean {
-    return this.now() - this.lastAnswer < this.quietMs;
+    return this.answeringAt(this.now());
+  }
+
+  private answeringAt(now: number): boolean {
+    return now - this.lastAnswer < this.quietMs;
   }
 
   /** Steps waiting for their turn. */
@@ -96,7 +100,7 @@ export class WorkTurns {
     setImmediate(() => {
       this.scheduled = false;
       const start = this.now();
-      const until = this.answering ? start : start + this.budgetMs;
+      const until = this.answeringAt(start) ? start : start + this.budgetMs;
       let ran = 0;
       do {
         this.queue.shift()?.();

@@ -1,9 +1,9 @@
 import { stringify } from 'node:querystring';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import type { FetchFunction, WebAPICallResult, WebClient } from '@slack/web-api';
+import type { FieldLogger } from '../log/fields';
 
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
-import type { FieldLogger } from '../log/fields';
 
 /** The two Web API calls nearly every message the outbox owes is made with. */
 export type ChatCalls = Pick<WebClient['chat'], 'postMessage' | 'update'>;

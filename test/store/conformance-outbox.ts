@@ -137,6 +137,13 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([post!, summary!, edit!, laterEdit!]));
       expect(await posted()).toEqual([]);
 
+      // A completion the store cannot write closes no edit either.
+      const unwritable = [{ ...audit[0]!, teamId: null } as unknown as AuditEvent];
+      await expect(
+        store.outbox.complete(post!.id, 'w2', T0 + LEASE + 2, { covered: [edit!.id], audit: unwritable }),
+      ).rejects.toThrow();
+      expect(idsOf(await store.outbox.listOpen(request.id))).toEqual(idsOf([post!, summary!, edit!, laterEdit!]));
+
       // Its owner's completion closes the edits named, not a message of another kind or another request.
       await store.outbox.complete(
         post!.id,

@@ -261,7 +261,7 @@ describe.each(STORES)('approval deadlines, on %s', (store) => {
       w.slack.state.callsOf('chat.postMessage').find((c) => c.args['thread_ts'] === card(w).ts)!.args[
         'reply_broadcast'
       ],
-    ).toBe('true');
+    ).toBe(true);
 
     await letTimePass(w, clock, 4 * HOUR - 30 * MINUTE - 1);
     expect((await w.bot.store.requests.get(request.id))!.state).toBe('pending_approval');

@@ -28,6 +28,7 @@ const POST = {
   thread_ts: '1700000000.000100',
   reply_broadcast: false,
   icon_url: undefined,
+  username: null,
 };
 
 function webClient(logger = createMemoryLogger('error')): ChatCalls {
@@ -53,9 +54,22 @@ function poster(logger = createMemoryLogger('error'), options: Partial<ChatPoste
 }
 
 interface Seen {
+  /** The arguments as Slack reads them from a form or a JSON body: objects as their JSON text, other values as text. */
   readonly body: Record<string, string>;
+  readonly raw: string;
   readonly authorization: unknown;
   readonly contentType: unknown;
+}
+
+/** A form's fields, or a JSON body's arguments written as the form writes them. */
+function argumentsOf(raw: string, contentType: unknown): Record<string, string> {
+  if (!String(contentType).startsWith('application/json')) return Object.fromEntries(new URLSearchParams(raw));
+  return Object.fromEntries(
+    Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
 }
 
 /** Answers `method` with `reply`, noting what was sent. */
@@ -67,7 +81,8 @@ function answer(
   const scope = reply(nock(SLACK_API).post(`/api/${method}`));
   scope.on('request', (req: { headers: Record<string, unknown> }, _interceptor: unknown, body: string) => {
     seen.push({
-      body: Object.fromEntries(new URLSearchParams(body)),
+      body: argumentsOf(body, req.headers['content-type']),
+      raw: body,
       authorization: req.headers['authorization'],
       contentType: req.headers['content-type'],
     });
@@ -99,7 +114,7 @@ async function both(
 describe('the chat poster against the WebClient', () => {
   checkNockAfterEach();
 
-  it('sends the same form for a post, with the bot token, and returns the same answer', async () => {
+  it('sends the same arguments for a post, as JSON, with the bot token, and returns the same answer', async () => {
     const { sent, outcomes } = await both('postMessage', POST, (i) =>
       i.reply(200, { ok: true, channel: 'C0INC47110', ts: '1700000000.000200', message: { text: 'x' } }),
     );
@@ -107,10 +122,22 @@ describe('the chat poster against the WebClient', () => {
     expect(viaPoster?.body).toEqual(viaClient?.body);
     expect(viaPoster?.body['blocks']).toBe(JSON.stringify(POST.blocks));
     expect(viaPoster?.body).not.toHaveProperty('icon_url');
+    expect(viaPoster?.body).not.toHaveProperty('username');
     expect(viaPoster?.body['unfurl_links']).toBe('false');
     expect(viaPoster?.authorization).toBe(`Bearer ${TOKEN}`);
     expect(viaPoster?.authorization).toBe(viaClient?.authorization);
-    expect(viaPoster?.contentType).toBe(viaClient?.contentType);
+    expect(viaClient?.contentType).toBe('application/x-www-form-urlencoded');
+    // Slack warns (missing_charset) about a JSON body whose type names no charset.
+    expect(viaPoster?.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(viaPoster?.raw ?? '')).toEqual({
+      channel: POST.channel,
+      text: POST.text,
+      blocks: POST.blocks,
+      metadata: POST.metadata,
+      unfurl_links: false,
+      thread_ts: POST.thread_ts,
+      reply_broadcast: false,
+    });
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
     expect(outcomes[1]?.value).toMatchObject({ ok: true, channel: 'C0INC47110', ts: '1700000000.000200' });
     // The WebClient adds the token's scopes (from the answer's headers) as response_metadata; nothing reads them here.
@@ -118,7 +145,7 @@ describe('the chat poster against the WebClient', () => {
     expect(outcomes[1]?.value).toEqual(fromClient);
   });
 
-  it('sends the same form for an edit', async () => {
+  it('sends the same arguments for an edit', async () => {
     const args = { channel: 'C0INC47110', ts: '1700000000.000200', text: 'Done', blocks: POST.blocks };
     const { sent, outcomes } = await both('update', args, (i) => i.reply(200, { ok: true, ts: args.ts }));
     expect(sent[1]?.body).toEqual(sent[0]?.body);

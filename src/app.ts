@@ -20,6 +20,7 @@ import { createBotHttpServer, listen, stopListening } from './slack/http-server'
 import { registerAppHome } from './slack/listeners/app-home';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerUndoAction } from './slack/listeners/undo-action';
+import { registerRouted } from './slack/listeners/listener-router';
 import { BACKUP_COMMAND, registerBackupCommand } from './slack/listeners/backup-command';
 import { registerProtectStep } from './slack/listeners/protect-step';
 import { SUBMIT_BUDGET_MS } from './slack/listeners/form-submit';
@@ -175,12 +176,14 @@ export function createApp(deps: AppDeps): Bot {
     flows.afterAnswer.turns.answered();
   };
   if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, acked);
-  registerBackupCommand(app, flows);
-  registerApprovalActions(app, flows);
-  registerUndoAction(app, flows);
-  registerRequestForm(app, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
-  registerAppHome(app, flows);
-  registerProtectStep(app, flows);
+  registerRouted(app, (listeners) => {
+    registerBackupCommand(listeners, flows);
+    registerApprovalActions(listeners, flows);
+    registerUndoAction(listeners, flows);
+    registerRequestForm(listeners, flows, { submitBudgetMs: deps.submitBudgetMs ?? SUBMIT_BUDGET_MS });
+    registerAppHome(listeners, flows);
+    registerProtectStep(listeners, flows);
+  });
 
   // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
   // Bolt does not export); the annotation picks that overload of app.error.

@@ -3,6 +3,8 @@ import type { Receiver } from '@slack/bolt';
 import nock from 'nock';
 import type { FlowDeps } from '../../src/flow/flow-deps';
 import { createMemoryLogger } from '../../src/log/logger';
+import { registerRouted } from '../../src/slack/listeners/listener-router';
+import type { SlackListeners } from '../../src/slack/listeners/listener-router';
 
 /** Where the app's WebClient and the payloads' response_url point: nock answers both. */
 export const SLACK_API = 'https://slack.test';
@@ -25,7 +27,10 @@ export interface ListenerApp {
  * A real Bolt app with the listeners `register` adds, and no HTTP: token, bot id and bot user id
  * are given (no auth.test), the Web API goes to SLACK_API with no retries.
  */
-export function createListenerApp(deps: FlowDeps, register: (app: App, deps: FlowDeps) => void): ListenerApp {
+export function createListenerApp(
+  deps: FlowDeps,
+  register: (listeners: SlackListeners, deps: FlowDeps) => void,
+): ListenerApp {
   const app = new App({
     token: 'xoxb-listener-test',
     botId: 'B0BACKUPBOT',
@@ -34,7 +39,8 @@ export function createListenerApp(deps: FlowDeps, register: (app: App, deps: Flo
     logger: createMemoryLogger('error'),
     clientOptions: { slackApiUrl: `${SLACK_API}/api/`, retryConfig: { retries: 0 } },
   });
-  register(app, deps);
+  // As app.ts registers them: through the router.
+  registerRouted(app, (listeners) => register(listeners, deps));
   const timeline: string[] = [];
   const acks: unknown[] = [];
   return {

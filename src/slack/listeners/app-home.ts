@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { FlowDeps } from '../../flow/flow-deps';
 import { homeContent } from '../../flow/home';
 import { rateLimitText, WORKSPACE_REFUSED } from '../blocks/admission-text';
@@ -8,12 +8,13 @@ import { userSafeSentence } from '../error-reply';
 import { ACTION_HOME_REQUEST } from '../ids';
 import { teamIdOf } from '../payload';
 import { openRequestForm } from './request-form';
+import type { SlackListeners } from './listener-router';
 
 /**
  * The App Home tab, drawn each time someone opens it (Slack may deliver the event more than once;
  * publishing the same view again is harmless), and its "Request backup" button.
  */
-export function registerAppHome(app: App, deps: FlowDeps): void {
+export function registerAppHome(app: SlackListeners, deps: FlowDeps): void {
   const marks = surfaceMarks(deps.sandbox);
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { Actor } from '../../domain/actor';
 import type { ApprovalDeps } from '../../flow/approvals';
 import type { FlowDeps } from '../../flow/flow-deps';
@@ -20,6 +20,7 @@ import {
 import { teamIdOf } from '../payload';
 import { bestEffort } from '../best-effort';
 import { replaceHoldingViewOnFailure } from '../holding-view';
+import type { SlackListeners } from './listener-router';
 
 /** The signed payload's team and user are the truth; a workspace-less payload gets an id that matches nothing. */
 function actorOf(body: { team: { id: string } | null; user: { id: string; team_id?: string } }): Actor {
@@ -29,7 +30,7 @@ function actorOf(body: { team: { id: string } | null; user: { id: string; team_i
 const INVALID_ID = 'r-00000000' as RequestId;
 
 /** Approve / Deny buttons (modal), the modal submissions, and the requester's Cancel button. */
-export function registerApprovalActions(app: App, deps: ApprovalDeps & Pick<FlowDeps, 'sandbox'>): void {
+export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps & Pick<FlowDeps, 'sandbox'>): void {
   const marks = surfaceMarks(deps.sandbox);
   for (const [actionId, decision] of [
     [ACTION_APPROVE, 'approve'],

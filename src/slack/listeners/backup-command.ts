@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { parseBackupCommand } from '../../domain/command-grammar';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { TypedOutcome } from '../../flow/typed-request';
@@ -22,6 +21,7 @@ import { bestEffort } from '../best-effort';
 import { ephemeral } from '../respond';
 import { answerAudit, answerStatus } from './history-commands';
 import { openRequestForm } from './request-form';
+import type { SlackListeners } from './listener-router';
 
 export const BACKUP_COMMAND = '/backup';
 
@@ -48,7 +48,7 @@ function replyFor(outcome: TypedOutcome): SlackMessage | undefined {
 }
 
 /** `/backup …`: acked first, then parsed and handed to the one flow of the subcommand. */
-export function registerBackupCommand(app: App, deps: FlowDeps): void {
+export function registerBackupCommand(app: SlackListeners, deps: FlowDeps): void {
   const marks = surfaceMarks(deps.sandbox);
   app.command(BACKUP_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();

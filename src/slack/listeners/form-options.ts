@@ -1,4 +1,4 @@
-import type { App, BlockSuggestion, ViewOutput } from '@slack/bolt';
+import type { BlockSuggestion, ViewOutput } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { FlowDeps } from '../../flow/flow-deps';
 import type { SuggestQuery } from '../../flow/form-suggestions';
@@ -10,6 +10,7 @@ import { option } from '../blocks/request-form-view';
 import { readFormState } from '../form-state';
 import { FORM_POLICY, FORM_SERVER, FORM_VOLUMES } from '../ids';
 import { teamIdOf } from '../payload';
+import type { SlackListeners } from './listener-router';
 
 /**
  * "daily-7d · every day at 02:00 UTC · keeps 7", "weekly · every Sun and Wed at 12:00 UTC+08:00 · keeps 30 days";
@@ -61,7 +62,7 @@ function queryOf(deps: Pick<FlowDeps, 'config'>, body: BlockSuggestion): Suggest
 }
 
 /** Type-ahead for the form's policy, server and volume fields, answered from the form's copy of the cloud. */
-export function registerFormOptions(app: App, deps: FlowDeps): void {
+export function registerFormOptions(app: SlackListeners, deps: FlowDeps): void {
   app.options<'block_suggestion'>({ action_id: FORM_POLICY }, async ({ ack, body }) => {
     const q = queryOf(deps, body);
     const policies = q === undefined ? [] : await suggestPolicies(deps, q);

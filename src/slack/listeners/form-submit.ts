@@ -1,5 +1,4 @@
 import { stripInvisible } from '../../domain/visible-text';
-import type { App } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { Problem } from '../../flow/check-request';
 import { beforeDeadline } from '../../flow/deadline';
@@ -20,6 +19,7 @@ import { bestEffort } from '../best-effort';
 import { userSafeSentence } from '../error-reply';
 import { replaceHoldingViewOnFailure } from '../holding-view';
 import { teamIdOf } from '../payload';
+import type { SlackListeners } from './listener-router';
 
 /** Slack waits 3 s for the answer; past this, the modal shows "checking" and the result follows. */
 export const SUBMIT_BUDGET_MS = 2000;
@@ -124,7 +124,7 @@ function lateView(outcome: Outcome) {
  * when the checks are that quick, and otherwise by a "checking" view that the result replaces.
  * The person may close the modal meanwhile: the request (if any) goes on, and the channel shows it.
  */
-export function registerFormSubmit(app: App, deps: FlowDeps, budgetMs: number): void {
+export function registerFormSubmit(app: SlackListeners, deps: FlowDeps, budgetMs: number): void {
   const marks = surfaceMarks(deps.sandbox);
   const marked = (a: Answer): Answer => (a.response_action === 'update' ? { ...a, view: marks.modal(a.view) } : a);
   app.view(VIEW_FORM, async ({ ack, body, view, client }) => {

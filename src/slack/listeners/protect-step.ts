@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { StepInputs } from '../../domain/step-command';
 import type { FlowDeps } from '../../flow/flow-deps';
@@ -8,6 +7,7 @@ import { bestEffort } from '../best-effort';
 import { stepRefusalText } from '../blocks/step-text';
 import { userSafeSentence } from '../error-reply';
 import { teamIdOf } from '../payload';
+import type { SlackListeners } from './listener-router';
 
 /** The step's callback_id: `functions.protect_volumes` in manifest.yml. */
 export const PROTECT_VOLUMES_STEP = 'protect_volumes';
@@ -72,7 +72,7 @@ function readStepRun(event: unknown): StepRun | undefined {
  * the step when it ends, through the outbox (flow/workflow-step.ts). A second delivery of the same
  * run finds the first and does nothing.
  */
-export function registerProtectStep(app: App, deps: FlowDeps): void {
+export function registerProtectStep(app: SlackListeners, deps: FlowDeps): void {
   app.function(PROTECT_VOLUMES_STEP, { autoAcknowledge: true }, async ({ event, body, fail }) => {
     const failStep = (error: string) => bestEffort(deps.logger, 'fail the workflow step', () => fail({ error }));
     const run = readStepRun(event);

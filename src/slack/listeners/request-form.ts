@@ -1,4 +1,4 @@
-import type { App, ViewOutput } from '@slack/bolt';
+import type { ViewOutput } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../domain/actor';
 import { parseRequestId } from '../../domain/ids';
@@ -28,6 +28,7 @@ import { teamIdOf } from '../payload';
 import { slackErrorName } from '../slack-errors';
 import { registerFormOptions } from './form-options';
 import { registerFormSubmit } from './form-submit';
+import type { SlackListeners } from './listener-router';
 
 /** The form drawn from the fields as they are and the flow's preview of them. */
 function formView(deps: Pick<FlowDeps, 'config'>, state: FormState, form: FormPreview): ModalView {
@@ -93,7 +94,11 @@ export async function openRequestForm(
 }
 
 /** The form's listeners; `submitBudgetMs` is how long a submit may check before the modal says "checking". */
-export function registerRequestForm(app: App, deps: FlowDeps, options: { readonly submitBudgetMs: number }): void {
+export function registerRequestForm(
+  app: SlackListeners,
+  deps: FlowDeps,
+  options: { readonly submitBudgetMs: number },
+): void {
   const marks = surfaceMarks(deps.sandbox);
   app.shortcut(SHORTCUT_REQUEST, async ({ ack, shortcut, client }) => {
     await ack();

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { parseRequestId } from '../../domain/ids';
 import type { RequestId } from '../../domain/ids';
 import type { FlowDeps } from '../../flow/flow-deps';
@@ -7,11 +7,12 @@ import { buildUndoReply } from '../blocks/undo-reply';
 import { surfaceMarks } from '../blocks/sandbox-mark';
 import { ACTION_UNDO } from '../ids';
 import { teamIdOf } from '../payload';
+import type { SlackListeners } from './listener-router';
 
 const INVALID_ID = 'r-00000000' as RequestId;
 
 /** The Undo button of a finished summary: asks for the undo and tells the clicker, privately, what became of it. */
-export function registerUndoAction(app: App, deps: FlowDeps): void {
+export function registerUndoAction(app: SlackListeners, deps: FlowDeps): void {
   const marks = surfaceMarks(deps.sandbox);
   app.action<BlockButtonAction>(ACTION_UNDO, async ({ ack, body, action, respond }) => {
     await ack();

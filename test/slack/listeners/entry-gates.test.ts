@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../../../src/slack/listeners/listener-router';
 import { eventCallbackBody } from '../../../src/demo/slack-payloads';
 import type { FlowDeps } from '../../../src/flow/flow-deps';
 import { ACTION_APPROVE, VIEW_INFO } from '../../../src/slack/ids';
@@ -18,7 +18,7 @@ const TEN_A_MINUTE = FLOW_CONFIG_YAML.replace(
   '  max_volumes_per_request: 5\n  requests_per_user_per_minute: 10\n',
 );
 
-function registerAll(app: App, deps: FlowDeps): void {
+function registerAll(app: SlackListeners, deps: FlowDeps): void {
   registerBackupCommand(app, deps);
   registerApprovalActions(app, deps);
   registerAppHome(app, deps);

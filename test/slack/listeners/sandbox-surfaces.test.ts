@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../../../src/slack/listeners/listener-router';
 import { eventCallbackBody } from '../../../src/demo/slack-payloads';
 import type { FlowDeps } from '../../../src/flow/flow-deps';
 import { ACTION_APPROVE } from '../../../src/slack/ids';
@@ -20,7 +20,7 @@ const SANDBOX_YAML = FLOW_CONFIG_YAML.replace(
 );
 const MARK = 'sandbox: no real cloud';
 
-function registerAll(app: App, deps: FlowDeps): void {
+function registerAll(app: SlackListeners, deps: FlowDeps): void {
   registerBackupCommand(app, deps);
   registerApprovalActions(app, deps);
   registerAppHome(app, deps);

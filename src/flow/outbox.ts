@@ -16,6 +16,19 @@ export interface OutboxOptions {
   readonly metrics?: Pick<FlowMetrics, 'leaseTakenOver'>;
 }
 
+/** A message claimed for delivery: the claim's owner, and the request's open messages when just read. */
+interface Claimed {
+  readonly message: OutboxMessage;
+  readonly owner: string;
+  readonly open: readonly OutboxMessage[] | undefined;
+}
+
+/** How an attempt ended; a delivery's completion may have claimed the request's next message. */
+interface Attempted {
+  readonly result: 'delivered' | 'retry_later' | 'given_up';
+  readonly next: Claimed | undefined;
+}
+
 const DEFAULT_BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
 /** A claim held this long without renewal is taken over; a live deliverer renews it (withHeartbeat). */
 const DEFAULT_CLAIM_MS = 15_000;
@@ -48,16 +61,7 @@ export class Outbox {
 
   /** Delivers the request's due messages in order, until one is not deliverable now. */
   async flushRequest(requestId: RequestId): Promise<void> {
-    for (;;) {
-      const open = await this.store.outbox.listOpen(requestId);
-      const [head] = open;
-      if (head === undefined || head.nextAttemptAt > this.clock.now()) return;
-      const owner = this.nextOwner();
-      const claimed = await this.store.outbox.claim(head.id, owner, this.clock.now(), this.leaseMs);
-      if (claimed === undefined) return;
-      this.countTakeover(claimed);
-      if ((await this.attempt(claimed, owner, open)) === 'retry_later') return;
-    }
+    await this.deliverFrom(await this.claimHead(requestId));
   }
 
   /** One pass of the retry loop: every request with a due message gets a flush. */
@@ -69,11 +73,35 @@ export class Outbox {
       const owner = this.nextOwner();
       const [message] = await this.store.outbox.claimDue(owner, this.clock.now(), this.leaseMs, 1);
       if (message === undefined) break;
-      this.countTakeover(message);
       handled += 1;
-      if ((await this.attempt(message, owner)) !== 'retry_later') await this.flushRequest(message.requestId);
+      await this.deliverFrom({ message, owner, open: undefined });
     }
     return handled;
+  }
+
+  /** The request's oldest open message, claimed if it is due. */
+  private async claimHead(requestId: RequestId): Promise<Claimed | undefined> {
+    const open = await this.store.outbox.listOpen(requestId);
+    const [head] = open;
+    if (head === undefined || head.nextAttemptAt > this.clock.now()) return undefined;
+    const owner = this.nextOwner();
+    const message = await this.store.outbox.claim(head.id, owner, this.clock.now(), this.leaseMs);
+    return message === undefined ? undefined : { message, owner, open };
+  }
+
+  /**
+   * Delivers `claimed` and the request's messages after it, in order. A delivered message's
+   * completion claims the next one in its own transaction; after a message given up, the next one
+   * is claimed as a flush claims it.
+   */
+  private async deliverFrom(claimed: Claimed | undefined): Promise<void> {
+    let current = claimed;
+    while (current !== undefined) {
+      this.countTakeover(current.message);
+      const outcome = await this.attempt(current.message, current.owner, current.open);
+      if (outcome.result === 'retry_later') return;
+      current = outcome.result === 'delivered' ? outcome.next : await this.claimHead(current.message.requestId);
+    }
   }
 
   private countTakeover(message: OutboxMessage): void {
@@ -92,8 +120,8 @@ export class Outbox {
   private attempt(
     message: OutboxMessage,
     owner: string,
-    open?: readonly OutboxMessage[],
-  ): Promise<'delivered' | 'retry_later' | 'given_up'> {
+    open: readonly OutboxMessage[] | undefined,
+  ): Promise<Attempted> {
     return withLogFields({ requestId: message.requestId }, () => this.attemptNamed(message, owner, open));
   }
 
@@ -116,7 +144,7 @@ export class Outbox {
     message: OutboxMessage,
     owner: string,
     open: readonly OutboxMessage[] | undefined,
-  ): Promise<'delivered' | 'retry_later' | 'given_up'> {
+  ): Promise<Attempted> {
     const editsBehind = await this.editsBehind(message, open);
     const request = await this.store.requests.get(message.requestId);
     let result: DeliveryResult;
@@ -169,12 +197,16 @@ export class Outbox {
                 detail: { kind: message.intent.kind, ...(covered.length > 0 && { coveredEdits: covered.length }) },
               },
             ];
-      await this.store.outbox.complete(message.id, owner, now, {
-        ...(posted && { posted }),
-        audit,
-        ...(covered.length > 0 && { covered }),
-      });
-      return 'delivered';
+      const nextOwner = this.nextOwner();
+      const after = await this.store.outbox.complete(
+        message.id,
+        owner,
+        now,
+        { ...(posted && { posted }), audit, ...(covered.length > 0 && { covered }) },
+        { owner: nextOwner, leaseMs: this.leaseMs },
+      );
+      const next = after?.claimed && { message: after.claimed, owner: nextOwner, open: after.open };
+      return { result: 'delivered', next };
     }
     // Slack's Retry-After is a floor for the next attempt.
     const wait = backoff === undefined ? undefined : Math.max(backoff, result.retryAfterMs ?? 0);
@@ -202,7 +234,7 @@ export class Outbox {
         error: result.error,
       });
     }
-    return wait === undefined ? 'given_up' : 'retry_later';
+    return { result: wait === undefined ? 'given_up' : 'retry_later', next: undefined };
   }
 
   /**

@@ -73,4 +73,7 @@ export const COMMON_SQL = {
   /** Read before a claim: a holder still named on a claimable message is one whose claim ran out. */
   claimHolder: 'SELECT claimed_by FROM outbox WHERE id = @id',
   listOpenMessages: `SELECT * FROM outbox WHERE request_id = @requestId AND ${OPEN_MESSAGE} ORDER BY id`,
+  /** listOpenMessages of the request message `@id` belongs to. */
+  listOpenBeside: `SELECT * FROM outbox WHERE ${OPEN_MESSAGE}
+    AND request_id = (SELECT beside.request_id FROM outbox beside WHERE beside.id = @id) ORDER BY id`,
 } as const;

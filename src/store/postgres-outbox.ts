@@ -6,7 +6,15 @@ import { queryNamed } from './postgres-pool';
 import { PG } from './postgres-sql';
 import { COMMON_SQL } from './common-sql';
 import { setMessagesParams } from './record-codec';
-import type { Delivered, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type {
+  AfterCompletion,
+  Delivered,
+  NewOutboxMessage,
+  NextClaim,
+  OutboxMessage,
+  OutboxQueue,
+  StoreEffects,
+} from './request-store';
 import type { OutboxRow } from './row-codecs';
 import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
 import { SqlOutboxUpdates } from './sql-stores';
@@ -57,14 +65,20 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
     return row === undefined ? undefined : decodeOutbox(row);
   }
 
-  async complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
+  async complete(
+    id: number,
+    owner: string,
+    now: EpochMs,
+    delivered: Delivered = {},
+    next?: NextClaim,
+  ): Promise<AfterCompletion | undefined> {
     const { posted, audit = [], covered } = delivered;
     const completion = { id, owner, now };
-    if (posted === undefined && audit.length === 0 && covered === undefined) {
+    if (posted === undefined && audit.length === 0 && covered === undefined && next === undefined) {
       await this.db.changes(COMMON_SQL.completeMessage, completion);
-      return;
+      return undefined;
     }
-    await this.db.transaction(async (client) => {
+    return this.db.transaction(async (client) => {
       const completed = (await queryNamed(client, COMMON_SQL.completeMessage, completion)).rowCount === 1;
       if (posted !== undefined)
         await queryNamed(client, PG.setMessages, setMessagesParams(posted.requestId, posted, now));
@@ -72,7 +86,14 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
       for (const edit of covered ?? [])
         await queryNamed(client, COMMON_SQL.closeCoveredEdit, { id: edit, deliveredId: id, now });
       for (const event of audit) await queryNamed(client, PG.appendAudit, auditParams(event));
-      return { value: undefined };
+      if (next === undefined) return { value: undefined };
+      const open = (await queryNamed<OutboxRow>(client, COMMON_SQL.listOpenBeside, { id })).rows.map(decodeOutbox);
+      const [head] = open;
+      if (head === undefined) return { value: { open, claimed: undefined } };
+      const until = now + next.leaseMs;
+      const { rows } = await queryNamed<OutboxRow>(client, PG.claimOne, { id: head.id, now, owner: next.owner, until });
+      const [row] = rows;
+      return { value: { open, claimed: row === undefined ? undefined : decodeOutbox(row) } };
     });
   }
 }

@@ -84,6 +84,23 @@ export interface Delivered {
   readonly covered?: readonly number[];
 }
 
+/** Who claims a request's next message in the transaction that completes the one before it. */
+export interface NextClaim {
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * What a completion asked to claim the next message found, in its transaction: the request's open
+ * messages once the completed one was done, oldest first (as listOpen, read before the claim), and
+ * the first of them claimed for the new owner when it could be (as claim: due, and not held by a
+ * live claim); undefined when it could not.
+ */
+export interface AfterCompletion {
+  readonly open: readonly OutboxMessage[];
+  readonly claimed: OutboxMessage | undefined;
+}
+
 /**
  * A request being put together in a modal: who opened it, in which workspace and channel. The
  * modal carries only its id (`private_metadata`); on submit the draft must belong to the submitter,
@@ -230,8 +247,18 @@ export interface OutboxQueue {
    * it covered (`Delivered.covered`). When the claim is no longer this owner's, only the post's ref
    * is kept: the message stays open for its new holder, which audits what it delivers. One commit
    * per message, and a crash cannot keep the completion without its audit entry.
+   *
+   * With `next`, a completion that held also reads the request's open messages and claims the first
+   * one for `next.owner` if it is due, in the same transaction: a flush's next message costs no
+   * commit of its own. Undefined without `next` or when the completion did not hold.
    */
-  complete(id: number, owner: string, now: EpochMs, delivered?: Delivered): Promise<void>;
+  complete(
+    id: number,
+    owner: string,
+    now: EpochMs,
+    delivered?: Delivered,
+    next?: NextClaim,
+  ): Promise<AfterCompletion | undefined>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
   fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;
   /** Open (not done, not given up) messages of a request, oldest first. */

@@ -1,6 +1,14 @@
 import type { AuditEvent, EpochMs } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
-import type { Delivered, NewOutboxMessage, OutboxMessage, OutboxQueue, StoreEffects } from './request-store';
+import type {
+  AfterCompletion,
+  Delivered,
+  NewOutboxMessage,
+  NextClaim,
+  OutboxMessage,
+  OutboxQueue,
+  StoreEffects,
+} from './request-store';
 import type { OutboxRow } from './row-codecs';
 import { setMessagesParams } from './record-codec';
 import { auditParams, decodeOutbox, encodeIntent } from './row-codecs';
@@ -75,15 +83,28 @@ export class SqliteOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
     return db.write(() => claimOne(db, id, owner, now, leaseMs));
   }
 
-  complete(id: number, owner: string, now: EpochMs, delivered: Delivered = {}): Promise<void> {
+  complete(
+    id: number,
+    owner: string,
+    now: EpochMs,
+    delivered: Delivered = {},
+    next?: NextClaim,
+  ): Promise<AfterCompletion | undefined> {
     const db = this.db;
     const { posted, audit = [], covered } = delivered;
-    return db.write(() => {
+    return db.write((): AfterCompletion | undefined => {
       const completed = db.prepare(COMMON_SQL.completeMessage).run({ id, owner, now }).changes === 1;
       if (posted !== undefined) db.prepare(SQL.setMessages).run(setMessagesParams(posted.requestId, posted, now));
-      if (!completed) return;
+      if (!completed) return undefined;
       for (const edit of covered ?? []) db.prepare(COMMON_SQL.closeCoveredEdit).run({ id: edit, deliveredId: id, now });
       for (const event of audit) insertAudit(db, event);
+      if (next === undefined) return undefined;
+      const open = db
+        .prepare<[Record<string, unknown>], OutboxRow>(COMMON_SQL.listOpenBeside)
+        .all({ id })
+        .map(decodeOutbox);
+      const [head] = open;
+      return { open, claimed: head === undefined ? undefined : claimOne(db, head.id, next.owner, now, next.leaseMs) };
     });
   }
 }

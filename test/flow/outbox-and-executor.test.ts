@@ -73,6 +73,23 @@ describe('Outbox', () => {
     expect(await store.outbox.listOpen(r.id)).toEqual([]);
   });
 
+  it('claims each message after the first with the completion of the one before it', async () => {
+    const r = await createRequest(store, allowedRequest());
+    await store.outbox.enqueue(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }, { kind: 'root.update' }], now);
+    const claim = jest.spyOn(store.outbox, 'claim');
+    const listOpen = jest.spyOn(store.outbox, 'listOpen');
+    const complete = jest.spyOn(store.outbox, 'complete');
+    await outbox.flushRequest(r.id);
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`, `${r.id}:root.update`]);
+    expect(claim).toHaveBeenCalledTimes(1);
+    expect(listOpen).toHaveBeenCalledTimes(1);
+    expect(complete).toHaveBeenCalledTimes(3);
+    // Each claim has an owner of its own, as a flush's claims always had.
+    const owners = complete.mock.calls.map((call) => call[1]);
+    expect(new Set(owners).size).toBe(3);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+  });
+
   it('keeps a failed message and its followers, and retries them in order after the backoff', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: true, error: 'ratelimited' });

@@ -156,6 +156,57 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect((await posted()).map((e) => e.detail)).toEqual([{ kind: 'root.post', coveredEdits: 1 }]);
     });
 
+    it('claims the next message in the completion’s transaction when asked, and lists what is open', async () => {
+      const { store } = ctx();
+      const [requestId, [m1, m2, m3]] = await requestWithMessages(store, 3);
+      const [otherId, [other]] = await requestWithMessages(store, 1);
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      expect(await store.outbox.complete(m1!.id, 'w1', T0 + 1, {}, { owner: 'w1#2', leaseMs: LEASE })).toStrictEqual({
+        open: [m2, m3],
+        claimed: { ...m2, claims: 1, takenOver: false },
+      });
+      // It is w1#2's now: no one else claims it, and only w1#2 completes it.
+      expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toBeUndefined();
+      expect(await store.outbox.claimDue('w2', T0 + 2, LEASE, 10)).toStrictEqual([
+        { ...other, claims: 1, takenOver: false },
+      ]);
+      await store.outbox.complete(m2!.id, 'w1', T0 + 3);
+      expect(idsOf(await store.outbox.listOpen(requestId))).toEqual([m2!.id, m3!.id]);
+      // Its claim runs out like any other: a lease taken over.
+      expect((await store.outbox.claim(m2!.id, 'w3', T0 + 1 + LEASE, LEASE))?.takenOver).toBe(true);
+      // The last message: nothing left to claim, and another request's messages are not this one's.
+      await store.outbox.complete(m2!.id, 'w3', T0 + 2 + LEASE);
+      await store.outbox.claim(m3!.id, 'w3', T0 + 2 + LEASE, LEASE);
+      expect(
+        await store.outbox.complete(m3!.id, 'w3', T0 + 3 + LEASE, {}, { owner: 'w3#2', leaseMs: LEASE }),
+      ).toStrictEqual({ open: [], claimed: undefined });
+      expect(idsOf(await store.outbox.listOpen(otherId))).toEqual([other!.id]);
+    });
+
+    it('claims no next message that is not due, nor after a completion that did not hold', async () => {
+      const { store } = ctx();
+      const [requestId, [m1]] = await requestWithMessages(store, 1);
+      const [later] = await store.outbox.enqueue(requestId, [{ kind: 'root.update' }], T0 + 10);
+      await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
+      expect(await store.outbox.complete(m1!.id, 'w1', T0 + 1, {}, { owner: 'w1#2', leaseMs: LEASE })).toStrictEqual({
+        open: [later],
+        claimed: undefined,
+      });
+      expect(idsOf(await store.outbox.claimDue('w2', T0 + 10, LEASE, 10))).toEqual([later!.id]);
+
+      // w2's claim runs out and w3 takes the message over: w2's completion neither holds nor claims.
+      const [, [n1, n2]] = await requestWithMessages(store, 2);
+      await store.outbox.claim(n1!.id, 'w2', T0, LEASE);
+      await store.outbox.claim(n1!.id, 'w3', T0 + LEASE, LEASE);
+      expect(
+        await store.outbox.complete(n1!.id, 'w2', T0 + LEASE + 1, {}, { owner: 'w2#2', leaseMs: LEASE }),
+      ).toBeUndefined();
+      expect(idsOf(await store.outbox.listOpen(n1!.requestId))).toEqual([n1!.id, n2!.id]);
+      // Without `next`, a completion claims nothing.
+      expect(await store.outbox.complete(n1!.id, 'w3', T0 + LEASE + 2)).toBeUndefined();
+      expect(idsOf(await store.outbox.claimDue('w4', T0 + LEASE + 2, LEASE, 10))).toEqual([n2!.id]);
+    });
+
     it('keeps a claimed message from other owners until its claim runs out', async () => {
       const { store } = ctx();
       const [, [m1]] = await requestWithMessages(store, 1);

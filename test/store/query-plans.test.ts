@@ -21,6 +21,8 @@ const PER_COMMAND: Readonly<Record<string, string>> = {
   'open requests holding the volumes': openRequestsHoldingSql(3),
   "a request's audit trail": COMMON_SQL.listAudit,
   "a request's open messages": COMMON_SQL.listOpenMessages,
+  'the open messages beside a completed one': COMMON_SQL.listOpenBeside,
+  'an edit a delivery covered': COMMON_SQL.closeCoveredEdit,
   'a draft': COMMON_SQL.getDraft,
   'pending approvals of a workspace': COMMON_SQL.listPendingApprovals,
   "a person's recent requests": COMMON_SQL.listRequestsBy,
@@ -43,10 +45,15 @@ const BY_STATE: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 /** Every `@name` of a statement, bound to a value of the column's kind (the plan does not depend on it). */
+/** Times, counts and the outbox's ids are numbers; a request's id and everything else is text. */
+function isNumber(sql: string, name: string): boolean {
+  return /^(now|since|limit|before|deliveredId)$/.test(name) || (name === 'id' && /\boutbox\b/.test(sql));
+}
+
 function dummyParams(sql: string): Record<string, string | number> {
   const params: Record<string, string | number> = {};
   for (const [, name] of sql.matchAll(/@([A-Za-z_]\w*)/g))
-    if (name !== undefined) params[name] = /^(now|since|limit|before)$/.test(name) ? 1 : 'x';
+    if (name !== undefined) params[name] = isNumber(sql, name) ? 1 : 'x';
   return params;
 }
 

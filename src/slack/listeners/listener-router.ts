@@ -9,19 +9,20 @@ export type SlackListeners = Pick<App, 'command' | 'action' | 'view' | 'options'
 type Kind = 'action' | 'view' | 'options';
 type Listener = (args: AnyMiddlewareArgs) => unknown;
 
-/** The id a plain registration names (`'id'`, `{ action_id: 'id' }`, or `{ callback_id: 'id' }` for a submission). */
+/**
+ * The id a plain registration names: `'id'` or `{ action_id: 'id' }`; for a view, `'id'` or
+ * `{ callback_id: 'id', type: 'view_submission' }` (Bolt reads a string as a submission's id, and
+ * an object without a type as any view's, closed ones too: that one goes to Bolt as it is).
+ */
 function plainId(kind: Kind, idOrConstraints: unknown): string | undefined {
   if (typeof idOrConstraints === 'string') return idOrConstraints;
   if (typeof idOrConstraints !== 'object' || idOrConstraints === null) return undefined;
   const constraints = idOrConstraints as Record<string, unknown>;
   const keys = Object.keys(constraints);
-  if (kind === 'view') {
-    const submission = keys.every((k) => k === 'callback_id' || (k === 'type' && constraints[k] === 'view_submission'));
-    const id = constraints['callback_id'];
-    return submission && typeof id === 'string' ? id : undefined;
-  }
-  const id = constraints['action_id'];
-  return keys.length === 1 && typeof id === 'string' ? id : undefined;
+  const id = kind === 'view' ? constraints['callback_id'] : constraints['action_id'];
+  if (typeof id !== 'string') return undefined;
+  if (kind !== 'view') return keys.length === 1 ? id : undefined;
+  return keys.length === 2 && constraints['type'] === 'view_submission' ? id : undefined;
 }
 
 /** The id an incoming payload carries for `kind`, as Bolt matches it. */

@@ -180,14 +180,21 @@ describe('registerRouted', () => {
         await ack();
         heard.push('closed');
       });
+      // Without a type, Bolt hears this id's view whether it is submitted or closed.
+      l.view({ callback_id: 'any' }, async ({ ack, body }) => {
+        await ack();
+        heard.push(`any ${body.type}`);
+      });
     });
-    expect(h.boltListeners()).toBe(4);
+    expect(h.boltListeners()).toBe(5);
     await h.send(clickButton('U0ALICE001', 'page_7', 'x'));
     await h.send(clickButton('U0ALICE001', 'guarded', 'x'));
     await h.send(viewClosed('closing'));
+    await h.send(viewClosed('any'));
+    await h.send(submitView('U0ALICE001', { callbackId: 'any', privateMetadata: '', values: {} }));
     // clickButton's block is not `only-here`.
     await h.send(clickButton('U0ALICE001', 'pick', 'x'));
-    expect(h.heard).toEqual(['page page_7', 'guard', 'guarded', 'closed']);
+    expect(h.heard).toEqual(['page page_7', 'guard', 'guarded', 'closed', 'any view_closed', 'any view_submission']);
   });
 
   it('passes a routed listener’s failure to the app’s error handler', async () => {

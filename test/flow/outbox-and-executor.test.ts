@@ -152,6 +152,29 @@ describe('Outbox', () => {
     expect(await store.outbox.listOpen(r.id)).toEqual([]);
   });
 
+  it('covers edits by the rules with a message its predecessor’s completion claimed', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.renders = true;
+    await send(r.id, [{ kind: 'root.post' }]);
+    // The summary's completion claims the first edit and lists the second behind it: the first,
+    // rendered from the request read after that list, covers the second.
+    await send(r.id, [{ kind: 'thread.summary' }, { kind: 'root.update' }, { kind: 'root.update' }]);
+    expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`, `${r.id}:root.update`]);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+
+    // An edit owed after that list was read, before the request is read for the render, is sent.
+    const read = store.requests.get.bind(store.requests);
+    let reads = 0;
+    jest.spyOn(store.requests, 'get').mockImplementation(async (id) => {
+      reads += 1;
+      if (reads === 2) await store.outbox.enqueue(r.id, [{ kind: 'root.update' }], now);
+      return read(id);
+    });
+    await send(r.id, [{ kind: 'thread.note', note: 'waiting' }, { kind: 'root.update' }]);
+    expect(deliverer.delivered.slice(3)).toEqual([`${r.id}:thread.note`, `${r.id}:root.update`, `${r.id}:root.update`]);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+  });
+
   it('still sends an edit owed while the root message was being rendered', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.renders = true;

@@ -14,6 +14,8 @@ const ANSWERS: Record<string, [number, string]> = {
   'chat.postMessage': [200, '{"ok":false,"error":"channel_not_found"}'],
   'chat.update': [200, '{"ok":true,"ts":"1.2"}'],
   'users.info': [429, '{"ok":false,"error":"ratelimited"}'],
+  'pretty.error': [200, '{\n  "ok" : false,\n  "error": "not_in_channel"\n}'],
+  'pretty.ok': [200, '{\n  "ok": true,\n  "note": "\\"ok\\": false is only text here"\n}'],
 };
 
 describe('the fetch every Slack call goes through', () => {
@@ -43,7 +45,12 @@ describe('the fetch every Slack call goes through', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (method === 'echo') {
-          const echo = JSON.stringify({ type: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+          const echo = JSON.stringify({
+            type: req.headers['content-type'],
+            body: Buffer.concat(chunks).toString(),
+            authorization: req.headers['authorization'],
+            accept: req.headers['accept'],
+          });
           res.writeHead(200, { 'content-type': 'application/json' }).end(echo);
           return;
         }
@@ -117,6 +124,70 @@ describe('the fetch every Slack call goes through', () => {
       socket.on('close', () => (closed += 1));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  it('reads a Slack error however the answer is spaced, and none from an answer that only quotes one', async () => {
+    const calls: SlackCall[] = [];
+    const fetch = recordingFetch(calls);
+    await fetch(`${apiUrl}pretty.error`, { method: 'POST' });
+    const ok = await fetch(`${apiUrl}pretty.ok`, { method: 'POST' });
+    expect(await ok.json()).toMatchObject({ ok: true });
+    expect(calls.map((c) => c.error)).toEqual(['not_in_channel', undefined]);
+  });
+
+  it('sends the headers it is given, as an object of any case, a Headers or pairs', async () => {
+    const send = createHttpTransport();
+    // The WebClient's type says an object of text; the other forms fetch takes go through as well.
+    const sent = async (headers: ConstructorParameters<typeof Headers>[0]): Promise<unknown> =>
+      (await send(`${apiUrl}echo`, { method: 'POST', headers: headers as Record<string, string>, body: 'x' })).json();
+    const expected = {
+      type: 'application/json; charset=utf-8',
+      authorization: 'Bearer xoxb-1',
+      accept: 'application/json',
+    };
+    expect(
+      await sent({
+        'Content-Type': 'application/json; charset=utf-8',
+        AUTHORIZATION: 'Bearer xoxb-1',
+        accept: 'application/json',
+      }),
+    ).toMatchObject(expected);
+    expect(
+      await sent(
+        new Headers({
+          'content-type': 'application/json; charset=utf-8',
+          Authorization: 'Bearer xoxb-1',
+          Accept: 'application/json',
+        }),
+      ),
+    ).toMatchObject(expected);
+    expect(
+      await sent([
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ['Authorization', 'Bearer xoxb-1'],
+        ['Accept', 'application/json'],
+      ]),
+    ).toMatchObject(expected);
+    // A FormData body's own type wins over one given in any case.
+    const form = new FormData();
+    form.append('channel_id', 'C1');
+    const typed = (await (
+      await send(`${apiUrl}echo`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: form })
+    ).json()) as { type: string };
+    expect(typed.type).toMatch(/^multipart\/form-data; boundary=/);
+    // A value that would split the request is refused, whatever form it came in.
+    await expect(sent({ Authorization: 'Bearer x\r\nX-Injected: 1' })).rejects.toThrow();
+    await expect(sent([['Authorization', 'Bearer x\r\nX-Injected: 1']])).rejects.toThrow();
+  });
+
+  it('hands over every header of the answer, read when asked for', async () => {
+    const answer = await createHttpTransport()(`${apiUrl}chat.update`, { method: 'POST', body: 'x' });
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(Object.fromEntries(answer.headers.entries())).toMatchObject({
+      'content-type': 'application/json',
+      'retry-after': '1',
+    });
+    expect(answer.headers).toBe(answer.headers);
   });
 
   it("gives the WebClient the answer's headers: the Retry-After of a 429", async () => {

@@ -44,6 +44,20 @@ async function queueMessages(
   return out;
 }
 
+type OutboxRows = (sql: string, params: Record<string, unknown>) => Promise<OutboxRow[]>;
+
+/** Claims one message (see OutboxQueue.claim) through `rows`: the pool, or a transaction's client. */
+async function claimOne(
+  rows: OutboxRows,
+  id: number,
+  owner: string,
+  now: EpochMs,
+  leaseMs: number,
+): Promise<OutboxMessage | undefined> {
+  const [row] = await rows(PG.claimOne, { id, now, owner, until: now + leaseMs });
+  return row === undefined ? undefined : decodeOutbox(row);
+}
+
 /** The outbox on PostgreSQL: claims skip rows another claimer holds locked. */
 export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue {
   constructor(private readonly db: PostgresPool) {
@@ -60,9 +74,8 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
     return rows.map(decodeOutbox).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
   }
 
-  async claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
-    const [row] = await this.db.rows<OutboxRow>(PG.claimOne, { id, now, owner, until: now + leaseMs });
-    return row === undefined ? undefined : decodeOutbox(row);
+  claim(id: number, owner: string, now: EpochMs, leaseMs: number): Promise<OutboxMessage | undefined> {
+    return claimOne((sql, params) => this.db.rows<OutboxRow>(sql, params), id, owner, now, leaseMs);
   }
 
   async complete(
@@ -89,11 +102,9 @@ export class PostgresOutboxQueue extends SqlOutboxUpdates implements OutboxQueue
       if (next === undefined) return { value: undefined };
       const open = (await queryNamed<OutboxRow>(client, COMMON_SQL.listOpenBeside, { id })).rows.map(decodeOutbox);
       const [head] = open;
-      if (head === undefined) return { value: { open, claimed: undefined } };
-      const until = now + next.leaseMs;
-      const { rows } = await queryNamed<OutboxRow>(client, PG.claimOne, { id: head.id, now, owner: next.owner, until });
-      const [row] = rows;
-      return { value: { open, claimed: row === undefined ? undefined : decodeOutbox(row) } };
+      const inTransaction: OutboxRows = async (sql, params) => (await queryNamed<OutboxRow>(client, sql, params)).rows;
+      const claimed = head && (await claimOne(inTransaction, head.id, next.owner, now, next.leaseMs));
+      return { value: { open, claimed } };
     });
   }
 }

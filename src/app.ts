@@ -60,6 +60,8 @@ export interface AppDeps {
   readonly host?: string;
   /** How long a form submit may take before Slack is answered "checking" (default SUBMIT_BUDGET_MS). */
   readonly submitBudgetMs?: number;
+  /** How long a stop waits for the work under way (default STOP_DRAIN_MS). */
+  readonly stopDrainMs?: number;
   /** This bot's metrics (one registry per bot); bootstrap passes the one its cloud client reports to. */
   readonly metrics?: BotMetrics;
   /** The configured proxy, for every Slack connection (the Web API, response URLs, Socket Mode). */
@@ -84,6 +86,8 @@ const SLACK_TIMEOUT_MS = 10_000;
 
 /** How long a stop waits for runs and deliveries under way; what is left, a restart or another replica finishes. */
 const STOP_DRAIN_MS = 10_000;
+/** After that, how long a stop waits for the claims of messages not yet sent to be given back. */
+const STOP_HAND_OVER_MS = 1_000;
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
 export function createApp(deps: AppDeps): Bot {
@@ -253,10 +257,15 @@ export function createApp(deps: AppDeps): Bot {
       // socket is closed, so no timer of the handshake outlives the bot.
       if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
       const closing = server === undefined ? Promise.resolve() : stopListening(server);
-      await scheduler?.stop();
-      // The work under way (deliveries, runs) is finished, for a while; what is left then keeps its
-      // lease only until it runs out, and the next start or another replica takes it over.
-      await beforeDeadline(STOP_DRAIN_MS, flows.work.idle());
+      // The work under way (deliveries, runs, a loop's pass) is finished, for a while.
+      const underWay = async () => {
+        await Promise.all([scheduler?.stop(), flows.work.idle()]);
+      };
+      await beforeDeadline(deps.stopDrainMs ?? STOP_DRAIN_MS, underWay());
+      // Then a message claimed but not yet sent is given back, so that the next start or another
+      // replica sends it at once; a run or a delivery still under way keeps its lease until it runs out.
+      flows.outbox.handOver();
+      await beforeDeadline(STOP_HAND_OVER_MS, underWay());
       server?.closeAllConnections();
       await closing;
     },

@@ -45,6 +45,8 @@ export interface StartOptions {
   readonly cloudRetry?: Partial<RetryPolicy>;
   /** How long a form submit may take before Slack is answered "checking"; default 2 s. */
   readonly submitBudgetMs?: number;
+  /** How long a stop waits for the work under way (the app's default otherwise); tests shorten it. */
+  readonly stopDrainMs?: number;
   /** Run the set-up self-check (`npm run check`) after start, logging each problem as a warning. */
   readonly checkSetup?: boolean;
 }
@@ -130,6 +132,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       ...(options.intervals && { intervals: options.intervals }),
       ...(options.host !== undefined && { host: options.host }),
       ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),
+      ...(options.stopDrainMs !== undefined && { stopDrainMs: options.stopDrainMs }),
       metrics,
       ...(slackDispatcher && { slackDispatcher }),
     });

@@ -127,6 +127,7 @@ export interface WorldOptions {
   readonly intervals?: StartOptions['intervals'];
   readonly cloudRetry?: StartOptions['cloudRetry'];
   readonly submitBudgetMs?: number;
+  readonly stopDrainMs?: number;
 }
 
 export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWorld> {
@@ -191,6 +192,7 @@ export async function startDemoWorld(options: WorldOptions = {}): Promise<DemoWo
         },
         ...(options.cloudRetry && { cloudRetry: options.cloudRetry }),
         ...(options.submitBudgetMs !== undefined && { submitBudgetMs: options.submitBudgetMs }),
+        ...(options.stopDrainMs !== undefined && { stopDrainMs: options.stopDrainMs }),
         ...(replicas > 1 && { owner: `replica-${i + 1}` }),
       });
       bots.push(bot);

@@ -39,6 +39,8 @@ const DEFAULT_CLAIM_MS = 15_000;
  */
 export class Outbox {
   private claimSeq = 0;
+  /** Set by handOver(): no message is claimed any more, and one claimed but not attempted is given back. */
+  private handingOver = false;
   private readonly leaseMs: number;
   private readonly backoffMs: readonly number[];
 
@@ -61,7 +63,17 @@ export class Outbox {
 
   /** Delivers the request's due messages in order, until one is not deliverable now. */
   async flushRequest(requestId: RequestId): Promise<void> {
+    if (this.handingOver) return;
     await this.deliverFrom(await this.claimHead(requestId));
+  }
+
+  /**
+   * For a stop: from now on no message is claimed, attempts under way finish, and a message
+   * claimed but not yet attempted is given back (releaseClaim), so whoever delivers next (another
+   * replica, or the next start) can take it at once rather than after the claim's lease.
+   */
+  handOver(): void {
+    this.handingOver = true;
   }
 
   /** One pass of the retry loop: every request with a due message gets a flush. */
@@ -69,7 +81,7 @@ export class Outbox {
     let handled = 0;
     // One claim at a time, each delivered at once: a batch claimed up front could outlive its
     // lease while earlier messages are slow, and be delivered a second time by someone else.
-    while (handled < limit) {
+    while (handled < limit && !this.handingOver) {
       const owner = this.nextOwner();
       const [message] = await this.store.outbox.claimDue(owner, this.clock.now(), this.leaseMs, 1);
       if (message === undefined) break;
@@ -97,10 +109,26 @@ export class Outbox {
   private async deliverFrom(claimed: Claimed | undefined): Promise<void> {
     let current = claimed;
     while (current !== undefined) {
+      if (this.handingOver) {
+        await this.giveBack(current);
+        return;
+      }
       this.countTakeover(current.message);
       const outcome = await this.attempt(current.message, current.owner, current.open);
       if (outcome.result === 'retry_later') return;
       current = outcome.result === 'delivered' ? outcome.next : await this.claimHead(current.message.requestId);
+    }
+  }
+
+  /** A claim not attempted, given back; when that fails, the claim runs out at the end of its lease. */
+  private async giveBack({ message, owner }: Claimed): Promise<void> {
+    try {
+      await this.store.outbox.releaseClaim(message.id, owner);
+    } catch (e) {
+      this.logger.warn('could not give back a claimed message; another deliverer takes it when the claim runs out', {
+        requestId: message.requestId,
+        error: e,
+      });
     }
   }
 
@@ -203,7 +231,7 @@ export class Outbox {
         owner,
         now,
         { ...(posted && { posted }), audit, ...(covered.length > 0 && { covered }) },
-        { owner: nextOwner, leaseMs: this.leaseMs },
+        this.handingOver ? undefined : { owner: nextOwner, leaseMs: this.leaseMs },
       );
       const next = after?.claimed && { message: after.claimed, owner: nextOwner, open: after.open };
       return { result: 'delivered', next };

@@ -53,6 +53,12 @@ export const COMMON_SQL = {
   deleteExpiredDrafts: 'DELETE FROM request_drafts WHERE expires_at <= @now',
   listAudit: 'SELECT * FROM audit_events WHERE request_id = @requestId ORDER BY at, id',
   renewClaim: `UPDATE outbox SET claim_until = @until WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
+  /**
+   * A claim given back before its message was attempted (a stopping deliverer's): claimable at once,
+   * by anyone, and not counted, so its next holder does not look in Slack for a post that was never made.
+   */
+  releaseClaim: `UPDATE outbox SET claimed_by = NULL, claim_until = NULL, claims = claims - 1
+    WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   /**
    * An owed edit of the root message that a delivery of the same request covered (Delivered.covered).

@@ -242,6 +242,11 @@ export interface OutboxQueue {
   /** Extends a claim while its delivery is under way; false when the claim is no longer this owner's. */
   renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean>;
   /**
+   * Gives back a claim whose message was not attempted: the message is claimable at once and the
+   * claim is not counted (`claims`). False when the claim is no longer this owner's.
+   */
+  releaseClaim(id: number, owner: string): Promise<boolean>;
+  /**
    * Marks a claimed message delivered and, in the same transaction, keeps what its delivery left:
    * the post's ref on the request (as RequestRecords.setMessages), the audit entries, and the edits
    * it covered (`Delivered.covered`). When the claim is no longer this owner's, only the post's ref

@@ -173,6 +173,10 @@ export class SqlOutboxUpdates {
     return (await this.runner.changes(COMMON_SQL.renewClaim, { id, owner, until })) === 1;
   }
 
+  async releaseClaim(id: number, owner: string): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.releaseClaim, { id, owner })) === 1;
+  }
+
   async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {
     return (await this.runner.rows<OutboxRow>(COMMON_SQL.listOpenMessages, { requestId })).map(decodeOutbox);
   }

@@ -236,6 +236,113 @@ describe('Outbox', () => {
     expect(deliverer.delivered).toEqual([`${r.id}:root.post`, `${r.id}:thread.summary`, `${r.id}:root.update`]);
   });
 
+  describe('handing over at a stop', () => {
+    /** Another replica's outbox, delivering what this one gave back. */
+    const another = () => {
+      const theirs = new ScriptedDeliverer();
+      const claims: number[] = [];
+      theirs.during = (message) => {
+        claims.push(message.claims);
+        return Promise.resolve();
+      };
+      return { theirs, claims, outbox: new Outbox(store, theirs, clock, logger, { owner: 'other', leaseMs: MINUTE }) };
+    };
+
+    it('finishes the message being sent and claims none after it', async () => {
+      const r = await createRequest(store, allowedRequest());
+      deliverer.during = (message) => {
+        if (message.intent.kind === 'root.post') outbox.handOver();
+        return Promise.resolve();
+      };
+      const release = jest.spyOn(store.outbox, 'releaseClaim');
+      await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }]);
+      expect(deliverer.delivered).toEqual([`${r.id}:root.post`]);
+      expect(await store.outbox.listOpen(r.id)).toMatchObject([{ intent: { kind: 'thread.summary' }, claims: 0 }]);
+      // The completion claimed nothing to give back.
+      expect(release).not.toHaveBeenCalled();
+      // Unclaimed: another replica sends it at once, without looking for an earlier post.
+      const other = another();
+      expect(await other.outbox.drain()).toBe(1);
+      expect(other.theirs.delivered).toEqual([`${r.id}:thread.summary`]);
+      expect(other.claims).toEqual([1]);
+    });
+
+    it('gives back a message claimed just before the stop, unsent', async () => {
+      const r = await createRequest(store, allowedRequest());
+      const complete = store.outbox.complete.bind(store.outbox);
+      // The stop comes while the first message's completion (which claims the next one) is being written.
+      jest.spyOn(store.outbox, 'complete').mockImplementation(async (...args) => {
+        const after = await complete(...args);
+        outbox.handOver();
+        return after;
+      });
+      const before = logger.lines.length;
+      await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }, { kind: 'root.update' }]);
+      expect(deliverer.delivered).toEqual([`${r.id}:root.post`]);
+      expect(await store.outbox.listOpen(r.id)).toMatchObject([
+        { intent: { kind: 'thread.summary' }, claims: 0 },
+        { intent: { kind: 'root.update' }, claims: 0 },
+      ]);
+      const other = another();
+      await other.outbox.drain();
+      expect(other.theirs.delivered).toEqual([`${r.id}:thread.summary`, `${r.id}:root.update`]);
+      expect(other.claims).toEqual([1, 1]);
+      expect(logger.lines.slice(before).filter((l) => l.includes('took over'))).toEqual([]);
+    });
+
+    it('ends a retry pass after the message being sent, and claims nothing more', async () => {
+      const first = await createRequest(store, allowedRequest());
+      const second = await createRequest(store, allowedRequest());
+      await store.outbox.enqueue(first.id, [{ kind: 'root.post' }], now);
+      await store.outbox.enqueue(second.id, [{ kind: 'root.post' }], now);
+      deliverer.during = () => {
+        outbox.handOver();
+        return Promise.resolve();
+      };
+      expect(await outbox.drain()).toBe(1);
+      expect(deliverer.delivered).toHaveLength(1);
+      const claim = jest.spyOn(store.outbox, 'claim');
+      const claimDue = jest.spyOn(store.outbox, 'claimDue');
+      await send(first.id, [{ kind: 'thread.summary' }]);
+      expect(await outbox.drain()).toBe(0);
+      expect(claim).not.toHaveBeenCalled();
+      expect(claimDue).not.toHaveBeenCalled();
+      const open = [...(await store.outbox.listOpen(first.id)), ...(await store.outbox.listOpen(second.id))];
+      // The second request's post, and the first one's summary queued after the stop.
+      expect(open.map((m) => m.claims)).toEqual([0, 0]);
+    });
+
+    it('leaves a claim to run out when giving it back fails, and says so', async () => {
+      const r = await createRequest(store, allowedRequest());
+      const complete = store.outbox.complete.bind(store.outbox);
+      jest.spyOn(store.outbox, 'complete').mockImplementation(async (...args) => {
+        const after = await complete(...args);
+        outbox.handOver();
+        return after;
+      });
+      jest.spyOn(store.outbox, 'releaseClaim').mockRejectedValue(new Error('database is locked'));
+      const before = logger.lines.length;
+      await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }]);
+      const warnings = logger.lines
+        .slice(before)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l['level'] === 'warn');
+      expect(warnings).toMatchObject([
+        {
+          msg: expect.stringMatching(/could not give back/),
+          requestId: r.id,
+          error: { message: 'database is locked' },
+        },
+      ]);
+      // Still held, by the stopped deliverer, until its lease runs out.
+      const other = another();
+      expect(await other.outbox.drain()).toBe(0);
+      now += MINUTE;
+      expect(await other.outbox.drain()).toBe(1);
+      expect(other.claims).toEqual([2]);
+    });
+  });
+
   it('gives up at once on a permanent failure', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });

@@ -332,5 +332,31 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       await store.outbox.complete(m!.id, 'w1', T0 + LEASE + 2);
       expect(await store.outbox.renewClaim(m!.id, 'w1', T0 + 3 * LEASE)).toBe(false);
     });
+
+    it('gives a claim back only for its owner: claimable at once, not taken over, not counted', async () => {
+      const { store } = ctx();
+      const [, [m]] = await requestWithMessages(store, 2);
+      await store.outbox.claim(m!.id, 'w1', T0, LEASE);
+      expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(false);
+      expect(await store.outbox.claim(m!.id, 'w2', T0 + 1, LEASE)).toBeUndefined();
+      expect(await store.outbox.releaseClaim(m!.id, 'w1')).toBe(true);
+      expect(await store.outbox.releaseClaim(m!.id, 'w1')).toBe(false);
+      // Well within w1's lease, and the same message, still the request's head.
+      const [again] = await store.outbox.claimDue('w2', T0 + 1, LEASE, 10);
+      expect(again).toMatchObject({ id: m!.id, claims: 1, attempts: 0 });
+      expect(again?.takenOver).not.toBe(true);
+      await store.outbox.complete(m!.id, 'w2', T0 + 2);
+      expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(false);
+    });
+
+    it('keeps the count of a claim taken over when its taker gives it back', async () => {
+      const { store } = ctx();
+      const [, [m]] = await requestWithMessages(store, 1);
+      await store.outbox.claim(m!.id, 'w1', T0, LEASE);
+      expect((await store.outbox.claim(m!.id, 'w2', T0 + LEASE, LEASE))?.claims).toBe(2);
+      expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(true);
+      // w1 may have posted it before dying: the next holder still looks first.
+      expect((await store.outbox.claim(m!.id, 'w3', T0 + LEASE, LEASE))?.claims).toBe(2);
+    });
   });
 }

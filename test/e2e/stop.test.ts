@@ -1,0 +1,60 @@
+import { waitFor } from '../../src/demo/wait';
+import { ManualClock } from '../helpers/manual-clock';
+import { ALICE, DB_DATA_1, INCIDENT, rootMessages, useWorld } from './world';
+
+const HOUR = 3_600_000;
+/** How long a stop waits for the work under way, here; the claims left are then given back. */
+const STOP_DRAIN_MS = 100;
+/** Slack answers the retried summary this late: well after the stop has given up waiting for it. */
+const LATE_MS = 4_000;
+
+/**
+ * A stop does not wait without end for the retry pass under way, and a message the bot claimed but
+ * had not sent by then is given back: the next start, or another replica, sends it at once instead of
+ * after the claim's lease.
+ */
+describe('a stop while a retried Slack message is slow', () => {
+  const clock = new ManualClock();
+  const world = useWorld({ clock, stopDrainMs: STOP_DRAIN_MS, intervals: { outboxMs: HOUR, outboxBackoffMs: [1000] } });
+
+  it('returns before the slow post is answered, and leaves the messages behind it unclaimed', async () => {
+    const w = world();
+    // Hold the cloud call until the root message is out, so the next post is the summary.
+    w.sandbox.faults.inject('vbs.associate', { latencyMs: 150, times: 1 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.latestRequest(0);
+    await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
+    w.slack.failNext('chat.postMessage', { status: 503 });
+    const open = () => w.bot.store.outbox.listOpen(request.id);
+    await waitFor('the summary to wait in the outbox, the root edit behind it', async () => {
+      const kinds = (await open()).map((m) => `${m.intent.kind}:${m.attempts}`);
+      return kinds.join() === 'thread.summary:1,root.update:0' ? true : undefined;
+    });
+
+    // The retry pass sends the summary again; Slack is slow to answer it.
+    w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
+    const posts = w.slack.state.callsOf('chat.postMessage').length;
+    clock.advance(1000);
+    const retryPass = w.bot.bot.scheduler()!.runAll();
+    await waitFor('the retried summary to reach Slack', () =>
+      w.slack.state.callsOf('chat.postMessage').length > posts ? true : undefined,
+    );
+    await w.bot.bot.stop();
+    // Stopped without waiting for the answer: the summary is still claimed, under way.
+    expect(await open()).toMatchObject([
+      { intent: { kind: 'thread.summary' }, claims: 2 },
+      { intent: { kind: 'root.update' }, claims: 0 },
+    ]);
+    const edits = w.slack.state.callsOf('chat.update').length;
+
+    await retryPass;
+    await waitFor('the slow answer, recorded', async () =>
+      (await open()).every((m) => m.intent.kind !== 'thread.summary') ? true : undefined,
+    );
+    // The stopped bot claimed nothing after it, and sent nothing more: the root edit is for whoever
+    // delivers next, at once (its claim count says no one attempted it).
+    expect(await open()).toMatchObject([{ intent: { kind: 'root.update' }, claims: 0, attempts: 0 }]);
+    expect(w.slack.state.callsOf('chat.update')).toHaveLength(edits);
+    expect(w.slack.state.thread(INCIDENT, rootMessages(w, INCIDENT)[0]?.ts ?? '')).toHaveLength(1);
+  });
+});

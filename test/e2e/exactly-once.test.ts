@@ -1,6 +1,6 @@
 import { waitFor } from '../../src/demo/wait';
 import { ManualClock } from '../helpers/manual-clock';
-import { ALICE, DB_DATA_1, INCIDENT, letTimePass, rootMessages, text, useWorld } from './world';
+import { ALICE, associateWithRootOut, DB_DATA_1, INCIDENT, letTimePass, rootMessages, text, useWorld } from './world';
 
 const HOUR = 3_600_000;
 
@@ -49,11 +49,7 @@ describe('a post Slack accepted but answered too late', () => {
 
   it('leaves one summary in the thread when the summary post is the one answered late', async () => {
     const w = world();
-    // Hold the cloud call until the root message is out, so the next post is the summary.
-    w.sandbox.faults.inject('vbs.associate', { latencyMs: 150, times: 1 });
-    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
-    const request = await w.latestRequest(0);
-    await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
+    const request = await associateWithRootOut(w);
     w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
     await waitFor('the summary post to time out and wait in the outbox', async () => {
       const [head] = await w.bot.store.outbox.listOpen(request.id);

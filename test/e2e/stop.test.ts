@@ -1,6 +1,6 @@
 import { waitFor } from '../../src/demo/wait';
 import { ManualClock } from '../helpers/manual-clock';
-import { ALICE, DB_DATA_1, INCIDENT, rootMessages, useWorld } from './world';
+import { associateWithRootOut, INCIDENT, rootMessages, useWorld } from './world';
 
 const HOUR = 3_600_000;
 /** How long a stop waits for the work under way, here; the claims left are then given back. */
@@ -19,11 +19,7 @@ describe('a stop while a retried Slack message is slow', () => {
 
   it('returns before the slow post is answered, and leaves the messages behind it unclaimed', async () => {
     const w = world();
-    // Hold the cloud call until the root message is out, so the next post is the summary.
-    w.sandbox.faults.inject('vbs.associate', { latencyMs: 150, times: 1 });
-    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
-    const request = await w.latestRequest(0);
-    await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
+    const request = await associateWithRootOut(w);
     w.slack.failNext('chat.postMessage', { status: 503 });
     const open = () => w.bot.store.outbox.listOpen(request.id);
     await waitFor('the summary to wait in the outbox, the root edit behind it', async () => {

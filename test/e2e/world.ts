@@ -1,3 +1,4 @@
+import type { BackupRequest } from '../../src/domain/backup-request';
 import type { DemoWorld, WorldOptions } from '../../src/demo/demo-world';
 import { startDemoWorld } from '../../src/demo/demo-world';
 import { renderBlocks } from '../../src/demo/render-text';
@@ -78,6 +79,18 @@ export function rootMessages(world: DemoWorld, channel: string): StandInMessage[
 
 export function associateCalls(world: DemoWorld): number {
   return world.sandbox.requests.filter((r) => r.route === 'vbs.associate').length;
+}
+
+/**
+ * Alice's associate of DB_DATA_1 in INCIDENT, once its root message is out; the cloud call is held a
+ * little until then, so the next message the request posts is its summary.
+ */
+export async function associateWithRootOut(w: DemoWorld): Promise<BackupRequest> {
+  w.sandbox.faults.inject('vbs.associate', { latencyMs: 150, times: 1 });
+  await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+  const request = await w.latestRequest(0);
+  await waitFor('the root message', () => (rootMessages(w, INCIDENT).length === 1 ? true : undefined));
+  return request;
 }
 
 /** Moves the bots' clock on, then runs every background task once, as the loops would at that time. */

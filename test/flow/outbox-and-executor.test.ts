@@ -248,6 +248,16 @@ describe('Outbox', () => {
       return { theirs, claims, outbox: new Outbox(store, theirs, clock, logger, { owner: 'other', leaseMs: MINUTE }) };
     };
 
+    /** The stop comes while a message's completion (which claims the next one) is being written. */
+    const stopWhileCompleting = () => {
+      const complete = store.outbox.complete.bind(store.outbox);
+      jest.spyOn(store.outbox, 'complete').mockImplementation(async (...args) => {
+        const after = await complete(...args);
+        outbox.handOver();
+        return after;
+      });
+    };
+
     it('finishes the message being sent and claims none after it', async () => {
       const r = await createRequest(store, allowedRequest());
       deliverer.during = (message) => {
@@ -269,13 +279,7 @@ describe('Outbox', () => {
 
     it('gives back a message claimed just before the stop, unsent', async () => {
       const r = await createRequest(store, allowedRequest());
-      const complete = store.outbox.complete.bind(store.outbox);
-      // The stop comes while the first message's completion (which claims the next one) is being written.
-      jest.spyOn(store.outbox, 'complete').mockImplementation(async (...args) => {
-        const after = await complete(...args);
-        outbox.handOver();
-        return after;
-      });
+      stopWhileCompleting();
       const before = logger.lines.length;
       await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }, { kind: 'root.update' }]);
       expect(deliverer.delivered).toEqual([`${r.id}:root.post`]);
@@ -314,12 +318,7 @@ describe('Outbox', () => {
 
     it('leaves a claim to run out when giving it back fails, and says so', async () => {
       const r = await createRequest(store, allowedRequest());
-      const complete = store.outbox.complete.bind(store.outbox);
-      jest.spyOn(store.outbox, 'complete').mockImplementation(async (...args) => {
-        const after = await complete(...args);
-        outbox.handOver();
-        return after;
-      });
+      stopWhileCompleting();
       jest.spyOn(store.outbox, 'releaseClaim').mockRejectedValue(new Error('database is locked'));
       const before = logger.lines.length;
       await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }]);

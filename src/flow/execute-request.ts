@@ -191,7 +191,7 @@ export class RequestExecutor {
       done = await store.requests.transition(
         request.id,
         step('running', final),
-        { outcome, ...(watch && { watch }) },
+        { outcome, heldBy: owner, ...(watch && { watch }) },
         now,
         {
           audit: [
@@ -222,7 +222,8 @@ export class RequestExecutor {
       throw e;
     }
     if (done === undefined) {
-      logger.warn('request left running before it finished here');
+      // Finished, or taken over by another runner (this one stalled past its lease): that one records the outcome.
+      logger.warn('request no longer held here when it finished; its outcome here is not recorded');
       return;
     }
     logger.info('request finished', {

@@ -35,7 +35,7 @@ export const PG = {
     watch_next_at = CASE WHEN @watch::jsonb IS NULL THEN watch_next_at ELSE @watchNextAt::bigint END,
     runner_owner = COALESCE(@owner::text, runner_owner),
     run_lease_until = CASE WHEN @owner::text IS NULL THEN run_lease_until ELSE @leaseUntil::bigint END
-    WHERE id = @id AND state = @from RETURNING *`,
+    WHERE id = @id AND state = @from AND (@heldBy::text IS NULL OR runner_owner = @heldBy::text) RETURNING *`,
   setMessages: `UPDATE requests SET
     updated_at = CASE WHEN (root_message IS NULL AND @root::jsonb IS NOT NULL)
       OR (approval_message IS NULL AND @approval::jsonb IS NOT NULL) THEN @now::bigint ELSE updated_at END,

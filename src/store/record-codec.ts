@@ -124,6 +124,7 @@ export function transitionParams(id: RequestId, step: Transition, patch: Transit
     ...watchParams(patch.watch),
     owner: patch.runner?.owner ?? null,
     leaseUntil: patch.runner?.leaseUntil ?? null,
+    heldBy: patch.heldBy ?? null,
   };
 }
 

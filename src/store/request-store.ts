@@ -29,6 +29,11 @@ export interface TransitionPatch {
   readonly outcome?: ExecutionOutcome;
   /** Taking `running`: who runs it and until when the claim holds (renewed while running). */
   readonly runner?: { readonly owner: string; readonly leaseUntil: EpochMs };
+  /**
+   * Leaving `running`: applies only while this runner still holds the run. A runner whose claim was
+   * taken over (it stalled past its lease) must not record its outcome over the one running it now.
+   */
+  readonly heldBy?: string;
   /** Finishing: watch the first backups of what was added (BackupWatches takes it from there). */
   readonly watch?: BackupWatch;
 }

@@ -30,7 +30,7 @@ export const SQL = {
     watch_next_at = CASE WHEN @watch IS NULL THEN watch_next_at ELSE @watchNextAt END,
     runner_owner = COALESCE(@owner, runner_owner),
     run_lease_until = CASE WHEN @owner IS NULL THEN run_lease_until ELSE @leaseUntil END
-    WHERE id = @id AND state = @from RETURNING *`,
+    WHERE id = @id AND state = @from AND (@heldBy IS NULL OR runner_owner = @heldBy) RETURNING *`,
   setMessages: `UPDATE requests SET
     updated_at = CASE WHEN (root_message IS NULL AND @root IS NOT NULL)
       OR (approval_message IS NULL AND @approval IS NOT NULL) THEN @now ELSE updated_at END,

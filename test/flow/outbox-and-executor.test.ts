@@ -489,6 +489,11 @@ describe('RequestExecutor', () => {
       await jest.advanceTimersByTimeAsync(3000);
       await running;
       expect(aborted).toBe(true);
+      // The runner that lost the claim records no outcome (its unsent volumes are not failures):
+      // the request is still running, for replica-b to finish.
+      const after = await store.requests.get(r.id);
+      expect(after).toMatchObject({ state: 'running', outcome: undefined });
+      expect(await store.outbox.listOpen(r.id)).toEqual([]);
     } finally {
       jest.useRealTimers();
     }

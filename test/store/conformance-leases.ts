@@ -1,10 +1,15 @@
+import type { AuditEvent } from '../../src/domain/backup-request';
 import type { RequestId } from '../../src/domain/ids';
 import { step } from '../../src/domain/request-state';
 import type { RequestStore } from '../../src/store/request-store';
 import type { StoreContext } from './conformance';
-import { allowedRequest, concurrently, createRequest, MINUTE, T0 } from './fixtures';
+import { allowedRequest, concurrently, createRequest, MINUTE, T0, TEAM } from './fixtures';
 
 const LEASE_END = T0 + 5 * MINUTE;
+
+function finished(requestId: RequestId, runner: string): AuditEvent {
+  return { requestId, teamId: TEAM, at: LEASE_END, actor: 'bot', kind: 'finished', detail: { runner } };
+}
 
 async function startRun(store: RequestStore, owner = 'runner-a'): Promise<RequestId> {
   const request = allowedRequest();
@@ -68,6 +73,34 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
       expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + 20 * MINUTE)).toBe(false);
       expect(await ctx().store.requests.renewRun(id, `rescuer-${winners[0]}`, LEASE_END + 20 * MINUTE)).toBe(true);
       expect(await ctx().store.queries.listStaleRunning(LEASE_END + 1, 10)).toEqual([]);
+    });
+
+    it('lets only the runner holding a run finish it, when the finish names its runner', async () => {
+      const { store } = ctx();
+      const id = await startRun(store);
+      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END + 1)).toBe(true);
+      // runner-a stalled past its lease and comes back with its outcome: refused, no row changed.
+      const outcome = { added: [], failed: [], startedAt: T0 + 1, finishedAt: LEASE_END + 2 };
+      const late = { audit: [finished(id, 'runner-a')], messages: [{ kind: 'thread.summary' as const }] };
+      expect(
+        await store.requests.transition(
+          id,
+          step('running', 'failed'),
+          { outcome, heldBy: 'runner-a' },
+          LEASE_END + 2,
+          late,
+        ),
+      ).toBeUndefined();
+      expect(await store.requests.get(id)).toMatchObject({ state: 'running', outcome: undefined });
+      expect(await store.audit.list(id)).toEqual([]);
+      expect(await store.outbox.listOpen(id)).toEqual([]);
+      const done = await store.requests.transition(
+        id,
+        step('running', 'succeeded'),
+        { outcome, heldBy: 'runner-b' },
+        LEASE_END + 3,
+      );
+      expect(done).toMatchObject({ state: 'succeeded', outcome });
     });
 
     it('does not take over a request that is not running', async () => {

@@ -86,7 +86,7 @@ const SLACK_TIMEOUT_MS = 10_000;
 
 /** How long a stop waits for runs and deliveries under way; what is left, a restart or another replica finishes. */
 const STOP_DRAIN_MS = 10_000;
-/** After that, how long a stop waits for the claims of messages not yet sent to be given back. */
+/** After that, how long a stop waits for the work still under way to be given back. */
 const STOP_HAND_OVER_MS = 1_000;
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
@@ -262,10 +262,15 @@ export function createApp(deps: AppDeps): Bot {
         await Promise.all([scheduler?.stop(), flows.work.idle()]);
       };
       await beforeDeadline(deps.stopDrainMs ?? STOP_DRAIN_MS, underWay());
-      // Then a message claimed but not yet sent is given back, so that the next start or another
-      // replica sends it at once; a run or a delivery still under way keeps its lease until it runs out.
+      // Then what is left is given back, so that the next start or another replica takes it at once:
+      // a run still under way (it sends no more calls), a message claimed but not yet sent. A post
+      // still under way keeps its claim until it runs out.
       flows.outbox.handOver();
-      await beforeDeadline(STOP_HAND_OVER_MS, underWay());
+      const handedOver = async () => {
+        await flows.executor.handOver();
+        await underWay();
+      };
+      await beforeDeadline(STOP_HAND_OVER_MS, handedOver());
       server?.closeAllConnections();
       await closing;
     },

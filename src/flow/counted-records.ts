@@ -19,6 +19,7 @@ export function countFinalStates(records: RequestRecords, metrics: Pick<FlowMetr
     markReminded: (...args) => records.markReminded(...args),
     closeStep: (...args) => records.closeStep(...args),
     renewRun: (...args) => records.renewRun(...args),
+    releaseRun: (...args) => records.releaseRun(...args),
     claimStaleRun: (...args) => records.claimStaleRun(...args),
     forgetExpiredDedupe: (now) => records.forgetExpiredDedupe(now),
   };

@@ -52,9 +52,9 @@ export function createFlowDeps(setup: FlowSetup): FlowDeps {
   const store = { ...pickStore(setup.store), requests: countFinalStates(setup.store.requests, metrics) };
   const cloud = shareTargetLists(setup.cloud, clock);
   // The work after an answer (deliveries, runs, a typed command's checks) goes in turns, so that it
-  // never holds up Slack's acks; lease renewals, and a claim given back at a stop, are never held up by it.
+  // never holds up Slack's acks; lease renewals, and the work given back at a stop, are never held up by it.
   const turns = new WorkTurns(setup.turns);
-  const renewals = ['renewRun', 'renewClaim', 'releaseClaim'];
+  const renewals = ['renewRun', 'releaseRun', 'renewClaim', 'releaseClaim'];
   const later = {
     requests: paced(store.requests, turns, renewals),
     queries: paced(store.queries, turns),

@@ -51,6 +51,12 @@ function groupByVault(moves: readonly VolumeMove[]): Map<PolicyId, VolumeId[]> {
   return groups;
 }
 
+/** A run under way in this process: its request, and what stops its calls. */
+interface RunUnderWay {
+  readonly id: RequestId;
+  readonly calls: AbortController;
+}
+
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
 const DEFAULT_LEASE_MS = 15_000;
 
@@ -82,13 +88,46 @@ function failedOutcome(
  */
 export class RequestExecutor {
   private readonly leaseMs: number;
+  /** Set by handOver(): no run starts any more. */
+  private handingOver = false;
+  private readonly underWay = new Set<RunUnderWay>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  /** Starts a request in `allowed` or `approved`. Returns false when someone else already did. */
+  /**
+   * For a stop, once it has waited for the runs under way: no run starts any more, and each one
+   * still under way is given back (releaseRun), then sends no more calls. The next start or another
+   * replica resumes it at once (associating again changes nothing); nothing of it is recorded here.
+   */
+  async handOver(): Promise<void> {
+    this.handingOver = true;
+    await Promise.all([...this.underWay].map((run) => this.giveBack(run)));
+  }
+
+  private async giveBack(run: RunUnderWay): Promise<void> {
+    const { store, owner, logger } = this.deps;
+    let released: boolean;
+    try {
+      // Given back before its calls stop: stopped while still held, the run would record the volumes
+      // it did not send as failed.
+      released = await store.requests.releaseRun(run.id, owner);
+    } catch (e) {
+      logger.warn('could not hand over a run under way; it is resumed when its lease runs out', {
+        requestId: run.id,
+        error: e,
+      });
+      return;
+    }
+    if (!released) return;
+    logger.info('handed over a run under way: the next start or another replica resumes it', { requestId: run.id });
+    run.calls.abort();
+  }
+
+  /** Starts a request in `allowed` or `approved`. Returns false when someone else already did, or when stopping. */
   async start(id: RequestId, from: 'allowed' | 'approved'): Promise<boolean> {
+    if (this.handingOver) return false;
     const { store, clock, owner } = this.deps;
     const before = await store.requests.get(id);
     if (before === undefined || before.state !== from) return false;
@@ -116,6 +155,7 @@ export class RequestExecutor {
   async startInterrupted(graceMs = this.leaseMs, limit = 20): Promise<number> {
     let started = 0;
     for (const request of await this.deps.store.queries.listStartable(this.deps.clock.now() - graceMs, limit)) {
+      if (this.handingOver) break;
       if (request.state !== 'allowed' && request.state !== 'approved') continue;
       this.deps.logger.info('starting a request whose start was interrupted', {
         requestId: request.id,
@@ -131,6 +171,7 @@ export class RequestExecutor {
     const { store, clock, owner } = this.deps;
     let resumed = 0;
     for (const request of await store.queries.listStaleRunning(clock.now(), limit)) {
+      if (this.handingOver) break;
       const now = clock.now();
       if (!(await store.requests.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
       await store.audit.append({
@@ -159,18 +200,24 @@ export class RequestExecutor {
     const logger = this.deps.logger.with({ requestId: request.id });
     const startedAt = clock.now();
     // While the calls run, the claim is renewed; if another replica took it over (this one was
-    // thought dead), the chunks not yet sent are not sent from here.
-    const lost = new AbortController();
-    const outcome = await withHeartbeat(
-      {
-        leaseMs: this.leaseMs,
-        renew: () => store.requests.renewRun(request.id, owner, clock.now() + this.leaseMs),
-        onLost: () => lost.abort(),
-        logger,
-        what: `request ${request.id}`,
-      },
-      () => this.callCloud(request, lost.signal, startedAt),
-    );
+    // thought dead), or this one handed it over, the chunks not yet sent are not sent from here.
+    const run: RunUnderWay = { id: request.id, calls: new AbortController() };
+    this.underWay.add(run);
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await withHeartbeat(
+        {
+          leaseMs: this.leaseMs,
+          renew: () => store.requests.renewRun(request.id, owner, clock.now() + this.leaseMs),
+          onLost: () => run.calls.abort(),
+          logger,
+          what: `request ${request.id}`,
+        },
+        () => this.callCloud(request, run.calls.signal, startedAt),
+      );
+    } finally {
+      this.underWay.delete(run);
+    }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
     const watch =
@@ -222,8 +269,11 @@ export class RequestExecutor {
       throw e;
     }
     if (done === undefined) {
-      // Finished, or taken over by another runner (this one stalled past its lease): that one records the outcome.
-      logger.warn('request no longer held here when it finished; its outcome here is not recorded');
+      // Handed over at a stop, finished, or taken over by another runner (this one stalled past its
+      // lease): that one records the outcome.
+      if (this.handingOver)
+        logger.info('the run handed over ended here; the runner that resumes it records the outcome');
+      else logger.warn('request no longer held here when it finished; its outcome here is not recorded');
       return;
     }
     logger.info('request finished', {

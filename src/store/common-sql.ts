@@ -31,6 +31,9 @@ export const COMMON_SQL = {
   closeStep: 'UPDATE requests SET step_token = NULL WHERE id = @id AND step_token IS NOT NULL',
   renewRun: `UPDATE requests SET run_lease_until = @leaseUntil
     WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
+  /** A run given back by its runner (a stopping replica's): resumable at once, and no longer its runner's to finish. */
+  releaseRun: `UPDATE requests SET runner_owner = NULL, run_lease_until = NULL
+    WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
   claimStaleRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
     WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)

@@ -167,6 +167,11 @@ export interface RequestRecords {
   closeStep(id: RequestId, now: EpochMs, effects?: StoreEffects): Promise<boolean>;
   /** Extends the running claim; false if another owner holds it now. */
   renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean>;
+  /**
+   * Gives a running request back (its runner is stopping): another runner may take it over at once,
+   * and this one can no longer finish it (`TransitionPatch.heldBy`). False if this owner does not hold it.
+   */
+  releaseRun(id: RequestId, owner: string): Promise<boolean>;
   /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */
   claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
   /**

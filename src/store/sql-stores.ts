@@ -40,6 +40,10 @@ export class SqlRequestReads {
     return (await this.runner.changes(COMMON_SQL.renewRun, { id, owner, leaseUntil })) === 1;
   }
 
+  async releaseRun(id: RequestId, owner: string): Promise<boolean> {
+    return (await this.runner.changes(COMMON_SQL.releaseRun, { id, owner })) === 1;
+  }
+
   async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
     return (await this.runner.changes(COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now })) === 1;
   }

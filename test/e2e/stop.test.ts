@@ -1,6 +1,6 @@
 import { waitFor } from '../../src/demo/wait';
 import { ManualClock } from '../helpers/manual-clock';
-import { associateWithRootOut, INCIDENT, rootMessages, useWorld } from './world';
+import { ALICE, associateWithRootOut, DB_DATA_1, INCIDENT, rootMessages, useWorld } from './world';
 
 const HOUR = 3_600_000;
 /** How long a stop waits for the work under way, here; the claims left are then given back. */
@@ -52,5 +52,36 @@ describe('a stop while a retried Slack message is slow', () => {
     expect(await open()).toMatchObject([{ intent: { kind: 'root.update' }, claims: 0, attempts: 0 }]);
     expect(w.slack.state.callsOf('chat.update')).toHaveLength(edits);
     expect(w.slack.state.thread(INCIDENT, rootMessages(w, INCIDENT)[0]?.ts ?? '')).toHaveLength(1);
+  });
+});
+
+/** The cloud answers the associate this late: well after the stop has given up waiting for it. */
+const CLOUD_LATE_MS = 5_000;
+
+describe('a stop while a request is running', () => {
+  const clock = new ManualClock();
+  const world = useWorld({ clock, stopDrainMs: STOP_DRAIN_MS, intervals: { resumeMs: HOUR } });
+
+  it('gives the run back: nothing recorded or posted for it, and it can be resumed at once', async () => {
+    const w = world();
+    w.sandbox.faults.inject('vbs.associate', { latencyMs: CLOUD_LATE_MS, times: 1 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    const request = await w.latestRequest(0);
+    await waitFor('the run', async () =>
+      (await w.bot.store.requests.get(request.id))?.state === 'running' ? true : undefined,
+    );
+    await w.bot.bot.stop();
+    await waitFor('the stopped runner to find the run no longer its own', () =>
+      w.logger.lines.some((l) => l.includes('the run handed over ended here')) ? true : undefined,
+    );
+    expect(await w.bot.store.requests.get(request.id)).toMatchObject({ state: 'running', outcome: undefined });
+    expect(w.logger.lines.filter((l) => l.includes('handed over a run under way'))).toHaveLength(1);
+    // Resumable now, not after the lease: the clock has not moved.
+    const stale = await w.bot.store.queries.listStaleRunning(clock.now(), 10);
+    expect(stale.map((r) => r.id)).toEqual([request.id]);
+    // Nothing was summarised: the volume was not "not sent", it is still to be added.
+    const root = rootMessages(w, INCIDENT)[0];
+    expect(w.slack.state.thread(INCIDENT, root?.ts ?? '')).toEqual([]);
+    expect(await w.bot.store.outbox.listOpen(request.id)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { startScheduler } from '../../src/flow/scheduler';
 import { waitFor } from '../../src/demo/wait';
 import { createMemoryLogger } from '../../src/log/logger';
 import type { AssociationResult } from '../../src/otc/types';
+import { NOT_SENT_MESSAGE } from '../../src/otc/associate';
 import { OtcNetworkError } from '../../src/otc/errors';
 import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
@@ -497,6 +498,74 @@ describe('RequestExecutor', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  describe('handing over at a stop', () => {
+    /**
+     * An associate that hangs until its signal fires, then says its volumes were not sent (as
+     * runChunked does), or until `answer` adds them.
+     */
+    function hangingBackend(r: BackupRequest) {
+      const b = Object.assign(
+        backend(() => Promise.resolve(ok)),
+        { calling: false, aborted: false, answer: (): void => undefined },
+      );
+      b.associate = (_p: unknown, _id: unknown, _v: unknown, options?: { signal?: AbortSignal }) =>
+        new Promise<AssociationResult>((resolve) => {
+          b.calling = true;
+          const added = r.volumes.map((v) => ({ volumeId: v.id, availabilityZone: 'eu-de-01', pod: 'pod01' }));
+          b.answer = () => resolve({ added, failed: [], chunks: [] });
+          options?.signal?.addEventListener('abort', () => {
+            b.aborted = true;
+            const failed = r.volumes.map((v) => ({ volumeId: v.id, code: 'OTC_ABORTED', message: NOT_SENT_MESSAGE }));
+            resolve({ added: [], failed, chunks: [] });
+          });
+        });
+      return b;
+    }
+
+    it('gives a run under way back: it sends no more calls, records nothing, and is resumed elsewhere at once', async () => {
+      const r = await createRequest(store, allowedRequest());
+      const b = hangingBackend(r);
+      const stopping = executor(b, 'replica-a');
+      const running = stopping.start(r.id, 'allowed');
+      await waitFor('the associate call', () => (b.calling ? true : undefined));
+      await stopping.handOver();
+      expect(await running).toBe(true);
+      expect(b.aborted).toBe(true);
+      // The volumes it did not send are not failures: nothing is recorded, nothing is posted.
+      expect(await store.requests.get(r.id)).toMatchObject({ state: 'running', outcome: undefined });
+      expect(await store.outbox.listOpen(r.id)).toEqual([]);
+      // The stopping replica starts nothing more.
+      const next = await createRequest(store, allowedRequest());
+      expect(await stopping.start(next.id, 'allowed')).toBe(false);
+      expect((await store.requests.get(next.id))?.state).toBe('allowed');
+      // Another replica resumes it at once: the clock has not moved, replica-a's lease would still hold.
+      const volumeId = r.volumes[0]!.id;
+      const added = { added: [{ volumeId, availabilityZone: 'eu-de-01', pod: 'pod01' }], failed: [], chunks: [] };
+      expect(
+        await executor(
+          backend(() => Promise.resolve(added)),
+          'replica-b',
+        ).resumeStale(),
+      ).toBe(1);
+      expect((await store.requests.get(r.id))?.state).toBe('succeeded');
+    });
+
+    it('lets a run go on when it cannot be given back, and records its outcome', async () => {
+      const r = await createRequest(store, allowedRequest());
+      const b = hangingBackend(r);
+      const stopping = executor(b, 'replica-a');
+      const running = stopping.start(r.id, 'allowed');
+      await waitFor('the associate call', () => (b.calling ? true : undefined));
+      jest.spyOn(store.requests, 'releaseRun').mockRejectedValueOnce(new Error('database is locked'));
+      await stopping.handOver();
+      expect(b.aborted).toBe(false);
+      expect((await store.requests.get(r.id))?.state).toBe('running');
+      b.answer();
+      await running;
+      expect((await store.requests.get(r.id))?.state).toBe('succeeded');
+    });
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

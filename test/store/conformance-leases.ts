@@ -103,6 +103,32 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
       expect(done).toMatchObject({ state: 'succeeded', outcome });
     });
 
+    it("gives a run back only for its runner: resumable at once, and no longer that runner's to finish", async () => {
+      const { store } = ctx();
+      const id = await startRun(store);
+      expect(await store.requests.releaseRun(id, 'runner-b')).toBe(false);
+      expect(await store.queries.listStaleRunning(T0 + 2, 10)).toEqual([]);
+      expect(await store.requests.releaseRun(id, 'runner-a')).toBe(true);
+      expect(await store.requests.releaseRun(id, 'runner-a')).toBe(false);
+      expect(await store.requests.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(false);
+      const outcome = { added: [], failed: [], startedAt: T0 + 1, finishedAt: T0 + 2 };
+      expect(
+        await store.requests.transition(id, step('running', 'failed'), { outcome, heldBy: 'runner-a' }, T0 + 2),
+      ).toBeUndefined();
+      // Well within the lease runner-a had.
+      expect((await store.queries.listStaleRunning(T0 + 2, 10)).map((r) => r.id)).toEqual([id]);
+      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END, T0 + 2)).toBe(true);
+      expect(await store.requests.renewRun(id, 'runner-b', LEASE_END + MINUTE)).toBe(true);
+    });
+
+    it('gives back no run that is not running', async () => {
+      const { store } = ctx();
+      const id = await startRun(store);
+      await store.requests.transition(id, step('running', 'succeeded'), { heldBy: 'runner-a' }, T0 + 2);
+      expect(await store.requests.releaseRun(id, 'runner-a')).toBe(false);
+      expect((await store.requests.get(id))?.state).toBe('succeeded');
+    });
+
     it('does not take over a request that is not running', async () => {
       const request = allowedRequest();
       await createRequest(ctx().store, request);

@@ -51,10 +51,11 @@ function groupByVault(moves: readonly VolumeMove[]): Map<PolicyId, VolumeId[]> {
   return groups;
 }
 
-/** A run under way in this process: its request, and what stops its calls. */
+/** A run under way in this process: its request, what stops its calls, and whether they are still going on. */
 interface RunUnderWay {
   readonly id: RequestId;
   readonly calls: AbortController;
+  calling: boolean;
 }
 
 /** A dead runner's request is resumed this long after its last renewal (the config's default too). */
@@ -103,15 +104,16 @@ export class RequestExecutor {
    */
   async handOver(): Promise<void> {
     this.handingOver = true;
-    await Promise.all([...this.underWay].map((run) => this.giveBack(run)));
+    // A run whose calls are done is left to record its outcome.
+    const calling = [...this.underWay].filter((run) => run.calling);
+    await Promise.all(calling.map((run) => this.giveBack(run)));
   }
 
   private async giveBack(run: RunUnderWay): Promise<void> {
     const { store, owner, logger } = this.deps;
     let released: boolean;
     try {
-      // Given back before its calls stop: stopped while still held, the run would record the volumes
-      // it did not send as failed.
+      // Given back before its calls stop, so no other path could record it meanwhile.
       released = await store.requests.releaseRun(run.id, owner);
     } catch (e) {
       logger.warn('could not hand over a run under way; it is resumed when its lease runs out', {
@@ -172,6 +174,9 @@ export class RequestExecutor {
     let resumed = 0;
     for (const request of await store.queries.listStaleRunning(clock.now(), limit)) {
       if (this.handingOver) break;
+      // Under way here (its renewals failed for a while): it goes on, and renews again once it can.
+      // Resumed here as well, it would make its calls twice, and both runs would hold it.
+      if ([...this.underWay].some((run) => run.id === request.id)) continue;
       const now = clock.now();
       if (!(await store.requests.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
       await store.audit.append({
@@ -191,18 +196,22 @@ export class RequestExecutor {
   }
 
   /** Every line logged while it runs, here and in the layers below (cloud, Slack, store), names the request. */
-  private run(request: BackupRequest): Promise<void> {
-    return withLogFields({ requestId: request.id }, () => this.runNamed(request));
+  private async run(request: BackupRequest): Promise<void> {
+    const run: RunUnderWay = { id: request.id, calls: new AbortController(), calling: true };
+    this.underWay.add(run);
+    try {
+      await withLogFields({ requestId: request.id }, () => this.runNamed(request, run));
+    } finally {
+      this.underWay.delete(run);
+    }
   }
 
-  private async runNamed(request: BackupRequest): Promise<void> {
+  private async runNamed(request: BackupRequest, run: RunUnderWay): Promise<void> {
     const { store, clock, outbox, owner } = this.deps;
     const logger = this.deps.logger.with({ requestId: request.id });
     const startedAt = clock.now();
     // While the calls run, the claim is renewed; if another replica took it over (this one was
     // thought dead), or this one handed it over, the chunks not yet sent are not sent from here.
-    const run: RunUnderWay = { id: request.id, calls: new AbortController() };
-    this.underWay.add(run);
     let outcome: ExecutionOutcome;
     try {
       outcome = await withHeartbeat(
@@ -216,7 +225,13 @@ export class RequestExecutor {
         () => this.callCloud(request, run.calls.signal, startedAt),
       );
     } finally {
-      this.underWay.delete(run);
+      run.calling = false;
+    }
+    if (run.calls.signal.aborted) {
+      // Handed over at a stop, or its lease lost (taken over, or not renewed for a whole lease): the
+      // runner that resumes it records the outcome. The volumes not sent from here are not failures.
+      logger.info('the run was given up here; the runner that resumes it records the outcome');
+      return;
     }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
     const now = clock.now();
@@ -269,11 +284,9 @@ export class RequestExecutor {
       throw e;
     }
     if (done === undefined) {
-      // Handed over at a stop, finished, or taken over by another runner (this one stalled past its
-      // lease): that one records the outcome.
-      if (this.handingOver)
-        logger.info('the run handed over ended here; the runner that resumes it records the outcome');
-      else logger.warn('request no longer held here when it finished; its outcome here is not recorded');
+      // Finished, or taken over by another runner after the calls here were made (this one stalled
+      // past its lease): that one records the outcome.
+      logger.warn('request no longer held here when it finished; its outcome here is not recorded');
       return;
     }
     logger.info('request finished', {

@@ -7,7 +7,10 @@ export interface Heartbeat {
   readonly leaseMs: number;
   /** Extends the lease; false when another holder has taken it over (this one was thought dead). */
   renew(): Promise<boolean>;
-  /** Called once when a renewal finds the lease taken over. */
+  /**
+   * Called once when a renewal finds the lease taken over, or when renewals failed (threw) for a
+   * whole lease: by then the lease has run out and another holder may have it.
+   */
   onLost(): void;
   readonly logger: Logger;
   /** For the log: what holds the lease ("request r-…", "outbox message 12"). */
@@ -20,17 +23,28 @@ export interface Heartbeat {
  */
 export async function withHeartbeat<T>(beat: Heartbeat, work: () => Promise<T>): Promise<T> {
   let lost = false;
+  let failedInARow = 0;
+  const lose = (why: string, fields: Record<string, unknown> = {}) => {
+    if (lost) return;
+    lost = true;
+    beat.logger.warn(why, { holder: beat.what, ...fields });
+    beat.onLost();
+  };
   const timer = setInterval(
     () => {
       beat
         .renew()
         .then((held) => {
-          if (held || lost) return;
-          lost = true;
-          beat.logger.warn('lost the lease to another holder', { holder: beat.what });
-          beat.onLost();
+          failedInARow = 0;
+          if (!held) lose('lost the lease to another holder');
         })
-        .catch((e: unknown) => beat.logger.warn('could not renew the lease', { holder: beat.what, error: e }));
+        .catch((e: unknown) => {
+          failedInARow += 1;
+          // The last renewal that held was a whole lease ago: the lease has run out.
+          if (failedInARow >= HEARTBEATS_PER_LEASE)
+            lose('could not renew the lease for a whole lease: another holder may take the work over', { error: e });
+          else beat.logger.warn('could not renew the lease', { holder: beat.what, error: e });
+        });
     },
     Math.max(10, Math.floor(beat.leaseMs / HEARTBEATS_PER_LEASE)),
   );

@@ -72,7 +72,7 @@ describe('a stop while a request is running', () => {
     );
     await w.bot.bot.stop();
     await waitFor('the stopped runner to find the run no longer its own', () =>
-      w.logger.lines.some((l) => l.includes('the run handed over ended here')) ? true : undefined,
+      w.logger.lines.some((l) => l.includes('the run was given up here')) ? true : undefined,
     );
     expect(await w.bot.store.requests.get(request.id)).toMatchObject({ state: 'running', outcome: undefined });
     expect(w.logger.lines.filter((l) => l.includes('handed over a run under way'))).toHaveLength(1);

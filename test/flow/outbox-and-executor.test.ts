@@ -568,6 +568,22 @@ describe('RequestExecutor', () => {
     });
   });
 
+  it('does not resume a run of its own that is still under way, however stale its lease looks', async () => {
+    const r = await createRequest(store, allowedRequest());
+    let answer: () => void = () => undefined;
+    const b = backend(() => new Promise<AssociationResult>((resolve) => (answer = () => resolve(ok))));
+    const runner = executor(b, 'replica-a');
+    const running = runner.start(r.id, 'allowed');
+    await waitFor('the associate call', () => (b.calls === 1 ? true : undefined));
+    // Its renewals did not land (the database was away) and the lease ran out.
+    now += MINUTE + 1;
+    expect(await runner.resumeStale()).toBe(0);
+    expect(b.calls).toBe(1);
+    answer();
+    await running;
+    expect((await store.requests.get(r.id))?.state).not.toBe('running');
+  });
+
   it('resumes a running request only after its runner stopped renewing the claim', async () => {
     const r = await createRequest(store, allowedRequest());
     await store.requests.transition(

@@ -257,6 +257,7 @@ export function createApp(deps: AppDeps): Bot {
       // socket is closed, so no timer of the handshake outlives the bot.
       if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
       const closing = server === undefined ? Promise.resolve() : stopListening(server);
+      flows.executor.stopTakingOver();
       // The work under way (deliveries, runs, a loop's pass) is finished, for a while.
       const underWay = async () => {
         await Promise.all([scheduler?.stop(), flows.work.idle()]);

@@ -91,6 +91,8 @@ export class RequestExecutor {
   private readonly leaseMs: number;
   /** Set by handOver(): no run starts any more. */
   private handingOver = false;
+  /** Cleared by stopTakingOver(): no stale run is resumed, no interrupted start is started. */
+  private takingOver = true;
   private readonly underWay = new Set<RunUnderWay>();
 
   constructor(private readonly deps: ExecutorDeps) {
@@ -104,6 +106,7 @@ export class RequestExecutor {
    */
   async handOver(): Promise<void> {
     this.handingOver = true;
+    this.takingOver = false;
     // A run whose calls are done is left to record its outcome.
     const calling = [...this.underWay].filter((run) => run.calling);
     await Promise.all(calling.map((run) => this.giveBack(run)));
@@ -125,6 +128,14 @@ export class RequestExecutor {
     if (!released) return;
     logger.info('handed over a run under way: the next start or another replica resumes it', { requestId: run.id });
     run.calls.abort();
+  }
+
+  /**
+   * For a stop, from its start: the runs under way go on, but no work of others is taken over (a
+   * stale run, an interrupted start): the replicas that stay, or the next start, take it.
+   */
+  stopTakingOver(): void {
+    this.takingOver = false;
   }
 
   /** Starts a request in `allowed` or `approved`. Returns false when someone else already did, or when stopping. */
@@ -157,7 +168,7 @@ export class RequestExecutor {
   async startInterrupted(graceMs = this.leaseMs, limit = 20): Promise<number> {
     let started = 0;
     for (const request of await this.deps.store.queries.listStartable(this.deps.clock.now() - graceMs, limit)) {
-      if (this.handingOver) break;
+      if (!this.takingOver) break;
       if (request.state !== 'allowed' && request.state !== 'approved') continue;
       this.deps.logger.info('starting a request whose start was interrupted', {
         requestId: request.id,
@@ -173,7 +184,7 @@ export class RequestExecutor {
     const { store, clock, owner } = this.deps;
     let resumed = 0;
     for (const request of await store.queries.listStaleRunning(clock.now(), limit)) {
-      if (this.handingOver) break;
+      if (!this.takingOver) break;
       // Under way here (its renewals failed for a while): it goes on, and renews again once it can.
       // Resumed here as well, it would make its calls twice, and both runs would hold it.
       if ([...this.underWay].some((run) => run.id === request.id)) continue;

@@ -9,7 +9,7 @@ export interface ScheduledTask {
 }
 
 export interface Scheduler {
-  /** Runs every task once now, in order (used at start and by tests). */
+  /** Runs every task once now, in order (used at start and by tests); once stopped, starts none. */
   runAll(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -49,7 +49,10 @@ export function startScheduler(tasks: readonly ScheduledTask[], logger: Logger):
 
   return {
     async runAll() {
-      for (const task of tasks) await runTask(task);
+      for (const task of tasks) {
+        if (stopped) return;
+        await runTask(task);
+      }
     },
     async stop() {
       stopped = true;

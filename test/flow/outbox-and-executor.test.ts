@@ -584,6 +584,30 @@ describe('RequestExecutor', () => {
     expect((await store.requests.get(r.id))?.state).not.toBe('running');
   });
 
+  it('takes over no work of others once stopping, and still runs what it is given', async () => {
+    const stale = await createRequest(store, allowedRequest());
+    await store.requests.transition(
+      stale.id,
+      { from: 'allowed', to: 'running' },
+      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
+      T0,
+    );
+    const interrupted = await createRequest(store, allowedRequest());
+    const given = await createRequest(store, allowedRequest());
+    now = T0 + 2 * MINUTE;
+    const b = backend(() => Promise.resolve(ok));
+    const stopping = executor(b);
+    stopping.stopTakingOver();
+    expect(await stopping.resumeStale()).toBe(0);
+    expect(await stopping.startInterrupted(MINUTE)).toBe(0);
+    expect(b.calls).toBe(0);
+    expect((await store.requests.get(stale.id))?.state).toBe('running');
+    expect((await store.requests.get(interrupted.id))?.state).toBe('allowed');
+    // A request its own flow decided on is still run (the person was told it would be).
+    expect(await stopping.start(given.id, 'allowed')).toBe(true);
+    expect(b.calls).toBe(1);
+  });
+
   it('resumes a running request only after its runner stopped renewing the claim', async () => {
     const r = await createRequest(store, allowedRequest());
     await store.requests.transition(
@@ -643,5 +667,30 @@ describe('startScheduler', () => {
     expect(maxRunning).toBe(1);
     expect(runs).toBe(1);
     expect(logger.lines.some((l) => l.includes('background task failing failed') && l.includes('nope'))).toBe(true);
+  });
+
+  it('starts no further task of a pass once stopped, and waits for the one under way', async () => {
+    const logger = createMemoryLogger('debug');
+    const ran: string[] = [];
+    let release: () => void = () => undefined;
+    const first = {
+      name: 'first',
+      everyMs: 60_000,
+      run: () => {
+        ran.push('first');
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const second = { name: 'second', everyMs: 60_000, run: () => Promise.resolve(ran.push('second')) };
+    const scheduler = startScheduler([first, second], logger);
+    const pass = scheduler.runAll();
+    await waitFor('the first task', () => (ran.length === 1 ? true : undefined));
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await Promise.all([pass, stopping]);
+    expect(ran).toEqual(['first']);
   });
 });

@@ -71,15 +71,23 @@ function safeReason(error: unknown): { readonly code: string; readonly message: 
   return { code, message };
 }
 
-/** The outcome when the cloud call itself threw: every volume failed, with the safe reason. */
+/**
+ * The outcome when a cloud call threw: what the calls before it settled stands (a volume they added
+ * was added), and every volume they did not settle failed, with the safe reason.
+ */
 function failedOutcome(
   request: BackupRequest,
+  settled: readonly AssociationResult[],
   error: unknown,
   startedAt: number,
   finishedAt: number,
 ): ExecutionOutcome {
   const { code, message } = safeReason(error);
-  return { added: [], failed: request.volumes.map((v) => ({ volumeId: v.id, code, message })), startedAt, finishedAt };
+  const added = settled.flatMap((r) => r.added);
+  const failed = settled.flatMap((r) => r.failed);
+  const done = new Set([...added, ...failed].map((v) => v.volumeId));
+  const unsettled = request.volumes.filter((v) => !done.has(v.id)).map((v) => ({ volumeId: v.id, code, message }));
+  return { added, failed: [...failed, ...unsettled], startedAt, finishedAt };
 }
 
 /**
@@ -322,10 +330,10 @@ export class RequestExecutor {
       signal,
       onChunk: (chunk: ChunkReport) => this.auditChunk(request, call, chunk),
     });
+    const results: AssociationResult[] = [];
     try {
       const moving = new Set(request.moves.map((m) => m.volumeId));
       const direct = request.volumes.filter((v) => !moving.has(v.id)).map((v) => v.id);
-      const results: AssociationResult[] = [];
       if (direct.length > 0)
         results.push(
           request.action === 'associate'
@@ -348,8 +356,8 @@ export class RequestExecutor {
         finishedAt: clock.now(),
       };
     } catch (e) {
-      logger.error('the cloud call threw; recording every volume as failed', { error: e });
-      return failedOutcome(request, e, startedAt, clock.now());
+      logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
+      return failedOutcome(request, results, e, startedAt, clock.now());
     }
   }
 

@@ -14,6 +14,7 @@ import { NOT_SENT_MESSAGE } from '../../src/otc/associate';
 import { OtcNetworkError } from '../../src/otc/errors';
 import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
+import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
 
 /**
@@ -450,6 +451,32 @@ describe('RequestExecutor', () => {
         message: 'POST /v2/p/backuppolicyresources failed: connection refused',
       },
     ]);
+  });
+
+  it('keeps what the calls before a throwing one settled: only the volumes not settled fail', async () => {
+    const [direct, moved] = [
+      asVolumeId('0f187b65-8d0e-4fc0-9096-3b55d330531e'),
+      asVolumeId('ed53b291-0b6a-4d23-861a-474ac0e64334'),
+    ];
+    const base = allowedRequest();
+    const request = allowedRequest({
+      volumes: [base.volumes[0]!, { ...base.volumes[0]!, id: moved, name: 'db-data-2' }],
+      moves: [{ volumeId: moved, vault: { id: asPolicyId('2c1f8a2e-3b4d-4c5e-8f9a-0b1c2d3e4f50'), name: 'old' } }],
+    });
+    const r = await createRequest(store, request);
+    const b = backend(() =>
+      Promise.resolve({
+        added: [{ volumeId: direct, availabilityZone: 'eu-de-01', pod: 'pod01' }],
+        failed: [],
+        chunks: [],
+      }),
+    );
+    b.move = () => Promise.reject(new TypeError('Cannot read properties of undefined'));
+    await executor(b).start(r.id, 'allowed');
+    const done = (await store.requests.get(r.id))!;
+    expect(done.state).toBe('partially_failed');
+    expect(done.outcome!.added.map((a) => a.volumeId)).toEqual([direct]);
+    expect(done.outcome!.failed).toMatchObject([{ volumeId: moved, code: 'INTERNAL' }]);
   });
 
   it('does not show the text of an unexpected error (a bug), only a fixed sentence', async () => {

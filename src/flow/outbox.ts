@@ -197,8 +197,8 @@ export class Outbox {
     }
     const now = this.clock.now();
     const backoff = result.ok || !result.retryable ? undefined : this.backoffMs[message.attempts];
-    if (request !== undefined && message.intent.kind === 'step.complete' && backoff === undefined)
-      await this.closeStep(request, result, now);
+    const endsStep = request !== undefined && message.intent.kind === 'step.complete';
+    if (endsStep && result.ok) await this.closeStep(request, result, now);
     if (result.ok) {
       const posted =
         result.root !== undefined || result.approval !== undefined
@@ -238,7 +238,23 @@ export class Outbox {
     }
     // Slack's Retry-After is a floor for the next attempt.
     const wait = backoff === undefined ? undefined : Math.max(backoff, result.retryAfterMs ?? 0);
-    await this.store.outbox.fail(message.id, owner, result.error, wait === undefined ? undefined : now + wait, now);
+    const recorded = await this.store.outbox.fail(
+      message.id,
+      owner,
+      result.error,
+      wait === undefined ? undefined : now + wait,
+      now,
+    );
+    if (!recorded) {
+      // Its claim ran out meanwhile: the message is another deliverer's now, and what became of it is theirs to say.
+      this.logger.info('an attempt failed after its claim passed to another deliverer; not recorded', {
+        requestId: message.requestId,
+        kind: message.intent.kind,
+        error: result.error,
+      });
+      return { result: 'retry_later', next: undefined };
+    }
+    if (endsStep && wait === undefined) await this.closeStep(request, result, now);
     if (wait === undefined && request !== undefined) {
       this.logger.error('giving up on a Slack message', {
         requestId: message.requestId,

@@ -274,8 +274,11 @@ export interface OutboxQueue {
     delivered?: Delivered,
     next?: NextClaim,
   ): Promise<AfterCompletion | undefined>;
-  /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt` is undefined. */
-  fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<void>;
+  /**
+   * Records a failed attempt: retried at `nextAttemptAt`, or given up for good when `nextAttemptAt`
+   * is undefined. False, and nothing recorded, when the claim is no longer this owner's.
+   */
+  fail(id: number, owner: string, error: string, nextAttemptAt: EpochMs | undefined, now: EpochMs): Promise<boolean>;
   /** Open (not done, not given up) messages of a request, oldest first. */
   listOpen(requestId: RequestId): Promise<OutboxMessage[]>;
   /** Open messages of every request (read when /metrics is scraped). */

@@ -168,9 +168,9 @@ export class SqlOutboxUpdates {
     error: string,
     nextAttemptAt: EpochMs | undefined,
     now: EpochMs,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const lastError = encodeLastError(error);
-    await this.runner.changes(this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null });
+    return (await this.runner.changes(this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null })) === 1;
   }
 
   async renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean> {

@@ -344,6 +344,23 @@ describe('Outbox', () => {
     });
   });
 
+  it('records nothing of a failed attempt whose claim passed to another deliverer meanwhile', async () => {
+    const r = await createRequest(store, allowedRequest());
+    deliverer.during = async (message) => {
+      // This deliverer stalls past its claim; another takes the message over.
+      now += MINUTE;
+      await store.outbox.claim(message.id, 'another-replica', now, MINUTE);
+    };
+    deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
+    await send(r.id, [{ kind: 'root.post' }, { kind: 'thread.summary' }]);
+    // Still open, the other deliverer's to deliver: not given up, no failure in the trail.
+    expect(await store.outbox.listOpen(r.id)).toMatchObject([
+      { intent: { kind: 'root.post' }, attempts: 0, claims: 2 },
+      { intent: { kind: 'thread.summary' } },
+    ]);
+    expect((await store.audit.list(r.id)).map((e) => e.kind)).not.toContain('message_failed');
+  });
+
   it('gives up at once on a permanent failure', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });

@@ -262,9 +262,9 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       const { store } = ctx();
       const [id, [m1]] = await requestWithMessages(store, 1);
       await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
-      await store.outbox.fail(m1!.id, 'w2', 'not mine', T0 + 5, T0 + 1);
+      expect(await store.outbox.fail(m1!.id, 'w2', 'not mine', T0 + 5, T0 + 1)).toBe(false);
       expect((await store.outbox.listOpen(id))[0]?.lastError).toBeUndefined();
-      await store.outbox.fail(m1!.id, 'w1', 'ratelimited', T0 + 30_000, T0 + 1);
+      expect(await store.outbox.fail(m1!.id, 'w1', 'ratelimited', T0 + 30_000, T0 + 1)).toBe(true);
       expect(await store.outbox.listOpen(id)).toStrictEqual([
         { ...m1, attempts: 1, claims: 1, nextAttemptAt: T0 + 30_000, lastError: 'ratelimited' },
       ]);
@@ -281,8 +281,9 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       const { store } = ctx();
       const [id, [m1, m2]] = await requestWithMessages(store, 2);
       await store.outbox.claim(m1!.id, 'w1', T0, LEASE);
-      await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1);
+      expect(await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 1)).toBe(true);
       expect(idsOf(await store.outbox.listOpen(id))).toEqual([m2!.id]);
+      expect(await store.outbox.fail(m1!.id, 'w1', 'channel_not_found', undefined, T0 + 2)).toBe(false);
       expect(await store.outbox.claim(m1!.id, 'w1', T0 + 10 * LEASE, LEASE)).toBeUndefined();
       expect(await store.outbox.claim(m2!.id, 'w2', T0 + 2, LEASE)).toStrictEqual({
         ...m2,

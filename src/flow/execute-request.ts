@@ -54,6 +54,8 @@ function groupByVault(moves: readonly VolumeMove[]): Map<PolicyId, VolumeId[]> {
 /** A run under way in this process: its request, what stops its calls, and whether they are still going on. */
 interface RunUnderWay {
   readonly id: RequestId;
+  /** Resumed from a runner that stopped: some of its volumes may be where an earlier run put them. */
+  readonly resumed: boolean;
   readonly calls: AbortController;
   calling: boolean;
 }
@@ -69,6 +71,25 @@ function safeReason(error: unknown): { readonly code: string; readonly message: 
     ? error.message
     : 'the bot failed while calling the cloud; its administrators have the details in the log';
   return { code, message };
+}
+
+/**
+ * A run resumed after a crash finds in place (CBR: `already`) the volumes an earlier run of the
+ * request settled before it stopped: those are this request's work, reported as changed (a move
+ * with the vault it came from), so the summary, Undo, `--now` and the first-backup watch count them.
+ */
+function ownEarlierWork(
+  result: AssociationResult,
+  earlier: ReadonlySet<string>,
+  movedFrom: PolicyId | undefined,
+): AssociationResult {
+  if (earlier.size === 0) return result;
+  const added = result.added.map((a) =>
+    a.already === true && earlier.has(a.volumeId)
+      ? { volumeId: a.volumeId, availabilityZone: a.availabilityZone, pod: a.pod, ...(movedFrom && { movedFrom }) }
+      : a,
+  );
+  return { ...result, added };
 }
 
 /**
@@ -165,7 +186,7 @@ export class RequestExecutor {
       },
     );
     if (request === undefined) return false;
-    await this.run(request);
+    await this.run(request, false);
     return true;
   }
 
@@ -208,15 +229,15 @@ export class RequestExecutor {
       });
       this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
       (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
-      await this.run(request);
+      await this.run(request, true);
       resumed += 1;
     }
     return resumed;
   }
 
   /** Every line logged while it runs, here and in the layers below (cloud, Slack, store), names the request. */
-  private async run(request: BackupRequest): Promise<void> {
-    const run: RunUnderWay = { id: request.id, calls: new AbortController(), calling: true };
+  private async run(request: BackupRequest, resumed: boolean): Promise<void> {
+    const run: RunUnderWay = { id: request.id, resumed, calls: new AbortController(), calling: true };
     this.underWay.add(run);
     try {
       await withLogFields({ requestId: request.id }, () => this.runNamed(request, run));
@@ -241,7 +262,7 @@ export class RequestExecutor {
           logger,
           what: `request ${request.id}`,
         },
-        () => this.callCloud(request, run.calls.signal, startedAt),
+        () => this.callCloud(request, run, startedAt),
       );
     } finally {
       run.calling = false;
@@ -321,8 +342,11 @@ export class RequestExecutor {
    * The cloud calls, each audited when it returns; never throws for the cloud's failures. Volumes
    * that change vault (CBR) are moved, one call set per other vault; the rest are added or removed.
    */
-  private async callCloud(request: BackupRequest, signal: AbortSignal, startedAt: number): Promise<ExecutionOutcome> {
+  private async callCloud(request: BackupRequest, run: RunUnderWay, startedAt: number): Promise<ExecutionOutcome> {
     const { backend, clock } = this.deps;
+    const signal = run.calls.signal;
+    // A volume found in place that an earlier run of this request settled is this request's work.
+    const earlier = run.resumed ? await this.settledEarlier(request) : new Set<string>();
     const logger = this.deps.logger.with({ requestId: request.id });
     const target = request.target.id;
     const options = (call: CloudCallKind) => ({
@@ -336,14 +360,20 @@ export class RequestExecutor {
       const direct = request.volumes.filter((v) => !moving.has(v.id)).map((v) => v.id);
       if (direct.length > 0)
         results.push(
-          request.action === 'associate'
-            ? await backend.associate(request.project, target, direct, options('associate'))
-            : await backend.disassociate(request.project, target, direct, options('disassociate')),
+          ownEarlierWork(
+            request.action === 'associate'
+              ? await backend.associate(request.project, target, direct, options('associate'))
+              : await backend.disassociate(request.project, target, direct, options('disassociate')),
+            earlier,
+            undefined,
+          ),
         );
       for (const [vault, ids] of groupByVault(request.moves)) {
         // An associate moves volumes here from their vault; an undo moves them back there.
         const [from, to] = request.action === 'associate' ? [vault, target] : [target, vault];
-        results.push(await backend.move(request.project, from, to, ids, options('move')));
+        results.push(
+          ownEarlierWork(await backend.move(request.project, from, to, ids, options('move')), earlier, from),
+        );
       }
       const added = results.flatMap((r) => r.added);
       const backupNow =
@@ -359,6 +389,16 @@ export class RequestExecutor {
       logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
       return failedOutcome(request, results, e, startedAt, clock.now());
     }
+  }
+
+  /** The volumes the cloud calls of earlier runs of this request settled, from the audit trail. */
+  private async settledEarlier(request: BackupRequest): Promise<Set<string>> {
+    const events = await this.deps.store.audit.list(request.id);
+    const settled = events.flatMap((e) => {
+      const ids: unknown = e.kind === 'cloud_call' ? e.detail['settled'] : undefined;
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    });
+    return new Set(settled);
   }
 
   /**
@@ -414,6 +454,7 @@ export class RequestExecutor {
       attempts: chunk.attempts,
       added: chunk.added,
       failed: chunk.failed,
+      settled: chunk.settled,
       error: chunk.error ?? null,
     });
   }

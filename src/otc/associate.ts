@@ -176,6 +176,7 @@ function reportOf(chunk: readonly VolumeId[], index: number, result: ChunkResult
     attempts: result.attempts,
     added: result.added.length,
     failed: result.failed.length,
+    settled: result.added.map((a) => a.volumeId),
   };
   return result.error === undefined ? report : { ...report, error: reportedError(result.error) };
 }

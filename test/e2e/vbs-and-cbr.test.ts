@@ -4,7 +4,8 @@ import { DEMO_WORKSPACE } from '../../src/demo/slack-stand-in/workspace';
 import { waitFor } from '../../src/demo/wait';
 import { DEFAULT_CBR_PROJECT_ID, seededPolicyId } from '../../src/sandbox';
 import type { BackupRequest } from '../../src/domain/backup-request';
-import { ALICE, DAVE, INCIDENT, ephemeralReplies, rootMessages, text, useWorld } from './world';
+import { ManualClock } from '../helpers/manual-clock';
+import { ALICE, DAVE, INCIDENT, ephemeralReplies, letTimePass, rootMessages, text, useWorld } from './world';
 
 /** Both kinds of project side by side, with rules that let @sre-oncall take volumes out again. */
 const YAML = `
@@ -220,5 +221,51 @@ describe('CBR only: what an all-or-nothing API and explicit moves mean for a req
     const [summary] = threadTexts(w, done);
     expect(summary).toContain('1 volume added to vault `vault-small`, 1 failed.');
     expect(summary).toContain('The vault is full');
+  });
+});
+
+describe('CBR: a run resumed after the first one could not record its outcome', () => {
+  const clock = new ManualClock();
+  const world = useWorld({
+    yaml: YAML,
+    clock,
+    extraProjects: [{ id: DEFAULT_CBR_PROJECT_ID, name: 'vaulted', region: 'eu-de', backupService: 'cbr' }],
+  });
+  const cbr = SIDES[1]!;
+
+  it('reports what the first run added as added, not as there already, and the undo takes it out', async () => {
+    const w = world();
+    const records = w.bot.store.requests;
+    const transition = records.transition.bind(records);
+    let refused = false;
+    // The first run's outcome cannot be written (the disk failed a moment): the request stays running.
+    jest.spyOn(records, 'transition').mockImplementation(async (id, step, ...rest) => {
+      if (step.from === 'running' && !refused) {
+        refused = true;
+        throw new Error('disk I/O error');
+      }
+      return transition(id, step, ...rest);
+    });
+    await w.driver.slashCommand({
+      userId: ALICE,
+      channelId: INCIDENT,
+      text: 'associate vault-daily db-data-1 --project vaulted',
+    });
+    // The bots' clock is the test's: every request is newer than 0.
+    const request = await w.latestRequest(0);
+    await waitFor('the first run to fail to record its outcome', () => (refused ? true : undefined));
+    expect(cbr.holder(w, 'db-data-1')).toBe(cbr.targetId(w));
+
+    // Past the run's lease: the scheduler resumes it, and finds the volume in the vault.
+    await letTimePass(w, clock, 60_000);
+    const done = await w.settle(request.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.outcome?.added).toEqual([expect.not.objectContaining({ already: true })]);
+    const summary = threadTexts(w, done).find((t) => t.includes('added to vault'));
+    expect(summary).toBeDefined();
+    expect(summary).not.toContain('was there already');
+    const undone = await clickUndo(w, ALICE, done);
+    expect(undone.state).toBe('succeeded');
+    expect(cbr.holder(w, 'db-data-1')).toBeUndefined();
   });
 });

@@ -14,7 +14,9 @@ import { NOT_SENT_MESSAGE } from '../../src/otc/associate';
 import { OtcNetworkError } from '../../src/otc/errors';
 import { openStore } from '../../src/store/open-store';
 import type { NewOutboxMessage, OutboxMessage, RequestStore } from '../../src/store/request-store';
+import type { VolumeId } from '../../src/domain/ids';
 import { asPolicyId, asVolumeId } from '../../src/domain/ids';
+import { makeVolumeIds } from '../otc/helpers';
 import { allowedRequest, createRequest, MINUTE, T0 } from '../store/fixtures';
 
 /**
@@ -650,6 +652,59 @@ describe('RequestExecutor', () => {
     // A request its own flow decided on is still run (the person was told it would be).
     expect(await stopping.start(given.id, 'allowed')).toBe(true);
     expect(b.calls).toBe(1);
+  });
+
+  it("counts, when resuming, the volumes an earlier run settled as this request's work, not as there already", async () => {
+    const [mine, fresh, before, moved] = makeVolumeIds(4) as [VolumeId, VolumeId, VolumeId, VolumeId];
+    const vault = asPolicyId('2c1f8a2e-3b4d-4c5e-8f9a-0b1c2d3e4f50');
+    const base = allowedRequest();
+    const volume = (id: VolumeId) => ({ ...base.volumes[0]!, id });
+    const r = await createRequest(
+      store,
+      allowedRequest({
+        volumes: [mine, fresh, before, moved].map(volume),
+        moves: [{ volumeId: moved, vault: { id: vault, name: 'old' } }],
+      }),
+    );
+    // The first run settled `mine` and moved `moved`, audited each call, then its replica died.
+    await store.requests.transition(
+      r.id,
+      { from: 'allowed', to: 'running' },
+      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
+      T0,
+    );
+    const call = (settled: VolumeId[]) => ({ call: 'associate', chunk: 0, added: settled.length, failed: 0, settled });
+    await store.audit.append({
+      requestId: r.id,
+      teamId: r.teamId,
+      at: T0,
+      actor: 'bot',
+      kind: 'cloud_call',
+      detail: call([mine]),
+    });
+    await store.audit.append({
+      requestId: r.id,
+      teamId: r.teamId,
+      at: T0,
+      actor: 'bot',
+      kind: 'cloud_call',
+      detail: call([moved]),
+    });
+    // CBR reads the vault first: what is in it is reported there already, and not sent.
+    const inVault = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined, already: true });
+    const sentNow = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined });
+    const b = backend(() =>
+      Promise.resolve({ added: [inVault(mine), sentNow(fresh), inVault(before)], failed: [], chunks: [] }),
+    );
+    b.move = () => Promise.resolve({ added: [inVault(moved)], failed: [], chunks: [] });
+    now = T0 + MINUTE + 1;
+    expect(await executor(b).resumeStale()).toBe(1);
+    expect((await store.requests.get(r.id))!.outcome!.added).toEqual([
+      sentNow(mine),
+      sentNow(fresh),
+      inVault(before),
+      { ...sentNow(moved), movedFrom: vault },
+    ]);
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

@@ -14,6 +14,22 @@ import type { SubmitDeps } from './typed-request';
 
 /** An undo stands for its request this long: a second click finds the first undo instead of making another. */
 export const UNDO_DEDUPE_WINDOW_MS = 365 * 24 * 3_600_000;
+/** At most this many undos of one request that ended without doing it are followed before a new one is asked. */
+const MAX_UNDO_RETRIES = 20;
+
+/**
+ * An undo that ended without taking the volumes out (the cloud failed, nobody approved in time, it
+ * was cancelled) does not stand for its request: a click asks again. One that is open, succeeded,
+ * or that an approver denied does.
+ */
+function endedUndone(undo: BackupRequest): boolean {
+  return (
+    undo.state === 'failed' ||
+    undo.state === 'partially_failed' ||
+    undo.state === 'expired' ||
+    undo.state === 'cancelled'
+  );
+}
 
 export type UndoOutcome =
   | { readonly ok: false; readonly why: 'unknown_request' }
@@ -36,7 +52,7 @@ async function mayUndo(deps: SubmitDeps, request: BackupRequest, userId: string)
  * The Undo button of a finished summary: takes out exactly what that request added, as a request
  * of its own (own record, the rules for `disassociate`, approvals, summary), posted in the same
  * thread. On CBR a volume the request moved from another vault goes back there, which the rules
- * must allow as an associate to that vault. Clicking twice finds the first undo.
+ * must allow as an associate to that vault. Clicking twice finds the first undo, unless it ended undone (endedUndone).
  */
 export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId): Promise<UndoOutcome> {
   const admission = admitRequest(deps, actor);
@@ -72,16 +88,31 @@ export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId)
     unusableVolumes: 'accept',
     movesBack: plan.moves,
   });
-  const outcome =
-    checked.kind !== 'checked'
-      ? checked
-      : await recordRequest(deps, actor, channel, checked.checked, {
-          id: deps.newRequestId(),
-          reason: cmd.reason,
-          dedupeKey: `undo:${original.id}`,
-          dedupeWindowMs: UNDO_DEDUPE_WINDOW_MS,
-          undo: { of: original.id, thread: original.thread ?? original.rootMessage },
-        });
+  if (checked.kind !== 'checked') return logged(deps, actor, original, checked);
+  // Each undo's key names the one before it that ended undone, so a double click on any of them
+  // still finds the one just asked for.
+  const record = (dedupeKey: string) =>
+    recordRequest(deps, actor, channel, checked.checked, {
+      id: deps.newRequestId(),
+      reason: cmd.reason,
+      dedupeKey,
+      dedupeWindowMs: UNDO_DEDUPE_WINDOW_MS,
+      undo: { of: original.id, thread: original.thread ?? original.rootMessage },
+    });
+  let outcome = await record(`undo:${original.id}`);
+  for (let tries = 0; tries < MAX_UNDO_RETRIES; tries += 1) {
+    if (outcome.kind !== 'duplicate' || !endedUndone(outcome.existing)) break;
+    outcome = await record(`undo:${original.id}:${outcome.existing.id}`);
+  }
+  return logged(deps, actor, original, outcome);
+}
+
+function logged(
+  deps: SubmitDeps,
+  actor: Actor,
+  original: BackupRequest,
+  outcome: Exclude<CheckOutcome, { kind: 'checked' }> | RecordOutcome,
+): UndoOutcome {
   deps.logger.info('undo asked', {
     requestId: original.id,
     user: actor.userId,

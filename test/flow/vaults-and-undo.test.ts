@@ -224,6 +224,36 @@ describe('Undo', () => {
     });
   });
 
+  it('asks again once an undo ended without taking the volumes out; a second click finds the new one', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate daily-7d db-data-1');
+    // The cloud refuses the first undo's call.
+    jest.spyOn(f.cloud, 'disassociate').mockResolvedValueOnce({
+      added: [],
+      failed: [{ volumeId: DB_DATA_1 as VolumeId, code: 'AutoBackup.0206', message: 'bad state' }],
+      chunks: [],
+    });
+    const first = await undo(f.deps, actor(ALICE), original.id);
+    if (!first.ok || first.outcome.kind !== 'accepted') throw new Error('the first undo was not accepted');
+    await f.deps.work.idle();
+    expect((await stored(f, first.outcome.request.id)).state).toBe('failed');
+
+    const second = await undo(f.deps, actor(ALICE), original.id);
+    if (!second.ok || second.outcome.kind !== 'accepted') throw new Error('the second undo was not accepted');
+    expect(second.outcome.request.id).not.toBe(first.outcome.request.id);
+    expect(await undo(f.deps, actor(ALICE), original.id)).toMatchObject({
+      ok: true,
+      outcome: { kind: 'duplicate', existing: { id: second.outcome.request.id } },
+    });
+    await f.deps.work.idle();
+    expect((await stored(f, second.outcome.request.id)).state).toBe('succeeded');
+    // A succeeded undo stands for good.
+    expect(await undo(f.deps, actor(ALICE), original.id)).toMatchObject({
+      ok: true,
+      outcome: { kind: 'duplicate', existing: { id: second.outcome.request.id, state: 'succeeded' } },
+    });
+  });
+
   it('has nothing to undo for a request that added nothing, a request not finished, or an undo', async () => {
     const f = fixture();
     f.cloud.failures.set(DB_DATA_1, { code: 'AutoBackup.0206', message: 'bad state' });

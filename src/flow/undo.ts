@@ -52,7 +52,8 @@ async function mayUndo(deps: SubmitDeps, request: BackupRequest, userId: string)
  * The Undo button of a finished summary: takes out exactly what that request added, as a request
  * of its own (own record, the rules for `disassociate`, approvals, summary), posted in the same
  * thread. On CBR a volume the request moved from another vault goes back there, which the rules
- * must allow as an associate to that vault. Clicking twice finds the first undo, unless it ended undone (endedUndone).
+ * must allow as an associate to that vault. Clicking twice finds the first undo, unless that one
+ * ended undone (`endedUndone`): then it asks again.
  */
 export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId): Promise<UndoOutcome> {
   const admission = admitRequest(deps, actor);

@@ -8,8 +8,8 @@ export interface Heartbeat {
   /** Extends the lease; false when another holder has taken it over (this one was thought dead). */
   renew(): Promise<boolean>;
   /**
-   * Called once when a renewal finds the lease taken over, or when renewals failed (threw) for a
-   * whole lease: by then the lease has run out and another holder may have it.
+   * Called once when a renewal finds the lease taken over, or when no renewal has held for a whole
+   * lease (they failed or hung): by then the lease has run out and another holder may have it.
    */
   onLost(): void;
   readonly logger: Logger;
@@ -23,28 +23,31 @@ export interface Heartbeat {
  */
 export async function withHeartbeat<T>(beat: Heartbeat, work: () => Promise<T>): Promise<T> {
   let lost = false;
-  let failedInARow = 0;
-  const lose = (why: string, fields: Record<string, unknown> = {}) => {
+  // When the last renewal that held was sent (the lease runs a whole lease from then): at first,
+  // about when the lease was taken.
+  let heldSince = Date.now();
+  const lose = (why: string) => {
     if (lost) return;
     lost = true;
-    beat.logger.warn(why, { holder: beat.what, ...fields });
+    beat.logger.warn(why, { holder: beat.what });
     beat.onLost();
   };
   const timer = setInterval(
     () => {
+      if (lost) return;
+      // Renewals failed or hung: the lease has run out, and another holder may have the work now.
+      if (Date.now() - heldSince >= beat.leaseMs) {
+        lose('no renewal held for a whole lease: another holder may take the work over');
+        return;
+      }
+      const sentAt = Date.now();
       beat
         .renew()
         .then((held) => {
-          failedInARow = 0;
-          if (!held) lose('lost the lease to another holder');
+          if (held) heldSince = Math.max(heldSince, sentAt);
+          else lose('lost the lease to another holder');
         })
-        .catch((e: unknown) => {
-          failedInARow += 1;
-          // The last renewal that held was a whole lease ago: the lease has run out.
-          if (failedInARow >= HEARTBEATS_PER_LEASE)
-            lose('could not renew the lease for a whole lease: another holder may take the work over', { error: e });
-          else beat.logger.warn('could not renew the lease', { holder: beat.what, error: e });
-        });
+        .catch((e: unknown) => beat.logger.warn('could not renew the lease', { holder: beat.what, error: e }));
     },
     Math.max(10, Math.floor(beat.leaseMs / HEARTBEATS_PER_LEASE)),
   );

@@ -46,27 +46,48 @@ describe('withHeartbeat', () => {
   });
 
   it('gives the work up once when a renewal finds the lease taken over', async () => {
-    const { beat, state } = holder([true, false, false]);
+    const { beat, state } = holder([true, false, true]);
     await holdFor(beat, 4);
-    expect(state).toEqual({ renewals: 4, lost: 1 });
+    // No renewal after it: the work is another holder's.
+    expect(state).toEqual({ renewals: 2, lost: 1 });
   });
 
-  it('gives the work up when renewals fail for a whole lease: by then the lease has run out', async () => {
+  it('gives the work up when no renewal held for a whole lease: by then the lease has run out', async () => {
     const down = new Error('database unreachable');
     const brief = holder([down, down]);
     await holdFor(brief.beat, HEARTBEATS_PER_LEASE - 1);
     expect(brief.state.lost).toBe(0);
     const long = holder([down, down, down, down]);
     await holdFor(long.beat, HEARTBEATS_PER_LEASE + 1);
-    expect(long.state).toEqual({ renewals: HEARTBEATS_PER_LEASE + 1, lost: 1 });
-    const said = long.logger.lines.filter((l) => l.includes('could not renew the lease for a whole lease'));
+    // Two renewals failed; at the third beat the lease has run out, and none is sent.
+    expect(long.state).toEqual({ renewals: HEARTBEATS_PER_LEASE - 1, lost: 1 });
+    const said = long.logger.lines.filter((l) => l.includes('no renewal held for a whole lease'));
     expect(said).toHaveLength(1);
   });
 
-  it('counts only failures in a row: one renewal that holds starts the count again', async () => {
+  it('gives the work up when a renewal hangs for a whole lease', async () => {
+    const logger = createMemoryLogger('debug');
+    let lost = 0;
+    const beat = {
+      leaseMs: LEASE_MS,
+      renew: () => new Promise<boolean>(() => undefined),
+      onLost: () => (lost += 1),
+      logger,
+      what: 'request r-1',
+    };
+    await holdFor(beat, HEARTBEATS_PER_LEASE - 1);
+    expect(lost).toBe(0);
+    const again = { ...beat };
+    await holdFor(again, HEARTBEATS_PER_LEASE);
+    expect(lost).toBe(1);
+  });
+
+  it('starts the lease again from each renewal that holds', async () => {
     const down = new Error('database unreachable');
-    const { beat, state } = holder([down, down, true, down, down, true]);
-    await holdFor(beat, 6);
-    expect(state).toEqual({ renewals: 6, lost: 0 });
+    // Each renewal extends the lease a whole lease from when it was sent; one that fails in between
+    // loses nothing.
+    const { beat, state } = holder([down, true, down, true, down, true, down]);
+    await holdFor(beat, 7);
+    expect(state).toEqual({ renewals: 7, lost: 0 });
   });
 });

@@ -267,11 +267,8 @@ export function createApp(deps: AppDeps): Bot {
       // a run still under way (it sends no more calls), a message claimed but not yet sent. A post
       // still under way keeps its claim until it runs out.
       flows.outbox.handOver();
-      const handedOver = async () => {
-        await flows.executor.handOver();
-        await underWay();
-      };
-      await beforeDeadline(STOP_HAND_OVER_MS, handedOver());
+      flows.executor.handOver();
+      await beforeDeadline(STOP_HAND_OVER_MS, underWay());
       server?.closeAllConnections();
       await closing;
     },

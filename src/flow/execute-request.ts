@@ -73,10 +73,19 @@ function safeReason(error: unknown): { readonly code: string; readonly message: 
   return { code, message };
 }
 
+/** What earlier runs of a request did (see RequestExecutor.earlierRuns). */
+interface EarlierRuns {
+  readonly sent: ReadonlySet<string>;
+  readonly backupStarted: BackupNowResult | undefined;
+}
+
+const NO_EARLIER_RUNS: EarlierRuns = { sent: new Set(), backupStarted: undefined };
+
 /**
  * A run resumed after a crash finds in place (CBR: `already`) the volumes an earlier run of the
- * request settled before it stopped: those are this request's work, reported as changed (a move
- * with the vault it came from), so the summary, Undo, `--now` and the first-backup watch count them.
+ * request sent before it stopped (CBR sends only volumes not in place): those are this request's
+ * work, reported as changed (a move with the vault it came from), so the summary, Undo, `--now`
+ * and the first-backup watch count them.
  */
 function ownEarlierWork(
   result: AssociationResult,
@@ -130,33 +139,29 @@ export class RequestExecutor {
 
   /**
    * For a stop, once it has waited for the runs under way: no run starts any more, and each one
-   * still under way is given back (releaseRun), then sends no more calls. The next start or another
-   * replica resumes it at once (associating again changes nothing); nothing of it is recorded here.
+   * still making its volume calls stops them, records nothing and is given back (releaseRun), so
+   * that the next start or another replica resumes it at once (associating again changes nothing).
+   * A run whose volume calls are done records its outcome.
    */
-  async handOver(): Promise<void> {
+  handOver(): void {
     this.handingOver = true;
     this.takingOver = false;
-    // A run whose calls are done is left to record its outcome.
-    const calling = [...this.underWay].filter((run) => run.calling);
-    await Promise.all(calling.map((run) => this.giveBack(run)));
+    for (const run of this.underWay) if (run.calling) run.calls.abort();
   }
 
-  private async giveBack(run: RunUnderWay): Promise<void> {
+  private handedOver(): boolean {
+    return this.handingOver;
+  }
+
+  /** A run that records nothing here given back, so that it is resumed at once, not after its lease. */
+  private async giveBack(id: RequestId): Promise<void> {
     const { store, owner, logger } = this.deps;
-    let released: boolean;
     try {
-      // Given back before its calls stop, so no other path could record it meanwhile.
-      released = await store.requests.releaseRun(run.id, owner);
+      if (await store.requests.releaseRun(id, owner))
+        logger.info('handed over a run: the next start or another replica resumes it', { requestId: id });
     } catch (e) {
-      logger.warn('could not hand over a run under way; it is resumed when its lease runs out', {
-        requestId: run.id,
-        error: e,
-      });
-      return;
+      logger.warn('could not hand over a run; it is resumed when its lease runs out', { requestId: id, error: e });
     }
-    if (!released) return;
-    logger.info('handed over a run under way: the next start or another replica resumes it', { requestId: run.id });
-    run.calls.abort();
   }
 
   /**
@@ -186,7 +191,10 @@ export class RequestExecutor {
       },
     );
     if (request === undefined) return false;
-    await this.run(request, false);
+    // The stop's hand-over came while it was being started (read again: it may have changed while
+    // the transition was written): nothing was called yet.
+    if (this.handedOver()) await this.giveBack(id);
+    else await this.run(request, false);
     return true;
   }
 
@@ -271,6 +279,7 @@ export class RequestExecutor {
       // Handed over at a stop, or its lease lost (taken over, or not renewed for a whole lease): the
       // runner that resumes it records the outcome. The volumes not sent from here are not failures.
       logger.info('the run was given up here; the runner that resumes it records the outcome');
+      if (this.handingOver) await this.giveBack(request.id);
       return;
     }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
@@ -345,8 +354,6 @@ export class RequestExecutor {
   private async callCloud(request: BackupRequest, run: RunUnderWay, startedAt: number): Promise<ExecutionOutcome> {
     const { backend, clock } = this.deps;
     const signal = run.calls.signal;
-    // A volume found in place that an earlier run of this request settled is this request's work.
-    const earlier = run.resumed ? await this.settledEarlier(request) : new Set<string>();
     const logger = this.deps.logger.with({ requestId: request.id });
     const target = request.target.id;
     const options = (call: CloudCallKind) => ({
@@ -354,51 +361,63 @@ export class RequestExecutor {
       signal,
       onChunk: (chunk: ChunkReport) => this.auditChunk(request, call, chunk),
     });
-    const results: AssociationResult[] = [];
+    /** Each call's result, and for a move the vault the volumes came from. */
+    const calls: { readonly result: AssociationResult; readonly movedFrom: PolicyId | undefined }[] = [];
     try {
       const moving = new Set(request.moves.map((m) => m.volumeId));
       const direct = request.volumes.filter((v) => !moving.has(v.id)).map((v) => v.id);
       if (direct.length > 0)
-        results.push(
-          ownEarlierWork(
+        calls.push({
+          result:
             request.action === 'associate'
               ? await backend.associate(request.project, target, direct, options('associate'))
               : await backend.disassociate(request.project, target, direct, options('disassociate')),
-            earlier,
-            undefined,
-          ),
-        );
+          movedFrom: undefined,
+        });
       for (const [vault, ids] of groupByVault(request.moves)) {
         // An associate moves volumes here from their vault; an undo moves them back there.
         const [from, to] = request.action === 'associate' ? [vault, target] : [target, vault];
-        results.push(
-          ownEarlierWork(await backend.move(request.project, from, to, ids, options('move')), earlier, from),
-        );
+        calls.push({ result: await backend.move(request.project, from, to, ids, options('move')), movedFrom: from });
       }
-      const added = results.flatMap((r) => r.added);
-      const backupNow =
-        request.backupNow && added.some((a) => a.already !== true) ? await this.backUpNow(request) : undefined;
-      return {
-        added,
-        failed: results.flatMap((r) => r.failed),
-        ...(backupNow && { backupNow }),
-        startedAt,
-        finishedAt: clock.now(),
-      };
     } catch (e) {
       logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
-      return failedOutcome(request, results, e, startedAt, clock.now());
+      return failedOutcome(
+        request,
+        calls.map((c) => c.result),
+        e,
+        startedAt,
+        clock.now(),
+      );
     }
+    // The volume calls are done: from here a stop lets the run record its outcome.
+    run.calling = false;
+    const earlier = run.resumed && !signal.aborted ? await this.earlierRuns(request) : NO_EARLIER_RUNS;
+    const results = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
+    const added = results.flatMap((r) => r.added);
+    const failed = results.flatMap((r) => r.failed);
+    if (signal.aborted) return { added, failed, startedAt, finishedAt: clock.now() };
+    const backupNow =
+      request.backupNow && added.some((a) => a.already !== true)
+        ? (earlier.backupStarted ?? (await this.backUpNow(request)))
+        : undefined;
+    return { added, failed, ...(backupNow && { backupNow }), startedAt, finishedAt: clock.now() };
   }
 
-  /** The volumes the cloud calls of earlier runs of this request settled, from the audit trail. */
-  private async settledEarlier(request: BackupRequest): Promise<Set<string>> {
+  /**
+   * What earlier runs of this request did, from its audit trail: the volumes their calls went out
+   * for, and the backup `--now` started, if one did (a resumed run does not start a second).
+   */
+  private async earlierRuns(request: BackupRequest): Promise<EarlierRuns> {
     const events = await this.deps.store.audit.list(request.id);
-    const settled = events.flatMap((e) => {
-      const ids: unknown = e.kind === 'cloud_call' ? e.detail['settled'] : undefined;
+    const sent = events.flatMap((e) => {
+      const ids: unknown = e.kind === 'cloud_call' ? e.detail['sent'] : undefined;
       return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
     });
-    return new Set(settled);
+    const started = events.find((e) => e.kind === 'backup_started' && e.detail['started'] === true);
+    return {
+      sent: new Set(sent),
+      backupStarted: started === undefined ? undefined : { started: true, at: started.at },
+    };
   }
 
   /**
@@ -454,7 +473,7 @@ export class RequestExecutor {
       attempts: chunk.attempts,
       added: chunk.added,
       failed: chunk.failed,
-      settled: chunk.settled,
+      sent: chunk.sent,
       error: chunk.error ?? null,
     });
   }

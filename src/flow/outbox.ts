@@ -197,8 +197,12 @@ export class Outbox {
     }
     const now = this.clock.now();
     const backoff = result.ok || !result.retryable ? undefined : this.backoffMs[message.attempts];
-    const endsStep = request !== undefined && message.intent.kind === 'step.complete';
-    if (endsStep && result.ok) await this.closeStep(request, result, now);
+    // A step told, or given up on, is closed before the message is (a crash between the two leaves
+    // the message to retry, not a step token kept). Given up only while this attempt still holds the
+    // message: a late failure after another deliverer took it over says nothing of the step.
+    const endsStep = request !== undefined && message.intent.kind === 'step.complete' && backoff === undefined;
+    if (endsStep && (result.ok || (await this.store.outbox.renewClaim(message.id, owner, now + this.leaseMs))))
+      await this.closeStep(request, result, now);
     if (result.ok) {
       const posted =
         result.root !== undefined || result.approval !== undefined
@@ -254,7 +258,6 @@ export class Outbox {
       });
       return { result: 'retry_later', next: undefined };
     }
-    if (endsStep && wait === undefined) await this.closeStep(request, result, now);
     if (wait === undefined && request !== undefined) {
       this.logger.error('giving up on a Slack message', {
         requestId: message.requestId,

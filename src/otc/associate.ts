@@ -20,6 +20,8 @@ export interface ChunkResult {
   readonly added: readonly AddedVolume[];
   readonly failed: readonly FailedVolume[];
   readonly attempts: number;
+  /** False when no call went out for the chunk (it failed before one could be made). */
+  readonly sent?: false;
   /** A call that failed as a whole and ended the chunk (its volumes not settled before it are in `failed`). */
   readonly error?: OtcError | undefined;
 }
@@ -153,7 +155,7 @@ export function failureOf(error: OtcError): { readonly code: string; readonly me
 }
 
 /** Every volume of the chunk failed by one error that came before any of them was settled. */
-function failChunk(chunk: readonly VolumeId[], error: OtcError): ChunkResult {
+export function failChunk(chunk: readonly VolumeId[], error: OtcError): ChunkResult {
   const failure = failureOf(error);
   return {
     added: [],
@@ -176,7 +178,7 @@ function reportOf(chunk: readonly VolumeId[], index: number, result: ChunkResult
     attempts: result.attempts,
     added: result.added.length,
     failed: result.failed.length,
-    settled: result.added.map((a) => a.volumeId),
+    sent: result.sent === false || result.attempts === 0 ? [] : chunk,
   };
   return result.error === undefined ? report : { ...report, error: reportedError(result.error) };
 }

@@ -121,10 +121,11 @@ export interface ChunkReport {
   readonly added: number;
   readonly failed: number;
   /**
-   * The volumes the call settled (added, taken out or moved): kept in the audit trail, so that a run
-   * resumed after a crash knows which volumes found in place were its own work, not there before.
+   * The volumes a call went out for, whatever its answer (none, when nothing was sent): kept in the
+   * audit trail, so that a run resumed after a crash knows which volumes it finds in place may be
+   * an earlier run's work (on CBR only volumes not in place are sent).
    */
-  readonly settled: readonly VolumeId[];
+  readonly sent: readonly VolumeId[];
   /**
    * Set when a call failed as a whole (after retries); then every volume of the chunk is in `failed`,
    * except, on CBR, volumes a call of the same chunk had settled before (all-or-nothing.ts).

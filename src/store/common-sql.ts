@@ -58,10 +58,13 @@ export const COMMON_SQL = {
   renewClaim: `UPDATE outbox SET claim_until = @until WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   /**
    * A claim given back before its message was attempted (a stopping deliverer's): claimable at once,
-   * by anyone, and not counted, so its next holder does not look in Slack for a post that was never made.
+   * by anyone, and not counted, so its next holder does not look in Slack for a post that was never
+   * made. A message claimed before (taken over from a holder whose claim ran out) keeps a holder's
+   * name, so that its next claim is a takeover too: that earlier holder may still be posting it.
    */
-  releaseClaim: `UPDATE outbox SET claimed_by = NULL, claim_until = NULL, claims = claims - 1
-    WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
+  releaseClaim: `UPDATE outbox SET claimed_by = CASE WHEN claims > 1 THEN claimed_by ELSE NULL END,
+    claim_until = NULL, claims = claims - 1
+    WHERE id = @id AND claimed_by = @owner AND claim_until IS NOT NULL AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,
   /**
    * An owed edit of the root message that a delivery of the same request covered (Delivered.covered).

@@ -71,11 +71,11 @@ describe('a stop while a request is running', () => {
       (await w.bot.store.requests.get(request.id))?.state === 'running' ? true : undefined,
     );
     await w.bot.bot.stop();
-    await waitFor('the stopped runner to find the run no longer its own', () =>
-      w.logger.lines.some((l) => l.includes('the run was given up here')) ? true : undefined,
+    await waitFor('the stopped runner to give the run back', () =>
+      w.logger.lines.some((l) => l.includes('handed over a run:')) ? true : undefined,
     );
     expect(await w.bot.store.requests.get(request.id)).toMatchObject({ state: 'running', outcome: undefined });
-    expect(w.logger.lines.filter((l) => l.includes('handed over a run under way'))).toHaveLength(1);
+    expect(w.logger.lines.filter((l) => l.includes('the run was given up here'))).toHaveLength(1);
     // Resumable now, not after the lease: the clock has not moved.
     const stale = await w.bot.store.queries.listStaleRunning(clock.now(), 10);
     expect(stale.map((r) => r.id)).toEqual([request.id]);

@@ -363,6 +363,22 @@ describe('Outbox', () => {
     expect((await store.audit.list(r.id)).map((e) => e.kind)).not.toContain('message_failed');
   });
 
+  it.each([
+    ['the step, given up while this attempt still holds it', false, 1],
+    ['nothing, when the claim passed to another deliverer meanwhile', true, 0],
+  ])('closes a workflow step its completion gave up on: %s', async (_what, takenOver, closes) => {
+    const r = await createRequest(store, allowedRequest());
+    const closeStep = jest.spyOn(store.requests, 'closeStep');
+    deliverer.during = async (message) => {
+      if (!takenOver) return;
+      now += MINUTE;
+      await store.outbox.claim(message.id, 'another-replica', now, MINUTE);
+    };
+    deliverer.script.push({ ok: false, retryable: false, error: 'execution_not_in_running_state' });
+    await send(r.id, [{ kind: 'step.complete' }]);
+    expect(closeStep).toHaveBeenCalledTimes(closes);
+  });
+
   it('gives up at once on a permanent failure', async () => {
     const r = await createRequest(store, allowedRequest());
     deliverer.script.push({ ok: false, retryable: false, error: 'channel_not_found' });
@@ -576,7 +592,7 @@ describe('RequestExecutor', () => {
       const stopping = executor(b, 'replica-a');
       const running = stopping.start(r.id, 'allowed');
       await waitFor('the associate call', () => (b.calling ? true : undefined));
-      await stopping.handOver();
+      stopping.handOver();
       expect(await running).toBe(true);
       expect(b.aborted).toBe(true);
       // The volumes it did not send are not failures: nothing is recorded, nothing is posted.
@@ -598,19 +614,56 @@ describe('RequestExecutor', () => {
       expect((await store.requests.get(r.id))?.state).toBe('succeeded');
     });
 
-    it('lets a run go on when it cannot be given back, and records its outcome', async () => {
+    it('leaves a run it cannot give back to be resumed when its lease runs out, recording nothing', async () => {
       const r = await createRequest(store, allowedRequest());
       const b = hangingBackend(r);
       const stopping = executor(b, 'replica-a');
       const running = stopping.start(r.id, 'allowed');
       await waitFor('the associate call', () => (b.calling ? true : undefined));
       jest.spyOn(store.requests, 'releaseRun').mockRejectedValueOnce(new Error('database is locked'));
-      await stopping.handOver();
-      expect(b.aborted).toBe(false);
-      expect((await store.requests.get(r.id))?.state).toBe('running');
-      b.answer();
+      stopping.handOver();
       await running;
-      expect((await store.requests.get(r.id))?.state).toBe('succeeded');
+      expect(b.aborted).toBe(true);
+      expect(await store.requests.get(r.id)).toMatchObject({ state: 'running', outcome: undefined });
+      expect(await store.queries.listStaleRunning(now, 10)).toEqual([]);
+      now += MINUTE + 1;
+      expect((await store.queries.listStaleRunning(now, 10)).map((s) => s.id)).toEqual([r.id]);
+    });
+
+    it('gives back at once a run whose start the hand-over overtook, before any call', async () => {
+      const r = await createRequest(store, allowedRequest());
+      const b = hangingBackend(r);
+      const stopping = executor(b, 'replica-a');
+      const transition = store.requests.transition.bind(store.requests);
+      jest.spyOn(store.requests, 'transition').mockImplementationOnce(async (...args) => {
+        const running = await transition(...args);
+        stopping.handOver();
+        return running;
+      });
+      expect(await stopping.start(r.id, 'allowed')).toBe(true);
+      expect(b.calling).toBe(false);
+      expect(await store.requests.get(r.id)).toMatchObject({ state: 'running' });
+      expect((await store.queries.listStaleRunning(now, 10)).map((s) => s.id)).toEqual([r.id]);
+    });
+
+    it('lets a run whose volume calls are done record its outcome', async () => {
+      const r = await createRequest(store, allowedRequest({ backupNow: true }));
+      const b = hangingBackend(r);
+      let backingUp: () => void = () => undefined;
+      b.backupNow = () => new Promise<void>((resolve) => (backingUp = resolve));
+      const stopping = executor(b, 'replica-a');
+      const running = stopping.start(r.id, 'allowed');
+      await waitFor('the associate call', () => (b.calling ? true : undefined));
+      b.answer();
+      // The hand-over comes while --now starts the backup: the volumes are in, the run finishes.
+      await new Promise((resolve) => setImmediate(resolve));
+      stopping.handOver();
+      backingUp();
+      await running;
+      expect(await store.requests.get(r.id)).toMatchObject({
+        state: 'succeeded',
+        outcome: { backupNow: { started: true } },
+      });
     });
   });
 
@@ -673,7 +726,7 @@ describe('RequestExecutor', () => {
       { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
       T0,
     );
-    const call = (settled: VolumeId[]) => ({ call: 'associate', chunk: 0, added: settled.length, failed: 0, settled });
+    const call = (sent: VolumeId[]) => ({ call: 'associate', chunk: 0, added: sent.length, failed: 0, sent });
     await store.audit.append({
       requestId: r.id,
       teamId: r.teamId,
@@ -705,6 +758,37 @@ describe('RequestExecutor', () => {
       inVault(before),
       { ...sentNow(moved), movedFrom: vault },
     ]);
+  });
+
+  it('does not start a second backup when resuming a run whose earlier run started one (--now)', async () => {
+    const r = await createRequest(store, allowedRequest({ backupNow: true }));
+    const volumeId = r.volumes[0]!.id;
+    await store.requests.transition(
+      r.id,
+      { from: 'allowed', to: 'running' },
+      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
+      T0,
+    );
+    const earlier = (kind: 'cloud_call' | 'backup_started', detail: Record<string, unknown>) =>
+      store.audit.append({ requestId: r.id, teamId: r.teamId, at: T0 + 5, actor: 'bot', kind, detail });
+    await earlier('cloud_call', { call: 'associate', chunk: 0, added: 1, failed: 0, sent: [volumeId] });
+    await earlier('backup_started', { started: true });
+    const b = backend(() =>
+      Promise.resolve({
+        added: [{ volumeId, availabilityZone: undefined, pod: undefined, already: true }],
+        failed: [],
+        chunks: [],
+      }),
+    );
+    const backups = jest.fn(() => Promise.resolve());
+    b.backupNow = backups;
+    now = T0 + MINUTE + 1;
+    expect(await executor(b).resumeStale()).toBe(1);
+    expect(backups).not.toHaveBeenCalled();
+    expect((await store.requests.get(r.id))!.outcome).toMatchObject({
+      added: [{ volumeId }],
+      backupNow: { started: true, at: T0 + 5 },
+    });
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

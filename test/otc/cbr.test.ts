@@ -230,7 +230,7 @@ describe('associating volumes with a CBR vault', () => {
       { volumeId: fresh, availabilityZone: undefined, pod: undefined },
     ]);
     expect(result.failed).toEqual([]);
-    expect(chunks).toEqual([{ index: 0, volumeIds: [fresh], attempts: 1, added: 1, failed: 0, settled: [fresh] }]);
+    expect(chunks).toEqual([{ index: 0, volumeIds: [fresh], attempts: 1, added: 1, failed: 0, sent: [fresh] }]);
   });
 
   it('sends nothing when every volume is in the vault already (a resumed run)', async () => {
@@ -263,9 +263,7 @@ describe('associating volumes with a CBR vault', () => {
     expect(sent).toEqual([ids, [ids[0], ids[2], ids[3]]]);
     expect(result.failed).toEqual([{ volumeId: ids[1], code: 'BackupService.6103', message }]);
     expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[2], ids[3]]);
-    expect(result.chunks).toEqual([
-      { index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1, settled: [ids[0], ids[2], ids[3]] },
-    ]);
+    expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1, sent: ids }]);
   });
 
   it('finds one volume in another vault among 8 by halving, and reports the chunk once with every send', async () => {
@@ -286,9 +284,7 @@ describe('associating volumes with a CBR vault', () => {
     expect(result.failed).toEqual([
       { volumeId: ids[3], code: 'BackupService.6103', message: 'Resource already in other vault.' },
     ]);
-    expect(chunks).toEqual([
-      { index: 0, volumeIds: ids, attempts: 7, added: 7, failed: 1, settled: ids.filter((_, i) => i !== 3) },
-    ]);
+    expect(chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 7, added: 7, failed: 1, sent: ids }]);
   });
 
   it('fails the whole chunk on 9900 (invalid vault) with one call and no halving', async () => {
@@ -310,7 +306,7 @@ describe('associating volumes with a CBR vault', () => {
         attempts: 1,
         added: 0,
         failed: 4,
-        settled: [],
+        sent: ids,
         error: expect.objectContaining({
           code: 'OTC_HTTP',
           status: 400,
@@ -352,6 +348,8 @@ describe('associating volumes with a CBR vault', () => {
         index: 0,
         volumeIds: ids,
         attempts: 1,
+        // The read failed: no call went out for them.
+        sent: [],
         error: expect.objectContaining({ status: 404 }),
       }),
     ]);

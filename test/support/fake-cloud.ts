@@ -252,15 +252,15 @@ export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
           ...(already && { already: true }),
         };
       });
-    // As CBR's backend does, a volume found in place is reported, not sent: not settled by the call.
-    const settled = added.filter((a) => a.already !== true).map((a) => a.volumeId);
+    // As CBR's backend does, a volume found in place is reported, not sent.
+    const sent = volumeIds.filter((id) => !added.some((a) => a.volumeId === id && a.already === true));
     const chunk = {
       index: 0,
       volumeIds: [...volumeIds],
       attempts: 1,
       added: added.length,
       failed: failed.length,
-      settled,
+      sent,
     };
     // As the real client does: each call is reported as it returns, before the result is merged.
     await options?.onChunk?.(chunk);

@@ -454,6 +454,23 @@ describe('RequestExecutor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** An audit entry an earlier run of the request wrote. */
+  function earlierEntry(r: BackupRequest, kind: 'cloud_call' | 'backup_started', detail: Record<string, unknown>) {
+    return store.audit.append({ requestId: r.id, teamId: r.teamId, at: T0 + 5, actor: 'bot', kind, detail });
+  }
+
+  /** A request running on a replica that died: its lease runs out at T0 + MINUTE. */
+  async function runningOnADeadReplica(overrides: Parameters<typeof allowedRequest>[0] = {}) {
+    const r = await createRequest(store, allowedRequest(overrides));
+    await store.requests.transition(
+      r.id,
+      { from: 'allowed', to: 'running' },
+      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
+      T0,
+    );
+    return r;
+  }
+
   it('runs a request once however many times it is started', async () => {
     const r = await createRequest(store, allowedRequest());
     const volumeId = r.volumes[0]!.id;
@@ -586,12 +603,18 @@ describe('RequestExecutor', () => {
       return b;
     }
 
-    it('gives a run under way back: it sends no more calls, records nothing, and is resumed elsewhere at once', async () => {
+    /** A run on replica-a whose associate call is under way (and hangs). */
+    async function callingOnReplicaA() {
       const r = await createRequest(store, allowedRequest());
       const b = hangingBackend(r);
       const stopping = executor(b, 'replica-a');
       const running = stopping.start(r.id, 'allowed');
       await waitFor('the associate call', () => (b.calling ? true : undefined));
+      return { r, b, stopping, running };
+    }
+
+    it('gives a run under way back: it sends no more calls, records nothing, and is resumed elsewhere at once', async () => {
+      const { r, b, stopping, running } = await callingOnReplicaA();
       stopping.handOver();
       expect(await running).toBe(true);
       expect(b.aborted).toBe(true);
@@ -615,11 +638,7 @@ describe('RequestExecutor', () => {
     });
 
     it('leaves a run it cannot give back to be resumed when its lease runs out, recording nothing', async () => {
-      const r = await createRequest(store, allowedRequest());
-      const b = hangingBackend(r);
-      const stopping = executor(b, 'replica-a');
-      const running = stopping.start(r.id, 'allowed');
-      await waitFor('the associate call', () => (b.calling ? true : undefined));
+      const { r, b, stopping, running } = await callingOnReplicaA();
       jest.spyOn(store.requests, 'releaseRun').mockRejectedValueOnce(new Error('database is locked'));
       stopping.handOver();
       await running;
@@ -684,13 +703,7 @@ describe('RequestExecutor', () => {
   });
 
   it('takes over no work of others once stopping, and still runs what it is given', async () => {
-    const stale = await createRequest(store, allowedRequest());
-    await store.requests.transition(
-      stale.id,
-      { from: 'allowed', to: 'running' },
-      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
-      T0,
-    );
+    const stale = await runningOnADeadReplica();
     const interrupted = await createRequest(store, allowedRequest());
     const given = await createRequest(store, allowedRequest());
     now = T0 + 2 * MINUTE;
@@ -712,37 +725,14 @@ describe('RequestExecutor', () => {
     const vault = asPolicyId('2c1f8a2e-3b4d-4c5e-8f9a-0b1c2d3e4f50');
     const base = allowedRequest();
     const volume = (id: VolumeId) => ({ ...base.volumes[0]!, id });
-    const r = await createRequest(
-      store,
-      allowedRequest({
-        volumes: [mine, fresh, before, moved].map(volume),
-        moves: [{ volumeId: moved, vault: { id: vault, name: 'old' } }],
-      }),
-    );
-    // The first run settled `mine` and moved `moved`, audited each call, then its replica died.
-    await store.requests.transition(
-      r.id,
-      { from: 'allowed', to: 'running' },
-      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
-      T0,
-    );
+    // The first run sent `mine` and moved `moved`, audited each call, then its replica died.
+    const r = await runningOnADeadReplica({
+      volumes: [mine, fresh, before, moved].map(volume),
+      moves: [{ volumeId: moved, vault: { id: vault, name: 'old' } }],
+    });
     const call = (sent: VolumeId[]) => ({ call: 'associate', chunk: 0, added: sent.length, failed: 0, sent });
-    await store.audit.append({
-      requestId: r.id,
-      teamId: r.teamId,
-      at: T0,
-      actor: 'bot',
-      kind: 'cloud_call',
-      detail: call([mine]),
-    });
-    await store.audit.append({
-      requestId: r.id,
-      teamId: r.teamId,
-      at: T0,
-      actor: 'bot',
-      kind: 'cloud_call',
-      detail: call([moved]),
-    });
+    await earlierEntry(r, 'cloud_call', call([mine]));
+    await earlierEntry(r, 'cloud_call', call([moved]));
     // CBR reads the vault first: what is in it is reported there already, and not sent.
     const inVault = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined, already: true });
     const sentNow = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined });
@@ -761,18 +751,10 @@ describe('RequestExecutor', () => {
   });
 
   it('does not start a second backup when resuming a run whose earlier run started one (--now)', async () => {
-    const r = await createRequest(store, allowedRequest({ backupNow: true }));
+    const r = await runningOnADeadReplica({ backupNow: true });
     const volumeId = r.volumes[0]!.id;
-    await store.requests.transition(
-      r.id,
-      { from: 'allowed', to: 'running' },
-      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
-      T0,
-    );
-    const earlier = (kind: 'cloud_call' | 'backup_started', detail: Record<string, unknown>) =>
-      store.audit.append({ requestId: r.id, teamId: r.teamId, at: T0 + 5, actor: 'bot', kind, detail });
-    await earlier('cloud_call', { call: 'associate', chunk: 0, added: 1, failed: 0, sent: [volumeId] });
-    await earlier('backup_started', { started: true });
+    await earlierEntry(r, 'cloud_call', { call: 'associate', chunk: 0, added: 1, failed: 0, sent: [volumeId] });
+    await earlierEntry(r, 'backup_started', { started: true });
     const b = backend(() =>
       Promise.resolve({
         added: [{ volumeId, availabilityZone: undefined, pod: undefined, already: true }],
@@ -792,13 +774,7 @@ describe('RequestExecutor', () => {
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {
-    const r = await createRequest(store, allowedRequest());
-    await store.requests.transition(
-      r.id,
-      { from: 'allowed', to: 'running' },
-      { runner: { owner: 'dead-replica', leaseUntil: T0 + MINUTE } },
-      T0,
-    );
+    const r = await runningOnADeadReplica();
     const b = backend(() => Promise.resolve(ok));
     expect(await executor(b).resumeStale()).toBe(0);
     now = T0 + MINUTE + 1;

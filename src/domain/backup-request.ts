@@ -189,6 +189,8 @@ export type AuditKind =
   | 'started'
   | 'resumed'
   | 'cloud_call'
+  /** CBR: a call about to go out, with its volumes (kept in case the process dies during it). */
+  | 'cloud_call_sent'
   | 'finished'
   | 'message_posted'
   | 'message_failed'

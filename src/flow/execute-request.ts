@@ -11,7 +11,7 @@ import { outcomeState, step } from '../domain/request-state';
 import type { Logger } from '../log/logger';
 import { withLogFields } from '../log/logger';
 import { isOtcError, OtcHttpError } from '../otc/errors';
-import type { AssociationResult, BackupBackend, BackupRuns, ChunkReport } from '../otc/types';
+import type { AssociationResult, BackupBackend, BackupRuns, ChunkReport, SendingChunk } from '../otc/types';
 import { undoableVolumes } from '../domain/undo';
 import { nextRun } from '../domain/schedule';
 import { startWatch } from '../domain/watch';
@@ -56,6 +56,8 @@ interface RunUnderWay {
   readonly id: RequestId;
   /** Resumed from a runner that stopped: some of its volumes may be where an earlier run put them. */
   readonly resumed: boolean;
+  /** When its lease was taken, on the injected clock: the heartbeat counts the lease from then. */
+  readonly leasedAt: number;
   readonly calls: AbortController;
   calling: boolean;
 }
@@ -191,10 +193,7 @@ export class RequestExecutor {
       },
     );
     if (request === undefined) return false;
-    // The stop's hand-over came while it was being started (read again: it may have changed while
-    // the transition was written): nothing was called yet.
-    if (this.handedOver()) await this.giveBack(id);
-    else await this.run(request, false);
+    await this.run(request, false, now);
     return true;
   }
 
@@ -237,15 +236,22 @@ export class RequestExecutor {
       });
       this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
       (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
-      await this.run(request, true);
+      await this.run(request, true, now);
       resumed += 1;
     }
     return resumed;
   }
 
   /** Every line logged while it runs, here and in the layers below (cloud, Slack, store), names the request. */
-  private async run(request: BackupRequest, resumed: boolean): Promise<void> {
-    const run: RunUnderWay = { id: request.id, resumed, calls: new AbortController(), calling: true };
+  /** `leasedAt`: when the lease was taken (the start, or the takeover), on the injected clock. */
+  private async run(request: BackupRequest, resumed: boolean, leasedAt: number): Promise<void> {
+    // The stop's hand-over came while it was being started or taken over (read again: it may have
+    // changed while the lease was written): nothing was called yet.
+    if (this.handedOver()) {
+      await this.giveBack(request.id);
+      return;
+    }
+    const run: RunUnderWay = { id: request.id, resumed, leasedAt, calls: new AbortController(), calling: true };
     this.underWay.add(run);
     try {
       await withLogFields({ requestId: request.id }, () => this.runNamed(request, run));
@@ -265,6 +271,8 @@ export class RequestExecutor {
       outcome = await withHeartbeat(
         {
           leaseMs: this.leaseMs,
+          now: () => clock.now(),
+          heldSince: run.leasedAt,
           renew: () => store.requests.renewRun(request.id, owner, clock.now() + this.leaseMs),
           onLost: () => run.calls.abort(),
           logger,
@@ -279,7 +287,9 @@ export class RequestExecutor {
       // Handed over at a stop, or its lease lost (taken over, or not renewed for a whole lease): the
       // runner that resumes it records the outcome. The volumes not sent from here are not failures.
       logger.info('the run was given up here; the runner that resumes it records the outcome');
-      if (this.handingOver) await this.giveBack(request.id);
+      // Resumable at once (a renewal that landed late may have kept the lease alive). Only this
+      // runner's own: after a takeover it changes nothing.
+      await this.giveBack(request.id);
       return;
     }
     const final = outcomeState(outcome.added.length, outcome.failed.length);
@@ -292,7 +302,11 @@ export class RequestExecutor {
             {
               backupNow: outcome.backupNow?.started === true,
               nextRun: request.target.schedule && nextRun(request.target.schedule, now),
-              since: outcome.startedAt,
+              // An earlier run's --now backup, reused, was taken before this run started.
+              since:
+                outcome.backupNow?.started === true
+                  ? Math.min(outcome.startedAt, outcome.backupNow.at)
+                  : outcome.startedAt,
             },
             this.deps.watchTimings,
           )
@@ -360,6 +374,12 @@ export class RequestExecutor {
       ...this.deps.associate,
       signal,
       onChunk: (chunk: ChunkReport) => this.auditChunk(request, call, chunk),
+      // CBR reports a volume it finds in place as there already: which ones this request sent
+      // before a crash is kept before each call, for the run that resumes it (earlierRuns).
+      ...(request.project.service === 'cbr' && {
+        onSending: (chunk: SendingChunk) =>
+          this.auditNow(request, 'cloud_call_sent', { call, chunk: chunk.index, sent: chunk.volumeIds }),
+      }),
     });
     /** Each call's result, and for a move the vault the volumes came from. */
     const calls: { readonly result: AssociationResult; readonly movedFrom: PolicyId | undefined }[] = [];
@@ -381,13 +401,10 @@ export class RequestExecutor {
       }
     } catch (e) {
       logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
-      return failedOutcome(
-        request,
-        calls.map((c) => c.result),
-        e,
-        startedAt,
-        clock.now(),
-      );
+      run.calling = false;
+      const earlier = run.resumed ? await this.earlierRuns(request).catch(() => NO_EARLIER_RUNS) : NO_EARLIER_RUNS;
+      const settled = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
+      return failedOutcome(request, settled, e, startedAt, clock.now());
     }
     // The volume calls are done: from here a stop lets the run record its outcome.
     run.calling = false;
@@ -396,10 +413,10 @@ export class RequestExecutor {
     const added = results.flatMap((r) => r.added);
     const failed = results.flatMap((r) => r.failed);
     if (signal.aborted) return { added, failed, startedAt, finishedAt: clock.now() };
-    const backupNow =
-      request.backupNow && added.some((a) => a.already !== true)
-        ? (earlier.backupStarted ?? (await this.backUpNow(request)))
-        : undefined;
+    const changed = added.filter((a) => a.already !== true);
+    // An earlier run's backup holds the volumes it had sent; one this run added besides needs a new one.
+    const reused = changed.every((a) => earlier.sent.has(a.volumeId)) ? earlier.backupStarted : undefined;
+    const backupNow = request.backupNow && changed.length > 0 ? (reused ?? (await this.backUpNow(request))) : undefined;
     return { added, failed, ...(backupNow && { backupNow }), startedAt, finishedAt: clock.now() };
   }
 
@@ -410,7 +427,7 @@ export class RequestExecutor {
   private async earlierRuns(request: BackupRequest): Promise<EarlierRuns> {
     const events = await this.deps.store.audit.list(request.id);
     const sent = events.flatMap((e) => {
-      const ids: unknown = e.kind === 'cloud_call' ? e.detail['sent'] : undefined;
+      const ids: unknown = e.kind === 'cloud_call_sent' ? e.detail['sent'] : undefined;
       return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
     });
     const started = events.find((e) => e.kind === 'backup_started' && e.detail['started'] === true);
@@ -473,7 +490,6 @@ export class RequestExecutor {
       attempts: chunk.attempts,
       added: chunk.added,
       failed: chunk.failed,
-      sent: chunk.sent,
       error: chunk.error ?? null,
     });
   }

@@ -5,6 +5,10 @@ export const HEARTBEATS_PER_LEASE = 3;
 
 export interface Heartbeat {
   readonly leaseMs: number;
+  /** The clock the lease is written on. */
+  readonly now: () => number;
+  /** When the lease was taken (or last renewed), on that clock: it runs a whole lease from then. */
+  readonly heldSince: number;
   /** Extends the lease; false when another holder has taken it over (this one was thought dead). */
   renew(): Promise<boolean>;
   /**
@@ -24,8 +28,8 @@ export interface Heartbeat {
 export async function withHeartbeat<T>(beat: Heartbeat, work: () => Promise<T>): Promise<T> {
   let lost = false;
   // When the last renewal that held was sent (the lease runs a whole lease from then): at first,
-  // about when the lease was taken.
-  let heldSince = Date.now();
+  // when the lease was taken.
+  let heldSince = beat.heldSince;
   const lose = (why: string) => {
     if (lost) return;
     lost = true;
@@ -36,11 +40,11 @@ export async function withHeartbeat<T>(beat: Heartbeat, work: () => Promise<T>):
     () => {
       if (lost) return;
       // Renewals failed or hung: the lease has run out, and another holder may have the work now.
-      if (Date.now() - heldSince >= beat.leaseMs) {
+      if (beat.now() - heldSince >= beat.leaseMs) {
         lose('no renewal held for a whole lease: another holder may take the work over');
         return;
       }
-      const sentAt = Date.now();
+      const sentAt = beat.now();
       beat
         .renew()
         .then((held) => {

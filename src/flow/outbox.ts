@@ -182,6 +182,9 @@ export class Outbox {
         result = await withHeartbeat(
           {
             leaseMs: this.leaseMs,
+            now: () => this.clock.now(),
+            // Claimed a moment ago (the claim is this attempt's own).
+            heldSince: this.clock.now(),
             renew: () => this.store.outbox.renewClaim(message.id, owner, this.clock.now() + this.leaseMs),
             // Another deliverer has it now: this attempt's result still counts only if it completes
             // first (complete() checks the owner), and the other one looks before it posts.

@@ -1,7 +1,14 @@
 import type { VolumeId } from '../domain/ids';
 import { OtcError, OtcHttpError } from './errors';
 import { inBatches, mapConcurrent } from './map-concurrent';
-import type { AddedVolume, AssociateOptions, AssociationResult, ChunkReport, FailedVolume } from './types';
+import type {
+  AddedVolume,
+  AssociateOptions,
+  AssociationResult,
+  ChunkReport,
+  FailedVolume,
+  SendingChunk,
+} from './types';
 import type { ResourcesBody } from './vbs-schemas';
 
 /** Volumes per call: the VBS console warns above 40, and no maximum is documented. */
@@ -20,8 +27,6 @@ export interface ChunkResult {
   readonly added: readonly AddedVolume[];
   readonly failed: readonly FailedVolume[];
   readonly attempts: number;
-  /** False when no call went out for the chunk (it failed before one could be made). */
-  readonly sent?: false;
   /** A call that failed as a whole and ended the chunk (its volumes not settled before it are in `failed`). */
   readonly error?: OtcError | undefined;
 }
@@ -44,6 +49,7 @@ export interface ChunkedRunOptions {
   readonly concurrency: number;
   readonly signal?: AbortSignal | undefined;
   readonly onChunk?: ((chunk: ChunkReport) => Promise<void>) | undefined;
+  readonly onSending?: ((chunk: SendingChunk) => Promise<void>) | undefined;
 }
 
 /** The client's chunking defaults, for the options of one associate/disassociate/move. */
@@ -63,6 +69,7 @@ export function resolveChunking(
     concurrency: options?.concurrency ?? defaults.concurrency,
     signal: options?.signal,
     onChunk: options?.onChunk,
+    onSending: options?.onSending,
   };
 }
 
@@ -86,6 +93,7 @@ export async function runChunked(
       const result: ChunkResult = { added: [], failed: failNotSent(chunk), attempts: 0 };
       return { result, report: { ...reportOf(chunk, index, result), error: NOT_SENT_ERROR } };
     }
+    await options.onSending?.({ index, volumeIds: chunk });
     let result: ChunkResult;
     try {
       result = await sendChunk(chunk, options.signal);
@@ -155,7 +163,7 @@ export function failureOf(error: OtcError): { readonly code: string; readonly me
 }
 
 /** Every volume of the chunk failed by one error that came before any of them was settled. */
-export function failChunk(chunk: readonly VolumeId[], error: OtcError): ChunkResult {
+function failChunk(chunk: readonly VolumeId[], error: OtcError): ChunkResult {
   const failure = failureOf(error);
   return {
     added: [],
@@ -178,7 +186,6 @@ function reportOf(chunk: readonly VolumeId[], index: number, result: ChunkResult
     attempts: result.attempts,
     added: result.added.length,
     failed: result.failed.length,
-    sent: result.sent === false || result.attempts === 0 ? [] : chunk,
   };
   return result.error === undefined ? report : { ...report, error: reportedError(result.error) };
 }

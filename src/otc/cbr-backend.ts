@@ -1,7 +1,7 @@
 import type { PolicyId, VolumeId } from '../domain/ids';
 import { sendAllOrNothing } from './all-or-nothing';
 import type { AllOrNothingCall } from './all-or-nothing';
-import { dedupeVolumeIds, failChunk, resolveChunking, runChunked } from './associate';
+import { dedupeVolumeIds, resolveChunking, runChunked } from './associate';
 import type { ChunkDefaults, ChunkedRunOptions, ChunkSender } from './associate';
 import type { CbrApi } from './cbr';
 import { isVolumeVault, resourceIdsOf, toBackupVault } from './cbr-schemas';
@@ -105,9 +105,7 @@ async function changeVault(
     if (!(e instanceof OtcError)) throw e;
     // The vault could not be read (gone, invalid, no answer): nothing was sent. Its volumes fail
     // with the read's error as one chunk, so the audit has the call and its request id too.
-    return runChunked(unique, { ...run, chunkSize: unique.length }, (chunk) =>
-      Promise.resolve({ ...failChunk(chunk, e), sent: false as const }),
-    );
+    return runChunked(unique, { ...run, chunkSize: unique.length, onSending: undefined }, () => Promise.reject(e));
   }
   const already = new Set(unique.filter((id) => what.isSettled(resources, id)));
   const result = await runChunked(

@@ -121,12 +121,6 @@ export interface ChunkReport {
   readonly added: number;
   readonly failed: number;
   /**
-   * The volumes a call went out for, whatever its answer (none, when nothing was sent): kept in the
-   * audit trail, so that a run resumed after a crash knows which volumes it finds in place may be
-   * an earlier run's work (on CBR only volumes not in place are sent).
-   */
-  readonly sent: readonly VolumeId[];
-  /**
    * Set when a call failed as a whole (after retries); then every volume of the chunk is in `failed`,
    * except, on CBR, volumes a call of the same chunk had settled before (all-or-nothing.ts).
    */
@@ -153,6 +147,17 @@ export interface AssociateOptions {
   readonly signal?: AbortSignal;
   /** Called as each call returns (before the next chunks' results are merged): for an audit that misses none. */
   readonly onChunk?: (chunk: ChunkReport) => Promise<void>;
+  /**
+   * Called before a chunk's first call goes out (not for a chunk failed before any call could be
+   * made): a record that survives a crash during the call, which the cloud may have applied.
+   */
+  readonly onSending?: (chunk: SendingChunk) => Promise<void>;
+}
+
+/** A chunk about to be sent. */
+export interface SendingChunk {
+  readonly index: number;
+  readonly volumeIds: readonly VolumeId[];
 }
 
 /**

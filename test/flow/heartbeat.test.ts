@@ -10,6 +10,8 @@ function holder(script: Array<boolean | Error>) {
   const state = { renewals: 0, lost: 0 };
   const beat = {
     leaseMs: LEASE_MS,
+    now: () => Date.now(),
+    heldSince: Date.now(),
     renew: () => {
       state.renewals += 1;
       const next = script.shift() ?? true;
@@ -70,6 +72,8 @@ describe('withHeartbeat', () => {
     let lost = 0;
     const beat = {
       leaseMs: LEASE_MS,
+      now: () => Date.now(),
+      heldSince: Date.now(),
       renew: () => new Promise<boolean>(() => undefined),
       onLost: () => (lost += 1),
       logger,
@@ -77,9 +81,17 @@ describe('withHeartbeat', () => {
     };
     await holdFor(beat, HEARTBEATS_PER_LEASE - 1);
     expect(lost).toBe(0);
-    const again = { ...beat };
+    const again = { ...beat, heldSince: Date.now() };
     await holdFor(again, HEARTBEATS_PER_LEASE);
     expect(lost).toBe(1);
+  });
+
+  it('counts the lease from when it was taken, not from when the work started', async () => {
+    const { beat, state } = holder([true, true]);
+    // Taken two beats before the work started (its start waited in the work queue).
+    const late = { ...beat, heldSince: Date.now() - 2 * BEAT_MS };
+    await holdFor(late, 1);
+    expect(state).toEqual({ renewals: 0, lost: 1 });
   });
 
   it('starts the lease again from each renewal that holds', async () => {

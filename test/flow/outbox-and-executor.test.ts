@@ -455,8 +455,26 @@ describe('RequestExecutor', () => {
   });
 
   /** An audit entry an earlier run of the request wrote. */
-  function earlierEntry(r: BackupRequest, kind: 'cloud_call' | 'backup_started', detail: Record<string, unknown>) {
+  function earlierEntry(r: BackupRequest, kind: 'cloud_call_sent' | 'backup_started', detail: Record<string, unknown>) {
     return store.audit.append({ requestId: r.id, teamId: r.teamId, at: T0 + 5, actor: 'bot', kind, detail });
+  }
+
+  /** What CBR reports of a volume it finds in place. */
+  const inPlace = (volumeId: VolumeId) => ({ volumeId, availabilityZone: undefined, pod: undefined, already: true });
+
+  /**
+   * Resumes `r`, whose earlier run sent `sentBefore` and started a --now backup; the cloud answers
+   * `added`. Returns the backups the resumed run started.
+   */
+  async function resumeAfterABackup(r: BackupRequest, sentBefore: VolumeId[], added: AssociationResult['added']) {
+    await earlierEntry(r, 'cloud_call_sent', { call: 'associate', chunk: 0, sent: sentBefore });
+    await earlierEntry(r, 'backup_started', { started: true });
+    const b = backend(() => Promise.resolve({ added, failed: [], chunks: [] }));
+    const backups = jest.fn(() => Promise.resolve());
+    b.backupNow = backups;
+    now = T0 + MINUTE + 1;
+    expect(await executor(b).resumeStale()).toBe(1);
+    return backups;
   }
 
   /** A request running on a replica that died: its lease runs out at T0 + MINUTE. */
@@ -730,22 +748,21 @@ describe('RequestExecutor', () => {
       volumes: [mine, fresh, before, moved].map(volume),
       moves: [{ volumeId: moved, vault: { id: vault, name: 'old' } }],
     });
-    const call = (sent: VolumeId[]) => ({ call: 'associate', chunk: 0, added: sent.length, failed: 0, sent });
-    await earlierEntry(r, 'cloud_call', call([mine]));
-    await earlierEntry(r, 'cloud_call', call([moved]));
+    const call = (sent: VolumeId[]) => ({ call: 'associate', chunk: 0, sent });
+    await earlierEntry(r, 'cloud_call_sent', call([mine]));
+    await earlierEntry(r, 'cloud_call_sent', call([moved]));
     // CBR reads the vault first: what is in it is reported there already, and not sent.
-    const inVault = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined, already: true });
     const sentNow = (id: VolumeId) => ({ volumeId: id, availabilityZone: undefined, pod: undefined });
     const b = backend(() =>
-      Promise.resolve({ added: [inVault(mine), sentNow(fresh), inVault(before)], failed: [], chunks: [] }),
+      Promise.resolve({ added: [inPlace(mine), sentNow(fresh), inPlace(before)], failed: [], chunks: [] }),
     );
-    b.move = () => Promise.resolve({ added: [inVault(moved)], failed: [], chunks: [] });
+    b.move = () => Promise.resolve({ added: [inPlace(moved)], failed: [], chunks: [] });
     now = T0 + MINUTE + 1;
     expect(await executor(b).resumeStale()).toBe(1);
     expect((await store.requests.get(r.id))!.outcome!.added).toEqual([
       sentNow(mine),
       sentNow(fresh),
-      inVault(before),
+      inPlace(before),
       { ...sentNow(moved), movedFrom: vault },
     ]);
   });
@@ -753,24 +770,67 @@ describe('RequestExecutor', () => {
   it('does not start a second backup when resuming a run whose earlier run started one (--now)', async () => {
     const r = await runningOnADeadReplica({ backupNow: true });
     const volumeId = r.volumes[0]!.id;
-    await earlierEntry(r, 'cloud_call', { call: 'associate', chunk: 0, added: 1, failed: 0, sent: [volumeId] });
-    await earlierEntry(r, 'backup_started', { started: true });
+    const backups = await resumeAfterABackup(r, [volumeId], [inPlace(volumeId)]);
+    expect(backups).not.toHaveBeenCalled();
+    const done = (await store.requests.get(r.id))!;
+    expect(done.outcome).toMatchObject({ added: [{ volumeId }], backupNow: { started: true, at: T0 + 5 } });
+    // The first backup is looked for from that backup on, though it came before this run.
+    expect(done.watch?.since).toBe(T0 + 5);
+  });
+
+  it('starts a new backup when resuming a run that adds a volume the earlier one had not sent (--now)', async () => {
+    const [sentBefore, addedNow] = makeVolumeIds(2) as [VolumeId, VolumeId];
+    const base = allowedRequest();
+    const r = await runningOnADeadReplica({
+      backupNow: true,
+      volumes: [sentBefore, addedNow].map((id) => ({ ...base.volumes[0]!, id })),
+    });
+    const backups = await resumeAfterABackup(
+      r,
+      [sentBefore],
+      [inPlace(sentBefore), { ...inPlace(addedNow), already: undefined }],
+    );
+    expect(backups).toHaveBeenCalledTimes(1);
+    expect((await store.requests.get(r.id))!.outcome?.backupNow).toEqual({ started: true, at: T0 + MINUTE + 1 });
+  });
+
+  it("keeps an earlier run's work as this request's when a call of the resumed run throws", async () => {
+    const [sentBefore, moved] = makeVolumeIds(2) as [VolumeId, VolumeId];
+    const base = allowedRequest();
+    const r = await runningOnADeadReplica({
+      volumes: [sentBefore, moved].map((id) => ({ ...base.volumes[0]!, id })),
+      moves: [{ volumeId: moved, vault: { id: asPolicyId('2c1f8a2e-3b4d-4c5e-8f9a-0b1c2d3e4f50'), name: 'old' } }],
+    });
+    await earlierEntry(r, 'cloud_call_sent', { call: 'associate', chunk: 0, sent: [sentBefore] });
     const b = backend(() =>
       Promise.resolve({
-        added: [{ volumeId, availabilityZone: undefined, pod: undefined, already: true }],
+        added: [{ volumeId: sentBefore, availabilityZone: undefined, pod: undefined, already: true }],
         failed: [],
         chunks: [],
       }),
     );
-    const backups = jest.fn(() => Promise.resolve());
-    b.backupNow = backups;
+    b.move = () => Promise.reject(new TypeError('Cannot read properties of undefined'));
     now = T0 + MINUTE + 1;
     expect(await executor(b).resumeStale()).toBe(1);
-    expect(backups).not.toHaveBeenCalled();
-    expect((await store.requests.get(r.id))!.outcome).toMatchObject({
-      added: [{ volumeId }],
-      backupNow: { started: true, at: T0 + 5 },
+    const outcome = (await store.requests.get(r.id))!.outcome!;
+    expect(outcome.added).toEqual([{ volumeId: sentBefore, availabilityZone: undefined, pod: undefined }]);
+    expect(outcome.failed).toMatchObject([{ volumeId: moved, code: 'INTERNAL' }]);
+  });
+
+  it('gives back a stale run it took over while the stop handed over, before any call', async () => {
+    const r = await runningOnADeadReplica();
+    const b = backend(() => Promise.resolve(ok));
+    const stopping = executor(b);
+    const claim = store.requests.claimStaleRun.bind(store.requests);
+    jest.spyOn(store.requests, 'claimStaleRun').mockImplementationOnce(async (...args) => {
+      const claimed = await claim(...args);
+      stopping.handOver();
+      return claimed;
     });
+    now = T0 + MINUTE + 1;
+    await stopping.resumeStale();
+    expect(b.calls).toBe(0);
+    expect((await store.queries.listStaleRunning(now, 10)).map((s) => s.id)).toEqual([r.id]);
   });
 
   it('resumes a running request only after its runner stopped renewing the claim', async () => {

@@ -185,6 +185,22 @@ describe('Undo', () => {
     );
   });
 
+  it('keeps in the trail, before each CBR call, the volumes it sends (a crash during the call leaves them named)', async () => {
+    const f = fixture();
+    f.cloud.vaultVolumes(VAULT_DAILY).add(CBR_DISK_B as VolumeId);
+    const cbr = await finished(f, ALICE, 'associate vault-daily cbr-a cbr-b --project vaulted');
+    const trail = await f.store.audit.list(cbr.id);
+    const kinds = trail.map((e) => e.kind);
+    expect(kinds.indexOf('cloud_call_sent')).toBeLessThan(kinds.indexOf('cloud_call'));
+    expect(trail.find((e) => e.kind === 'cloud_call_sent')?.detail).toEqual({
+      call: 'associate',
+      chunk: 0,
+      sent: [CBR_DISK_A],
+    });
+    const vbs = await finished(f, ALICE, 'associate daily-7d db-data-1');
+    expect(await auditKinds(f, vbs.id)).not.toContain('cloud_call_sent');
+  });
+
   it('moves a volume the request moved back to the vault it came from', async () => {
     const f = fixture();
     const original = await finished(f, ALICE, 'associate vault-daily web-logs --move --project vaulted');

@@ -220,7 +220,7 @@ describe('associate and disassociate against a mocked VBS', () => {
     expect(result).toEqual({
       added: [],
       failed: [{ volumeId: failedId, code: undefined, message: undefined }],
-      chunks: [{ index: 0, volumeIds: [failedId], attempts: 1, added: 0, failed: 1, sent: [failedId] }],
+      chunks: [{ index: 0, volumeIds: [failedId], attempts: 1, added: 0, failed: 1 }],
     });
   });
 

@@ -3,7 +3,7 @@ import type { VolumeId } from '../../src/domain/ids';
 import { extraCallBudget } from '../../src/otc/all-or-nothing';
 import { createOtcClient } from '../../src/otc/client';
 import { OtcHttpError } from '../../src/otc/errors';
-import type { ChunkReport, ProjectRef } from '../../src/otc/types';
+import type { ChunkReport, ProjectRef, SendingChunk } from '../../src/otc/types';
 import {
   bodyOf,
   buildClient,
@@ -230,7 +230,45 @@ describe('associating volumes with a CBR vault', () => {
       { volumeId: fresh, availabilityZone: undefined, pod: undefined },
     ]);
     expect(result.failed).toEqual([]);
-    expect(chunks).toEqual([{ index: 0, volumeIds: [fresh], attempts: 1, added: 1, failed: 0, sent: [fresh] }]);
+    expect(chunks).toEqual([{ index: 0, volumeIds: [fresh], attempts: 1, added: 1, failed: 0 }]);
+  });
+
+  it('says which volumes it is about to send before each call, and nothing for a vault it could not read', async () => {
+    const [inVault, fresh] = makeVolumeIds(2) as [VolumeId, VolumeId];
+    mockVault(VAULT, [inVault]);
+    const events: string[] = [];
+    agent
+      .get(CBR)
+      .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
+      .reply((opts) => {
+        events.push(
+          `call ${bodyOf<AddRequest>(opts)
+            .resources.map((r) => r.id)
+            .join()}`,
+        );
+        return { statusCode: 200, data: { add_resource_ids: [fresh] } };
+      });
+    const options = {
+      onSending: (chunk: SendingChunk) => {
+        events.push(`sending ${chunk.index}: ${chunk.volumeIds.join()}`);
+        return Promise.resolve();
+      },
+      onChunk: (chunk: ChunkReport) => {
+        events.push(`done ${chunk.index}`);
+        return Promise.resolve();
+      },
+    };
+    const { client: otc } = client();
+    await otc.associate(CBR_PROJECT, VAULT, [inVault, fresh], options);
+    expect(events).toEqual([`sending 0: ${fresh}`, `call ${fresh}`, 'done 0']);
+
+    events.length = 0;
+    agent
+      .get(CBR)
+      .intercept({ path: `${BASE}/vaults/${VAULT}`, method: 'GET' })
+      .reply(404, cbrError('BackupService.6105', 'Vault Not Found'));
+    await otc.associate(CBR_PROJECT, VAULT, [fresh], options);
+    expect(events).toEqual(['done 0']);
   });
 
   it('sends nothing when every volume is in the vault already (a resumed run)', async () => {
@@ -263,7 +301,7 @@ describe('associating volumes with a CBR vault', () => {
     expect(sent).toEqual([ids, [ids[0], ids[2], ids[3]]]);
     expect(result.failed).toEqual([{ volumeId: ids[1], code: 'BackupService.6103', message }]);
     expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[2], ids[3]]);
-    expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1, sent: ids }]);
+    expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1 }]);
   });
 
   it('finds one volume in another vault among 8 by halving, and reports the chunk once with every send', async () => {
@@ -284,7 +322,7 @@ describe('associating volumes with a CBR vault', () => {
     expect(result.failed).toEqual([
       { volumeId: ids[3], code: 'BackupService.6103', message: 'Resource already in other vault.' },
     ]);
-    expect(chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 7, added: 7, failed: 1, sent: ids }]);
+    expect(chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 7, added: 7, failed: 1 }]);
   });
 
   it('fails the whole chunk on 9900 (invalid vault) with one call and no halving', async () => {
@@ -306,7 +344,6 @@ describe('associating volumes with a CBR vault', () => {
         attempts: 1,
         added: 0,
         failed: 4,
-        sent: ids,
         error: expect.objectContaining({
           code: 'OTC_HTTP',
           status: 400,
@@ -348,8 +385,6 @@ describe('associating volumes with a CBR vault', () => {
         index: 0,
         volumeIds: ids,
         attempts: 1,
-        // The read failed: no call went out for them.
-        sent: [],
         error: expect.objectContaining({ status: 404 }),
       }),
     ]);

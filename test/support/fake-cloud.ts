@@ -232,6 +232,9 @@ export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
     this.associateCalls.push({ projectId: project.id, policyId, volumeIds: [...volumeIds] });
     if (this.associateError !== undefined) throw this.associateError;
     const vault = this.isVault(project, policyId);
+    // As CBR's backend does: the volumes not in the vault are said to be sent before the call.
+    const toSend = vault ? volumeIds.filter((id) => this.vaultOf(id) !== policyId) : volumeIds;
+    if (vault && toSend.length > 0) await options?.onSending?.({ index: 0, volumeIds: [...toSend] });
     // On CBR a volume in another vault is refused (6103), as the real service does.
     const elsewhere = (id: VolumeId) => vault && this.vaultOf(id) !== undefined && this.vaultOf(id) !== policyId;
     const failed = volumeIds.flatMap((id) => {
@@ -252,15 +255,12 @@ export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
           ...(already && { already: true }),
         };
       });
-    // As CBR's backend does, a volume found in place is reported, not sent.
-    const sent = volumeIds.filter((id) => !added.some((a) => a.volumeId === id && a.already === true));
     const chunk = {
       index: 0,
       volumeIds: [...volumeIds],
       attempts: 1,
       added: added.length,
       failed: failed.length,
-      sent,
     };
     // As the real client does: each call is reported as it returns, before the result is merged.
     await options?.onChunk?.(chunk);

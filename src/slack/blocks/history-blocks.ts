@@ -73,6 +73,7 @@ export function describeEvent(e: AuditEvent): string | undefined {
         `a Slack message could not be delivered (${userText(str(d['kind']), 32)}: ${userText(str(d['error']), 80)})`,
       );
     case 'message_posted':
+    case 'cloud_call_sent':
       return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type {
   AuditKind,
   BackupNowResult,
   BackupRequest,
+  EpochMs,
   ExecutionOutcome,
   VolumeMove,
 } from '../domain/backup-request';
@@ -77,11 +78,20 @@ function safeReason(error: unknown): { readonly code: string; readonly message: 
 
 /** What earlier runs of a request did (see RequestExecutor.earlierRuns). */
 interface EarlierRuns {
+  /** The volumes their CBR calls went out for. */
   readonly sent: ReadonlySet<string>;
-  readonly backupStarted: BackupNowResult | undefined;
+  /** The last `--now` backup one of them started, what had been sent before it, and when its run began. */
+  readonly backup:
+    { readonly result: BackupNowResult; readonly after: ReadonlySet<string>; readonly runFrom: EpochMs } | undefined;
 }
 
-const NO_EARLIER_RUNS: EarlierRuns = { sent: new Set(), backupStarted: undefined };
+const NO_EARLIER_RUNS: EarlierRuns = { sent: new Set(), backup: undefined };
+
+/** What the calls came to, and from when the first-backup watch counts backups. */
+interface CloudOutcome {
+  readonly outcome: ExecutionOutcome;
+  readonly backupsFrom: EpochMs;
+}
 
 /**
  * A run resumed after a crash finds in place (CBR: `already`) the volumes an earlier run of the
@@ -266,9 +276,9 @@ export class RequestExecutor {
     const startedAt = clock.now();
     // While the calls run, the claim is renewed; if another replica took it over (this one was
     // thought dead), or this one handed it over, the chunks not yet sent are not sent from here.
-    let outcome: ExecutionOutcome;
+    let called: CloudOutcome;
     try {
-      outcome = await withHeartbeat(
+      called = await withHeartbeat(
         {
           leaseMs: this.leaseMs,
           now: () => clock.now(),
@@ -283,6 +293,7 @@ export class RequestExecutor {
     } finally {
       run.calling = false;
     }
+    const { outcome, backupsFrom } = called;
     if (run.calls.signal.aborted) {
       // Handed over at a stop, or its lease lost (taken over, or not renewed for a whole lease): the
       // runner that resumes it records the outcome. The volumes not sent from here are not failures.
@@ -302,11 +313,8 @@ export class RequestExecutor {
             {
               backupNow: outcome.backupNow?.started === true,
               nextRun: request.target.schedule && nextRun(request.target.schedule, now),
-              // An earlier run's --now backup, reused, was taken before this run started.
-              since:
-                outcome.backupNow?.started === true
-                  ? Math.min(outcome.startedAt, outcome.backupNow.at)
-                  : outcome.startedAt,
+              // From this run's start, or from the start of the earlier run whose backup it reused.
+              since: backupsFrom,
             },
             this.deps.watchTimings,
           )
@@ -365,9 +373,11 @@ export class RequestExecutor {
    * The cloud calls, each audited when it returns; never throws for the cloud's failures. Volumes
    * that change vault (CBR) are moved, one call set per other vault; the rest are added or removed.
    */
-  private async callCloud(request: BackupRequest, run: RunUnderWay, startedAt: number): Promise<ExecutionOutcome> {
+  private async callCloud(request: BackupRequest, run: RunUnderWay, startedAt: number): Promise<CloudOutcome> {
     const { backend, clock } = this.deps;
     const signal = run.calls.signal;
+    // Read before this run's own calls add to the trail.
+    const earlier = run.resumed ? await this.earlierRuns(request) : NO_EARLIER_RUNS;
     const logger = this.deps.logger.with({ requestId: request.id });
     const target = request.target.id;
     const options = (call: CloudCallKind) => ({
@@ -402,22 +412,28 @@ export class RequestExecutor {
     } catch (e) {
       logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
       run.calling = false;
-      const earlier = run.resumed ? await this.earlierRuns(request).catch(() => NO_EARLIER_RUNS) : NO_EARLIER_RUNS;
       const settled = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
-      return failedOutcome(request, settled, e, startedAt, clock.now());
+      return { outcome: failedOutcome(request, settled, e, startedAt, clock.now()), backupsFrom: startedAt };
     }
     // The volume calls are done: from here a stop lets the run record its outcome.
     run.calling = false;
-    const earlier = run.resumed && !signal.aborted ? await this.earlierRuns(request) : NO_EARLIER_RUNS;
     const results = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
     const added = results.flatMap((r) => r.added);
     const failed = results.flatMap((r) => r.failed);
-    if (signal.aborted) return { added, failed, startedAt, finishedAt: clock.now() };
+    const plain = { outcome: { added, failed, startedAt, finishedAt: clock.now() }, backupsFrom: startedAt };
     const changed = added.filter((a) => a.already !== true);
-    // An earlier run's backup holds the volumes it had sent; one this run added besides needs a new one.
-    const reused = changed.every((a) => earlier.sent.has(a.volumeId)) ? earlier.backupStarted : undefined;
-    const backupNow = request.backupNow && changed.length > 0 ? (reused ?? (await this.backUpNow(request))) : undefined;
-    return { added, failed, ...(backupNow && { backupNow }), startedAt, finishedAt: clock.now() };
+    if (signal.aborted || !request.backupNow || changed.length === 0) return plain;
+    // An earlier run's backup serves when it holds what this run counts as added: on VBS the policy
+    // backs up all its volumes; on CBR the vault, with what had been sent to it before that backup.
+    const backup = earlier.backup;
+    const holds = request.project.service === 'vbs' || changed.every((a) => backup?.after.has(a.volumeId) === true);
+    if (backup !== undefined && holds)
+      return {
+        outcome: { ...plain.outcome, backupNow: backup.result },
+        backupsFrom: Math.min(startedAt, backup.runFrom),
+      };
+    const backupNow = await this.backUpNow(request);
+    return { outcome: { ...plain.outcome, backupNow, finishedAt: clock.now() }, backupsFrom: startedAt };
   }
 
   /**
@@ -425,16 +441,18 @@ export class RequestExecutor {
    * for, and the backup `--now` started, if one did (a resumed run does not start a second).
    */
   private async earlierRuns(request: BackupRequest): Promise<EarlierRuns> {
-    const events = await this.deps.store.audit.list(request.id);
-    const sent = events.flatMap((e) => {
+    const sent = new Set<string>();
+    let runFrom: EpochMs | undefined;
+    let backup: EarlierRuns['backup'];
+    // Oldest first: each backup holds what had been sent before it.
+    for (const e of await this.deps.store.audit.list(request.id)) {
+      if (e.kind === 'started' || e.kind === 'resumed') runFrom = e.at;
       const ids: unknown = e.kind === 'cloud_call_sent' ? e.detail['sent'] : undefined;
-      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-    });
-    const started = events.find((e) => e.kind === 'backup_started' && e.detail['started'] === true);
-    return {
-      sent: new Set(sent),
-      backupStarted: started === undefined ? undefined : { started: true, at: started.at },
-    };
+      if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') sent.add(id);
+      if (e.kind === 'backup_started' && e.detail['started'] === true)
+        backup = { result: { started: true, at: e.at }, after: new Set(sent), runFrom: runFrom ?? e.at };
+    }
+    return { sent, backup };
   }
 
   /**

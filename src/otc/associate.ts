@@ -89,11 +89,14 @@ export async function runChunked(
 
   const outcomes = await mapConcurrent(chunks, options.concurrency, async (chunk, index) => {
     // Not a call: nothing to audit, but the result still says why these volumes were not sent.
-    if (options.signal?.aborted) {
+    const notSent = () => {
       const result: ChunkResult = { added: [], failed: failNotSent(chunk), attempts: 0 };
       return { result, report: { ...reportOf(chunk, index, result), error: NOT_SENT_ERROR } };
-    }
+    };
+    if (options.signal?.aborted) return notSent();
     await options.onSending?.({ index, volumeIds: chunk });
+    // The signal may have fired while that was written.
+    if (options.signal?.aborted) return notSent();
     let result: ChunkResult;
     try {
       result = await sendChunk(chunk, options.signal);

@@ -455,8 +455,13 @@ describe('RequestExecutor', () => {
   });
 
   /** An audit entry an earlier run of the request wrote. */
-  function earlierEntry(r: BackupRequest, kind: 'cloud_call_sent' | 'backup_started', detail: Record<string, unknown>) {
-    return store.audit.append({ requestId: r.id, teamId: r.teamId, at: T0 + 5, actor: 'bot', kind, detail });
+  function earlierEntry(
+    r: BackupRequest,
+    kind: 'started' | 'cloud_call_sent' | 'backup_started',
+    detail: Record<string, unknown>,
+    at = T0 + 5,
+  ) {
+    return store.audit.append({ requestId: r.id, teamId: r.teamId, at, actor: 'bot', kind, detail });
   }
 
   /** What CBR reports of a volume it finds in place. */
@@ -467,9 +472,17 @@ describe('RequestExecutor', () => {
    * `added`. Returns the backups the resumed run started.
    */
   async function resumeAfterABackup(r: BackupRequest, sentBefore: VolumeId[], added: AssociationResult['added']) {
+    await earlierEntry(r, 'started', { runner: 'dead-replica' }, T0 + 1);
     await earlierEntry(r, 'cloud_call_sent', { call: 'associate', chunk: 0, sent: sentBefore });
     await earlierEntry(r, 'backup_started', { started: true });
     const b = backend(() => Promise.resolve({ added, failed: [], chunks: [] }));
+    // As CBR's backend does, this run names what it sends (not what it finds in place) before its call.
+    const answer = b.associate;
+    b.associate = async (...args: Parameters<typeof answer>) => {
+      const toSend = added.filter((a) => a.already !== true).map((a) => a.volumeId);
+      if (toSend.length > 0) await args[3]?.onSending?.({ index: 0, volumeIds: toSend });
+      return answer(...args);
+    };
     const backups = jest.fn(() => Promise.resolve());
     b.backupNow = backups;
     now = T0 + MINUTE + 1;
@@ -767,22 +780,33 @@ describe('RequestExecutor', () => {
     ]);
   });
 
-  it('does not start a second backup when resuming a run whose earlier run started one (--now)', async () => {
-    const r = await runningOnADeadReplica({ backupNow: true });
-    const volumeId = r.volumes[0]!.id;
-    const backups = await resumeAfterABackup(r, [volumeId], [inPlace(volumeId)]);
-    expect(backups).not.toHaveBeenCalled();
-    const done = (await store.requests.get(r.id))!;
-    expect(done.outcome).toMatchObject({ added: [{ volumeId }], backupNow: { started: true, at: T0 + 5 } });
-    // The first backup is looked for from that backup on, though it came before this run.
-    expect(done.watch?.since).toBe(T0 + 5);
-  });
+  it.each([
+    // CBR finds the volume in place: the earlier run sent it before its backup.
+    ['cbr', true],
+    // VBS reports it added again; its policy's backup covered all of the policy's volumes.
+    ['vbs', false],
+  ] as const)(
+    'does not start a second backup when resuming a run whose earlier run started one (%s, --now)',
+    async (service, foundInPlace) => {
+      const base = allowedRequest();
+      const r = await runningOnADeadReplica({ backupNow: true, project: { ...base.project, service } });
+      const volumeId = r.volumes[0]!.id;
+      const answer = foundInPlace ? inPlace(volumeId) : { ...inPlace(volumeId), already: undefined };
+      const backups = await resumeAfterABackup(r, foundInPlace ? [volumeId] : [], [answer]);
+      expect(backups).not.toHaveBeenCalled();
+      const done = (await store.requests.get(r.id))!;
+      expect(done.outcome).toMatchObject({ added: [{ volumeId }], backupNow: { started: true, at: T0 + 5 } });
+      // The first backup is looked for from the start of the run that started that backup.
+      expect(done.watch?.since).toBe(T0 + 1);
+    },
+  );
 
-  it('starts a new backup when resuming a run that adds a volume the earlier one had not sent (--now)', async () => {
+  it('starts a new backup when resuming a run that adds a volume the earlier one had not sent (CBR, --now)', async () => {
     const [sentBefore, addedNow] = makeVolumeIds(2) as [VolumeId, VolumeId];
     const base = allowedRequest();
     const r = await runningOnADeadReplica({
       backupNow: true,
+      project: { ...base.project, service: 'cbr' },
       volumes: [sentBefore, addedNow].map((id) => ({ ...base.volumes[0]!, id })),
     });
     const backups = await resumeAfterABackup(

@@ -59,6 +59,8 @@ interface RunUnderWay {
   readonly resumed: boolean;
   /** When its lease was taken, on the injected clock: the heartbeat counts the lease from then. */
   readonly leasedAt: number;
+  /** Names this run's entries in the trail, so that reading the trail it can tell them from earlier runs'. */
+  readonly token: string;
   readonly calls: AbortController;
   calling: boolean;
 }
@@ -80,9 +82,9 @@ function safeReason(error: unknown): { readonly code: string; readonly message: 
 interface EarlierRuns {
   /** The volumes their CBR calls went out for. */
   readonly sent: ReadonlySet<string>;
-  /** The last `--now` backup one of them started, what had been sent before it, and when its run began. */
+  /** The last `--now` backup one of them started, the volumes it was started for, and when its run began. */
   readonly backup:
-    { readonly result: BackupNowResult; readonly after: ReadonlySet<string>; readonly runFrom: EpochMs } | undefined;
+    { readonly result: BackupNowResult; readonly covers: ReadonlySet<string>; readonly runFrom: EpochMs } | undefined;
 }
 
 const NO_EARLIER_RUNS: EarlierRuns = { sent: new Set(), backup: undefined };
@@ -144,6 +146,7 @@ export class RequestExecutor {
   /** Cleared by stopTakingOver(): no stale run is resumed, no interrupted start is started. */
   private takingOver = true;
   private readonly underWay = new Set<RunUnderWay>();
+  private runSeq = 0;
 
   constructor(private readonly deps: ExecutorDeps) {
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
@@ -261,7 +264,9 @@ export class RequestExecutor {
       await this.giveBack(request.id);
       return;
     }
-    const run: RunUnderWay = { id: request.id, resumed, leasedAt, calls: new AbortController(), calling: true };
+    this.runSeq += 1;
+    const token = `${this.deps.owner}#${this.runSeq}`;
+    const run: RunUnderWay = { id: request.id, resumed, leasedAt, token, calls: new AbortController(), calling: true };
     this.underWay.add(run);
     try {
       await withLogFields({ requestId: request.id }, () => this.runNamed(request, run));
@@ -376,8 +381,6 @@ export class RequestExecutor {
   private async callCloud(request: BackupRequest, run: RunUnderWay, startedAt: number): Promise<CloudOutcome> {
     const { backend, clock } = this.deps;
     const signal = run.calls.signal;
-    // Read before this run's own calls add to the trail.
-    const earlier = run.resumed ? await this.earlierRuns(request) : NO_EARLIER_RUNS;
     const logger = this.deps.logger.with({ requestId: request.id });
     const target = request.target.id;
     const options = (call: CloudCallKind) => ({
@@ -388,7 +391,12 @@ export class RequestExecutor {
       // before a crash is kept before each call, for the run that resumes it (earlierRuns).
       ...(request.project.service === 'cbr' && {
         onSending: (chunk: SendingChunk) =>
-          this.auditNow(request, 'cloud_call_sent', { call, chunk: chunk.index, sent: chunk.volumeIds }),
+          this.auditNow(request, 'cloud_call_sent', {
+            call,
+            chunk: chunk.index,
+            sent: chunk.volumeIds,
+            run: run.token,
+          }),
       }),
     });
     /** Each call's result, and for a move the vault the volumes came from. */
@@ -412,27 +420,31 @@ export class RequestExecutor {
     } catch (e) {
       logger.error('the cloud call threw; recording the volumes not yet settled as failed', { error: e });
       run.calling = false;
+      const earlier = run.resumed ? await this.earlierRuns(request, run) : NO_EARLIER_RUNS;
       const settled = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
       return { outcome: failedOutcome(request, settled, e, startedAt, clock.now()), backupsFrom: startedAt };
     }
-    // The volume calls are done: from here a stop lets the run record its outcome.
+    // The volume calls are done: from here a stop lets the run record its outcome. Read after them,
+    // the trail also has what a stalled earlier runner sent late.
     run.calling = false;
+    const earlier = run.resumed ? await this.earlierRuns(request, run) : NO_EARLIER_RUNS;
     const results = calls.map((c) => ownEarlierWork(c.result, earlier.sent, c.movedFrom));
     const added = results.flatMap((r) => r.added);
     const failed = results.flatMap((r) => r.failed);
     const plain = { outcome: { added, failed, startedAt, finishedAt: clock.now() }, backupsFrom: startedAt };
     const changed = added.filter((a) => a.already !== true);
     if (signal.aborted || !request.backupNow || changed.length === 0) return plain;
-    // An earlier run's backup serves when it holds what this run counts as added: on VBS the policy
-    // backs up all its volumes; on CBR the vault, with what had been sent to it before that backup.
+    // An earlier run's backup serves when it was started for every volume this run counts as added.
     const backup = earlier.backup;
-    const holds = request.project.service === 'vbs' || changed.every((a) => backup?.after.has(a.volumeId) === true);
-    if (backup !== undefined && holds)
+    if (backup !== undefined && changed.every((a) => backup.covers.has(a.volumeId)))
       return {
         outcome: { ...plain.outcome, backupNow: backup.result },
         backupsFrom: Math.min(startedAt, backup.runFrom),
       };
-    const backupNow = await this.backUpNow(request);
+    const backupNow = await this.backUpNow(
+      request,
+      changed.map((a) => a.volumeId),
+    );
     return { outcome: { ...plain.outcome, backupNow, finishedAt: clock.now() }, backupsFrom: startedAt };
   }
 
@@ -440,17 +452,21 @@ export class RequestExecutor {
    * What earlier runs of this request did, from its audit trail: the volumes their calls went out
    * for, and the backup `--now` started, if one did (a resumed run does not start a second).
    */
-  private async earlierRuns(request: BackupRequest): Promise<EarlierRuns> {
+  private async earlierRuns(request: BackupRequest, run: RunUnderWay): Promise<EarlierRuns> {
     const sent = new Set<string>();
     let runFrom: EpochMs | undefined;
     let backup: EarlierRuns['backup'];
-    // Oldest first: each backup holds what had been sent before it.
+    const strings = (value: unknown): string[] =>
+      Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    // Oldest first: the last backup started wins, with the start of the run that started it.
     for (const e of await this.deps.store.audit.list(request.id)) {
       if (e.kind === 'started' || e.kind === 'resumed') runFrom = e.at;
-      const ids: unknown = e.kind === 'cloud_call_sent' ? e.detail['sent'] : undefined;
-      if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') sent.add(id);
-      if (e.kind === 'backup_started' && e.detail['started'] === true)
-        backup = { result: { started: true, at: e.at }, after: new Set(sent), runFrom: runFrom ?? e.at };
+      if (e.kind === 'cloud_call_sent' && e.detail['run'] !== run.token)
+        for (const id of strings(e.detail['sent'])) sent.add(id);
+      if (e.kind === 'backup_started' && e.detail['started'] === true) {
+        const covers = new Set(strings(e.detail['volumes']));
+        backup = { result: { started: true, at: e.at }, covers, runFrom: runFrom ?? e.at };
+      }
     }
     return { sent, backup };
   }
@@ -460,7 +476,7 @@ export class RequestExecutor {
    * volumes, CBR backs up the vault). A refusal is reported in the summary; the volumes stay added.
    * Audited as soon as it returns, like a cloud call.
    */
-  private async backUpNow(request: BackupRequest): Promise<BackupNowResult> {
+  private async backUpNow(request: BackupRequest, volumeIds: readonly VolumeId[]): Promise<BackupNowResult> {
     const { backend, clock } = this.deps;
     let result: BackupNowResult;
     try {
@@ -473,7 +489,8 @@ export class RequestExecutor {
     await this.auditNow(
       request,
       'backup_started',
-      result.started ? { started: true } : { started: false, code: result.code },
+      // The volumes it was started for: a resumed run reuses it only for those.
+      result.started ? { started: true, volumes: volumeIds } : { started: false, code: result.code },
     );
     return result;
   }

@@ -468,13 +468,14 @@ describe('RequestExecutor', () => {
   const inPlace = (volumeId: VolumeId) => ({ volumeId, availabilityZone: undefined, pod: undefined, already: true });
 
   /**
-   * Resumes `r`, whose earlier run sent `sentBefore` and started a --now backup; the cloud answers
-   * `added`. Returns the backups the resumed run started.
+   * Resumes `r`, whose earlier run added `covered` (a CBR run says before its call what it sends) and
+   * started a --now backup for them; the cloud answers `added`. Returns the backups the resumed run started.
    */
-  async function resumeAfterABackup(r: BackupRequest, sentBefore: VolumeId[], added: AssociationResult['added']) {
+  async function resumeAfterABackup(r: BackupRequest, covered: VolumeId[], added: AssociationResult['added']) {
     await earlierEntry(r, 'started', { runner: 'dead-replica' }, T0 + 1);
-    await earlierEntry(r, 'cloud_call_sent', { call: 'associate', chunk: 0, sent: sentBefore });
-    await earlierEntry(r, 'backup_started', { started: true });
+    if (r.project.service === 'cbr')
+      await earlierEntry(r, 'cloud_call_sent', { call: 'associate', chunk: 0, sent: covered, run: 'dead-replica#1' });
+    await earlierEntry(r, 'backup_started', { started: true, volumes: covered });
     const b = backend(() => Promise.resolve({ added, failed: [], chunks: [] }));
     // As CBR's backend does, this run names what it sends (not what it finds in place) before its call.
     const answer = b.associate;
@@ -792,7 +793,7 @@ describe('RequestExecutor', () => {
       const r = await runningOnADeadReplica({ backupNow: true, project: { ...base.project, service } });
       const volumeId = r.volumes[0]!.id;
       const answer = foundInPlace ? inPlace(volumeId) : { ...inPlace(volumeId), already: undefined };
-      const backups = await resumeAfterABackup(r, foundInPlace ? [volumeId] : [], [answer]);
+      const backups = await resumeAfterABackup(r, [volumeId], [answer]);
       expect(backups).not.toHaveBeenCalled();
       const done = (await store.requests.get(r.id))!;
       expect(done.outcome).toMatchObject({ added: [{ volumeId }], backupNow: { started: true, at: T0 + 5 } });
@@ -800,6 +801,28 @@ describe('RequestExecutor', () => {
       expect(done.watch?.since).toBe(T0 + 1);
     },
   );
+
+  it("counts as an earlier run's work what a stalled runner sent while this one was calling", async () => {
+    const base = allowedRequest();
+    const r = await runningOnADeadReplica({ project: { ...base.project, service: 'cbr' } });
+    const volumeId = r.volumes[0]!.id;
+    const b = backend(() => Promise.resolve(ok));
+    b.associate = async () => {
+      // The stalled runner's late call, named in the trail just before this run's call found it done.
+      await earlierEntry(
+        r,
+        'cloud_call_sent',
+        { call: 'associate', chunk: 0, sent: [volumeId], run: 'stalled#1' },
+        T0 + 9,
+      );
+      return { added: [inPlace(volumeId)], failed: [], chunks: [] };
+    };
+    now = T0 + MINUTE + 1;
+    expect(await executor(b).resumeStale()).toBe(1);
+    expect((await store.requests.get(r.id))!.outcome?.added).toEqual([
+      { volumeId, availabilityZone: undefined, pod: undefined },
+    ]);
+  });
 
   it('starts a new backup when resuming a run that adds a volume the earlier one had not sent (CBR, --now)', async () => {
     const [sentBefore, addedNow] = makeVolumeIds(2) as [VolumeId, VolumeId];

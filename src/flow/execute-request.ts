@@ -255,8 +255,11 @@ export class RequestExecutor {
     return resumed;
   }
 
-  /** Every line logged while it runs, here and in the layers below (cloud, Slack, store), names the request. */
-  /** `leasedAt`: when the lease was taken (the start, or the takeover), on the injected clock. */
+  /**
+   * Runs a request this replica holds. `leasedAt`: when the lease was taken (the start, or the
+   * takeover), on the injected clock. Every line logged while it runs, here and in the layers below
+   * (cloud, Slack, store), names the request.
+   */
   private async run(request: BackupRequest, resumed: boolean, leasedAt: number): Promise<void> {
     // The stop's hand-over came while it was being started or taken over (read again: it may have
     // changed while the lease was written): nothing was called yet.

@@ -164,10 +164,6 @@ export class RequestExecutor {
     for (const run of this.underWay) if (run.calling) run.calls.abort();
   }
 
-  private handedOver(): boolean {
-    return this.handingOver;
-  }
-
   /** A run that records nothing here given back, so that it is resumed at once, not after its lease. */
   private async giveBack(id: RequestId): Promise<void> {
     const { store, owner, logger } = this.deps;
@@ -261,9 +257,8 @@ export class RequestExecutor {
    * (cloud, Slack, store), names the request.
    */
   private async run(request: BackupRequest, resumed: boolean, leasedAt: number): Promise<void> {
-    // The stop's hand-over came while it was being started or taken over (read again: it may have
-    // changed while the lease was written): nothing was called yet.
-    if (this.handedOver()) {
+    // The stop's hand-over came while it was being started or taken over: nothing was called yet.
+    if (this.handingOver) {
       await this.giveBack(request.id);
       return;
     }

@@ -232,15 +232,16 @@ export class Outbox {
                 detail: { kind: message.intent.kind, ...(covered.length > 0 && { coveredEdits: covered.length }) },
               },
             ];
-      const nextOwner = this.nextOwner();
+      // Handing over, the completion claims nothing after it.
+      const nextClaim = this.handingOver ? undefined : { owner: this.nextOwner(), leaseMs: this.leaseMs };
       const after = await this.store.outbox.complete(
         message.id,
         owner,
         now,
         { ...(posted && { posted }), audit, ...(covered.length > 0 && { covered }) },
-        this.handingOver ? undefined : { owner: nextOwner, leaseMs: this.leaseMs },
+        nextClaim,
       );
-      const next = after?.claimed && { message: after.claimed, owner: nextOwner, open: after.open };
+      const next = after?.claimed && nextClaim && { message: after.claimed, owner: nextClaim.owner, open: after.open };
       return { result: 'delivered', next };
     }
     // Slack's Retry-After is a floor for the next attempt.

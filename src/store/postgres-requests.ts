@@ -17,7 +17,7 @@ import {
 import { isFinal } from '../domain/request-state';
 import type { BackupWatches, CreateResult, NewRequest, RequestRecords, StoreEffects } from './request-store';
 import type { SqlParams } from './sql-runner';
-import { SqlRequestReads, SqlWatchReads } from './sql-stores';
+import { changedOne, SqlRequestReads, SqlWatchReads } from './sql-stores';
 
 function isEmpty(effects: StoreEffects): boolean {
   return (effects.audit?.length ?? 0) === 0 && (effects.messages?.length ?? 0) === 0;
@@ -86,7 +86,7 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
   }
 
   async markReminded(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
-    if (isEmpty(effects)) return (await this.db.changes(COMMON_SQL.markReminded, { id, now })) === 1;
+    if (isEmpty(effects)) return changedOne(this.db, COMMON_SQL.markReminded, { id, now });
     return this.db.transaction(async (client) => {
       const won = ((await queryNamed(client, COMMON_SQL.markReminded, { id, now })).rowCount ?? 0) === 1;
       if (won) await applyEffects(client, id, effects, now);
@@ -95,7 +95,7 @@ export class PostgresRequestRecords extends SqlRequestReads implements RequestRe
   }
 
   async closeStep(id: RequestId, now: EpochMs, effects: StoreEffects = {}): Promise<boolean> {
-    if (isEmpty(effects)) return (await this.db.changes(COMMON_SQL.closeStep, { id })) === 1;
+    if (isEmpty(effects)) return changedOne(this.db, COMMON_SQL.closeStep, { id });
     return this.db.transaction(async (client) => {
       const won = ((await queryNamed(client, COMMON_SQL.closeStep, { id })).rowCount ?? 0) === 1;
       if (won) await applyEffects(client, id, effects, now);

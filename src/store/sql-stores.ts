@@ -23,6 +23,11 @@ import type { SqlParams, SqlRunner } from './sql-runner';
  * dialect adds what needs its own transactions (create, transition, claims) in its own subclass.
  */
 
+/** A compare-and-set by one row's key: it holds when the statement changed that row. */
+export async function changedOne(runner: SqlRunner, sql: string, params: SqlParams): Promise<boolean> {
+  return (await runner.changes(sql, params)) === 1;
+}
+
 async function requestRows(runner: SqlRunner, sql: string, params: SqlParams): Promise<BackupRequest[]> {
   return (await runner.rows<RequestRow>(sql, params)).map(decodeRequest);
 }
@@ -37,15 +42,15 @@ export class SqlRequestReads {
   }
 
   async renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.renewRun, { id, owner, leaseUntil })) === 1;
+    return changedOne(this.runner, COMMON_SQL.renewRun, { id, owner, leaseUntil });
   }
 
   async releaseRun(id: RequestId, owner: string): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.releaseRun, { id, owner })) === 1;
+    return changedOne(this.runner, COMMON_SQL.releaseRun, { id, owner });
   }
 
   async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now })) === 1;
+    return changedOne(this.runner, COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now });
   }
 
   forgetExpiredDedupe(now: EpochMs): Promise<number> {
@@ -62,7 +67,7 @@ export abstract class SqlWatchReads implements Pick<BackupWatches, 'listDue' | '
   }
 
   async claim(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.claimWatch, { id, owner, leaseUntil, now })) === 1;
+    return changedOne(this.runner, COMMON_SQL.claimWatch, { id, owner, leaseUntil, now });
   }
 }
 
@@ -131,7 +136,7 @@ export class SqlReplayMemory implements ReplayMemory {
   constructor(private readonly runner: SqlRunner) {}
 
   async remember(key: string, expiresAt: EpochMs, now: EpochMs): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.rememberReplayKey, { key, expiresAt, now })) === 1;
+    return changedOne(this.runner, COMMON_SQL.rememberReplayKey, { key, expiresAt, now });
   }
 
   deleteExpired(now: EpochMs): Promise<number> {
@@ -170,15 +175,15 @@ export class SqlOutboxUpdates {
     now: EpochMs,
   ): Promise<boolean> {
     const lastError = encodeLastError(error);
-    return (await this.runner.changes(this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null })) === 1;
+    return changedOne(this.runner, this.failSql, { id, owner, now, lastError, next: nextAttemptAt ?? null });
   }
 
   async renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.renewClaim, { id, owner, until })) === 1;
+    return changedOne(this.runner, COMMON_SQL.renewClaim, { id, owner, until });
   }
 
   async releaseClaim(id: number, owner: string): Promise<boolean> {
-    return (await this.runner.changes(COMMON_SQL.releaseClaim, { id, owner })) === 1;
+    return changedOne(this.runner, COMMON_SQL.releaseClaim, { id, owner });
   }
 
   async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {

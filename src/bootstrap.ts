@@ -16,7 +16,6 @@ import { BotMetrics } from './metrics/bot-metrics';
 import { createProxyDispatcher } from './net/proxy-dispatcher';
 import type { RetryPolicy } from './otc/retry-policy';
 import type { Sandbox } from './sandbox';
-import { startSandbox } from './sandbox';
 import { openStore } from './store/open-store';
 import type { RequestStore } from './store/request-store';
 
@@ -63,6 +62,8 @@ async function reachCloud(
   if (given !== undefined) return { sandbox: given };
   const auth = config.cloud.auth;
   if (auth.kind !== 'sandbox') return { sandbox: undefined, credentials: auth };
+  // Loaded only in sandbox mode: a bot on the real cloud does not carry the emulator (36 modules) in memory.
+  const { startSandbox } = await import('./sandbox');
   const started = await startSandbox({
     projects: config.projects.map((p) => ({ id: p.id, name: p.name, region: p.region, backupService: p.service })),
   });

@@ -168,8 +168,17 @@ export function createSlackFetch(options: SlackFetchOptions): FetchFunction {
   const direct = createHttpTransport();
   const send = async (url: string | URL, init: FetchRequestInit | undefined): Promise<Answer> => {
     if (dispatcher === undefined) return direct(url, init);
-    // Through the proxy: undici's fetch takes the same init plus the dispatcher; its FormData is the one Node's fetch uses.
-    const response = await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+    // Through the proxy, on undici's fetch. Its FormData is not Node's (a file upload's body would go
+    // out as the text "[object FormData]"), so the body goes as the bytes Node's fetch would send.
+    const { bytes, contentType } = await bodyBytes(new URL(url).href, init);
+    const headers = new Headers(init?.headers);
+    if (contentType !== null) headers.set('content-type', contentType);
+    const response = await undiciFetch(url, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      headers: Object.fromEntries(headers),
+      body: bytes ?? null,
+      dispatcher,
+    });
     return buffered(response, await response.arrayBuffer());
   };
   return async (url, init) => {

@@ -34,6 +34,8 @@ describe('HTTPS_PROXY for Slack', () => {
     const done = await w.settle((await w.latestRequest(0)).id);
     expect(done.state).toBe('succeeded');
     expect(rootMessages(w, INCIDENT)).toHaveLength(1);
+    // The cloud's calls too (the token, the look-up, the associate): the sandbox is reached through it.
+    expect(proxy.tunnels).toContain(new URL(w.sandbox.url).host);
   });
 
   it('goes direct for hosts in NO_PROXY', async () => {

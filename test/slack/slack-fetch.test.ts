@@ -7,6 +7,8 @@ import { createMemoryLogger } from '../../src/log/logger';
 import type { SlackCall } from '../../src/slack/slack-fetch';
 import { createHttpTransport, createSlackFetch } from '../../src/slack/slack-fetch';
 import { waitFor } from '../../src/demo/wait';
+import { createProxyDispatcher } from '../../src/net/proxy-dispatcher';
+import { startConnectProxy } from '../helpers/connect-proxy';
 
 /** A Slack Web API stand-in: answers per method from a table. */
 const ANSWERS: Record<string, [number, string]> = {
@@ -240,6 +242,48 @@ describe('the fetch every Slack call goes through', () => {
     expect(answer.body).toContain(`--${boundary!}`);
     expect(answer.body).toContain('filename="summary.csv"');
     expect(answer.body).toContain('a,b\r\n1,2');
+  });
+
+  it('through a proxy, sends a FormData body as multipart too (a file upload behind HTTPS_PROXY)', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const dispatcher = createProxyDispatcher({ httpProxy: proxy.url });
+      const calls: SlackCall[] = [];
+      const send = createSlackFetch({
+        clock: { now: () => 0 },
+        logger: createMemoryLogger('error'),
+        dispatcher,
+        onCall: (c) => calls.push(c),
+      });
+      const form = new FormData();
+      form.append('channel_id', 'C1');
+      form.append('file', new Blob(['a,b\r\n1,2']), 'summary.csv');
+      const answer = (await (
+        await send(`${apiUrl}echo`, { method: 'POST', headers: { authorization: 'Bearer xoxb-1' }, body: form })
+      ).json()) as { type: string; body: string; authorization: string };
+      const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(answer.type)?.[1];
+      expect(boundary).toBeDefined();
+      expect(answer.body).toContain(`--${boundary!}`);
+      expect(answer.body).toContain('filename="summary.csv"');
+      expect(answer.body).toContain('a,b\r\n1,2');
+      expect(answer.authorization).toBe('Bearer xoxb-1');
+      const plain = (await (
+        await send(`${apiUrl}echo`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'channel=C1',
+        })
+      ).json()) as { type: string; body: string };
+      expect(plain).toMatchObject({ type: 'application/x-www-form-urlencoded', body: 'channel=C1' });
+      // Both went through the proxy's tunnel, not directly.
+      expect(proxy.tunnels).toContain(new URL(apiUrl).host);
+      expect(calls.map((c) => c.status)).toEqual([200, 200]);
+      await dispatcher?.close();
+    } finally {
+      await proxy.stop();
+    }
+    // The tunnel's connection to this test's server is closed before the next test counts its own.
+    await waitFor('the tunnelled connection to close', () => (closed === opened ? true : undefined), 5000, 10);
   });
 
   it('keeps a connection open for the next call, and closes it once it has been idle', async () => {

@@ -1,13 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FinalState } from '../domain/request-state';
 import type { Clock, FlowMetrics, LeaseKind } from '../flow/ports';
-import type { OutboxQueue, RequestQueries } from '../store/request-store';
+import type { OutboxQueue, RequestQueries, RequestStore } from '../store/request-store';
 import type { CloudCall } from '../otc/http';
 import type { SlackCall } from '../slack/slack-fetch';
 
 /** What the gauges read from the store when /metrics is scraped (so every replica reports the shared truth). */
 export interface MetricsSources {
-  readonly store: {
+  readonly store: Pick<RequestStore, 'health'> & {
     readonly queries: Pick<RequestQueries, 'countPendingApprovals'>;
     readonly outbox: Pick<OutboxQueue, 'backlog'>;
   };
@@ -89,31 +89,48 @@ export class BotMetrics implements FlowMetrics {
     );
     const { store, clock } = sources;
     new Gauge({
-      name: 'backup_bot_approvals_pending',
-      help: 'Requests waiting for an approver (all replicas: read from the store)',
+      name: 'backup_bot_store_up',
+      help: '1 when the store answers with the schema this build needs (as /readyz), else 0',
       registers,
       async collect() {
-        this.set(await store.queries.countPendingApprovals());
+        this.set((await store.health()) === 'ok' ? 1 : 0);
       },
     });
-    new Gauge({
-      name: 'backup_bot_outbox_backlog',
-      help: 'Slack messages owed and not yet delivered nor given up (read from the store)',
-      registers,
-      async collect() {
-        this.set((await store.outbox.backlog()).open);
-      },
-    });
+    // The gauges read from the store. One that cannot be read is NaN in this scrape (unknown, never
+    // a stale value), and the rest of the scrape is still answered: an outage is when it is needed.
+    const fromStore = (name: string, help: string, read: () => Promise<number>): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          try {
+            this.set(await read());
+          } catch {
+            this.set(Number.NaN);
+          }
+        },
+      });
+    };
+    fromStore(
+      'backup_bot_approvals_pending',
+      'Requests waiting for an approver (all replicas: read from the store)',
+      () => store.queries.countPendingApprovals(),
+    );
+    fromStore(
+      'backup_bot_outbox_backlog',
+      'Slack messages owed and not yet delivered nor given up (read from the store)',
+      async () => (await store.outbox.backlog()).open,
+    );
     // Its own query: prom-client collects the gauges of one scrape concurrently, so they cannot share one.
-    new Gauge({
-      name: 'backup_bot_outbox_oldest_age_seconds',
-      help: 'Age of the oldest undelivered Slack message; 0 when there is none',
-      registers,
-      async collect() {
+    fromStore(
+      'backup_bot_outbox_oldest_age_seconds',
+      'Age of the oldest undelivered Slack message; 0 when there is none',
+      async () => {
         const oldest = (await store.outbox.backlog()).oldestCreatedAt;
-        this.set(oldest === undefined ? 0 : Math.max(0, clock.now() - oldest) / 1000);
+        return oldest === undefined ? 0 : Math.max(0, clock.now() - oldest) / 1000;
       },
-    });
+    );
   }
 
   commandAnswered(subcommand: string, outcome: string): void {

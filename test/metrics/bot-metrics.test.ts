@@ -1,6 +1,7 @@
 import { BotMetrics, cloudOperation } from '../../src/metrics/bot-metrics';
 
 const emptyStore = {
+  health: () => Promise.resolve('ok' as const),
   queries: { countPendingApprovals: () => Promise.resolve(2) },
   outbox: { backlog: () => Promise.resolve({ open: 3, oldestCreatedAt: 1_000 }) },
 };
@@ -38,6 +39,7 @@ describe('BotMetrics', () => {
     metrics.leaseTakenOver('run');
     const { body, contentType } = await metrics.exposition();
     expect(contentType).toContain('text/plain');
+    expect(body).toContain('backup_bot_store_up 1');
     expect(body).toContain('backup_bot_approvals_pending 2');
     expect(body).toContain('backup_bot_outbox_backlog 3');
     expect(body).toContain('backup_bot_outbox_oldest_age_seconds 30');
@@ -50,6 +52,47 @@ describe('BotMetrics', () => {
     expect(body).toContain('backup_bot_slack_api_errors_total{method="chat.postMessage",error="channel_not_found"} 1');
     expect(body).not.toContain('method="chat.update"');
     expect(body).toContain('backup_bot_lease_takeovers_total{kind="run"} 1');
+  });
+
+  it('still answers a scrape while the store is down: the store gauges are NaN, store_up says 0', async () => {
+    const down = (): Promise<never> => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const metrics = new BotMetrics({
+      store: {
+        health: () => Promise.resolve('unavailable' as const),
+        queries: { countPendingApprovals: down },
+        outbox: { backlog: down },
+      },
+      clock: { now: () => 0 },
+    });
+    metrics.commandAnswered('help', 'answered');
+    const { body } = await metrics.exposition();
+    expect(body).toContain('backup_bot_store_up 0');
+    expect(body).toContain('backup_bot_commands_total{subcommand="help",outcome="answered"} 1');
+    expect(body).toContain('process_cpu_user_seconds_total');
+    for (const name of [
+      'backup_bot_approvals_pending',
+      'backup_bot_outbox_backlog',
+      'backup_bot_outbox_oldest_age_seconds',
+    ])
+      expect(body).toMatch(new RegExp(`^${name} nan$`, 'im'));
+  });
+
+  it("drops a store gauge's last value when a later read fails, rather than report it as current", async () => {
+    let up = true;
+    const metrics = new BotMetrics({
+      store: {
+        health: () => Promise.resolve(up ? ('ok' as const) : ('unavailable' as const)),
+        queries: { countPendingApprovals: () => (up ? Promise.resolve(4) : Promise.reject(new Error('gone'))) },
+        outbox: { backlog: () => Promise.resolve({ open: 0, oldestCreatedAt: undefined }) },
+      },
+      clock: { now: () => 0 },
+    });
+    expect((await metrics.exposition()).body).toContain('backup_bot_approvals_pending 4');
+    up = false;
+    const { body } = await metrics.exposition();
+    expect(body).toMatch(/^backup_bot_approvals_pending nan$/im);
+    expect(body).toContain('backup_bot_store_up 0');
+    expect(body).toContain('backup_bot_outbox_backlog 0');
   });
 
   it('gives each bot its own registry, so two in one process do not collide', async () => {

@@ -89,7 +89,14 @@ export function registerBackupCommand(app: SlackListeners, deps: FlowDeps): void
         // Acked: the checks and the record are work after the answer, paced as the request's run and
         // messages are, behind the acks of the commands still arriving.
         await deps.afterAnswer.turns.next();
-        const outcome = await submitTypedRequest({ ...deps, ...deps.afterAnswer }, actor, channel, command.text, cmd);
+        let outcome: TypedOutcome;
+        try {
+          outcome = await submitTypedRequest({ ...deps, ...deps.afterAnswer }, actor, channel, command.text, cmd);
+        } catch (e) {
+          // Counted too (the store or the cloud failed the checks); the error handler answers the user.
+          deps.metrics.commandAnswered(cmd.kind, 'error');
+          throw e;
+        }
         deps.metrics.commandAnswered(cmd.kind, outcome.kind);
         const found = replyFor(outcome);
         if (found === undefined) return;

@@ -258,7 +258,7 @@ export class Outbox {
       this.logger.info('an attempt failed after its claim passed to another deliverer; not recorded', {
         requestId: message.requestId,
         kind: message.intent.kind,
-        error: result.error,
+        failure: result.error,
       });
       return { result: 'retry_later', next: undefined };
     }
@@ -267,7 +267,7 @@ export class Outbox {
         requestId: message.requestId,
         kind: message.intent.kind,
         attempts: message.attempts + 1,
-        error: result.error,
+        failure: result.error,
       });
       await this.store.audit.append({
         requestId: request.id,
@@ -282,7 +282,7 @@ export class Outbox {
         requestId: message.requestId,
         kind: message.intent.kind,
         attempt: message.attempts + 1,
-        error: result.error,
+        failure: result.error,
       });
     }
     return { result: wait === undefined ? 'given_up' : 'retry_later', next: undefined };

@@ -9,6 +9,6 @@ export async function bestEffort(logger: Logger, what: string, call: () => Promi
   try {
     await call();
   } catch (e) {
-    logger.warn(`could not ${what}`, { error: slackErrorName(e) });
+    logger.warn(`could not ${what}`, { slackError: slackErrorName(e) });
   }
 }

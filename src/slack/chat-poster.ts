@@ -93,7 +93,7 @@ export function createChatPoster(options: ChatPosterOptions): ChatCalls {
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       // The error the outbox sees names only its kind; why the call got no answer is said here.
-      logger.warn('Slack call got no answer', { method, error: error.message });
+      logger.warn('Slack call got no answer', { slackMethod: method, failure: error.message });
       throw new WebAPIRequestError(error);
     }
     const retryAfter = response.status === 429 ? retryAfterOf(response) : undefined;
@@ -107,7 +107,7 @@ export function createChatPoster(options: ChatPosterOptions): ChatCalls {
         text,
       );
     for (const warning of body.response_metadata?.warnings ?? [])
-      logger.warn('Slack warns about a call', { method, warning });
+      logger.warn('Slack warns about a call', { slackMethod: method, warning });
     // As the WebClient does: the answer itself is the error's data (`data.error` names it).
     if (!body.ok) throw new WebAPIPlatformError(body as WebAPICallResult & { error: string });
     return body;

@@ -132,7 +132,7 @@ async function admitOnce(
       } catch (e) {
         options.logger.warn('Bolt could not take a command the bot had answered already', {
           command,
-          error: e instanceof Error ? e.message : String(e),
+          failure: e instanceof Error ? e.message : String(e),
         });
       }
     });

@@ -35,7 +35,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     try {
       return await this.users.get(userId, () => this.lookUpUser(userId), { fresh: false });
     } catch (e) {
-      this.logger.warn('users.info failed; treating the user as unknown', { error: slackErrorName(e) });
+      this.logger.warn('users.info failed; treating the user as unknown', { slackError: slackErrorName(e) });
       return undefined;
     }
   }
@@ -88,7 +88,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
       }
       return mine;
     } catch (e) {
-      this.logger.warn('user group look-up failed; group rules will not match', { error: slackErrorName(e) });
+      this.logger.warn('user group look-up failed; group rules will not match', { slackError: slackErrorName(e) });
       return undefined;
     }
   }
@@ -99,7 +99,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
       const members = await this.channelMembers.get(channelId, () => this.lookUpMembers(channelId), { fresh: false });
       return members.has(userId);
     } catch (e) {
-      this.logger.warn('conversations.members failed', { error: slackErrorName(e) });
+      this.logger.warn('conversations.members failed', { slackError: slackErrorName(e) });
       return undefined;
     }
   }
@@ -143,7 +143,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     } catch (e) {
       const name = slackErrorName(e);
       if (name === 'channel_not_found' || name === 'not_in_channel') return { canPost: false, why: 'not_in_channel' };
-      this.logger.warn('conversations.info failed', { error: name });
+      this.logger.warn('conversations.info failed', { slackError: name });
       return { canPost: false, why: 'unknown' };
     }
   }

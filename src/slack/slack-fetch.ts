@@ -186,7 +186,7 @@ export function createSlackFetch(options: SlackFetchOptions): FetchFunction {
     const started = clock.now();
     const report = (status: number | undefined, error: string | undefined): void => {
       const call = { method, status, durationMs: clock.now() - started, error };
-      logger.debug('slack call', { method, status, durationMs: call.durationMs, error });
+      logger.debug('slack call', { slackMethod: method, status, durationMs: call.durationMs, slackError: error });
       onCall?.(call);
     };
     let answer: Answer;

@@ -243,8 +243,10 @@ describe('the chat poster against the WebClient', () => {
     });
     call.scope.done();
     const lines = logger.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toEqual([expect.objectContaining({ msg: 'Slack call got no answer', method: 'chat.postMessage' })]);
-    expect(String(lines[0]?.['error'])).toContain('ECONNREFUSED');
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'Slack call got no answer', slackMethod: 'chat.postMessage' }),
+    ]);
+    expect(String(lines[0]?.['failure'])).toContain('ECONNREFUSED');
     expect(logger.lines.join('\n')).not.toContain(TOKEN);
   });
 
@@ -258,7 +260,7 @@ describe('the chat poster against the WebClient', () => {
     expect(logger.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
       expect.objectContaining({
         msg: 'Slack warns about a call',
-        method: 'chat.postMessage',
+        slackMethod: 'chat.postMessage',
         warning: 'missing_charset',
       }),
     ]);

@@ -108,7 +108,7 @@ describe('the fetch every Slack call goes through', () => {
     await client([], logger).chat.update({ channel: 'C1', ts: '1.1', text: 'hi' });
     const lines = logger.lines.filter((l) => l.includes('"slack call"'));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'debug', method: 'chat.update', status: 200 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'debug', slackMethod: 'chat.update', status: 200 });
     expect(logger.lines.join('\n')).not.toContain('xoxb-secret-token');
   });
 

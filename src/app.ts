@@ -180,6 +180,11 @@ export function createApp(deps: AppDeps): Bot {
     flows.afterAnswer.turns.answered();
   };
   if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, acked);
+  // Each listener's run is work under way, after its ack too (a decision being recorded, a
+  // command's request being checked): a stop waits for it, within its deadline, as for runs.
+  app.use(async ({ next }) => {
+    await flows.work.track(next());
+  });
   registerRouted(app, (listeners) => {
     registerBackupCommand(listeners, flows);
     registerApprovalActions(listeners, flows);
@@ -262,7 +267,9 @@ export function createApp(deps: AppDeps): Bot {
       const underWay = async () => {
         await Promise.all([scheduler?.stop(), flows.work.idle()]);
       };
-      await beforeDeadline(deps.stopDrainMs ?? STOP_DRAIN_MS, underWay());
+      // Slack's requests under way are answered too, each connection then closed (a request that
+      // comes on one meanwhile is refused): `closing` resolves once the last one is.
+      await beforeDeadline(deps.stopDrainMs ?? STOP_DRAIN_MS, Promise.all([underWay(), closing]));
       // Then what is left is given back, so that the next start or another replica takes it at once:
       // a run still under way (it sends no more calls), a message claimed but not yet sent. A post
       // still under way keeps its claim until it runs out.

@@ -1,8 +1,8 @@
 import type { Logger } from '../log/logger';
 
 /**
- * Work that goes on after the person has been answered: delivering a request's messages and
- * running it. Each piece is tracked, so that a stop can wait for what is under way, and a failure
+ * Work that goes on after the person has been answered: delivering a request's messages,
+ * running it, and the Slack listeners' work after their ack. Each piece is tracked, so that a stop can wait for what is under way, and a failure
  * is logged (the outbox and the scheduler finish what a failure leaves: nothing is lost with it).
  */
 export class BackgroundWork {
@@ -19,6 +19,21 @@ export class BackgroundWork {
       )
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
+  }
+
+  /**
+   * Counts `work`, already started elsewhere, as under way until it settles, and returns it as it
+   * is: its caller sees its outcome (a Slack listener's failure goes to Bolt's error handler).
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    const tracked: Promise<void> = work
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return work;
   }
 
   /** How many pieces are under way. */

@@ -177,10 +177,34 @@ function serveOperatorPath(
   }
 }
 
+/** A server's answers not yet sent, and whether it is stopping (see `stopListening`). */
+interface Draining {
+  stopping: boolean;
+  readonly unanswered: Set<ServerResponse>;
+}
+
+const draining = new WeakMap<Server, Draining>();
+
 /** The bot's HTTP face: `POST /slack/events` (commands and interactivity), `GET /healthz`, `/readyz`, `/metrics`. */
 export function createBotHttpServer(options: BotHttpServerOptions): Server {
-  return createServer((req, res) => {
+  const state: Draining = { stopping: false, unanswered: new Set() };
+  const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (state.stopping) {
+      // The connection closes after this answer: a kept-alive one would otherwise bring new requests.
+      res.shouldKeepAlive = false;
+      if (path === '/slack/events') {
+        req.resume();
+        return send(res, 503, { error: 'the bot is stopping' });
+      }
+      if (path === '/readyz') {
+        req.resume();
+        return send(res, 503, { status: 'stopping' });
+      }
+    } else {
+      state.unanswered.add(res);
+      res.once('close', () => state.unanswered.delete(res));
+    }
     if (serveOperatorPath(path, req, res, options)) return;
     if (path === '/slack/events' && options.slack !== undefined) {
       if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
@@ -207,6 +231,8 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
     }
     send(res, 404, { error: 'not found' });
   });
+  draining.set(server, state);
+  return server;
 }
 
 export function listen(server: Server, port: number, host?: string): Promise<number> {
@@ -220,10 +246,22 @@ export function listen(server: Server, port: number, host?: string): Promise<num
 }
 
 /**
- * Stops taking connections; requests under way are still answered. Resolves once the last
- * connection has closed: call `server.closeAllConnections()` to end the ones left when waiting is over.
+ * Stops taking connections and requests; the requests under way are still answered, each on a
+ * connection that then closes. A request that arrives on a kept-alive connection from now on is
+ * refused with 503 (Slack's `/slack/events`; `/readyz` says "stopping"), so no new work starts.
+ * Resolves once the last connection has closed: call `server.closeAllConnections()` to end the
+ * ones left when waiting is over.
  */
 export function stopListening(server: Server): Promise<void> {
+  const state = draining.get(server);
+  if (state !== undefined) {
+    state.stopping = true;
+    for (const res of state.unanswered) {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+      // An answer already on its way leaves its connection kept alive: closed once it is idle.
+      else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
+  }
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -85,3 +85,24 @@ describe('a stop while a request is running', () => {
     expect(await w.bot.store.outbox.listOpen(request.id)).toEqual([]);
   });
 });
+
+/** The cloud answers the command's look-up this late: the stop begins while the command is being checked. */
+const LOOKUP_LATE_MS = 1_000;
+
+describe('a stop while a command is being checked', () => {
+  const world = useWorld({});
+
+  it('waits for it: the request is recorded, runs and is summarised before the stop returns', async () => {
+    const w = world();
+    w.sandbox.faults.inject('evs.volumes.detail', { latencyMs: LOOKUP_LATE_MS, times: 1 });
+    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
+    // Acked at once; the look-up is under way.
+    const listed = () => w.bot.store.queries.listRequests({ teamId: w.workspace.teamId, since: 0, limit: 5 });
+    expect(await listed()).toEqual([]);
+    await w.bot.bot.stop();
+    const [request] = await listed();
+    expect(request?.state).toBe('succeeded');
+    expect(w.slack.state.thread(INCIDENT, rootMessages(w, INCIDENT)[0]?.ts ?? '')).toHaveLength(1);
+    expect(w.logger.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  });
+});

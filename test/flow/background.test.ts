@@ -27,6 +27,26 @@ describe('BackgroundWork', () => {
     gate.resolve();
   });
 
+  it('tracks work started elsewhere until it settles, handing its outcome back untouched and logging nothing', async () => {
+    const logger = createMemoryLogger('debug');
+    const work = new BackgroundWork(logger);
+    const listener = deferred<string>();
+    const failing = deferred<string>();
+    const tracked = work.track(listener.promise);
+    const failed = work.track(failing.promise);
+    expect(work.size).toBe(2);
+    const idle = work.idle();
+    listener.resolve('acked');
+    expect(await tracked).toBe('acked');
+    expect(await isSettled(idle)).toBe(false);
+    failing.reject(new Error('no route'));
+    await expect(failed).rejects.toThrow('no route');
+    await idle;
+    expect(work.size).toBe(0);
+    // Its caller reports the failure (Bolt's error handler): nothing is logged here.
+    expect(logger.lines).toEqual([]);
+  });
+
   it('is idle only once every piece of work has ended', async () => {
     const work = new BackgroundWork(createMemoryLogger());
     const first = deferred();

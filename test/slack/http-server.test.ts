@@ -1,4 +1,6 @@
+import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { signSlackRequest } from '../../src/demo/slack-driver';
 import { createMemoryLogger } from '../../src/log/logger';
 import { createBotHttpServer, listen, SLACK_BODY_LIMIT_BYTES, stopListening } from '../../src/slack/http-server';
@@ -342,5 +344,132 @@ describe('a command answered at once that Bolt then cannot take', () => {
       server.closeAllConnections();
       await closed;
     }
+  });
+});
+
+describe('a stop with Slack requests under way', () => {
+  /** One kept-alive connection for every request, as Slack's client reuses one. */
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  afterAll(() => agent.destroy());
+
+  function request(
+    port: number,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; connection: string | undefined; body: string }> {
+    const clock = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> =
+      body === undefined
+        ? {}
+        : {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-slack-request-timestamp': String(clock),
+            'x-slack-signature': signSlackRequest(SECRET, String(clock), body),
+          };
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', agent, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              connection: res.headers.connection,
+              body: Buffer.concat(chunks).toString(),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('answers the one under way, then closes its connection; one sent on a kept-alive connection meanwhile is refused', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let heard = (): void => undefined;
+    const listening = new Promise<void>((resolve) => (heard = resolve));
+    const server = createBotHttpServer({
+      clock: { now: () => Date.now() },
+      logger: createMemoryLogger('error'),
+      slack: {
+        // The listener acks once the gate opens: a request under way when the stop begins.
+        listener: (_req, res) => {
+          heard();
+          void gate.then(() => res.writeHead(200).end('acked'));
+        },
+        signingSecret: SECRET,
+        replays: new MemoryReplays(),
+      },
+      ready: () => Promise.resolve({ ok: true, body: { status: 'ok' } }),
+      metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    // A connection kept alive, then a request under way on it.
+    expect((await request(port, '/healthz')).status).toBe(200);
+    const underWay = request(port, '/slack/events', 'command=%2Fbackup&text=one');
+    await listening;
+    let closed = false;
+    const closing = stopListening(server).then(() => (closed = true));
+    // A second connection kept alive from before the stop would be idle, hence closed now; this
+    // one is not, and it may not bring new work: the next request on it is refused.
+    release();
+    const answered = await underWay;
+    expect(answered).toMatchObject({ status: 200, body: 'acked', connection: 'close' });
+    // The stop needed no closeAllConnections: the answered connection closed by itself.
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('starts no new work from a request pipelined on a connection while stopping: it is refused', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    let heard = (): void => undefined;
+    const listening = new Promise<void>((resolve) => (heard = resolve));
+    const server = createBotHttpServer({
+      clock: { now: () => Date.now() },
+      logger: createMemoryLogger('error'),
+      slack: {
+        listener: (_req, res) => {
+          calls += 1;
+          heard();
+          void gate.then(() => res.writeHead(200).end('acked'));
+        },
+        signingSecret: SECRET,
+        replays: new MemoryReplays(),
+      },
+      ready: () => Promise.resolve({ ok: true, body: { status: 'ok' } }),
+      metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (c: Buffer) => (received += c.toString()));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const raw = (text: string): string => {
+      const now = String(Math.floor(Date.now() / 1000));
+      return (
+        'POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+        `X-Slack-Request-Timestamp: ${now}\r\nX-Slack-Signature: ${signSlackRequest(SECRET, now, text)}\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+      );
+    };
+    socket.write(raw('command=%2Fbackup&text=one'));
+    await listening;
+    const closing = stopListening(server);
+    socket.write(raw('command=%2Fbackup&text=two'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await ended;
+    await closing;
+    // The first was answered, on a connection that then closed; the second never reached Bolt.
+    expect(calls).toBe(1);
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(received).toContain('acked');
+    expect(received).not.toMatch(/HTTP\/1\.1 200 OK[\s\S]*HTTP\/1\.1 200 OK/);
   });
 });

@@ -22,7 +22,7 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|28000|28P01|3D000)
 const POOL_MESSAGES =
   /timeout exceeded when trying to connect|connection terminated|connection timeout|Cannot use a pool after calling end|Client was closed|Connection refused/i;
 
-function codeOf(err: unknown): string | undefined {
+export function codeOf(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') return code;
@@ -36,6 +36,17 @@ export function isConnectionFailure(err: unknown): boolean {
   const code = codeOf(err);
   if (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   return err instanceof Error && POOL_MESSAGES.test(err.message);
+}
+
+/**
+ * Is this failure a connection the server dropped while the pool held it (a restart, an idle
+ * timeout, an administrator's kill), rather than a server that cannot be reached? The pool gives
+ * the next statement another connection, so a read can be read again at once.
+ */
+export function isDroppedConnection(err: unknown): boolean {
+  const code = codeOf(err);
+  if (code === '57P01' || code === '57P02' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return err instanceof Error && /connection terminated unexpectedly/i.test(err.message);
 }
 
 /** "host:port" of a connection string, for messages; never the user or password. */

@@ -6,7 +6,7 @@ import {
   POSTGRES_MIGRATIONS,
   SCHEMA_MIGRATIONS_TABLE_POSTGRES,
 } from './migrations';
-import { describeTarget, toPostgresStoreError } from './postgres-errors';
+import { codeOf, describeTarget, isDroppedConnection, toPostgresStoreError } from './postgres-errors';
 import { StoreUnavailableError } from './request-store';
 import type { PositionalSql, SqlParams, SqlRunner } from './sql-runner';
 import { positionalValues, toPositional } from './sql-runner';
@@ -89,7 +89,17 @@ export class PostgresPool implements SqlRunner {
     return toPostgresStoreError(err, this.target);
   }
 
+  /**
+   * A read; one that met a connection the server had dropped is read once more, on the connection
+   * the pool gives next (a read changes nothing, so reading it twice is harmless).
+   */
   async rows<R>(sql: string, params: SqlParams = {}): Promise<R[]> {
+    try {
+      return (await queryNamed(this.pool, sql, params)).rows as R[];
+    } catch (err) {
+      if (this.ended || !isDroppedConnection(err)) throw this.fail(err);
+      this.logger.warn('PostgreSQL dropped a connection; reading again on another', { code: codeOf(err) });
+    }
     try {
       return (await queryNamed(this.pool, sql, params)).rows as R[];
     } catch (err) {

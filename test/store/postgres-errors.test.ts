@@ -1,4 +1,9 @@
-import { describeTarget, isConnectionFailure, toPostgresStoreError } from '../../src/store/postgres-errors';
+import {
+  describeTarget,
+  isConnectionFailure,
+  isDroppedConnection,
+  toPostgresStoreError,
+} from '../../src/store/postgres-errors';
 import { StoreUnavailableError } from '../../src/store/request-store';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
@@ -34,6 +39,22 @@ describe('toPostgresStoreError', () => {
   ])('passes %s through unchanged', (_label, err) => {
     expect(isConnectionFailure(err)).toBe(false);
     expect(toPostgresStoreError(err, 'db:5432')).toBe(err);
+  });
+});
+
+describe('isDroppedConnection', () => {
+  it.each([
+    ['admin shutdown', withCode('terminating connection due to administrator command', '57P01'), true],
+    ['crash shutdown', withCode('terminating connection because of crash of another server process', '57P02'), true],
+    ['reset', withCode('read ECONNRESET', 'ECONNRESET'), true],
+    ['cut mid-answer', new Error('Connection terminated unexpectedly'), true],
+    // Not a connection the pool held: reading again would only wait for the same answer.
+    ['refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), false],
+    ['starting up', withCode('the database system is starting up', '57P03'), false],
+    ['pool timeout', new Error('timeout exceeded when trying to connect'), false],
+    ['unique violation', withCode('duplicate key value violates unique constraint', '23505'), false],
+  ])('%s -> %s', (_label, err, dropped) => {
+    expect(isDroppedConnection(err)).toBe(dropped);
   });
 });
 

@@ -31,6 +31,7 @@ import { forgetExpiredReplays } from './slack/replay-guard';
 import { markMessageArguments } from './slack/blocks/sandbox-mark';
 import { createChatPoster } from './slack/chat-poster';
 import { createSlackFetch } from './slack/slack-fetch';
+import { authTestProblem, isWebApiCallError } from './slack/slack-errors';
 import { tokenTeamOf } from './slack/token-team';
 
 export interface AppDeps {
@@ -220,10 +221,15 @@ export function createApp(deps: AppDeps): Bot {
     idle: () => flows.work.idle(),
     pacing: flows.afterAnswer.turns,
     async start() {
-      await app.init();
+      // Both ask Slack's auth.test: a failure says which call failed, why, and what to do, in one
+      // sentence (the client alone says "A request error occurred: fetch failed").
+      const namingAuthTest = (e: unknown): never => {
+        throw isWebApiCallError(e) ? new Error(authTestProblem(e), { cause: e }) : e;
+      };
+      await app.init().catch(namingAuthTest);
       const socket = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client) : undefined;
       // Without slack.allowed_team_ids the bot serves its token's workspace only; until this, none.
-      await flows.workspaces.learnTokenTeam(() => tokenTeamOf(app.client));
+      await flows.workspaces.learnTokenTeam(() => tokenTeamOf(app.client)).catch(namingAuthTest);
       server = createBotHttpServer({
         clock,
         logger,

@@ -1,17 +1,6 @@
 import { BOT_SCOPES } from '../slack/scopes';
+import { authTestProblem, slackErrorCode } from '../slack/slack-errors';
 import type { WebClient } from '@slack/web-api';
-
-/** The error code Slack answered with (`invalid_auth`, `channel_not_found`, …); none when Slack was not reached. */
-function platformCode(e: unknown): string | undefined {
-  if (typeof e !== 'object' || e === null || !('data' in e)) return undefined;
-  const data = (e as { data?: { error?: unknown } }).data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
-/** Slack's error code of a failed Web API call, else the client's message (e.g. "fetch failed"). */
-export function slackErrorCode(e: unknown): string {
-  return platformCode(e) ?? (e instanceof Error ? e.message : String(e));
-}
 
 /** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
 export type TokenCheck =
@@ -33,22 +22,7 @@ export async function checkSlackToken(
     // Slack names the token's scopes in a header the client puts here; absent, nothing is said.
     granted = auth.response_metadata?.scopes;
   } catch (e) {
-    // No Slack error code means Slack was never reached: a network or proxy problem, not the token.
-    if (platformCode(e) === undefined)
-      return {
-        ok: false,
-        problems: [
-          `Slack cannot be reached (auth.test: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, ` +
-            'and SLACK_API_URL if set.',
-        ],
-      };
-    return {
-      ok: false,
-      problems: [
-        `Slack refused the bot token (auth.test: ${slackErrorCode(e)}): set SLACK_BOT_TOKEN to the app's ` +
-          "Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and reinstall the app if it was revoked.",
-      ],
-    };
+    return { ok: false, problems: [authTestProblem(e)] };
   }
   const missing = granted === undefined ? [] : BOT_SCOPES.filter((s) => !granted.includes(s));
   const scopes =

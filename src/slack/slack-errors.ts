@@ -61,3 +61,50 @@ export function classifySlackError(e: unknown): SlackFailure {
   }
   return { error, retryable };
 }
+
+/** The error code Slack answered with (`invalid_auth`, `channel_not_found`, …); none when Slack was not reached. */
+export function platformCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null || !('data' in e)) return undefined;
+  const data = (e as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** The innermost cause of a failed call that says more than its wrapper: `connect ECONNREFUSED 10.0.0.1:443`. */
+function rootCause(e: Error): string | undefined {
+  let at: unknown = e;
+  let said: string | undefined;
+  for (let depth = 0; depth < 5 && at instanceof Error; depth += 1) {
+    const next: unknown = 'original' in at ? (at as { original?: unknown }).original : at.cause;
+    if (!(next instanceof Error)) break;
+    const code = 'code' in next && typeof next.code === 'string' ? next.code : undefined;
+    said = code !== undefined && !next.message.includes(code) ? `${code}: ${next.message}` : next.message;
+    at = next;
+  }
+  return said !== undefined && !e.message.includes(said) ? said : undefined;
+}
+
+/**
+ * Slack's error code of a failed Web API call, else the client's message with what caused it
+ * (`A request error occurred: fetch failed (ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:443)`).
+ */
+export function slackErrorCode(e: unknown): string {
+  const code = platformCode(e);
+  if (code !== undefined) return code;
+  if (!(e instanceof Error)) return String(e);
+  const cause = rootCause(e);
+  return cause === undefined ? e.message : `${e.message} (${cause})`;
+}
+
+/** What a failed `auth.test` means, in one sentence with its fix: Slack not reached, or the token refused. */
+export function authTestProblem(e: unknown): string {
+  // No Slack error code means Slack was never reached: a network or proxy problem, not the token.
+  if (platformCode(e) === undefined)
+    return (
+      `Slack cannot be reached (auth.test: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, ` +
+      'and SLACK_API_URL if set.'
+    );
+  return (
+    `Slack refused the bot token (auth.test: ${slackErrorCode(e)}): set SLACK_BOT_TOKEN to the app's ` +
+    "Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and reinstall the app if it was revoked."
+  );
+}

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import type { RequestStore } from '../../src/store/request-store';
@@ -193,5 +195,29 @@ describe('npm start’s contract from outside', () => {
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok', mode: 'http' }]);
     expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(bot.logs().map((r) => r['msg'])).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+  });
+});
+
+describe('npm start when Slack cannot be reached', () => {
+  it('exits with code 1, saying which call failed, why, and what to check', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const bot = spawnBotProcess({
+      name: 'bot without Slack',
+      env: { ...deploymentEnv(), SLACK_API_URL: `http://127.0.0.1:${closed}/api/` },
+      yaml: deploymentYaml(ALLOW_SRE),
+      dir,
+    });
+    expect(await bot.exited).toEqual({ code: 1, signal: null });
+    const failure = bot.logs().find((r) => r['msg'] === 'the bot could not start');
+    const message = String((failure?.['error'] as { message?: unknown } | undefined)?.message);
+    expect(message).toContain('Slack cannot be reached (auth.test:');
+    expect(message).toContain('ECONNREFUSED');
+    expect(message).toContain('check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL');
   });
 });

@@ -8,7 +8,13 @@ import {
 } from '@slack/web-api';
 import nock from 'nock';
 import { createMemoryLogger } from '../../src/log/logger';
-import { classifySlackError, isWebApiCallError, slackErrorName } from '../../src/slack/slack-errors';
+import {
+  authTestProblem,
+  classifySlackError,
+  isWebApiCallError,
+  slackErrorCode,
+  slackErrorName,
+} from '../../src/slack/slack-errors';
 
 const API = 'https://slack.com';
 
@@ -105,5 +111,34 @@ describe('slackErrorName and classifySlackError on errors built directly', () =>
     expect(isWebApiCallError(new WebAPIRateLimitedError(1))).toBe(true);
     expect(isWebApiCallError(Object.assign(new Error('x'), { code: 'slack_bolt_unknown_error' }))).toBe(false);
     expect(isWebApiCallError({ code: ErrorCode.PlatformError, data: { error: 'x' } })).toBe(false);
+  });
+});
+
+describe('slackErrorCode and authTestProblem', () => {
+  /** What the WebClient rejects with when its fetch failed: the fetch's error under `original`, its cause under that. */
+  const fetchFailed = (): Error => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:3128'), { code: 'ECONNREFUSED' });
+    return new WebAPIRequestError(new TypeError('fetch failed', { cause: refused }));
+  };
+
+  it("names what made a request fail, not only the client's words for it", () => {
+    expect(slackErrorCode(fetchFailed())).toBe(
+      'A request error occurred: fetch failed (connect ECONNREFUSED 10.0.0.1:3128)',
+    );
+    // Nothing to add when the message says it already.
+    const direct = new WebAPIRequestError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+    );
+    expect(slackErrorCode(direct)).toBe('A request error occurred: connect ECONNREFUSED 127.0.0.1:9');
+    expect(slackErrorCode(new WebAPIPlatformError({ ok: false, error: 'invalid_auth' }))).toBe('invalid_auth');
+  });
+
+  it('says Slack was not reached when no Slack error came back, and the token was refused when one did', () => {
+    expect(authTestProblem(fetchFailed())).toMatch(
+      /^Slack cannot be reached \(auth\.test: A request error occurred: fetch failed \(connect ECONNREFUSED 10\.0\.0\.1:3128\)\): check the network, HTTPS_PROXY and NO_PROXY/,
+    );
+    expect(authTestProblem(new WebAPIPlatformError({ ok: false, error: 'invalid_auth' }))).toMatch(
+      /^Slack refused the bot token \(auth\.test: invalid_auth\): set SLACK_BOT_TOKEN/,
+    );
   });
 });

@@ -19,20 +19,33 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.logLevel });
-  const running = await startBot(config, { logger, checkSetup: true });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  // Listened for before the start, which can take a while (migrations, Slack, the cloud): as PID 1
+  // in a container, a process with no handler ignores SIGTERM, and `docker stop` would wait for
+  // its kill. A signal during the start stops the bot as soon as it has started.
+  let signalled: string | undefined;
+  let stop = (): void => undefined;
+  const shutdown = (signal: string): void => {
+    if (signalled !== undefined) return;
+    signalled = signal;
     logger.info('stopping', { signal });
-    running
-      .stop()
-      .then(() => logger.info('stopped'))
-      .catch((e: unknown) => logger.error('stop failed', { error: e }))
-      .finally(() => process.exit(0));
+    stop();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const running = await startBot(config, { logger, checkSetup: true });
+  stop = () => {
+    running
+      .stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        logger.error('stop failed', { error: e });
+        process.exit(1);
+      });
+  };
+  if (signalled !== undefined) stop();
 }
 
 main().catch((e: unknown) => {

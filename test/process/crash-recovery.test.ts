@@ -221,3 +221,14 @@ describe('npm start when Slack cannot be reached', () => {
     expect(message).toContain('check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL');
   });
 });
+
+describe('a SIGTERM while the bot is starting', () => {
+  it('is not lost: the bot finishes starting, stops cleanly and exits with code 0', async () => {
+    // Slack answers the start's auth.test late: the signal comes while the bot waits for it.
+    slack.failNext('auth.test', { lateMs: 2_000 });
+    const bot = spawnBotProcess({ name: 'starting bot', env: deploymentEnv(), yaml: deploymentYaml(ALLOW_SRE), dir });
+    await waitFor('the start to reach Slack', () => (slack.state.callsOf('auth.test').length > 0 ? true : undefined));
+    expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(bot.logs().map((r) => r['msg'])).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+  });
+});

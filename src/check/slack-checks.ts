@@ -68,14 +68,17 @@ export async function checkApprovalsChannel(web: WebClient, channel: string): Pr
   }
 }
 
-/** Every user group handle the rules and approvers name exists in the workspace (usergroups.list). */
+/**
+ * Every user group handle the rules and approvers name exists in the workspace (usergroups.list),
+ * in any letter case: the rules match handles so.
+ */
 export async function checkUsergroups(web: WebClient, handles: readonly string[]): Promise<readonly string[]> {
   const wanted = [...new Set(handles.map((h) => h.replace(/^@/, '')))];
   if (wanted.length === 0) return [];
   let known: Set<string>;
   try {
     const list = await web.usergroups.list({ include_disabled: false });
-    known = new Set((list.usergroups ?? []).flatMap((g) => (g.handle === undefined ? [] : [g.handle])));
+    known = new Set((list.usergroups ?? []).flatMap((g) => (g.handle === undefined ? [] : [g.handle.toLowerCase()])));
   } catch (e) {
     return [
       `The user groups named in the config cannot be listed (usergroups.list: ${slackErrorCode(e)}): grant the ` +
@@ -83,7 +86,7 @@ export async function checkUsergroups(web: WebClient, handles: readonly string[]
     ];
   }
   return wanted
-    .filter((h) => !known.has(h))
+    .filter((h) => !known.has(h.toLowerCase()))
     .map(
       (h) =>
         `The user group @${h} named in the config does not exist in this workspace, so its rule or approvers ` +

@@ -122,6 +122,12 @@ describe('the set-up self-check', () => {
     ]);
   });
 
+  it('finds a user group named in other letter case, as the rules match it', async () => {
+    const rules = `
+  - { name: sre, usergroups: ['@SRE-Oncall'], decision: allow }`;
+    expect((await check(configOf({ rules }))).problems).toEqual([]);
+  });
+
   it('says when user groups cannot be listed and which scope is missing', async () => {
     slack.failNext('usergroups.list', { error: 'missing_scope' });
     const { problems } = await check();

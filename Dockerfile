@@ -23,6 +23,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json manifest.yml ./
+# npm start and npm run check (docker compose exec bot npm run check) run dist/ as built.
+COPY scripts ./scripts
 # The bot needs no root: a fixed, unprivileged user (the base image's `node`, uid 1000).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Used by `npm start` (through scripts/start.js), `npm run demo` and `npm run sandbox`: compiles
-// src/ to dist/ when dist/ is missing or older than any source file, so a fresh clone runs with
-// one command, and a deployed image built with `npm run build` (dev dependencies pruned) runs what
-// is built.
+// Used by `npm start` (through scripts/start.js), `npm run check`, `npm run demo` and `npm run
+// sandbox`: compiles src/ to dist/ when dist/ is missing or older than any source file, so a fresh
+// clone runs with one command, and a deployed image built with `npm run build` (dev dependencies
+// pruned, no src/) runs what is built.
 'use strict';
 const { existsSync, readdirSync, statSync, utimesSync } = require('node:fs');
 const { join } = require('node:path');
@@ -11,7 +11,9 @@ const { spawnSync } = require('node:child_process');
 const root = join(__dirname, '..');
 const marker = join(root, 'dist', 'main.js');
 
+/** The newest mtime under `dir`; 0 when there is no such directory (an image ships dist/ without src/). */
 function newestSource(dir) {
+  if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -23,7 +25,8 @@ function newestSource(dir) {
 /** Builds when dist/ is missing or stale; returns the exit code to stop with, 0 when dist/ can run. */
 function buildIfNeeded() {
   const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-  const sourcesAt = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsconfig.build.json')).mtimeMs);
+  const config = join(root, 'tsconfig.build.json');
+  const sourcesAt = Math.max(newestSource(join(root, 'src')), existsSync(config) ? statSync(config).mtimeMs : 0);
   if (builtAt >= sourcesAt) return 0;
 
   let tsc;

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { deployedNodeFlags } from '../../bench/procs';
@@ -74,5 +76,27 @@ describe('compose.yaml', () => {
   it('checks each replica on /healthz and publishes no fixed host port (two replicas could not share one)', () => {
     expect(JSON.stringify((bot['healthcheck'] as { test: unknown }).test)).toContain('/healthz');
     for (const port of (bot['ports'] as unknown[] | undefined) ?? []) expect(String(port)).not.toContain(':');
+  });
+});
+
+describe('an install with dist/ and no src/ (the image)', () => {
+  it('runs what is built: npm start and npm run check do not try to build', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backup-bot-image-'));
+    try {
+      mkdirSync(join(dir, 'scripts'));
+      mkdirSync(join(dir, 'dist'));
+      copyFileSync(join(ROOT, 'scripts', 'build-if-needed.js'), join(dir, 'scripts', 'build-if-needed.js'));
+      writeFileSync(join(dir, 'dist', 'main.js'), '');
+      const run = spawnSync(process.execPath, [join(dir, 'scripts', 'build-if-needed.js')], { encoding: 'utf8' });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is what the Dockerfile ships: scripts/ beside dist/', () => {
+    const lines = instructions(read('Dockerfile'));
+    const last = lines.filter((l) => l.startsWith('FROM ')).at(-1) ?? '';
+    expect(lines.slice(lines.lastIndexOf(last))).toContain('COPY scripts ./scripts');
   });
 });

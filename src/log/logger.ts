@@ -23,6 +23,14 @@ export function withLogFields<T>(fields: LogFields, work: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, work);
 }
 
+/**
+ * Runs a Slack interaction's work on a request with its id on every log line (the Slack and cloud
+ * calls below included); an id that did not parse names no request, and is not logged as one.
+ */
+export function withRequestId<T>(requestId: string | undefined, work: () => T): T {
+  return requestId === undefined ? work() : withLogFields({ requestId }, work);
+}
+
 const SEVERITY: Record<LogLevel, number> = {
   [LogLevel.DEBUG]: 10,
   [LogLevel.INFO]: 20,

@@ -132,6 +132,22 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     expect(await audits(w, request.id)).toContain('denied');
   });
 
+  it("names the request on the log lines of a decision's work: the modal's Slack calls included", async () => {
+    const w = world();
+    const request = await askForApproval(w);
+    const mark = w.logger.lines.length;
+    const form = await clickDecision(w, BOB, request.id, 'approve');
+    await submit(w, BOB, form, undefined);
+    await w.settle(request.id);
+    const records = w.logger.lines.slice(mark).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const modalCalls = records.filter(
+      (r) => r['msg'] === 'slack call' && String(r['slackMethod']).startsWith('views.'),
+    );
+    // The modal opened, filled with the decision form, then told the decision.
+    expect(modalCalls.length).toBeGreaterThanOrEqual(3);
+    for (const r of modalCalls) expect(r['requestId']).toBe(request.id);
+  });
+
   it('lets the requester cancel while pending, and nobody else', async () => {
     const w = world();
     const request = await askForApproval(w);

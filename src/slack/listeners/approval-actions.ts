@@ -8,6 +8,7 @@ import type { RequestId } from '../../domain/ids';
 import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
 import { refusalText, decisionLine } from '../blocks/approval-text';
 import { surfaceMarks } from '../blocks/sandbox-mark';
+import { withRequestId } from '../../log/logger';
 import {
   ACTION_APPROVE,
   ACTION_CANCEL,
@@ -38,27 +39,30 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
   ] as const) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client }) => {
       await ack();
-      // The trigger lives three seconds and works once: open first, check after.
-      const opened = await client.views.open({
-        trigger_id: body.trigger_id,
-        view: marks.modal(buildLoadingModal(decision)),
-      });
-      const viewId = opened.view?.id;
-      if (viewId === undefined) return;
-      const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
-      const checked = await replaceHoldingViewOnFailure(
-        deps.logger,
-        client,
-        { id: viewId, title: 'Nothing changed' },
-        () => checkDecision(deps, requestId, actorOf(body), decision),
-      );
-      const view = checked.ok
-        ? buildDecisionModal(checked.request, decision)
-        : buildInfoModal('Nothing changed', refusalText(checked.refusal));
-      await client.views.update({
-        view_id: viewId,
-        ...(opened.view?.hash && { hash: opened.view.hash }),
-        view: marks.modal(view),
+      const parsed = parseRequestId(action.value ?? '');
+      const requestId = parsed ?? INVALID_ID;
+      await withRequestId(parsed, async () => {
+        // The trigger lives three seconds and works once: open first, check after.
+        const opened = await client.views.open({
+          trigger_id: body.trigger_id,
+          view: marks.modal(buildLoadingModal(decision)),
+        });
+        const viewId = opened.view?.id;
+        if (viewId === undefined) return;
+        const checked = await replaceHoldingViewOnFailure(
+          deps.logger,
+          client,
+          { id: viewId, title: 'Nothing changed' },
+          () => checkDecision(deps, requestId, actorOf(body), decision),
+        );
+        const view = checked.ok
+          ? buildDecisionModal(checked.request, decision)
+          : buildInfoModal('Nothing changed', refusalText(checked.refusal));
+        await client.views.update({
+          view_id: viewId,
+          ...(opened.view?.hash && { hash: opened.view.hash }),
+          view: marks.modal(view),
+        });
       });
     });
   }
@@ -83,30 +87,35 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
           ),
         ),
       });
-      const requestId = parseRequestId(view.private_metadata) ?? INVALID_ID;
-      const result = await replaceHoldingViewOnFailure(
-        deps.logger,
-        client,
-        { id: view.id, title: 'Nothing changed' },
-        () => decide(deps, requestId, actorOf(body), decision, comment),
-      );
-      const text = result.ok
-        ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
-        : refusalText(result.refusal);
-      await bestEffort(deps.logger, 'show the decision in the modal', () =>
-        client.views.update({
-          view_id: view.id,
-          view: marks.modal(buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text)),
-        }),
-      );
+      const parsed = parseRequestId(view.private_metadata);
+      const requestId = parsed ?? INVALID_ID;
+      await withRequestId(parsed, async () => {
+        const result = await replaceHoldingViewOnFailure(
+          deps.logger,
+          client,
+          { id: view.id, title: 'Nothing changed' },
+          () => decide(deps, requestId, actorOf(body), decision, comment),
+        );
+        const text = result.ok
+          ? `${decisionLine(result.request)}\nThe requester's thread and the card show it${decision === 'approve' ? '; the request runs now' : ''}.`
+          : refusalText(result.refusal);
+        await bestEffort(deps.logger, 'show the decision in the modal', () =>
+          client.views.update({
+            view_id: view.id,
+            view: marks.modal(buildInfoModal(result.ok ? 'Done' : 'Nothing changed', text)),
+          }),
+        );
+      });
     });
   }
 
   app.action<BlockButtonAction>(ACTION_CANCEL, async ({ ack, body, action, respond }) => {
     await ack();
-    const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
-    const result = await cancel(deps, requestId, actorOf(body));
-    if (!result.ok)
-      await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(result.refusal) });
+    const parsed = parseRequestId(action.value ?? '');
+    await withRequestId(parsed, async () => {
+      const result = await cancel(deps, parsed ?? INVALID_ID, actorOf(body));
+      if (!result.ok)
+        await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(result.refusal) });
+    });
   });
 }

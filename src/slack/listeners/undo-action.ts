@@ -5,6 +5,7 @@ import type { FlowDeps } from '../../flow/flow-deps';
 import { undo } from '../../flow/undo';
 import { buildUndoReply } from '../blocks/undo-reply';
 import { surfaceMarks } from '../blocks/sandbox-mark';
+import { withRequestId } from '../../log/logger';
 import { ACTION_UNDO } from '../ids';
 import { teamIdOf } from '../payload';
 import type { SlackListeners } from './listener-router';
@@ -16,8 +17,11 @@ export function registerUndoAction(app: SlackListeners, deps: FlowDeps): void {
   const marks = surfaceMarks(deps.sandbox);
   app.action<BlockButtonAction>(ACTION_UNDO, async ({ ack, body, action, respond }) => {
     await ack();
-    const requestId = parseRequestId(action.value ?? '') ?? INVALID_ID;
-    const result = await undo(deps, { teamId: teamIdOf(body), userId: body.user.id }, requestId);
-    await respond({ response_type: 'ephemeral', replace_original: false, ...marks.message(buildUndoReply(result)) });
+    const parsed = parseRequestId(action.value ?? '');
+    // The original's id: the undo's own request, once recorded, runs under its own.
+    await withRequestId(parsed, async () => {
+      const result = await undo(deps, { teamId: teamIdOf(body), userId: body.user.id }, parsed ?? INVALID_ID);
+      await respond({ response_type: 'ephemeral', replace_original: false, ...marks.message(buildUndoReply(result)) });
+    });
   });
 }

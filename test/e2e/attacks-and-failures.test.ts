@@ -1,3 +1,4 @@
+import { sampleSum, scrapeMetrics } from '../helpers/metrics';
 import { signSlackRequest } from '../../src/demo/slack-driver';
 import { waitFor } from '../../src/demo/wait';
 import { seededVolumeIds } from '../../src/sandbox';
@@ -211,8 +212,9 @@ describe('when the cloud or the store fails', () => {
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok', mode: 'http' });
   });
 
-  it('answers the user in one safe sentence when the store cannot be reached', async () => {
+  it('answers the user in one safe sentence when the store cannot be reached, and /metrics still answers', async () => {
     const w = world();
+    expect(sampleSum(await scrapeMetrics(w.bot.port), 'backup_bot_store_up')).toBe(1);
     await w.bot.store.close();
     const sent = await w.driver.slashCommand({
       userId: ALICE,
@@ -222,6 +224,13 @@ describe('when the cloud or the store fails', () => {
     const [reply] = await ephemeralReplies(w, sent.responseId);
     expect(reply).toContain('The bot cannot record requests right now, so it did not act: nothing was changed.');
     expect(associateCalls(w)).toBe(0);
+    // The command is counted as failed; the gauges read from the store are unknown, the rest is there.
+    const m = await scrapeMetrics(w.bot.port);
+    expect(sampleSum(m, 'backup_bot_commands_total', 'subcommand="associate"', 'outcome="error"')).toBe(1);
+    expect(sampleSum(m, 'backup_bot_store_up')).toBe(0);
+    expect(sampleSum(m, 'backup_bot_approvals_pending')).toBeNaN();
+    expect(sampleSum(m, 'backup_bot_outbox_backlog')).toBeNaN();
+    expect(m.has('process_cpu_user_seconds_total')).toBe(true);
   });
 });
 

@@ -197,10 +197,6 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
         req.resume();
         return send(res, 503, { error: 'the bot is stopping' });
       }
-      if (path === '/readyz') {
-        req.resume();
-        return send(res, 503, { status: 'stopping' });
-      }
     } else {
       state.unanswered.add(res);
       res.once('close', () => state.unanswered.delete(res));
@@ -247,8 +243,8 @@ export function listen(server: Server, port: number, host?: string): Promise<num
 
 /**
  * Stops taking connections and requests; the requests under way are still answered, each on a
- * connection that then closes. A request that arrives on a kept-alive connection from now on is
- * refused with 503 (Slack's `/slack/events`; `/readyz` says "stopping"), so no new work starts.
+ * connection that then closes. A Slack request that arrives on a kept-alive connection from now on
+ * (pipelined behind one under way) is refused with 503, so no new work starts.
  * Resolves once the last connection has closed: call `server.closeAllConnections()` to end the
  * ones left when waiting is over.
  */

@@ -177,29 +177,20 @@ function serveOperatorPath(
   }
 }
 
-/** A server's answers not yet sent, and whether it is stopping (see `stopListening`). */
-interface Draining {
-  stopping: boolean;
-  readonly unanswered: Set<ServerResponse>;
-}
-
-const draining = new WeakMap<Server, Draining>();
+/** The servers that are stopping (see `stopListening`). */
+const stopping = new WeakSet<Server>();
 
 /** The bot's HTTP face: `POST /slack/events` (commands and interactivity), `GET /healthz`, `/readyz`, `/metrics`. */
 export function createBotHttpServer(options: BotHttpServerOptions): Server {
-  const state: Draining = { stopping: false, unanswered: new Set() };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (state.stopping) {
+    if (stopping.has(server)) {
       // The connection closes after this answer: a kept-alive one would otherwise bring new requests.
       res.shouldKeepAlive = false;
       if (path === '/slack/events') {
         req.resume();
         return send(res, 503, { error: 'the bot is stopping' });
       }
-    } else {
-      state.unanswered.add(res);
-      res.once('close', () => state.unanswered.delete(res));
     }
     if (serveOperatorPath(path, req, res, options)) return;
     if (path === '/slack/events' && options.slack !== undefined) {
@@ -227,7 +218,6 @@ export function createBotHttpServer(options: BotHttpServerOptions): Server {
     }
     send(res, 404, { error: 'not found' });
   });
-  draining.set(server, state);
   return server;
 }
 
@@ -249,15 +239,8 @@ export function listen(server: Server, port: number, host?: string): Promise<num
  * ones left when waiting is over.
  */
 export function stopListening(server: Server): Promise<void> {
-  const state = draining.get(server);
-  if (state !== undefined) {
-    state.stopping = true;
-    for (const res of state.unanswered) {
-      if (!res.headersSent) res.shouldKeepAlive = false;
-      // An answer already on its way leaves its connection kept alive: closed once it is idle.
-      else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
-    }
-  }
+  // Node answers the requests under way with `Connection: close` once the server is closing.
+  stopping.add(server);
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

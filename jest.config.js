@@ -1,7 +1,13 @@
 /** Jest runs the TypeScript sources through ts-jest in transpile-only mode (tsconfig isolatedModules);
  * `npm run typecheck` is the type gate. */
+// Read once, by the run's main process: a run without PostgreSQL says so at its start (Jest shows
+// no console output of a file whose tests were all skipped).
+if (!process.env.TEST_DATABASE_URL)
+  console.warn('TEST_DATABASE_URL not set: the PostgreSQL suites (store, query plans, replicas) are skipped');
+
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, and it takes a file's nock out at the file's end even when all its tests were skipped.
+  testEnvironment: '<rootDir>/test/setup/environment.js',
   // src/ is a root too so that coverage also finds the files no test loads (src/main.ts runs only in
   // the child processes of test/process); tests live in test/ only, test/process included.
   roots: ['<rootDir>/src', '<rootDir>/test'],

@@ -10,6 +10,8 @@ import http from 'node:http';
 import nock from 'nock';
 
 const ACTIVE = Symbol.for('otc-backup-bot.test.nock-active');
+/** Where the file's environment (test/setup/environment.js) finds how to take this nock out. */
+const RESTORE = Symbol.for('otc-backup-bot.test.nock-restore');
 const shared = http as unknown as Record<symbol, string | undefined>;
 if (shared[ACTIVE] !== undefined) {
   throw new Error(`nock of an earlier test file (${shared[ACTIVE]}) is still patched into node:http`);
@@ -19,8 +21,14 @@ shared[ACTIVE] = expect.getState().testPath ?? 'a test file';
 nock.disableNetConnect();
 nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
 
-afterAll(() => {
+let restored = false;
+const restore = (): void => {
+  if (restored) return;
+  restored = true;
   nock.cleanAll();
   nock.restore();
   shared[ACTIVE] = undefined;
-});
+};
+(globalThis as unknown as Record<symbol, unknown>)[RESTORE] = restore;
+// Also at the environment's teardown, for a file whose tests were all skipped (Jest runs no afterAll then).
+afterAll(restore);

@@ -89,6 +89,8 @@ const SLACK_TIMEOUT_MS = 10_000;
 const STOP_DRAIN_MS = 10_000;
 /** After that, how long a stop waits for the work still under way to be given back. */
 const STOP_HAND_OVER_MS = 1_000;
+/** Slack's wait for an envelope's ack: a stop in Socket Mode waits as long for the acks under way. */
+const SOCKET_ACK_WAIT_MS = 3_000;
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
 export function createApp(deps: AppDeps): Bot {
@@ -180,7 +182,7 @@ export function createApp(deps: AppDeps): Bot {
     metrics.acked(ms);
     flows.afterAnswer.turns.answered();
   };
-  if (receiver instanceof SocketModeReceiver) timeSocketAcks(app, clock, acked);
+  const socketAcks = receiver instanceof SocketModeReceiver ? timeSocketAcks(app, clock, acked) : undefined;
   // Each listener's run is work under way, after its ack too (a decision being recorded, a
   // command's request being checked): a stop waits for it, within its deadline, as for runs.
   app.use(async ({ next }) => {
@@ -264,9 +266,14 @@ export function createApp(deps: AppDeps): Bot {
     },
     async stop() {
       // No new work: Slack's requests and events stop arriving, the loops stop taking work.
-      // receiver.stop() only starts the close handshake; the client's disconnect() resolves once the
-      // socket is closed, so no timer of the handshake outlives the bot.
-      if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => undefined);
+      if (receiver instanceof SocketModeReceiver) {
+        // An ack goes back over the socket: the envelopes under way are acked before it closes (a
+        // form's submit acks after its check), for no longer than Slack waits for an ack.
+        await beforeDeadline(SOCKET_ACK_WAIT_MS, socketAcks?.settled() ?? Promise.resolve());
+        // receiver.stop() only starts the close handshake; the client's disconnect() resolves once
+        // the socket is closed, so no timer of the handshake outlives the bot.
+        await receiver.client.disconnect().catch(() => undefined);
+      }
       const closing = server === undefined ? Promise.resolve() : stopListening(server);
       flows.executor.stopTakingOver();
       // The work under way (deliveries, runs, a loop's pass) is finished, for a while.

@@ -1,8 +1,32 @@
 import type { DemoWorld } from '../../src/demo/demo-world';
 import { waitFor } from '../../src/demo/wait';
 import { sampleSum, scrapeMetrics } from '../helpers/metrics';
+import { interactionUser, viewSubmissionPayload } from '../../src/demo/slack-payloads';
+import { seededPolicyId } from '../../src/sandbox';
 import type { SocketModeStandIn } from '../helpers/socket-mode-stand-in';
 import { ALICE, DB_DATA_1, INCIDENT, rootMessages, startSocketWorld, stopSocketWorld, text } from './world';
+
+function slashCommandEnvelope(world: DemoWorld, envelopeId: string, commandText: string): Record<string, unknown> {
+  return {
+    envelope_id: envelopeId,
+    type: 'slash_commands',
+    accepts_response_payload: true,
+    payload: {
+      token: 'x',
+      team_id: world.workspace.teamId,
+      team_domain: 'example-ops',
+      channel_id: INCIDENT,
+      channel_name: 'inc-4711-db-latency',
+      user_id: ALICE,
+      user_name: 'alice',
+      command: '/backup',
+      text: commandText,
+      api_app_id: 'A0BACKUPBOT',
+      response_url: world.slack.newResponseUrl(),
+      trigger_id: world.slack.newTriggerId(),
+    },
+  };
+}
 
 describe('Socket Mode', () => {
   let socket: SocketModeStandIn;
@@ -26,25 +50,8 @@ describe('Socket Mode', () => {
   it('acks a slash command envelope, tells the paced work so, and runs the same flow as HTTP mode', async () => {
     expect(world.bot.bot.pacing.answering).toBe(false);
     const responseUrl = world.slack.newResponseUrl();
-    socket.send({
-      envelope_id: 'env-1',
-      type: 'slash_commands',
-      accepts_response_payload: true,
-      payload: {
-        token: 'x',
-        team_id: world.workspace.teamId,
-        team_domain: 'example-ops',
-        channel_id: INCIDENT,
-        channel_name: 'inc-4711-db-latency',
-        user_id: ALICE,
-        user_name: 'alice',
-        command: '/backup',
-        text: `associate daily-7d ${DB_DATA_1} --reason "via socket"`,
-        api_app_id: 'A0BACKUPBOT',
-        response_url: responseUrl,
-        trigger_id: '1.2.trigger',
-      },
-    });
+    const envelope = slashCommandEnvelope(world, 'env-1', `associate daily-7d ${DB_DATA_1} --reason "via socket"`);
+    socket.send({ ...envelope, payload: { ...(envelope['payload'] as object), response_url: responseUrl } });
     await waitFor('the envelope ack', () => socket.acks.find((a) => a.envelope_id === 'env-1'));
     expect(sampleSum(await scrapeMetrics(world.bot.port), 'backup_bot_ack_seconds_count')).toBe(1);
     expect(world.bot.bot.pacing.answering).toBe(true);
@@ -53,6 +60,60 @@ describe('Socket Mode', () => {
     const [root] = rootMessages(world, INCIDENT);
     expect(text(world, root!.blocks)).toContain('Reason: via socket');
     expect(world.slack.state.thread(INCIDENT, root!.ts)).toHaveLength(1);
+  });
+});
+
+describe('a stop in Socket Mode', () => {
+  let socket: SocketModeStandIn;
+  let world: DemoWorld;
+
+  beforeEach(async () => {
+    ({ socket, world } = await startSocketWorld());
+  });
+  afterEach(() => stopSocketWorld({ socket, world }));
+
+  it('acks a form submitted just before it over the socket, after the check, and only then closes the socket', async () => {
+    const views = world.slack.state.views.size;
+    socket.send(slashCommandEnvelope(world, 'env-open', 'associate'));
+    const form = await waitFor('the form', () => {
+      const opened = [...world.slack.state.views.values()].slice(views)[0];
+      return opened?.view['callback_id'] === 'request.form' ? opened : undefined;
+    });
+    // The submit's check reads the volumes this late: its ack comes after the stop began.
+    world.sandbox.faults.inject('evs.volume.get', { latencyMs: 600, times: 1 });
+    const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
+    const payload = viewSubmissionPayload(
+      form,
+      interactionUser(world.slack.state.workspace, ALICE),
+      world.slack.newTriggerId(),
+      {
+        userId: ALICE,
+        viewId: form.id,
+        values: {
+          'policy.prod': {
+            'form.policy': { type: 'external_select', selected_option: option(seededPolicyId('daily-7d')!) },
+          },
+          'volumes.prod': { 'form.volumes': { type: 'multi_external_select', selected_options: [option(DB_DATA_1)] } },
+          'server.prod': { 'form.server': { type: 'external_select', selected_option: null } },
+          reason: { 'form.reason': { type: 'plain_text_input', value: 'before the stop' } },
+        },
+      },
+    );
+    socket.send({ envelope_id: 'env-submit', type: 'interactive', accepts_response_payload: true, payload });
+    await waitFor('the check reading the volumes', () =>
+      world.sandbox.faults.pending('evs.volume.get') === 0 ? true : undefined,
+    );
+    expect(socket.acks.find((a) => a.envelope_id === 'env-submit')).toBeUndefined();
+    await world.bot.bot.stop();
+    const ack = socket.acks.find((a) => a.envelope_id === 'env-submit');
+    expect(ack?.payload).toEqual({ response_action: 'clear' });
+    const [request] = await world.bot.store.queries.listRequests({
+      teamId: world.workspace.teamId,
+      since: 0,
+      limit: 5,
+    });
+    expect(request?.reason).toBe('before the stop');
+    expect(world.logger.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
 });
 

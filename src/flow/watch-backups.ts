@@ -89,11 +89,13 @@ export class BackupWatcher {
       backups = await this.deps.runs.listBackups(first.project, first.target.id, volumeIds, since);
     } catch (e) {
       failed = true;
-      this.deps.logger.warn('could not list backups to watch', {
-        requestId: first.id,
-        target: first.target.id,
-        error: e,
-      });
+      // One line per request the listing was for: each request's lines carry its id.
+      for (const request of requests)
+        this.deps.logger.warn('could not list backups to watch', {
+          requestId: request.id,
+          target: first.target.id,
+          error: e,
+        });
     }
     const now = this.deps.clock.now();
     for (const request of requests) {

@@ -164,6 +164,32 @@ describe('watching the first backup', () => {
     expect(f.deliverer.kinds(done.id)).not.toContain('thread.first_backup');
   });
 
+  it('logs a failed listing under each request it was for', async () => {
+    const f = fixture();
+    const one = await finished(f, 'associate daily-7d db-data-1 --now');
+    const two = await finished(f, 'associate daily-7d db-data-2 --now');
+    f.cloud.listBackupsError = new Error('network down');
+    f.clock.advance(MINUTE);
+    const logger = createMemoryLogger('debug');
+    const w = new BackupWatcher({
+      watches: f.store.watches,
+      runs: f.cloud,
+      outbox: f.deps.outbox,
+      clock: f.clock,
+      logger,
+      owner: 'test-replica',
+      leaseMs: MINUTE,
+      firstLookMs: FIRST_LOOK_MS,
+    });
+    expect(await w.runDue()).toBe(2);
+    // The two requests share their project and policy: one listing, and it failed for both.
+    expect(f.cloud.count('listBackups')).toBe(1);
+    const failures = logger.lines
+      .map((l) => JSON.parse(l) as { msg: string; requestId?: string })
+      .filter((l) => l.msg === 'could not list backups to watch');
+    expect(failures.map((l) => l.requestId).sort()).toEqual([one.id, two.id].sort());
+  });
+
   it('watches nothing on an undo, nor when nothing was added', async () => {
     const f = fixture();
     const added = await finished(f, 'associate daily-7d db-data-1');

@@ -45,6 +45,9 @@ export function formatRequestId(randomBytes: Uint8Array): RequestId {
   return id as RequestId;
 }
 
+/** An id no request can have (0 is not in the alphabet): what a button carrying a malformed id is looked up as. */
+export const NO_REQUEST_ID = 'r-00000000' as RequestId;
+
 export function parseRequestId(text: string): RequestId | undefined {
   const trimmed = text.trim().toLowerCase();
   return REQUEST_ID_RE.test(trimmed) ? (trimmed as RequestId) : undefined;

@@ -3,8 +3,7 @@ import type { Actor } from '../../domain/actor';
 import type { ApprovalDeps } from '../../flow/approvals';
 import type { FlowDeps } from '../../flow/flow-deps';
 import { cancel, checkDecision, decide } from '../../flow/approvals';
-import { parseRequestId } from '../../domain/ids';
-import type { RequestId } from '../../domain/ids';
+import { NO_REQUEST_ID, parseRequestId } from '../../domain/ids';
 import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
 import { refusalText, decisionLine } from '../blocks/approval-text';
 import { surfaceMarks } from '../blocks/sandbox-mark';
@@ -28,8 +27,6 @@ function actorOf(body: { team: { id: string } | null; user: { id: string; team_i
   return { teamId: teamIdOf(body), userId: body.user.id };
 }
 
-const INVALID_ID = 'r-00000000' as RequestId;
-
 /** Approve / Deny buttons (modal), the modal submissions, and the requester's Cancel button. */
 export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps & Pick<FlowDeps, 'sandbox'>): void {
   const marks = surfaceMarks(deps.sandbox);
@@ -40,7 +37,7 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client }) => {
       await ack();
       const parsed = parseRequestId(action.value ?? '');
-      const requestId = parsed ?? INVALID_ID;
+      const requestId = parsed ?? NO_REQUEST_ID;
       await withRequestId(parsed, async () => {
         // The trigger lives three seconds and works once: open first, check after.
         const opened = await client.views.open({
@@ -88,7 +85,7 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
         ),
       });
       const parsed = parseRequestId(view.private_metadata);
-      const requestId = parsed ?? INVALID_ID;
+      const requestId = parsed ?? NO_REQUEST_ID;
       await withRequestId(parsed, async () => {
         const result = await replaceHoldingViewOnFailure(
           deps.logger,
@@ -113,7 +110,7 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
     await ack();
     const parsed = parseRequestId(action.value ?? '');
     await withRequestId(parsed, async () => {
-      const result = await cancel(deps, parsed ?? INVALID_ID, actorOf(body));
+      const result = await cancel(deps, parsed ?? NO_REQUEST_ID, actorOf(body));
       if (!result.ok)
         await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(result.refusal) });
     });

@@ -122,6 +122,9 @@ export function createApp(deps: AppDeps): Bot {
     token: config.slack.botToken,
     receiver,
     logger,
+    // Without it Bolt sets the bot's logger to info (its default), and LOG_LEVEL=debug would lose the
+    // debug lines of everything that logs through it after this.
+    logLevel: logger.getLevel(),
     deferInitialization: true,
     extendedErrorHandler: true,
     // No listener reads `context.conversation`: Bolt's default in-memory conversation store would

@@ -10,13 +10,21 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /("(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
     '$1"[redacted]"',
   ],
+  // The same inside a string of JSON (a client's debug line of the raw envelope): quotes escaped.
+  [
+    /((\\+)"(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)\\+"\s*:\s*\\+")[^"\\]*(\\+")/gi,
+    '$1[redacted]$3',
+  ],
   [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[redacted]@'],
+  // A command's or an action's response_url: whoever holds it can answer in the channel for 30 minutes.
+  // (Slack's own JSON escapes its slashes: https:\/\/hooks.slack.com\/commands\/…)
+  [/(hooks\.slack\.com\\*\/(?:commands|actions|workflows|triggers)\\*\/)(?:[^\s"'\\]|\\+\/)+/g, '$1[redacted]'],
 ];
 
 /**
  * Masks credentials that could end up in an error message or log line: Slack tokens (a workflow
- * step's too, and the secret of its user_context), IAM tokens,
- * AK/SK authorization headers, passwords in JSON bodies and URLs. Pure; used by error constructors
+ * step's too, and the secret of its user_context), IAM tokens, Slack's response URLs,
+ * AK/SK authorization headers, passwords in JSON bodies (also as JSON inside a string) and URLs. Pure; used by error constructors
  * and the logger as a last line of defence (the first line is not putting secrets there at all).
  */
 export function redactSecrets(text: string): string {

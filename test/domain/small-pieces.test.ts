@@ -71,8 +71,20 @@ describe('redactSecrets', () => {
     ['a step token xwfp-2335208212870-2354592155553-c2a66a8f in text', '2335208212870'],
     ['{"bot_access_token":"wf-token-without-prefix"}', 'wf-token-without-prefix'],
     ['{"requester":{"id":"U0ALICE001","secret":"c3RhbmQtaW4"}}', 'c3RhbmQtaW4'],
+    // A Socket Mode envelope as the client's debug line has it, then as a JSON log line holds that line.
+    ['Received a message: {"payload":{"token":"VERIFTOKEN123","user":"U1"}}', 'VERIFTOKEN123'],
+    ['{"msg":"Received: {\\"token\\":\\"VERIFTOKEN123\\",\\"x\\":1}"}', 'VERIFTOKEN123'],
+    ['{"msg":"{\\"user_context\\":{\\"id\\":\\"U1\\",\\"secret\\":\\"SEKRET\\"}}"}', 'SEKRET'],
+    ['{"msg":"{\\\\\\"token\\\\\\":\\\\\\"TWICE\\\\\\"}"}', 'TWICE'],
+    ['{"response_url":"https://hooks.slack.com/commands/T0001/1234/AbCdEf"}', 'AbCdEf'],
+    ['{"msg":"{\\"response_url\\":\\"https:\\/\\/hooks.slack.com\\/actions\\/T1\\/2\\/XyZ\\"}"}', 'XyZ'],
   ])('masks the secret in %p', (text, secret) => {
     expect(redactSecrets(text)).not.toContain(secret);
+  });
+  it('keeps the JSON around an escaped secret whole', () => {
+    const line = JSON.stringify({ msg: JSON.stringify({ token: 'VERIFTOKEN123', user: 'U1' }) });
+    const masked = redactSecrets(line);
+    expect(JSON.parse(JSON.parse(masked).msg as string)).toEqual({ token: '[redacted]', user: 'U1' });
   });
   it('leaves ordinary text alone', () => {
     expect(redactSecrets('volume db-data-2 added to daily-7d')).toBe('volume db-data-2 added to daily-7d');

@@ -12,7 +12,7 @@ function slashCommandEnvelope(world: DemoWorld, envelopeId: string, commandText:
     type: 'slash_commands',
     accepts_response_payload: true,
     payload: {
-      token: 'x',
+      token: 'verification-token-of-the-app',
       team_id: world.workspace.teamId,
       team_domain: 'example-ops',
       channel_id: INCIDENT,
@@ -60,6 +60,10 @@ describe('Socket Mode', () => {
     const [root] = rootMessages(world, INCIDENT);
     expect(text(world, root!.blocks)).toContain('Reason: via socket');
     expect(world.slack.state.thread(INCIDENT, root!.ts)).toHaveLength(1);
+    // The client logs each envelope as received, at debug: its verification token is masked.
+    const received = world.logger.lines.filter((l) => l.includes('Received a message on the WebSocket'));
+    expect(received.some((l) => l.includes('associate daily-7d'))).toBe(true);
+    expect(world.logger.lines.join('\n')).not.toContain('verification-token-of-the-app');
   });
 });
 

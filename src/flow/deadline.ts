@@ -10,3 +10,16 @@ export function beforeDeadline<T>(ms: number, work: Promise<T>): Promise<T | 'la
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
+
+/** `work`'s result, or `fallback` once `ms` have passed first (the work goes on, unwatched). */
+export async function orAfter<T, F>(ms: number, work: Promise<T>, fallback: F): Promise<T | F> {
+  const result = await beforeDeadline(ms, work);
+  return result === 'late' ? fallback : result;
+}
+
+/**
+ * How long /readyz and a /metrics scrape wait for the store: one that does not answer by then
+ * counts as unavailable (a pool waiting for a connection, a statement held by a lock), and the
+ * answer still goes out, well within a scraper's or a probe's own timeout.
+ */
+export const STORE_ANSWER_MS = 2_000;

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FinalState } from '../domain/request-state';
+import { orAfter, STORE_ANSWER_MS } from '../flow/deadline';
 import type { Clock, FlowMetrics, LeaseKind } from '../flow/ports';
 import type { OutboxQueue, RequestQueries, RequestStore } from '../store/request-store';
 import type { CloudCall } from '../otc/http';
@@ -12,6 +13,8 @@ export interface MetricsSources {
     readonly outbox: Pick<OutboxQueue, 'backlog'>;
   };
   readonly clock: Clock;
+  /** How long a scrape waits for each store read (default STORE_ANSWER_MS); a late one reads as unknown. */
+  readonly storeAnswerMs?: number;
 }
 
 /** Slack allows 3 s for an ack: the buckets are fine below it and say clearly when it is passed. */
@@ -88,16 +91,18 @@ export class BotMetrics implements FlowMetrics {
       ['kind'],
     );
     const { store, clock } = sources;
+    const answerMs = sources.storeAnswerMs ?? STORE_ANSWER_MS;
     new Gauge({
       name: 'backup_bot_store_up',
       help: '1 when the store answers with the schema this build needs (as /readyz), else 0',
       registers,
       async collect() {
-        this.set((await store.health()) === 'ok' ? 1 : 0);
+        this.set((await orAfter(answerMs, store.health(), 'unavailable')) === 'ok' ? 1 : 0);
       },
     });
-    // The gauges read from the store. One that cannot be read is NaN in this scrape (unknown, never
-    // a stale value), and the rest of the scrape is still answered: an outage is when it is needed.
+    // The gauges read from the store. One that cannot be read, or not within answerMs, is NaN in
+    // this scrape (unknown, never a stale value), and the rest of the scrape is still answered: an
+    // outage is when it is needed.
     const fromStore = (name: string, help: string, read: () => Promise<number>): void => {
       new Gauge({
         name,
@@ -105,7 +110,7 @@ export class BotMetrics implements FlowMetrics {
         registers,
         async collect() {
           try {
-            this.set(await read());
+            this.set(await orAfter(answerMs, read(), Number.NaN));
           } catch {
             this.set(Number.NaN);
           }

@@ -1,3 +1,4 @@
+import { orAfter, STORE_ANSWER_MS } from '../flow/deadline';
 import type { RequestStore } from '../store/request-store';
 import type { HealthReport } from './http-server';
 
@@ -32,17 +33,19 @@ export interface HealthSources {
   readonly store: Pick<RequestStore, 'health'>;
   /** Socket Mode: is the socket to Slack up? (HTTP mode has none: Slack comes to us.) */
   readonly socketConnected?: () => boolean;
+  /** How long to wait for the store (default STORE_ANSWER_MS): one that does not answer by then is unavailable. */
+  readonly storeAnswerMs?: number;
 }
 
 /**
  * /readyz: 200 only when the bot can serve, i.e. the store answers with the schema this build
- * needs and, in Socket Mode, the socket is up. Otherwise 503 with what is wrong, in words that
+ * needs (and answers within storeAnswerMs) and, in Socket Mode, the socket is up. Otherwise 503 with what is wrong, in words that
  * name no host, URL or SQL.
  */
 export function createReadinessCheck(sources: HealthSources): () => Promise<HealthReport> {
   const { mode, store, socketConnected } = sources;
   return async () => {
-    const storeHealth = await store.health();
+    const storeHealth = await orAfter(sources.storeAnswerMs ?? STORE_ANSWER_MS, store.health(), 'unavailable');
     const slackDown = socketConnected !== undefined && !socketConnected();
     if (storeHealth === 'ok' && !slackDown) return { ok: true, body: { status: 'ok', mode } };
     return {

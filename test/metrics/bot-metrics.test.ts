@@ -77,6 +77,24 @@ describe('BotMetrics', () => {
       expect(body).toMatch(new RegExp(`^${name} nan$`, 'im'));
   });
 
+  it('answers a scrape while the store does not answer at all: store_up 0 and NaN once storeAnswerMs has passed', async () => {
+    const never = (): Promise<never> => new Promise(() => undefined);
+    const metrics = new BotMetrics({
+      store: { health: never, queries: { countPendingApprovals: never }, outbox: { backlog: never } },
+      clock: { now: () => 0 },
+      storeAnswerMs: 50,
+    });
+    const { body } = await metrics.exposition();
+    expect(body).toContain('backup_bot_store_up 0');
+    expect(body).toContain('process_cpu_user_seconds_total');
+    for (const name of [
+      'backup_bot_approvals_pending',
+      'backup_bot_outbox_backlog',
+      'backup_bot_outbox_oldest_age_seconds',
+    ])
+      expect(body).toMatch(new RegExp(`^${name} nan$`, 'im'));
+  });
+
   it("drops a store gauge's last value when a later read fails, rather than report it as current", async () => {
     let up = true;
     const metrics = new BotMetrics({

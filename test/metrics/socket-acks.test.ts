@@ -14,14 +14,13 @@ function fakeApp(listener: (ack: Envelope['ack']) => Promise<void>): App {
   return app as unknown as App;
 }
 
-const envelope = (acks: unknown[]): Envelope =>
-  ({
-    body: {},
-    ack: (response?: unknown) => {
-      acks.push(response);
-      return Promise.resolve();
-    },
-  }) as unknown as Envelope;
+const envelope = (acks: unknown[]): Envelope => ({
+  body: {},
+  ack: (response?: unknown) => {
+    acks.push(response);
+    return Promise.resolve();
+  },
+});
 
 describe('the envelopes waiting for their ack (Socket Mode)', () => {
   it('are settled once each was acked, and each ack is timed once', async () => {

@@ -19,6 +19,12 @@ describe('createReadinessCheck', () => {
     expect(await check()).toEqual(report);
   });
 
+  it('says the store is unavailable when it does not answer within storeAnswerMs', async () => {
+    const hung = { health: () => new Promise<StoreHealth>(() => undefined) };
+    const check = createReadinessCheck({ mode: 'http', store: hung, storeAnswerMs: 50 });
+    expect(await check()).toEqual({ ok: false, body: { status: 'degraded', mode: 'http', store: 'unavailable' } });
+  });
+
   it('asks nothing of Slack in HTTP mode', async () => {
     expect(await createReadinessCheck({ mode: 'http', store: storeSaying('ok') })()).toEqual({
       ok: true,

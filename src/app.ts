@@ -91,6 +91,8 @@ const STOP_DRAIN_MS = 10_000;
 const STOP_HAND_OVER_MS = 1_000;
 /** Slack's wait for an envelope's ack: a stop in Socket Mode waits as long for the acks under way. */
 const SOCKET_ACK_WAIT_MS = 3_000;
+/** How long a stop in Socket Mode waits for the socket's close handshake. */
+const SOCKET_CLOSE_WAIT_MS = 2_000;
 
 /** Wiring only: Bolt app, receiver, listeners, the error handler and the background loops. */
 export function createApp(deps: AppDeps): Bot {
@@ -268,20 +270,22 @@ export function createApp(deps: AppDeps): Bot {
       return { port };
     },
     async stop() {
-      // No new work: Slack's requests and events stop arriving, the loops stop taking work.
+      // No new work: the loops stop taking work, Slack's requests and events stop arriving.
+      flows.executor.stopTakingOver();
+      const loopsStopped = scheduler?.stop();
       if (receiver instanceof SocketModeReceiver) {
         // An ack goes back over the socket: the envelopes under way are acked before it closes (a
         // form's submit acks after its check), for no longer than Slack waits for an ack.
         await beforeDeadline(SOCKET_ACK_WAIT_MS, socketAcks?.settled() ?? Promise.resolve());
         // receiver.stop() only starts the close handshake; the client's disconnect() resolves once
-        // the socket is closed, so no timer of the handshake outlives the bot.
-        await receiver.client.disconnect().catch(() => undefined);
+        // the socket is closed, so no timer of the handshake outlives the bot. A peer (or proxy)
+        // that never answers the close would hold it 30 s: the stop goes on without it.
+        await beforeDeadline(SOCKET_CLOSE_WAIT_MS, receiver.client.disconnect().catch(() => undefined));
       }
       const closing = server === undefined ? Promise.resolve() : stopListening(server);
-      flows.executor.stopTakingOver();
       // The work under way (deliveries, runs, a loop's pass) is finished, for a while.
       const underWay = async () => {
-        await Promise.all([scheduler?.stop(), flows.work.idle()]);
+        await Promise.all([loopsStopped, flows.work.idle()]);
       };
       // Slack's requests under way are answered too, each connection then closed (a request that
       // comes on one meanwhile is refused): `closing` resolves once the last one is.

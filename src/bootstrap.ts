@@ -51,6 +51,35 @@ export interface StartOptions {
 }
 
 /**
+ * Ends a dispatcher's connections and cuts its calls still under way. Called once the bot has
+ * stopped: its work was drained or handed over (a run handed over sends no more calls), and a call
+ * left could take up to the cloud's response timeout (30 s by default), past a container's stop
+ * grace period. Not close(): it waits for every call's answer, and once it has begun undici's
+ * destroy() no longer cuts them.
+ */
+export async function cutCalls(dispatcher: Pick<Dispatcher, 'destroy'>): Promise<void> {
+  await dispatcher.destroy();
+}
+
+/**
+ * Runs a stop's steps, the last one started first, every one of them even when one before failed.
+ * Rejects once all have run if any failed (naming how many), so that the process can say so in its
+ * exit code.
+ */
+export async function runStopSteps(steps: Array<() => Promise<void>>, logger: Pick<Logger, 'warn'>): Promise<void> {
+  const failed: unknown[] = [];
+  for (const step of steps.splice(0).reverse()) {
+    try {
+      await step();
+    } catch (e) {
+      failed.push(e);
+      logger.warn('shutdown step failed', { error: e });
+    }
+  }
+  if (failed.length > 0) throw new Error(`${failed.length} shutdown step(s) failed`, { cause: failed[0] });
+}
+
+/**
  * The cloud the bot talks to: the caller's sandbox (tests, the demo), else in sandbox mode one of
  * its own (stopped with the bot), else the real cloud with the configured credentials.
  */
@@ -96,9 +125,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
       connectTimeoutMs: config.cloud.connectTimeoutMs,
       proxy: config.proxy,
     });
-    cleanups.push(() => dispatcher.close());
+    cleanups.push(() => cutCalls(dispatcher));
     const slackDispatcher = createProxyDispatcher(config.proxy);
-    if (slackDispatcher !== undefined) cleanups.push(() => slackDispatcher.close());
+    if (slackDispatcher !== undefined) cleanups.push(() => cutCalls(slackDispatcher));
     const cloud = createOtcClient({
       credentials: sandbox
         ? {
@@ -145,14 +174,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
         (report) => report.problems.forEach((problem) => logger.warn(`set-up: ${problem}`)),
         (e: unknown) => logger.warn('the set-up self-check could not run', { error: e }),
       );
-    const stop = async () => {
-      for (const cleanup of cleanups.reverse())
-        await cleanup().catch((e: unknown) => logger.warn('shutdown step failed', { error: e }));
-      cleanups.length = 0;
-    };
+    const stop = () => runStopSteps(cleanups, logger);
     return { bot, port, store, cloud, sandbox, stop };
   } catch (e) {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await runStopSteps(cleanups, logger).catch(() => undefined);
     throw e;
   }
 }

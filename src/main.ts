@@ -4,6 +4,9 @@ import { ConfigError } from './config/config-error';
 import { loadConfig } from './config/load-config';
 import { createLogger } from './log/logger';
 
+/** How long a signal that came during the start waits for it to finish before the process gives up. */
+const START_AFTER_SIGNAL_MS = 5_000;
+
 /** The only reader of process.env: config -> adapters -> app -> start; stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const bootLogger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'info' });
@@ -21,18 +24,33 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   // Listened for before the start, which can take a while (migrations, Slack, the cloud): as PID 1
   // in a container, a process with no handler ignores SIGTERM, and `docker stop` would wait for
-  // its kill. A signal during the start stops the bot as soon as it has started.
+  // its kill. A signal during the start stops the bot as soon as it has started, if that is within
+  // START_AFTER_SIGNAL_MS (a start can hang: a socket to Slack that never connects is retried for
+  // ever); else the process exits 1 without a clean stop. A second signal exits 1 at once.
   let signalled: string | undefined;
   let stop = (): void => undefined;
+  let started = false;
   const shutdown = (signal: string): void => {
-    if (signalled !== undefined) return;
+    if (signalled !== undefined) {
+      logger.warn('stopping at once: a second signal', { signal });
+      process.exit(1);
+    }
     signalled = signal;
     logger.info('stopping', { signal });
+    if (!started)
+      setTimeout(() => {
+        if (started) return;
+        logger.error('the start did not finish after the signal; exiting without a clean stop', {
+          waitedMs: START_AFTER_SIGNAL_MS,
+        });
+        process.exit(1);
+      }, START_AFTER_SIGNAL_MS);
     stop();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   const running = await startBot(config, { logger, checkSetup: true });
+  started = true;
   stop = () => {
     running
       .stop()

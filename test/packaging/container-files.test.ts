@@ -70,7 +70,9 @@ describe('compose.yaml', () => {
     expect(url.protocol).toBe('postgres:');
     expect(Object.keys(compose.services)).toContain(url.hostname);
     expect(bot['depends_on']).toMatchObject({ [url.hostname]: { condition: 'service_healthy' } });
-    expect(compose.services[url.hostname]?.['healthcheck']).toBeDefined();
+    // Ready means ready over the network, as the bots connect (not only on the Unix socket).
+    expect(JSON.stringify(compose.services[url.hostname]?.['healthcheck'])).toMatch(/pg_isready -h 127\.0\.0\.1/);
+    expect(bot['restart']).toBe('unless-stopped');
   });
 
   it('checks each replica on /healthz and publishes no fixed host port (two replicas could not share one)', () => {

@@ -262,21 +262,23 @@ export class Outbox {
       });
       return { result: 'retry_later', next: undefined };
     }
-    if (wait === undefined && request !== undefined) {
+    if (wait === undefined) {
       this.logger.error('giving up on a Slack message', {
         requestId: message.requestId,
         kind: message.intent.kind,
         attempts: message.attempts + 1,
         failure: result.error,
       });
-      await this.store.audit.append({
-        requestId: request.id,
-        teamId: request.teamId,
-        at: now,
-        actor: 'bot',
-        kind: 'message_failed',
-        detail: { kind: message.intent.kind, attempts: message.attempts + 1, error: result.error },
-      });
+      // A request that is gone has no audit trail to write to.
+      if (request !== undefined)
+        await this.store.audit.append({
+          requestId: request.id,
+          teamId: request.teamId,
+          at: now,
+          actor: 'bot',
+          kind: 'message_failed',
+          detail: { kind: message.intent.kind, attempts: message.attempts + 1, error: result.error },
+        });
     } else {
       this.logger.warn('Slack message not delivered; will retry', {
         requestId: message.requestId,

@@ -33,8 +33,9 @@ export class SqliteRequestStore implements RequestStore {
     const logger = this.logger;
     this.db = new SqliteDatabase({
       ...options,
-      onCheckpointFailure: (error) =>
-        logger.warn('the SQLite checkpoint thread failed; commits checkpoint the log again', { error }),
+      // The thread's failure comes as text: `failure`, as for every failure told in words (`error` is an error object).
+      onCheckpointFailure: (failure) =>
+        logger.warn('the SQLite checkpoint thread failed; commits checkpoint the log again', { failure }),
     });
     this.watches = new SqliteBackupWatches(this.db);
     this.requests = new SqliteRequestRecords(this.db);

@@ -386,6 +386,27 @@ describe('Outbox', () => {
     expect(await store.outbox.listOpen(r.id)).toEqual([]);
     expect((await store.audit.list(r.id)).map((e) => e.kind)).toContain('message_failed');
   });
+
+  it('gives up on a message whose request cannot be read, and says it gave up (not that it will retry)', async () => {
+    const r = await createRequest(store, allowedRequest());
+    const requests = new Proxy(store.requests, {
+      get: (target, key, receiver): unknown =>
+        key === 'get' ? () => Promise.resolve(undefined) : Reflect.get(target, key, receiver),
+    });
+    const blind = new Proxy(store, {
+      get: (target, key, receiver): unknown => (key === 'requests' ? requests : Reflect.get(target, key, receiver)),
+    });
+    const before = logger.lines.length;
+    const lost = new Outbox(blind, deliverer, clock, logger, { owner: 'test', backoffMs: [1000, 5000] });
+    await store.outbox.enqueue(r.id, [{ kind: 'root.post' }], now);
+    await lost.flushRequest(r.id);
+    expect(await store.outbox.listOpen(r.id)).toEqual([]);
+    const lines = logger.lines.slice(before).map((l) => JSON.parse(l) as { msg: string; failure?: string });
+    expect(lines.filter((l) => l.msg === 'giving up on a Slack message')).toEqual([
+      expect.objectContaining({ requestId: r.id, failure: 'request not found' }),
+    ]);
+    expect(lines.filter((l) => l.msg.includes('will retry'))).toEqual([]);
+  });
 });
 
 /** Every timer API but setInterval and clearInterval, for a test that fakes only the executor's renewal. */

@@ -234,17 +234,23 @@ export class RequestExecutor {
       // Resumed here as well, it would make its calls twice, and both runs would hold it.
       if ([...this.underWay].some((run) => run.id === request.id)) continue;
       const now = clock.now();
-      if (!(await store.requests.claimStaleRun(request.id, owner, now + this.leaseMs, now))) continue;
+      const claimed = await store.requests.claimStaleRun(request.id, owner, now + this.leaseMs, now);
+      if (claimed === undefined) continue;
       await store.audit.append({
         requestId: request.id,
         teamId: request.teamId,
         at: now,
         actor: 'bot',
         kind: 'resumed',
-        detail: { runner: owner },
+        detail: { runner: owner, ...(claimed === 'handed_over' && { handedOver: true }) },
       });
-      this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
-      (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
+      // A run handed over by a stopping replica (a deploy) is no takeover: nobody died.
+      if (claimed === 'handed_over')
+        this.deps.logger.info('resuming a request a stopping replica handed over', { requestId: request.id });
+      else {
+        this.deps.logger.info('resuming a request whose runner stopped', { requestId: request.id });
+        (this.deps.metrics ?? NO_METRICS).leaseTakenOver('run');
+      }
       await this.run(request, true, now);
       resumed += 1;
     }

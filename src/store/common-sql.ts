@@ -34,8 +34,12 @@ export const COMMON_SQL = {
   /** A run given back by its runner (a stopping replica's): resumable at once, and no longer its runner's to finish. */
   releaseRun: `UPDATE requests SET runner_owner = NULL, run_lease_until = NULL
     WHERE id = @id AND state = 'running' AND runner_owner = @owner`,
-  claimStaleRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
-    WHERE id = @id AND state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)`,
+  /** A run its runner gave back (releaseRun), claimed by a new one. */
+  claimReleasedRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
+    WHERE id = @id AND state = 'running' AND run_lease_until IS NULL`,
+  /** A run whose runner's lease ran out (it died or stalled), claimed by a new one. */
+  claimExpiredRun: `UPDATE requests SET runner_owner = @owner, run_lease_until = @leaseUntil
+    WHERE id = @id AND state = 'running' AND run_lease_until < @now`,
   listStaleRunning: `SELECT * FROM requests WHERE state = 'running' AND (run_lease_until IS NULL OR run_lease_until < @now)
     ORDER BY run_lease_until NULLS FIRST, id LIMIT @limit`,
   listStartable: `SELECT * FROM requests WHERE state IN ('allowed', 'approved') AND updated_at <= @before

@@ -172,8 +172,12 @@ export interface RequestRecords {
    * and this one can no longer finish it (`TransitionPatch.heldBy`). False if this owner does not hold it.
    */
   releaseRun(id: RequestId, owner: string): Promise<boolean>;
-  /** Takes over a `running` request whose claim expired (its runner died); true for exactly one caller. */
-  claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
+  /**
+   * Takes a `running` request no runner holds: one its runner gave back (`handed_over`: a stopping
+   * replica's) or whose claim expired (`taken_over`: its runner died or stalled). For exactly one
+   * caller; undefined for the others, and while a runner holds it.
+   */
+  claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<StaleRunClaim | undefined>;
   /**
    * Drops the double-submit keys whose window ended at or before `now` (no `create` would count them
    * any more); returns how many. Without it the key table grows by one row per request, forever.
@@ -309,6 +313,9 @@ export interface ReplayMemory {
  * Can the store serve this build? `schema_outdated`: its tables are missing or older than this
  * build's newest migration (e.g. a database recreated empty); `unavailable`: it does not answer.
  */
+/** How a run no runner held was claimed: given back by its runner, or taken from one whose lease ran out. */
+export type StaleRunClaim = 'handed_over' | 'taken_over';
+
 export type StoreHealth = 'ok' | 'schema_outdated' | 'unavailable';
 
 /**

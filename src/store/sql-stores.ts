@@ -13,6 +13,7 @@ import type {
   RequestDraft,
   RequestQueries,
   RequestQuery,
+  StaleRunClaim,
 } from './request-store';
 import type { AuditRow, DraftRow, OutboxRow } from './row-codecs';
 import { auditParams, decodeAudit, decodeDraft, decodeOutbox, draftParams, encodeLastError } from './row-codecs';
@@ -49,8 +50,15 @@ export class SqlRequestReads {
     return changedOne(this.runner, COMMON_SQL.releaseRun, { id, owner });
   }
 
-  async claimStaleRun(id: RequestId, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
-    return changedOne(this.runner, COMMON_SQL.claimStaleRun, { id, owner, leaseUntil, now });
+  async claimStaleRun(
+    id: RequestId,
+    owner: string,
+    leaseUntil: EpochMs,
+    now: EpochMs,
+  ): Promise<StaleRunClaim | undefined> {
+    if (await changedOne(this.runner, COMMON_SQL.claimReleasedRun, { id, owner, leaseUntil })) return 'handed_over';
+    if (await changedOne(this.runner, COMMON_SQL.claimExpiredRun, { id, owner, leaseUntil, now })) return 'taken_over';
+    return undefined;
   }
 
   forgetExpiredDedupe(now: EpochMs): Promise<number> {

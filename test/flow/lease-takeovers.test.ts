@@ -67,17 +67,19 @@ describe('counting work taken over from a holder whose lease ran out', () => {
     expect(await store.outbox.listOpen(first.id)).toEqual([]);
   });
 
-  it('counts a resumed run, and the request it then finishes', async () => {
+  async function runningOn(owner: string) {
     const request = await createRequest(store, allowedRequest());
     await store.requests.transition(
       request.id,
       step('allowed', 'running'),
-      {
-        runner: { owner: 'replica-that-died', leaseUntil: now + MINUTE },
-      },
+      { runner: { owner, leaseUntil: now + MINUTE } },
       now,
     );
-    const executor = new RequestExecutor({
+    return request;
+  }
+
+  function executorOf(request: Awaited<ReturnType<typeof runningOn>>) {
+    return new RequestExecutor({
       store: { requests: countFinalStates(store.requests, metrics), queries: store.queries, audit: store.audit },
       backend: {
         listTargets: () => Promise.resolve([]),
@@ -100,11 +102,25 @@ describe('counting work taken over from a holder whose lease ran out', () => {
       leaseMs: MINUTE,
       metrics,
     });
+  }
+
+  it('counts a resumed run, and the request it then finishes', async () => {
+    const executor = executorOf(await runningOn('replica-that-died'));
     expect(await executor.resumeStale()).toBe(0);
     now += MINUTE + 1;
     expect(await executor.resumeStale()).toBe(1);
     expect(metrics.takeovers).toEqual(['run']);
     expect(metrics.closed).toEqual(['succeeded']);
+  });
+
+  it('does not count a run a stopping replica handed over (a deploy): it resumes it, and says so in the audit', async () => {
+    const request = await runningOn('replica-stopping');
+    expect(await store.requests.releaseRun(request.id, 'replica-stopping')).toBe(true);
+    expect(await executorOf(request).resumeStale()).toBe(1);
+    expect(metrics.takeovers).toEqual([]);
+    expect(metrics.closed).toEqual(['succeeded']);
+    const resumed = (await store.audit.list(request.id)).find((e) => e.kind === 'resumed');
+    expect(resumed?.detail).toEqual({ runner: 'replica-b', handedOver: true });
   });
 
   it('counts a final state once: a lost compare-and-set and a step that is not final count nothing', async () => {

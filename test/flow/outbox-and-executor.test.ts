@@ -616,7 +616,7 @@ describe('RequestExecutor', () => {
       expect((await store.requests.get(r.id))?.state).toBe('running');
       expect(jest.getTimerCount()).toBe(1);
       now += 3001;
-      expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe(true);
+      expect(await store.requests.claimStaleRun(r.id, 'replica-b', now + 3000, now)).toBe('taken_over');
       expect(aborted).toBe(false);
       // A runner renews well within its lease: one lease of timer time holds at least one renewal.
       await jest.advanceTimersByTimeAsync(3000);

@@ -58,7 +58,7 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
 
     it('refuses to take over a run while its lease is valid', async () => {
       const id = await startRun(ctx().store);
-      expect(await ctx().store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END)).toBe(false);
+      expect(await ctx().store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END)).toBeUndefined();
       expect(await ctx().store.requests.renewRun(id, 'runner-a', LEASE_END + MINUTE)).toBe(true);
     });
 
@@ -78,7 +78,7 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
     it('lets only the runner holding a run finish it, when the finish names its runner', async () => {
       const { store } = ctx();
       const id = await startRun(store);
-      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END + 1)).toBe(true);
+      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END + MINUTE, LEASE_END + 1)).toBe('taken_over');
       // runner-a stalled past its lease and comes back with its outcome: refused, no row changed.
       const outcome = { added: [], failed: [], startedAt: T0 + 1, finishedAt: LEASE_END + 2 };
       const late = { audit: [finished(id, 'runner-a')], messages: [{ kind: 'thread.summary' as const }] };
@@ -117,7 +117,8 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
       ).toBeUndefined();
       // Well within the lease runner-a had.
       expect((await store.queries.listStaleRunning(T0 + 2, 10)).map((r) => r.id)).toEqual([id]);
-      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END, T0 + 2)).toBe(true);
+      // Given back, not taken from a runner whose lease ran out: a stopping runner's, not a dead one's.
+      expect(await store.requests.claimStaleRun(id, 'runner-b', LEASE_END, T0 + 2)).toBe('handed_over');
       expect(await store.requests.renewRun(id, 'runner-b', LEASE_END + MINUTE)).toBe(true);
     });
 
@@ -132,7 +133,7 @@ export function describeLeaseConformance(ctx: () => StoreContext): void {
     it('does not take over a request that is not running', async () => {
       const request = allowedRequest();
       await createRequest(ctx().store, request);
-      expect(await ctx().store.requests.claimStaleRun(request.id, 'rescuer', LEASE_END, T0 + 1)).toBe(false);
+      expect(await ctx().store.requests.claimStaleRun(request.id, 'rescuer', LEASE_END, T0 + 1)).toBeUndefined();
       expect((await ctx().store.requests.get(request.id))?.state).toBe('allowed');
     });
   });

@@ -12,6 +12,8 @@ import type { Intervals, Scheduler } from './flow/scheduler';
 import { backgroundTasks, startScheduler } from './flow/scheduler';
 import type { WorkTurns } from './flow/work-turns';
 import type { Logger } from './log/logger';
+import { withRequestId } from './log/logger';
+import { requestIdIn } from './slack/payload';
 import { BotMetrics } from './metrics/bot-metrics';
 import { timeSocketAcks } from './metrics/socket-acks';
 import { errorCode, originalError, userSafeSentence } from './slack/error-reply';
@@ -202,9 +204,8 @@ export function createApp(deps: AppDeps): Bot {
     registerProtectStep(listeners, flows);
   });
 
-  // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
-  // Bolt does not export); the annotation picks that overload of app.error.
-  app.error(async ({ error, body }: { error: CodedError; body: AnyMiddlewareArgs['body'] }) => {
+  /** A listener's failure: logged, and told to the person when the payload has a response_url. */
+  const tellFailure = async (error: CodedError, body: AnyMiddlewareArgs['body']): Promise<void> => {
     logger.error('request failed', { code: errorCode(error), error: originalError(error) });
     // Only commands and interactions carry a response_url; an event's failure is logged and that is all.
     const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
@@ -215,7 +216,14 @@ export function createApp(deps: AppDeps): Bot {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
     }).catch((e: unknown) => logger.warn('could not tell the user about the failure', { error: e }));
-  });
+  };
+  // extendedErrorHandler: true makes Bolt pass { error, body, context, logger } (ExtendedErrorHandlerArgs, which
+  // Bolt does not export); the annotation picks that overload of app.error.
+  app.error(async ({ error, body }: { error: CodedError; body: AnyMiddlewareArgs['body'] }) =>
+    // A click's or a modal's failure is its request's: its lines say which (Bolt calls this outside
+    // the listener's own request context).
+    withRequestId(requestIdIn(body), () => tellFailure(error, body)),
+  );
 
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
@@ -280,7 +288,10 @@ export function createApp(deps: AppDeps): Bot {
         // receiver.stop() only starts the close handshake; the client's disconnect() resolves once
         // the socket is closed, so no timer of the handshake outlives the bot. A peer (or proxy)
         // that never answers the close would hold it 30 s: the stop goes on without it.
-        await beforeDeadline(SOCKET_CLOSE_WAIT_MS, receiver.client.disconnect().catch(() => undefined));
+        await beforeDeadline(
+          SOCKET_CLOSE_WAIT_MS,
+          receiver.client.disconnect().catch(() => undefined),
+        );
       }
       const closing = server === undefined ? Promise.resolve() : stopListening(server);
       // The work under way (deliveries, runs, a loop's pass) is finished, for a while.

@@ -3,6 +3,7 @@ import type { StandInView } from '../../src/demo/slack-stand-in/state';
 import { waitFor } from '../../src/demo/wait';
 import type { BackupRequest } from '../../src/domain/backup-request';
 import { renderBlocks } from '../../src/demo/render-text';
+import { StoreUnavailableError } from '../../src/store/store-errors';
 import { ManualClock } from '../helpers/manual-clock';
 import {
   ALICE,
@@ -146,6 +147,32 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     // The modal opened, filled with the decision form, then told the decision.
     expect(modalCalls.length).toBeGreaterThanOrEqual(3);
     for (const r of modalCalls) expect(r['requestId']).toBe(request.id);
+  });
+
+  it("logs a click's failure under its request, and tells the clicker", async () => {
+    const w = world();
+    const request = await askForApproval(w);
+    const [root] = rootMessages(w, GENERAL);
+    const note = w.slack.state.thread(GENERAL, root!.ts)[0]!;
+    jest
+      .spyOn(w.bot.store.requests, 'get')
+      .mockRejectedValueOnce(new StoreUnavailableError('the database does not answer'));
+    const mark = w.logger.lines.length;
+    const click = await w.driver.clickButton({
+      userId: DAVE,
+      channelId: GENERAL,
+      messageTs: note.ts,
+      actionId: 'request.cancel',
+      value: request.id,
+    });
+    await waitFor('the failure told', async () =>
+      (await ephemeralReplies(w, click.responseId)).length > 0 ? true : undefined,
+    );
+    const failed = w.logger.lines
+      .slice(mark)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r['msg'] === 'request failed');
+    expect(failed).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE', requestId: request.id })]);
   });
 
   it('lets the requester cancel while pending, and nobody else', async () => {

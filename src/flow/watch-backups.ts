@@ -2,6 +2,7 @@ import type { AuditEvent, BackupRequest, FirstBackup } from '../domain/backup-re
 import type { MessageIntent } from '../domain/message-intent';
 import { afterLook, awaited } from '../domain/watch';
 import type { Logger } from '../log/logger';
+import { withRequestId } from '../log/logger';
 import type { BackupRuns, VolumeBackup } from '../otc/types';
 import type { Outbox } from './outbox';
 import type { BackupWatches, Clock } from './ports';
@@ -86,7 +87,10 @@ export class BackupWatcher {
     let backups: readonly VolumeBackup[] = [];
     let failed = false;
     try {
-      backups = await this.deps.runs.listBackups(first.project, first.target.id, volumeIds, since);
+      // The listing's own lines (the cloud call, its retries) name the request when it is for one.
+      backups = await withRequestId(requests.length === 1 ? first.id : undefined, () =>
+        this.deps.runs.listBackups(first.project, first.target.id, volumeIds, since),
+      );
     } catch (e) {
       failed = true;
       // One line per request the listing was for: each request's lines carry its id.

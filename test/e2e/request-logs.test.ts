@@ -1,3 +1,4 @@
+import { waitFor } from '../../src/demo/wait';
 import { ALICE, DB_DATA_1, INCIDENT, useWorld } from './world';
 
 describe('the log of a request', () => {
@@ -21,6 +22,25 @@ describe('the log of a request', () => {
     expect(posts.length).toBeGreaterThan(0);
     for (const r of posts) expect(r['requestId']).toBe(request.id);
     expect(records.find((r) => r['msg'] === 'request finished')?.['requestId']).toBe(request.id);
+  });
+
+  it('names it on the failure to tell the notes of an accepted command', async () => {
+    const w = world();
+    // A response_url nobody answers on: the notes cannot be told, the request goes on.
+    const body = w.driver.slashCommandBody(
+      { userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1} ${DB_DATA_1}` },
+      'http://127.0.0.1:1/response/gone',
+    );
+    expect((await w.driver.post(body)).status).toBe(200);
+    const request = await w.settle((await w.latestRequest(0)).id);
+    expect(request.state).toBe('succeeded');
+    const failures = await waitFor('the failure to tell the notes', () => {
+      const found = w.logger.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => r['msg'] === 'could not send the notes');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(failures).toEqual([expect.objectContaining({ requestId: request.id })]);
   });
 });
 

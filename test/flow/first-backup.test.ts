@@ -190,6 +190,30 @@ describe('watching the first backup', () => {
     expect(failures.map((l) => l.requestId).sort()).toEqual([one.id, two.id].sort());
   });
 
+  it("lets the listing's own log lines (the cloud call, its retries) name the request it is for", async () => {
+    const f = fixture();
+    const done = await finished(f, 'associate daily-7d db-data-1 --now');
+    f.clock.advance(MINUTE);
+    const probe = createMemoryLogger('debug');
+    const w = new BackupWatcher({
+      watches: f.store.watches,
+      runs: {
+        listBackups: (...args) => {
+          probe.debug('otc call');
+          return f.cloud.listBackups(...args);
+        },
+      },
+      outbox: f.deps.outbox,
+      clock: f.clock,
+      logger: createMemoryLogger('debug'),
+      owner: 'test-replica',
+      leaseMs: MINUTE,
+      firstLookMs: FIRST_LOOK_MS,
+    });
+    expect(await w.runDue()).toBe(1);
+    expect(probe.lines.map((l) => (JSON.parse(l) as { requestId?: string }).requestId)).toEqual([done.id]);
+  });
+
   it('watches nothing on an undo, nor when nothing was added', async () => {
     const f = fixture();
     const added = await finished(f, 'associate daily-7d db-data-1');

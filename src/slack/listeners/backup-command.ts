@@ -17,6 +17,7 @@ import {
   buildUnknownUserMessage,
 } from '../blocks/reply-blocks';
 import { surfaceMarks } from '../blocks/sandbox-mark';
+import { withRequestId } from '../../log/logger';
 import { bestEffort } from '../best-effort';
 import { ephemeral } from '../respond';
 import { answerAudit, answerStatus } from './history-commands';
@@ -101,9 +102,12 @@ export function registerBackupCommand(app: SlackListeners, deps: FlowDeps): void
         const found = replyFor(outcome);
         if (found === undefined) return;
         const reply = marks.message(found);
-        // A recorded request goes on whatever happens to its notes: its thread tells the rest.
+        // A recorded request goes on whatever happens to its notes: its thread tells the rest. Sent
+        // under its id, as the rest of its work.
         if (outcome.kind === 'accepted')
-          await bestEffort(deps.logger, 'send the notes', () => ephemeral(respond, reply));
+          await withRequestId(outcome.request.id, () =>
+            bestEffort(deps.logger, 'send the notes', () => ephemeral(respond, reply)),
+          );
         else await ephemeral(respond, reply);
         return;
       }

@@ -31,6 +31,10 @@ export function createOtcDispatcher(options: OtcDispatcherOptions = {}): Dispatc
   ] as const) {
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
   }
-  const agentOptions = { connect: { timeout: connectTimeoutMs }, keepAliveTimeout: keepAliveTimeoutMs };
-  return createProxyDispatcher(options.proxy, agentOptions) ?? new Agent(agentOptions);
+  const connect = { timeout: connectTimeoutMs };
+  const direct = { connect, keepAliveTimeout: keepAliveTimeoutMs };
+  // Through a proxy undici builds its own connectors, from these two: to the proxy, and the TLS
+  // handshake with the cloud inside the tunnel. `connect` alone would leave both at undici's 10 s.
+  const proxied = { ...direct, proxyTls: connect, requestTls: connect };
+  return createProxyDispatcher(options.proxy, proxied) ?? new Agent(direct);
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Agent, EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { createOtcClient } from '../../src/otc/client';
@@ -103,6 +103,32 @@ describe('createOtcDispatcher', () => {
     });
     expect(await client(dispatcher, `http://127.0.0.1:${vbsPort}`).listTargets(PROJECT)).toEqual([]);
     expect(seen).toEqual([]);
+  });
+
+  it('keeps its connect timeout through a proxy: a TLS handshake the tunnel never completes fails as a connect timeout', async () => {
+    // Takes the connection and says nothing: no TLS handshake ever comes back through the tunnel.
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => held.push(socket));
+    const silentPort = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as AddressInfo).port)),
+    );
+    try {
+      const proxyPort = await startProxy(silentPort, []);
+      const dispatcher = createOtcDispatcher({
+        connectTimeoutMs: 100,
+        proxy: { httpsProxy: `http://127.0.0.1:${proxyPort}` },
+      });
+      const started = Date.now();
+      const error = await client(dispatcher, 'https://vbs.{region}.example.invalid', 30_000)
+        .listTargets(PROJECT)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'OTC_NETWORK', reason: 'connect timeout' });
+      // The configured 100 ms, not undici's own 10 s that a lost setting falls back to.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('does not read proxy settings from the environment', async () => {

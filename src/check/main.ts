@@ -27,12 +27,14 @@ async function main(): Promise<number> {
   const slackDispatcher = createProxyDispatcher(config.proxy);
   const cloudDispatcher = createOtcDispatcher({ connectTimeoutMs: config.cloud.connectTimeoutMs, proxy: config.proxy });
   try {
-    const web = new WebClient(config.slack.botToken, {
+    const clientOptions = {
       fetch: createSlackFetch({ clock: SYSTEM_CLOCK, logger, dispatcher: slackDispatcher }),
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
       retryConfig: { retries: 0 },
       logger,
-    });
+    };
+    const web = new WebClient(config.slack.botToken, clientOptions);
+    const appWeb = config.slack.mode === 'socket' ? new WebClient(config.slack.appToken, clientOptions) : undefined;
     const auth = config.cloud.auth;
     const cloud =
       auth.kind === 'sandbox'
@@ -44,7 +46,7 @@ async function main(): Promise<number> {
             dispatcher: cloudDispatcher,
             timeouts: { responseMs: config.cloud.responseTimeoutMs },
           });
-    const report = await runChecks({ config, web, cloud });
+    const report = await runChecks({ config, web, appWeb, cloud });
     for (const note of report.notes) console.log(`note: ${note}`);
     for (const problem of report.problems) console.log(`problem: ${problem}`);
     if (report.problems.length === 0) console.log('The set-up looks right.');

@@ -1,5 +1,5 @@
 import { BOT_SCOPES } from '../slack/scopes';
-import { authTestProblem, slackErrorCode } from '../slack/slack-errors';
+import { authTestProblem, platformCode, slackErrorCode } from '../slack/slack-errors';
 import type { WebClient } from '@slack/web-api';
 
 /** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
@@ -43,6 +43,28 @@ export async function checkSlackToken(
         "slack.allowed_team_ids, or remove the setting to serve the token's own workspace.",
     ],
   };
+}
+
+/**
+ * Socket Mode: the app-level token opens connections (apps.connections.open, which only hands out
+ * a socket URL: nothing connects to it). A refused token stops `npm start` at its first step.
+ */
+export async function checkAppToken(appWeb: Pick<WebClient, 'apps'>): Promise<readonly string[]> {
+  try {
+    await appWeb.apps.connections.open();
+    return [];
+  } catch (e) {
+    const code = platformCode(e);
+    if (code === undefined)
+      return [
+        `Slack cannot be reached (apps.connections.open: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL if set.`,
+      ];
+    return [
+      `Slack refused the app-level token (apps.connections.open: ${code}): set SLACK_APP_TOKEN to an app-level token ` +
+        "(xapp-…) with the connections:write scope, from the app's Basic Information page (App-Level Tokens), " +
+        'or unset it to run in HTTP mode.',
+    ];
+  }
 }
 
 /** The approvals channel exists, the bot can see it, and the bot is in it (cards are posted there). */

@@ -86,6 +86,35 @@ describe('the set-up self-check', () => {
     ]);
   });
 
+  describe('in Socket Mode', () => {
+    let socketSlack: SlackStandIn;
+    let appWeb: WebClient;
+    beforeEach(async () => {
+      // Its apps.connections.open hands out this socket URL (nothing connects to it).
+      socketSlack = await startSlackStandIn({ socketUrl: 'ws://127.0.0.1:9/socket' });
+      appWeb = new WebClient('xapp-1-A0BACKUPBOT-1-standin', {
+        slackApiUrl: socketSlack.apiUrl,
+        retryConfig: { retries: 0 },
+      });
+    });
+    afterEach(() => socketSlack.stop());
+
+    it('finds nothing wrong with an app-level token that opens connections', async () => {
+      expect(await runChecks({ config: configOf(), web, appWeb, cloud })).toEqual({ problems: [], notes: [] });
+      expect(socketSlack.state.callsOf('apps.connections.open')).toHaveLength(1);
+    });
+
+    it('says the app-level token was refused and where to get one', async () => {
+      socketSlack.failNext('apps.connections.open', { error: 'invalid_auth' });
+      const { problems } = await runChecks({ config: configOf(), web, appWeb, cloud });
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /refused the app-level token \(apps\.connections\.open: invalid_auth\).*SLACK_APP_TOKEN.*connections:write/,
+        ),
+      ]);
+    });
+  });
+
   it("says the token's workspace is not in slack.allowed_team_ids and how to let it in", async () => {
     const { problems } = await check(configOf({ slack: 'slack: { allowed_team_ids: [T0123ABCD] }' }));
     expect(problems).toEqual([expect.stringMatching(/T0DEMO0001.*add T0DEMO0001 to slack\.allowed_team_ids/)]);

@@ -65,10 +65,11 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       connectTimeoutMs: file.cloud.timeouts.connect_ms,
       responseTimeoutMs: file.cloud.timeouts.response_ms,
     },
+    // The lower-case name first when both are set, as curl and undici read them.
     proxy: {
-      httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
-      httpProxy: env.HTTP_PROXY ?? env.http_proxy,
-      noProxy: env.NO_PROXY ?? env.no_proxy,
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY,
+      noProxy: env.no_proxy ?? env.NO_PROXY,
     },
     databaseUrl: env.DATABASE_URL,
     projects: file.projects.map((p, i) => ({

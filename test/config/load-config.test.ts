@@ -112,6 +112,26 @@ describe('loadConfig', () => {
     expect(config.proxy).toEqual({ httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: 'localhost' });
   });
 
+  it('reads the lower-case proxy names first when both cases are set, as curl and undici do', () => {
+    const config = loadConfig(
+      {
+        ...baseEnv,
+        HTTPS_PROXY: 'http://upper:3128',
+        https_proxy: 'http://lower:3128',
+        HTTP_PROXY: 'http://upper:3128',
+        http_proxy: 'http://lower:3128',
+        NO_PROXY: 'upper.example',
+        no_proxy: 'lower.example',
+      },
+      { readFile: () => EXAMPLE },
+    );
+    expect(config.proxy).toEqual({
+      httpsProxy: 'http://lower:3128',
+      httpProxy: 'http://lower:3128',
+      noProxy: 'lower.example',
+    });
+  });
+
   it('lists every wrong key path at once and never a secret value', () => {
     const yaml = `
 slack: { allowed_team_ids: [nope] }

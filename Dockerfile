@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# `npm run build` compiles through scripts/build-if-needed.js, which marks the build complete.
+COPY scripts ./scripts
 RUN npm run build
 
 # ---- deps: production dependencies only

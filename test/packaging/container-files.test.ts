@@ -96,9 +96,35 @@ describe('an install with dist/ and no src/ (the image)', () => {
     }
   });
 
-  it('is what the Dockerfile ships: scripts/ beside dist/', () => {
+  it('is what the Dockerfile ships: scripts/ beside dist/, and in the build stage before npm run build', () => {
     const lines = instructions(read('Dockerfile'));
     const last = lines.filter((l) => l.startsWith('FROM ')).at(-1) ?? '';
     expect(lines.slice(lines.lastIndexOf(last))).toContain('COPY scripts ./scripts');
+    const build = lines.indexOf('RUN npm run build');
+    expect(build).toBeGreaterThan(-1);
+    expect(lines.slice(0, build)).toContain('COPY scripts ./scripts');
+  });
+});
+
+describe('a build cut short (a SIGTERM to npm start while it compiles)', () => {
+  it('is built again next time, not run half old and half new', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backup-bot-cut-'));
+    try {
+      for (const sub of ['scripts', 'dist', 'src']) mkdirSync(join(dir, sub));
+      copyFileSync(join(ROOT, 'scripts', 'build-if-needed.js'), join(dir, 'scripts', 'build-if-needed.js'));
+      writeFileSync(join(dir, 'src', 'main.ts'), '');
+      // Written by the build that was cut: newer than the sources, but the build never said it finished.
+      writeFileSync(join(dir, 'dist', 'main.js'), '');
+      const run = spawnSync(process.execPath, [join(dir, 'scripts', 'build-if-needed.js')], { encoding: 'utf8' });
+      // It would build (this copy has no TypeScript to build with, so it says so and stops).
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('its last build did not finish');
+      // A finished build marks itself: then it runs.
+      writeFileSync(join(dir, 'dist', '.build-complete'), '');
+      const again = spawnSync(process.execPath, [join(dir, 'scripts', 'build-if-needed.js')], { encoding: 'utf8' });
+      expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -123,7 +123,7 @@ export class Outbox {
   /** A claim not attempted, given back; when that fails, the claim runs out at the end of its lease. */
   private async giveBack({ message, owner }: Claimed): Promise<void> {
     try {
-      await this.store.outbox.releaseClaim(message.id, owner);
+      await this.store.outbox.releaseClaim(message.id, owner, message.takenOver === true);
     } catch (e) {
       this.logger.warn('could not give back a claimed message; another deliverer takes it when the claim runs out', {
         requestId: message.requestId,

@@ -63,10 +63,11 @@ export const COMMON_SQL = {
   /**
    * A claim given back before its message was attempted (a stopping deliverer's): claimable at once,
    * by anyone, and not counted, so its next holder does not look in Slack for a post that was never
-   * made. A message claimed before (taken over from a holder whose claim ran out) keeps a holder's
-   * name, so that its next claim is a takeover too: that earlier holder may still be posting it.
+   * made. A claim that was itself a takeover (`@takenOver` = 1: from a holder whose claim ran out)
+   * keeps a holder's name, so that the next claim is a takeover too: that earlier holder may still
+   * be posting it. Any other (a retry's, say) leaves none: nobody else can be posting it.
    */
-  releaseClaim: `UPDATE outbox SET claimed_by = CASE WHEN claims > 1 THEN claimed_by ELSE NULL END,
+  releaseClaim: `UPDATE outbox SET claimed_by = CASE WHEN @takenOver = 1 THEN claimed_by ELSE NULL END,
     claim_until = NULL, claims = claims - 1
     WHERE id = @id AND claimed_by = @owner AND claim_until IS NOT NULL AND ${OPEN_MESSAGE}`,
   completeMessage: `UPDATE outbox SET done_at = @now WHERE id = @id AND claimed_by = @owner AND ${OPEN_MESSAGE}`,

@@ -257,9 +257,10 @@ export interface OutboxQueue {
   renewClaim(id: number, owner: string, until: EpochMs): Promise<boolean>;
   /**
    * Gives back a claim whose message was not attempted: the message is claimable at once and the
-   * claim is not counted (`claims`). False when the claim is no longer this owner's.
+   * claim is not counted (`claims`). `takenOver`: the claim was itself a takeover (its message's
+   * `takenOver`), so the next claim is one too. False when the claim is no longer this owner's.
    */
-  releaseClaim(id: number, owner: string): Promise<boolean>;
+  releaseClaim(id: number, owner: string, takenOver?: boolean): Promise<boolean>;
   /**
    * Marks a claimed message delivered and, in the same transaction, keeps what its delivery left:
    * the post's ref on the request (as RequestRecords.setMessages), the audit entries, and the edits

@@ -190,8 +190,8 @@ export class SqlOutboxUpdates {
     return changedOne(this.runner, COMMON_SQL.renewClaim, { id, owner, until });
   }
 
-  async releaseClaim(id: number, owner: string): Promise<boolean> {
-    return changedOne(this.runner, COMMON_SQL.releaseClaim, { id, owner });
+  async releaseClaim(id: number, owner: string, takenOver = false): Promise<boolean> {
+    return changedOne(this.runner, COMMON_SQL.releaseClaim, { id, owner, takenOver: takenOver ? 1 : 0 });
   }
 
   async listOpen(requestId: RequestId): Promise<OutboxMessage[]> {

@@ -350,13 +350,28 @@ export function describeOutboxConformance(ctx: () => StoreContext): void {
       expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(false);
     });
 
+    it('gives back a retried message as no takeover: nobody else can be posting it', async () => {
+      const { store } = ctx();
+      const [, [m]] = await requestWithMessages(store, 1);
+      await store.outbox.claim(m!.id, 'w1', T0, LEASE);
+      expect(await store.outbox.fail(m!.id, 'w1', 'slack down', T0 + 1, T0)).toBe(true);
+      const retry = await store.outbox.claim(m!.id, 'w2', T0 + 2, LEASE);
+      expect(retry).toMatchObject({ claims: 2 });
+      expect(retry?.takenOver).not.toBe(true);
+      expect(await store.outbox.releaseClaim(m!.id, 'w2', retry?.takenOver)).toBe(true);
+      const next = await store.outbox.claim(m!.id, 'w3', T0 + 3, LEASE);
+      expect(next).toMatchObject({ claims: 2 });
+      expect(next?.takenOver).not.toBe(true);
+    });
+
     it('keeps the count of a claim taken over when its taker gives it back', async () => {
       const { store } = ctx();
       const [, [m]] = await requestWithMessages(store, 1);
       await store.outbox.claim(m!.id, 'w1', T0, LEASE);
-      expect((await store.outbox.claim(m!.id, 'w2', T0 + LEASE, LEASE))?.claims).toBe(2);
-      expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(true);
-      expect(await store.outbox.releaseClaim(m!.id, 'w2')).toBe(false);
+      const taken = await store.outbox.claim(m!.id, 'w2', T0 + LEASE, LEASE);
+      expect(taken).toMatchObject({ claims: 2, takenOver: true });
+      expect(await store.outbox.releaseClaim(m!.id, 'w2', taken?.takenOver)).toBe(true);
+      expect(await store.outbox.releaseClaim(m!.id, 'w2', taken?.takenOver)).toBe(false);
       // w1 may have posted it before dying, or may still be posting it: the next holder still looks
       // first, and takes it as a takeover.
       expect(await store.outbox.claim(m!.id, 'w3', T0 + LEASE, LEASE)).toMatchObject({ claims: 2, takenOver: true });

@@ -26,15 +26,13 @@ async function main(): Promise<void> {
   // in a container, a process with no handler ignores SIGTERM, and `docker stop` would wait for
   // its kill. A signal during the start stops the bot as soon as it has started, if that is within
   // START_AFTER_SIGNAL_MS (a start can hang: a socket to Slack that never connects is retried for
-  // ever); else the process exits 1 without a clean stop. A second signal exits 1 at once.
+  // ever); else the process exits 1 without a clean stop. A second signal changes nothing: a
+  // terminal's Ctrl-C reaches the bot twice under `npm start` (from the terminal and from npm).
   let signalled: string | undefined;
   let stop = (): void => undefined;
   let started = false;
   const shutdown = (signal: string): void => {
-    if (signalled !== undefined) {
-      logger.warn('stopping at once: a second signal', { signal });
-      process.exit(1);
-    }
+    if (signalled !== undefined) return;
     signalled = signal;
     logger.info('stopping', { signal });
     if (!started)

@@ -11,19 +11,24 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     '$1"[redacted]"',
   ],
   // The same inside a string of JSON (a client's debug line of the raw envelope): quotes escaped.
+  // The value runs to the next escaped quote, across escaped characters (Slack escapes its slashes:
+  // `ab\/cd`). A run of backslashes is only tried from its start (the lookbehind), so a long run
+  // costs one pass, not one per backslash.
   [
-    /((\\+)"(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)\\+"\s*:\s*\\+")[^"\\]*(\\+")/gi,
-    '$1[redacted]$3',
+    /((?<!\\)\\+"(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)\\+"\s*:\s*\\+")(?:[^"\\]|\\+[^"\\])*(\\+")/gi,
+    '$1[redacted]$2',
   ],
   [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[redacted]@'],
   // A command's or an action's response_url: whoever holds it can answer in the channel for 30 minutes.
   // (Slack's own JSON escapes its slashes: https:\/\/hooks.slack.com\/commands\/…)
   [/(hooks\.slack\.com\\*\/(?:commands|actions|workflows|triggers)\\*\/)(?:[^\s"'\\]|\\+\/)+/g, '$1[redacted]'],
+  // A Socket Mode connection's URL (apps.connections.open): its ticket lets whoever holds it connect.
+  [/([?&]ticket=)[^&\s"'\\]+/g, '$1[redacted]'],
 ];
 
 /**
  * Masks credentials that could end up in an error message or log line: Slack tokens (a workflow
- * step's too, and the secret of its user_context), IAM tokens, Slack's response URLs,
+ * step's too, and the secret of its user_context), IAM tokens, Slack's response URLs and socket tickets,
  * AK/SK authorization headers, passwords in JSON bodies (also as JSON inside a string) and URLs. Pure; used by error constructors
  * and the logger as a last line of defence (the first line is not putting secrets there at all).
  */

@@ -23,7 +23,8 @@ export function requestIdIn(body: unknown): RequestId | undefined {
   if (Array.isArray(actions)) {
     const first: unknown = (actions as unknown[])[0];
     const value: unknown = first !== null && typeof first === 'object' ? Reflect.get(first, 'value') : undefined;
-    return typeof value === 'string' ? parseRequestId(value) : undefined;
+    // A button says it; a select in a modal carries no value, and the modal's metadata says it.
+    if (typeof value === 'string') return parseRequestId(value);
   }
   const view: unknown = Reflect.get(body, 'view');
   const metadata: unknown =

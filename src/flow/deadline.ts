@@ -17,6 +17,13 @@ export async function orAfter<T, F>(ms: number, work: Promise<T>, fallback: F): 
   return result === 'late' ? fallback : result;
 }
 
+/** `work`, or a failure naming `what` once `ms` have passed first (the work goes on, unwatched). */
+export async function doneWithin<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  const result = await beforeDeadline(ms, work);
+  if (result === 'late') throw new Error(`${what} did not finish within ${ms} ms`);
+  return result;
+}
+
 /**
  * How long /readyz and a /metrics scrape wait for the store: one that does not answer by then
  * counts as unavailable (a pool waiting for a connection, a statement held by a lock), and the

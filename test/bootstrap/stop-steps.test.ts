@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { cutCalls, runStopSteps } from '../../src/bootstrap';
+import { doneWithin } from '../../src/flow/deadline';
 import { createMemoryLogger } from '../../src/log/logger';
 
 describe('the steps of a stop', () => {
@@ -22,6 +23,22 @@ describe('the steps of a stop', () => {
     // Taken: a second stop has nothing left to do.
     await expect(runStopSteps(steps, logger)).resolves.toBeUndefined();
     expect(ran).toHaveLength(3);
+  });
+
+  it('fail, and go on, when the store does not close in time (a connection still lent out)', async () => {
+    const ran: string[] = [];
+    const logger = createMemoryLogger('debug');
+    const never = new Promise<void>(() => undefined);
+    const steps = [
+      (): Promise<void> => {
+        ran.push('sandbox');
+        return Promise.resolve();
+      },
+      () => doneWithin(50, 'closing the store', never),
+    ];
+    await expect(runStopSteps(steps, logger)).rejects.toThrow('1 shutdown step(s) failed');
+    expect(ran).toEqual(['sandbox']);
+    expect(logger.lines.some((l) => l.includes('closing the store did not finish within 50 ms'))).toBe(true);
   });
 
   it('resolve when every step did', async () => {

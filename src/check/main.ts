@@ -34,7 +34,11 @@ async function main(): Promise<number> {
       logger,
     };
     const web = new WebClient(config.slack.botToken, clientOptions);
-    const appWeb = config.slack.mode === 'socket' ? new WebClient(config.slack.appToken, clientOptions) : undefined;
+    // Rate-limited (apps.connections.open allows about one call a minute), it says so rather than wait.
+    const appWeb =
+      config.slack.mode === 'socket'
+        ? new WebClient(config.slack.appToken, { ...clientOptions, rejectRateLimitedCalls: true })
+        : undefined;
     const auth = config.cloud.auth;
     const cloud =
       auth.kind === 'sandbox'

@@ -27,7 +27,11 @@ export async function runChecks({ config, web, appWeb, cloud }: CheckTargets): P
   const notes: string[] = [];
   const token = await checkSlackToken(web, config.access.allowedTeamIds);
   problems.push(...token.problems);
-  if (appWeb !== undefined) problems.push(...(await checkAppToken(appWeb)));
+  if (appWeb !== undefined) {
+    const app = await checkAppToken(appWeb);
+    problems.push(...app.problems);
+    notes.push(...app.notes);
+  }
   // Without a valid token every other Slack call fails the same way; one sentence says it all.
   if (token.ok) {
     if (config.approvals !== undefined) problems.push(...(await checkApprovalsChannel(web, config.approvals.channel)));

@@ -1,5 +1,6 @@
 import { BOT_SCOPES } from '../slack/scopes';
-import { authTestProblem, platformCode, slackErrorCode } from '../slack/slack-errors';
+import { authTestProblem, isWebApiCallError, platformCode, slackErrorCode } from '../slack/slack-errors';
+import { ErrorCode } from '@slack/web-api';
 import type { WebClient } from '@slack/web-api';
 
 /** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
@@ -49,21 +50,37 @@ export async function checkSlackToken(
  * Socket Mode: the app-level token opens connections (apps.connections.open, which only hands out
  * a socket URL: nothing connects to it). A refused token stops `npm start` at its first step.
  */
-export async function checkAppToken(appWeb: Pick<WebClient, 'apps'>): Promise<readonly string[]> {
+export async function checkAppToken(
+  appWeb: Pick<WebClient, 'apps'>,
+): Promise<{ readonly problems: readonly string[]; readonly notes: readonly string[] }> {
   try {
     await appWeb.apps.connections.open();
-    return [];
+    return { problems: [], notes: [] };
   } catch (e) {
+    // Slack allows this call about once a minute (a bot in Socket Mode makes it at start): not a problem of the token.
+    if (isWebApiCallError(e) && e.code === ErrorCode.RateLimitedError)
+      return {
+        problems: [],
+        notes: [
+          `Slack rate-limited apps.connections.open (about one call a minute), so the app-level token was not checked: run the check again in ${e.retryAfter} s.`,
+        ],
+      };
     const code = platformCode(e);
     if (code === undefined)
-      return [
-        `Slack cannot be reached (apps.connections.open: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL if set.`,
-      ];
-    return [
-      `Slack refused the app-level token (apps.connections.open: ${code}): set SLACK_APP_TOKEN to an app-level token ` +
-        "(xapp-…) with the connections:write scope, from the app's Basic Information page (App-Level Tokens), " +
-        'or unset it to run in HTTP mode.',
-    ];
+      return {
+        problems: [
+          `Slack cannot be reached (apps.connections.open: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL if set.`,
+        ],
+        notes: [],
+      };
+    return {
+      problems: [
+        `Slack refused the app-level token (apps.connections.open: ${code}): set SLACK_APP_TOKEN to an app-level token ` +
+          "(xapp-…) with the connections:write scope, from the app's Basic Information page (App-Level Tokens), " +
+          'or unset it to run in HTTP mode.',
+      ],
+      notes: [],
+    };
   }
 }
 

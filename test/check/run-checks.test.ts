@@ -104,6 +104,18 @@ describe('the set-up self-check', () => {
       expect(socketSlack.state.callsOf('apps.connections.open')).toHaveLength(1);
     });
 
+    it('says it could not check the app-level token when Slack rate-limits the call, not that the token is wrong', async () => {
+      const limited = new WebClient('xapp-1-A0BACKUPBOT-1-standin', {
+        slackApiUrl: socketSlack.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
+      socketSlack.failNext('apps.connections.open', { status: 429, retryAfterS: 30 });
+      const report = await runChecks({ config: configOf(), web, appWeb: limited, cloud });
+      expect(report.problems).toEqual([]);
+      expect(report.notes).toEqual([expect.stringMatching(/rate-limited apps\.connections\.open.*again in 30 s/)]);
+    });
+
     it('says the app-level token was refused and where to get one', async () => {
       socketSlack.failNext('apps.connections.open', { error: 'invalid_auth' });
       const { problems } = await runChecks({ config: configOf(), web, appWeb, cloud });

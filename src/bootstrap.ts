@@ -55,6 +55,14 @@ export interface StartOptions {
 export const STORE_CLOSE_MS = 3_000;
 
 /**
+ * The stop's step that closes the store the bot opened. A pool waits for every connection it lent
+ * out (a statement held by a lock, a read /metrics gave up on): the stop does not, and fails.
+ */
+export function closeStoreStep(store: Pick<RequestStore, 'close'>, ms = STORE_CLOSE_MS): () => Promise<void> {
+  return () => doneWithin(ms, 'closing the store', store.close());
+}
+
+/**
  * Ends a dispatcher's connections and cuts its calls still under way. Called once the bot has
  * stopped: its work was drained or handed over (a run handed over sends no more calls), and a call
  * left could take up to the cloud's response timeout (30 s by default), past a container's stop
@@ -121,9 +129,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<R
     if (store === undefined) {
       store = await openStore({ databaseUrl: config.databaseUrl, logger: logger.child('store') });
       const opened = store;
-      // A pool waits for every connection lent out (a statement held by a lock, a read /metrics
-      // gave up on): the stop does not, and says it failed.
-      cleanups.push(() => doneWithin(STORE_CLOSE_MS, 'closing the store', opened.close()));
+      cleanups.push(closeStoreStep(opened));
     }
     const metrics = new BotMetrics({ store, clock });
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { WebClient } from '@slack/web-api';
 import { ConfigError } from '../config/config-error';
 import type { Config } from '../config/load-config';
 import { loadConfig } from '../config/load-config';
@@ -10,6 +9,7 @@ import { createOtcDispatcher } from '../otc/dispatcher';
 import { SYSTEM_CLOCK } from '../otc/runtime';
 import { createSlackFetch } from '../slack/slack-fetch';
 import { runChecks } from './run-checks';
+import { checkClients } from './slack-checks';
 
 /** `npm run check`: loads the config as `npm start` does, checks the set-up, prints each problem with its fix. */
 async function main(): Promise<number> {
@@ -33,12 +33,7 @@ async function main(): Promise<number> {
       retryConfig: { retries: 0 },
       logger,
     };
-    const web = new WebClient(config.slack.botToken, clientOptions);
-    // Rate-limited (apps.connections.open allows about one call a minute), it says so rather than wait.
-    const appWeb =
-      config.slack.mode === 'socket'
-        ? new WebClient(config.slack.appToken, { ...clientOptions, rejectRateLimitedCalls: true })
-        : undefined;
+    const { web, appWeb } = checkClients(config.slack, clientOptions);
     const auth = config.cloud.auth;
     const cloud =
       auth.kind === 'sandbox'

@@ -1,7 +1,9 @@
 import { BOT_SCOPES } from '../slack/scopes';
 import { authTestProblem, isWebApiCallError, platformCode, slackErrorCode } from '../slack/slack-errors';
 import { ErrorCode } from '@slack/web-api';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Config } from '../config/load-config';
 
 /** What auth.test said about the token, or the problem; the other Slack checks need a valid token. */
 export type TokenCheck =
@@ -131,4 +133,19 @@ export async function checkUsergroups(web: WebClient, handles: readonly string[]
         `The user group @${h} named in the config does not exist in this workspace, so its rule or approvers ` +
         'never match: create the group, or correct the handle (without @) in the config.',
     );
+}
+
+/**
+ * The check's Slack clients: the bot token's, and in Socket Mode the app-level token's, which
+ * refuses to wait out a 429 (apps.connections.open allows about one call a minute) so the check
+ * can say so rather than wait and then fail.
+ */
+export function checkClients(
+  slack: Config['slack'],
+  options: WebClientOptions,
+): { readonly web: WebClient; readonly appWeb: WebClient | undefined } {
+  const web = new WebClient(slack.botToken, options);
+  const appWeb =
+    slack.mode === 'socket' ? new WebClient(slack.appToken, { ...options, rejectRateLimitedCalls: true }) : undefined;
+  return { web, appWeb };
 }

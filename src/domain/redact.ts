@@ -11,19 +11,19 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     '$1"[redacted]"',
   ],
   // The same inside a string of JSON (a client's debug line of the raw envelope): quotes escaped.
-  // The value runs to the next escaped quote, across escaped characters (Slack escapes its slashes:
-  // `ab\/cd`). A run of backslashes is only tried from its start (the lookbehind), so a long run
-  // costs one pass, not one per backslash.
+  // The value runs to the quote escaped as its opening one was (as many backslashes), across
+  // anything escaped deeper (`ab\/cd`, as Slack writes slashes; a quote inside a password). A run
+  // of backslashes is only tried from its start (the lookbehind), so a long run costs one pass.
   [
-    /((?<!\\)\\+"(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)\\+"\s*:\s*\\+")(?:[^"\\]|\\+[^"\\])*(\\+")/gi,
-    '$1[redacted]$2',
+    /((?<!\\)(\\+)"(?:password|secret_key|secretKey|access_key|accessKey|token|client_secret|bot_access_token|secret)\2"\s*:\s*\2")(?:(?!(?<!\\)\2")[\s\S])*((?<!\\)\2")/gi,
+    '$1[redacted]$3',
   ],
   [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[redacted]@'],
   // A command's or an action's response_url: whoever holds it can answer in the channel for 30 minutes.
   // (Slack's own JSON escapes its slashes: https:\/\/hooks.slack.com\/commands\/…)
   [/(hooks\.slack\.com\\*\/(?:commands|actions|workflows|triggers)\\*\/)(?:[^\s"'\\]|\\+\/)+/g, '$1[redacted]'],
   // A Socket Mode connection's URL (apps.connections.open): its ticket lets whoever holds it connect.
-  [/([?&]ticket=)[^&\s"'\\]+/g, '$1[redacted]'],
+  [/(slack\.com\\*\/link\\*\/?\?(?:[^\s"'#]*&)?ticket=)[^&\s"'\\]+/g, '$1[redacted]'],
 ];
 
 /**

@@ -2,8 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import { cutCalls, runStopSteps } from '../../src/bootstrap';
-import { doneWithin } from '../../src/flow/deadline';
+import { closeStoreStep, cutCalls, runStopSteps } from '../../src/bootstrap';
 import { createMemoryLogger } from '../../src/log/logger';
 
 describe('the steps of a stop', () => {
@@ -34,7 +33,7 @@ describe('the steps of a stop', () => {
         ran.push('sandbox');
         return Promise.resolve();
       },
-      () => doneWithin(50, 'closing the store', never),
+      closeStoreStep({ close: () => never }, 50),
     ];
     await expect(runStopSteps(steps, logger)).rejects.toThrow('1 shutdown step(s) failed');
     expect(ran).toEqual(['sandbox']);

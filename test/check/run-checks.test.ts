@@ -3,6 +3,7 @@ import { manifestBotScopes } from '../helpers/slack-scopes';
 import { WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
 import { runChecks } from '../../src/check/run-checks';
+import { checkClients } from '../../src/check/slack-checks';
 import { loadConfig } from '../../src/config/load-config';
 import type { SlackStandIn } from '../../src/demo/slack-stand-in/server';
 import { startSlackStandIn } from '../../src/demo/slack-stand-in/server';
@@ -105,13 +106,15 @@ describe('the set-up self-check', () => {
     });
 
     it('says it could not check the app-level token when Slack rate-limits the call, not that the token is wrong', async () => {
-      const limited = new WebClient('xapp-1-A0BACKUPBOT-1-standin', {
-        slackApiUrl: socketSlack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-      });
+      // The clients `npm run check` builds, from a config in Socket Mode.
+      const config = configOf();
+      const clients = checkClients(
+        { ...config.slack, botToken: socketSlack.botToken },
+        { slackApiUrl: socketSlack.apiUrl, retryConfig: { retries: 0 } },
+      );
+      expect(config.slack.mode).toBe('socket');
       socketSlack.failNext('apps.connections.open', { status: 429, retryAfterS: 30 });
-      const report = await runChecks({ config: configOf(), web, appWeb: limited, cloud });
+      const report = await runChecks({ config, ...clients, cloud });
       expect(report.problems).toEqual([]);
       expect(report.notes).toEqual([expect.stringMatching(/rate-limited apps\.connections\.open.*again in 30 s/)]);
     });

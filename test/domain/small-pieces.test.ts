@@ -86,6 +86,15 @@ describe('redactSecrets', () => {
     expect(redactSecrets(line)).not.toContain('cd+EF');
     expect(redactSecrets(line)).toContain('U1');
   });
+  it('masks an escaped password to its end, past a quote escaped deeper inside it', () => {
+    const line = JSON.stringify({ msg: JSON.stringify({ password: 'ab"cd-SECRETTAIL', user: 'U1' }) });
+    expect(redactSecrets(line)).not.toContain('SECRETTAIL');
+    expect(JSON.parse(JSON.parse(redactSecrets(line)).msg as string)).toEqual({ password: '[redacted]', user: 'U1' });
+  });
+  it('leaves a ticket in any other URL alone', () => {
+    const text = 'see https://servicedesk.example.com/view?ticket=CHG-12345';
+    expect(redactSecrets(text)).toBe(text);
+  });
   it("masks a Socket Mode connection's ticket", () => {
     const line = '{"url":"wss://wss-primary.slack.com/link/?ticket=4f2a-77c1-secret&app_id=A0BACKUPBOT"}';
     expect(redactSecrets(line)).toBe(

@@ -1,5 +1,11 @@
 import { BOT_SCOPES } from '../slack/scopes';
-import { authTestProblem, isWebApiCallError, platformCode, slackErrorCode } from '../slack/slack-errors';
+import {
+  authTestProblem,
+  isWebApiCallError,
+  platformCode,
+  slackErrorCode,
+  unreachableProblem,
+} from '../slack/slack-errors';
 import { ErrorCode } from '@slack/web-api';
 import { WebClient } from '@slack/web-api';
 import type { WebClientOptions } from '@slack/web-api';
@@ -70,9 +76,7 @@ export async function checkAppToken(
     const code = platformCode(e);
     if (code === undefined)
       return {
-        problems: [
-          `Slack cannot be reached (apps.connections.open: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, and SLACK_API_URL if set.`,
-        ],
+        problems: [unreachableProblem('apps.connections.open', e)],
         notes: [],
       };
     return {

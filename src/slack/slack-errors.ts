@@ -95,14 +95,18 @@ export function slackErrorCode(e: unknown): string {
   return cause === undefined ? e.message : `${e.message} (${cause})`;
 }
 
+/** A call that never reached Slack (no Slack error code: a network or proxy problem), in one sentence with its fix. */
+export function unreachableProblem(method: string, e: unknown): string {
+  return (
+    `Slack cannot be reached (${method}: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, ` +
+    'and SLACK_API_URL if set.'
+  );
+}
+
 /** What a failed `auth.test` means, in one sentence with its fix: Slack not reached, or the token refused. */
 export function authTestProblem(e: unknown): string {
   // No Slack error code means Slack was never reached: a network or proxy problem, not the token.
-  if (platformCode(e) === undefined)
-    return (
-      `Slack cannot be reached (auth.test: ${slackErrorCode(e)}): check the network, HTTPS_PROXY and NO_PROXY, ` +
-      'and SLACK_API_URL if set.'
-    );
+  if (platformCode(e) === undefined) return unreachableProblem('auth.test', e);
   return (
     `Slack refused the bot token (auth.test: ${slackErrorCode(e)}): set SLACK_BOT_TOKEN to the app's ` +
     "Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and reinstall the app if it was revoked."

@@ -6,7 +6,8 @@
  * chunks at once across all requests (the config has no such limit today: Infinity). Each call
  * takes `latencyMs` on average. A request cannot finish before its chunks went through in waves
  * of `concurrencyPerRequest`, and all of them together not before every chunk went through in
- * waves of `globalConcurrency`.
+ * waves of `globalConcurrency`. Only the associate calls count: they are the calls the bench's
+ * cloud makes wait (its look-ups answer at once).
  */
 export interface CloudShape {
   readonly chunkSize: number;
@@ -40,7 +41,11 @@ export function cloudWaves(requests: number, volumesPerRequest: number, shape: C
   return Math.max(ownWaves, globalWaves);
 }
 
-/** The least time, from the first request to the last one finished, the cloud allows: waves x mean latency. */
+/**
+ * Waves x mean latency: what the calls of a request of mean luck need. The drain's bound (the
+ * request acked last needs its own call). For a run of many requests the slowest call decides, see
+ * `drawnBoundMs`.
+ */
 export function cloudBoundMs(requests: number, volumesPerRequest: number, shape: CloudShape): number {
   if (!(shape.latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
   return cloudWaves(requests, volumesPerRequest, shape) * shape.latencyMs;
@@ -51,29 +56,46 @@ export function efficiency(boundMs: number, measuredMs: number): number {
   return measuredMs > 0 ? boundMs / measuredMs : Number.NaN;
 }
 
-/** How the bot reads a request's volumes before it changes anything: ids per call and calls at once. */
-export interface LookupShape {
-  readonly idsPerCall: number;
-  readonly concurrency: number;
-}
-
-/** Look-up waves before a request of `volumes` volumes can send its first associate call (at least one). */
-export function lookupWaves(volumes: number, lookup: LookupShape): number {
-  positiveInteger('idsPerCall', lookup.idsPerCall);
-  positiveInteger('concurrency', lookup.concurrency);
-  return Math.max(1, Math.ceil(chunksOf(volumes, lookup.idsPerCall) / lookup.concurrency));
+/**
+ * Calls a run of `requests` requests of `volumesPerRequest` volumes can have in flight at once: each
+ * request sends at most `concurrencyPerRequest` of its chunks at a time, and all together at most
+ * `globalConcurrency`.
+ */
+export function callSlots(requests: number, volumesPerRequest: number, shape: CloudShape): number {
+  positiveInteger('concurrencyPerRequest', shape.concurrencyPerRequest);
+  if (!(shape.globalConcurrency >= 1)) throw new RangeError('globalConcurrency must be >= 1 (Infinity for none)');
+  const own = Math.min(shape.concurrencyPerRequest, chunksOf(volumesPerRequest, shape.chunkSize));
+  return Math.max(1, Math.min(shape.globalConcurrency, requests * own));
 }
 
 /**
- * `cloudBoundMs` plus the reads every request makes first: the check asks for the policy list and
- * the volumes at the same time, so a request cannot reach its first associate call before at least
- * one more round trip. What the bot cannot skip without associating volumes it has not seen.
+ * The least time the cloud allowed a run whose associate calls took `latenciesMs` (the latencies
+ * the cloud actually drew for them), with at most `slots` in flight at once: the run cannot end
+ * before its slowest call has returned, nor before `slots` calls at a time have worked through the
+ * sum of all latencies. Unlike `cloudBoundMs` it is a lower bound for a run of many requests: their
+ * last summary waits for the slowest of their calls, not for a call of mean latency (200 calls drawn
+ * from 300-500 ms: the slowest is about 499 ms, where the mean is 400).
  */
-export function checkedBoundMs(
-  requests: number,
-  volumesPerRequest: number,
-  shape: CloudShape,
-  lookup: LookupShape,
-): number {
-  return cloudBoundMs(requests, volumesPerRequest, shape) + lookupWaves(volumesPerRequest, lookup) * shape.latencyMs;
+export function drawnBoundMs(latenciesMs: readonly number[], slots: number): number {
+  if (!(slots >= 1)) throw new RangeError('slots must be >= 1');
+  let slowest = 0;
+  let sum = 0;
+  for (const ms of latenciesMs) {
+    if (!(ms >= 0)) throw new RangeError(`a latency must be >= 0, not ${ms}`);
+    slowest = Math.max(slowest, ms);
+    sum += ms;
+  }
+  return Math.max(slowest, sum / slots);
+}
+
+/**
+ * The index of the run of median efficiency (bound / measured) among runs that took `measuredMs`
+ * against `boundsMs`; with an even count, the lower of the middle two. -1 for no runs.
+ */
+export function medianRun(measuredMs: readonly number[], boundsMs: readonly number[]): number {
+  if (measuredMs.length !== boundsMs.length) throw new RangeError('one bound per run');
+  const order = measuredMs
+    .map((ms, i) => ({ i, eff: efficiency(boundsMs[i] ?? Number.NaN, ms) }))
+    .sort((a, b) => a.eff - b.eff || a.i - b.i);
+  return order[Math.floor((order.length - 1) / 2)]?.i ?? -1;
 }

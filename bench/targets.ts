@@ -33,6 +33,8 @@ export interface World {
   readonly child: Child;
   readonly info: WorldInfo;
   progress(): Promise<WorldProgress>;
+  /** The latencies the associate calls drew, from the `from`-th call on (as `associateCalls` counts them). */
+  latencies(from: number): Promise<number[]>;
 }
 
 export async function startWorld(dir: string): Promise<World> {
@@ -51,7 +53,12 @@ export async function startWorld(dir: string): Promise<World> {
     100,
   );
   const info = await getJson<WorldInfo>(`${control}/info`);
-  return { child, info, progress: () => getJson<WorldProgress>(`${control}/progress`) };
+  return {
+    child,
+    info,
+    progress: () => getJson<WorldProgress>(`${control}/progress`),
+    latencies: (from) => getJson<number[]>(`${control}/latencies?from=${from}`),
+  };
 }
 
 function readFileIfAny(path: string): string {
@@ -201,6 +208,8 @@ export interface Round {
   readonly cpuMs?: number;
   /** Bot rounds: the CPU the Slack stand-in and the OTC sandbox (one process) spent serving the round. */
   readonly worldCpuMs?: number;
+  /** Bot rounds: the latency each of the round's associate calls drew, in the order they came. */
+  readonly associateLatenciesMs?: readonly number[];
 }
 
 /**
@@ -259,6 +268,10 @@ export async function botRound(
     lastSummaryAt: after.lastSummaryAt,
     cpuMs: processUsage(bot.child.pid).cpuMs - cpuBefore,
     worldCpuMs: processUsage(world.child.pid).cpuMs - worldCpuBefore,
+    associateLatenciesMs: (await world.latencies(before.associateCalls)).slice(
+      0,
+      after.associateCalls - before.associateCalls,
+    ),
   };
 }
 

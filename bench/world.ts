@@ -2,7 +2,8 @@
  * The benchmark's "world", in a process of its own so that serving the bot's calls does not take
  * CPU from the load generator's clock: the Slack Web API stand-in and the OTC sandbox, with every
  * associate call answered after 300-500 ms. A small control server tells the bench what Slack
- * has seen (summaries posted, root messages edited) and what the sandbox holds.
+ * has seen (summaries posted, root messages edited), what the sandbox holds, and the latency each
+ * associate call drew (GET /latencies?from=N).
  *   node -r ./test/helpers/register-ts.js bench/world.ts   (prints one JSON line: the control URL)
  */
 import { createServer } from 'node:http';
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
 
   let latencySum = 0;
   let latencyCount = 0;
+  // Each associate call's latency, in the order the calls came: a round's are a slice of it.
+  const drawn: number[] = [];
   const topUp = (): void => {
     const missing = QUEUED_LATENCIES - sandbox.faults.pending('vbs.associate');
     for (let i = 0; i < missing; i += 1) {
@@ -85,12 +88,14 @@ async function main(): Promise<void> {
     if (route === 'vbs.associate' && fault?.latencyMs !== undefined) {
       latencySum += fault.latencyMs;
       latencyCount += 1;
+      drawn.push(fault.latencyMs);
     }
     return fault;
   };
 
   const control = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://world');
+    const path = url.pathname;
     let body: unknown;
     if (path === '/info') {
       const info: WorldInfo = {
@@ -111,6 +116,9 @@ async function main(): Promise<void> {
     } else if (path === '/progress') {
       const p = scan();
       body = { ...p, meanAssociateLatencyMs: p.associateCalls === 0 ? Number.NaN : latencySum / p.associateCalls };
+    } else if (path === '/latencies') {
+      // The latencies of the associate calls from the `from`-th on (0-based, as /progress counts them).
+      body = drawn.slice(Number(url.searchParams.get('from') ?? 0));
     } else {
       res.writeHead(404).end();
       return;

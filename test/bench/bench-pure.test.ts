@@ -1,4 +1,4 @@
-import { checkedBoundMs, chunksOf, cloudBoundMs, cloudWaves, efficiency, lookupWaves } from '../../bench/bound';
+import { callSlots, chunksOf, cloudBoundMs, cloudWaves, drawnBoundMs, efficiency, medianRun } from '../../bench/bound';
 import type { CloudShape } from '../../bench/bound';
 import { selfTimes } from '../../bench/profile-summary';
 import type { CpuProfile } from '../../bench/profile-summary';
@@ -98,14 +98,33 @@ describe('the cloud bound', () => {
     expect(cloudWaves(1, 1000, limited)).toBe(25);
   });
 
-  it('counting the look-up first: one more round trip, more when one wave of look-ups does not cover the volumes', () => {
-    const lookup = { idsPerCall: 60, concurrency: 4 };
-    expect(lookupWaves(20, lookup)).toBe(1);
-    expect(lookupWaves(0, lookup)).toBe(1);
-    expect(lookupWaves(1000, lookup)).toBe(5); // 17 calls, 4 at a time
-    expect(checkedBoundMs(200, 20, shape, lookup)).toBe(800);
-    expect(checkedBoundMs(1, 1000, shape, lookup)).toBe(12_000);
-    expect(() => lookupWaves(20, { idsPerCall: 0, concurrency: 4 })).toThrow(RangeError);
+  it('counts the calls a run can have in flight: per request, capped by the global limit', () => {
+    expect(callSlots(200, 20, shape)).toBe(200); // one chunk each
+    expect(callSlots(200, 41, shape)).toBe(400); // three chunks each, two at a time
+    expect(callSlots(1, 1000, shape)).toBe(2);
+    expect(callSlots(200, 20, { ...shape, globalConcurrency: 8 })).toBe(8);
+    expect(callSlots(1, 0, shape)).toBe(1);
+  });
+
+  it('a run of many requests cannot end before its slowest call, whatever the mean', () => {
+    // 200 calls at once: the slowest decides, not the mean (400).
+    const many = Array.from({ length: 200 }, (_, i) => (i === 17 ? 499 : 300 + (i % 200)));
+    expect(drawnBoundMs(many, 200)).toBe(499);
+    // 50 calls two at a time: the sum over the two slots decides.
+    const big = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? 300 : 500));
+    expect(drawnBoundMs(big, 2)).toBe(10_000);
+    expect(drawnBoundMs([], 2)).toBe(0);
+    expect(() => drawnBoundMs([100], 0)).toThrow(RangeError);
+    expect(() => drawnBoundMs([-1], 1)).toThrow(RangeError);
+  });
+
+  it('takes the run of median efficiency, its time and its bound together', () => {
+    // Efficiencies 0.5, 0.25, 0.4: the median is the third run.
+    expect(medianRun([1000, 2000, 1250], [500, 500, 500])).toBe(2);
+    // The fastest run is not the most efficient when its calls drew less.
+    expect(medianRun([900, 1000, 1100], [300, 500, 500])).toBe(2);
+    expect(medianRun([], [])).toBe(-1);
+    expect(() => medianRun([1], [])).toThrow(RangeError);
   });
 
   it('refuses shapes that make no sense', () => {

@@ -34,6 +34,13 @@ export interface CheckOptions {
   readonly unusableVolumes: UnusableMode;
   /** An undo: the vaults its volumes go back to (CBR), planned from the original request. */
   readonly movesBack?: readonly VolumeMove[] | undefined;
+  /**
+   * The channel was named by input (the form's pick, a workflow step's field), not typed in: it only
+   * counts, for the rules and as the place of the record, if the person is in it, as they are in a
+   * channel they typed a command in (else a rule for `inc-*` channels would allow anyone who names
+   * one). The answer when they are not.
+   */
+  readonly notInChannel?: string;
 }
 
 /** Everything checked, nothing recorded: what a preview shows and what a request records. */
@@ -217,6 +224,16 @@ export async function checkRequest(
     isBot: user.isBot,
   });
   if (unnamed !== undefined) return { kind: 'denied', decision: unnamed, checked: undefined };
+  if (options.notInChannel !== undefined) {
+    const member = await deps.people.isMember(channel.id, actor.userId);
+    if (member !== true) {
+      const text =
+        member === false
+          ? options.notInChannel
+          : 'Slack could not tell me whether you are in that channel. Please try again.';
+      return { kind: 'invalid', problems: [{ field: 'channel', text }] };
+    }
+  }
 
   const [targets, found, fromServer] = await Promise.all([
     deps.cloud.listTargets(project.value),

@@ -159,19 +159,13 @@ async function checkForm(
   const channel = channelOf(draft, selection);
   if (missing.length > 0 || cmd === undefined || channel === undefined) return { kind: 'incomplete', missing };
   const actor = { teamId: draft.teamId, userId: draft.userId };
-  // A channel picked in the form is user input: it only counts (for the rules, and as the place
-  // of the record) if the person is in it, as they are in a channel a command was typed in.
-  if (draft.channelId === undefined) {
-    const member = await deps.people.isMember(channel.id, actor.userId);
-    if (member !== true) {
-      const text =
-        member === false
-          ? 'You are not in that channel: pick one you are in (the record goes there).'
-          : 'Slack could not tell me whether you are in that channel. Please try again.';
-      return { kind: 'invalid', problems: [{ field: 'channel', text }] };
-    }
-  }
-  return checkRequest(deps, actor, channel, cmd, { unusableVolumes: 'exclude' });
+  return checkRequest(deps, actor, channel, cmd, {
+    unusableVolumes: 'exclude',
+    // A channel picked in the form is user input (one the form was opened in is not).
+    ...(draft.channelId === undefined && {
+      notInChannel: 'You are not in that channel: pick one you are in (the record goes there).',
+    }),
+  });
 }
 
 function reasonRequired(deps: Pick<FlowDeps, 'config'>, preview: PreviewOutcome): boolean {

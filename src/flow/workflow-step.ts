@@ -65,7 +65,12 @@ async function checkAndRecord(
       : { kind: 'denied', decision: WORKSPACE_NOT_ALLOWED, checked: undefined };
   const cmd = readStepCommand(inputs, { maxVolumes: deps.config.limits.maxVolumesPerRequest });
   if (!cmd.ok) return { kind: 'invalid', problems: [{ field: 'volumes', text: cmd.error.message }] };
-  const checked = await checkRequest(deps, actor, channel, cmd.value, { unusableVolumes: 'error' });
+  const checked = await checkRequest(deps, actor, channel, cmd.value, {
+    unusableVolumes: 'error',
+    // The workflow's field, not where the person typed.
+    notInChannel:
+      'You are not in the channel this workflow records its request in: join it, or ask the workflow’s owner to pick one you are in.',
+  });
   if (checked.kind !== 'checked') return checked;
   const step: WorkflowStepRef = { executionId: execution.functionExecutionId, token: execution.token };
   return recordRequest(deps, actor, channel, checked.checked, {

@@ -12,6 +12,7 @@ import {
   DB_DATA_1,
   DB_DATA_2,
   DB_LOG,
+  GENERAL,
   GUEST,
   INCIDENT,
   NO_BOT,
@@ -107,6 +108,7 @@ describe('submitStepRequest: the Protect volumes workflow step', () => {
     ['unknown_user', 'a person Slack does not know', STRANGER, {}, INCIDENT],
     ['denied', 'a guest no rule names', GUEST, {}, INCIDENT],
     ['denied', 'a policy the rules deny', ALICE, { policy: 'legacy-tape' }, INCIDENT],
+    ['invalid', 'a person not in the workflow’s channel', DAVE, {}, GENERAL],
   ])('answers %s for %s, records nothing and tells nobody', async (kind, _what, userId, fields, channelId) => {
     const f = fixture();
     expect((await runStep(f, userId, fields, { channelId })).kind).toBe(kind);
@@ -114,6 +116,31 @@ describe('submitStepRequest: the Protect volumes workflow step', () => {
     expect(await allRequests(f)).toEqual([]);
     expect(f.deliverer.deliveries).toEqual([]);
     expect(f.cloud.count('associate')).toBe(0);
+  });
+
+  it('takes the workflow’s channel only from a person in it: a channel rule is not theirs to borrow', async () => {
+    const f = fixture();
+    // DAVE is in #inc-4711, not in #general: the step's channel is the workflow's field, not where he typed.
+    expect(await runStep(f, DAVE, {}, { channelId: GENERAL })).toEqual({
+      kind: 'invalid',
+      problems: [
+        {
+          field: 'channel',
+          text: 'You are not in the channel this workflow records its request in: join it, or ask the workflow’s owner to pick one you are in.',
+        },
+      ],
+    });
+    expect(f.people.calls).toContainEqual({ method: 'isMember', channelId: GENERAL, userId: DAVE });
+    expect(f.cloud.calls).toEqual([]);
+    // In it, the same person's run is checked by the rules as usual.
+    expect((await runStep(f, DAVE, {}, { channelId: INCIDENT })).kind).toBe('accepted');
+    // Slack cannot tell: no guess either way.
+    f.people.unknown.add('membership');
+    expect(await runStep(f, ALICE, {}, { channelId: GENERAL })).toMatchObject({
+      kind: 'invalid',
+      problems: [{ field: 'channel', text: expect.stringContaining('could not tell me whether you are in') }],
+    });
+    expect(await allRequests(f)).toHaveLength(1);
   });
 
   it('refuses a workspace the bot does not serve before reading the cloud', async () => {

@@ -15,6 +15,9 @@ const HINTS: Readonly<Record<string, string>> = {
   'BackupService.6100':
     'The vault is full: its capacity is less than the disks in it need. Expand the vault, or use another one.',
   'BackupService.6102': 'This vault cannot hold disks (it is a server vault). Pick a disk vault.',
+  'BackupService.6135':
+    'The volume is no longer in the vault it was to be taken from (moved or removed since). Check where it is now.',
+  'BackupService.7000': 'The disk no longer exists (deleted since the request was checked).',
   'BackupService.9900':
     'The vault no longer exists (deleted, or in another project). Pick a current vault and ask again.',
   'AutoBackup.0003': "The bot's cloud token expired during the call. Asking again is safe.",

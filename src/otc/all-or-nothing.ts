@@ -20,6 +20,8 @@ export const RESOURCE_REFUSAL_CODES: ReadonlySet<string> = new Set([
   'BackupService.6102', // the vault does not take this resource type
   'BackupService.6103', // the resource is in another vault already
   'BackupService.6104', // a resource twice in the request
+  'BackupService.6135', // the resource is not in the vault (a remove or a move from it)
+  'BackupService.7000', // the disk does not exist (deleted since the request was checked)
 ]);
 
 /** Extra calls one halving step may take: one per half. */

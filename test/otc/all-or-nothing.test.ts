@@ -226,6 +226,8 @@ describe('sendAllOrNothing', () => {
     expect(isResourceRefusal(refusal('BackupService.6100', 'Resources of vault over limit: 256.'))).toBe(true);
     expect(isResourceRefusal(refusal('BackupService.6102', 'Resource not match vault resource type.'))).toBe(true);
     expect(isResourceRefusal(refusal('BackupService.6104', 'Duplicate resource.'))).toBe(true);
+    expect(isResourceRefusal(refusal('BackupService.6135', 'The resource does not exist in the vault.'))).toBe(true);
+    expect(isResourceRefusal(new OtcHttpError({ site, status: 404, otcCode: 'BackupService.7000' }))).toBe(true);
     expect(isResourceRefusal(new OtcHttpError({ site, status: 500, otcCode: IN_OTHER_VAULT }))).toBe(false);
     expect(isResourceRefusal(refusal('BackupService.9900', 'Invalid vault_id provided.'))).toBe(false);
     expect(isResourceRefusal(new OtcNetworkError(site, 'reset'))).toBe(false);

@@ -304,6 +304,30 @@ describe('associating volumes with a CBR vault', () => {
     expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1 }]);
   });
 
+  it('fails only a disk deleted since the check (7000), and adds the rest on the next call', async () => {
+    const code = 'BackupService.7000';
+    const ids = makeVolumeIds(3);
+    const message = `The disk ${ids[2]!} does not exist.`;
+    mockVault(VAULT, []);
+    const sent: string[][] = [];
+    agent
+      .get(CBR)
+      .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
+      .reply((opts) => {
+        const ids2 = bodyOf<AddRequest>(opts).resources.map((r) => r.id);
+        sent.push(ids2);
+        return ids2.includes(ids[2]!)
+          ? { statusCode: 404, data: cbrError(code, message) }
+          : { statusCode: 200, data: { add_resource_ids: ids2 } };
+      })
+      .times(2);
+    const { client: otc } = client();
+    const result = await otc.associate(CBR_PROJECT, VAULT, ids);
+    expect(sent).toEqual([ids, [ids[0], ids[1]]]);
+    expect(result.failed).toEqual([{ volumeId: ids[2], code, message }]);
+    expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[1]]);
+  });
+
   it('finds one volume in another vault among 8 by halving, and reports the chunk once with every send', async () => {
     const ids = makeVolumeIds(8);
     mockVault(VAULT, []);
@@ -493,6 +517,29 @@ describe('moving volumes between CBR vaults', () => {
     const result = await otc.move(CBR_PROJECT, VAULT, OTHER_VAULT, ids);
     expect(result.failed.map((f) => [f.volumeId, f.code])).toEqual([[ids[0], 'BackupService.6100']]);
     expect(result.added).toEqual([{ volumeId: ids[1], availabilityZone: undefined, pod: undefined, movedFrom: VAULT }]);
+  });
+
+  it('moves the others when one volume is no longer in the vault it moves from (6135)', async () => {
+    const ids = makeVolumeIds(3);
+    const message = `The resource ${ids[0]!} does not exist in the vault.`;
+    mockVault(OTHER_VAULT, []);
+    const sent: string[][] = [];
+    agent
+      .get(CBR)
+      .intercept({ path: `${BASE}/vaults/${VAULT}/migrateresources`, method: 'POST' })
+      .reply((opts) => {
+        const moving = bodyOf<{ resource_ids: string[] }>(opts).resource_ids;
+        sent.push(moving);
+        return moving.includes(ids[0]!)
+          ? { statusCode: 400, data: cbrError('BackupService.6135', message) }
+          : { statusCode: 200, data: { migrated_resources: moving } };
+      })
+      .times(2);
+    const { client: otc } = client();
+    const result = await otc.move(CBR_PROJECT, VAULT, OTHER_VAULT, ids);
+    expect(sent).toEqual([ids, [ids[1], ids[2]]]);
+    expect(result.failed).toEqual([{ volumeId: ids[0], code: 'BackupService.6135', message }]);
+    expect(result.added.map((a) => a.volumeId)).toEqual([ids[1], ids[2]]);
   });
 });
 

@@ -122,8 +122,16 @@ export interface BackupWatch {
   readonly checks: number;
   /** When to look again; undefined once closed. */
   readonly nextCheckAt: EpochMs | undefined;
-  /** `all_done`: every volume has its first backup; `missed`: the deadline passed without some. */
-  readonly closed: 'all_done' | 'missed' | undefined;
+  /**
+   * Looks in a row that could not read the cloud; absent after a look that could. Past the
+   * deadline a watch closes only after a look that read the cloud, or after `LATE_LOOKS` failed ones.
+   */
+  readonly failedLooks?: number;
+  /**
+   * `all_done`: every volume has its first backup; `missed`: the deadline passed without some;
+   * `unreadable`: the deadline passed and the cloud could not be read, so whether they came is unknown.
+   */
+  readonly closed: 'all_done' | 'missed' | 'unreadable' | undefined;
 }
 
 /**

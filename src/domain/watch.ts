@@ -9,6 +9,8 @@ export const GRACE_AFTER_SCHEDULE_MS = 2 * 60 * 60_000;
 /** The first look after --now, and the longest wait between two looks. */
 export const FIRST_LOOK_MS = 30_000;
 export const LONGEST_WAIT_MS = 15 * 60_000;
+/** Failed looks in a row after which a watch past its deadline closes as `unreadable`. */
+export const LATE_LOOKS = 3;
 
 /** How a watch paces itself (config `execution.first_backup`); the defaults above unless set. */
 export interface WatchTimings {
@@ -67,14 +69,25 @@ export function awaited(watch: BackupWatch): VolumeId[] {
  * A watch after one look at the cloud: the first finished backup of each awaited volume is kept
  * (the oldest), and the watch closes when all have one or the deadline has passed; otherwise the
  * next look backs off (doubling from the first look, at most LONGEST_WAIT_MS, never past the
- * deadline). Returns the new watch and the volumes newly found. Pure.
+ * deadline). A look that could not read the cloud (`unreadable`) finds nothing and says nothing
+ * was missed: past the deadline the watch looks again, and after LATE_LOOKS such looks in a row
+ * closes as `unreadable`. Returns the new watch and the volumes newly found. Pure.
  */
 export function afterLook(
   watch: BackupWatch,
-  finished: readonly FirstBackup[],
+  finished: readonly FirstBackup[] | 'unreadable',
   now: EpochMs,
   timings: Pick<WatchTimings, 'firstLookMs'> = DEFAULT_WATCH_TIMINGS,
 ): { readonly watch: BackupWatch; readonly newlyFound: readonly FirstBackup[] } {
+  const checks = watch.checks + 1;
+  const wait = Math.min(LONGEST_WAIT_MS, timings.firstLookMs * 2 ** Math.min(checks, 10));
+  if (finished === 'unreadable') {
+    const failedLooks = (watch.failedLooks ?? 0) + 1;
+    const late = now >= watch.deadline;
+    const closed = late && failedLooks >= LATE_LOOKS ? 'unreadable' : undefined;
+    const nextCheckAt = closed !== undefined ? undefined : late ? now + wait : Math.min(now + wait, watch.deadline);
+    return { watch: { ...watch, checks, failedLooks, closed, nextCheckAt }, newlyFound: [] };
+  }
   const waiting = new Set(awaited(watch));
   const newlyFound: FirstBackup[] = [];
   for (const b of [...finished].sort((a, c) => (a.at ?? 0) - (c.at ?? 0))) {
@@ -83,12 +96,12 @@ export function afterLook(
     newlyFound.push(b);
   }
   const found = [...watch.found, ...newlyFound];
-  const checks = watch.checks + 1;
   const closed = waiting.size === 0 ? 'all_done' : now >= watch.deadline ? 'missed' : undefined;
-  const wait = Math.min(LONGEST_WAIT_MS, timings.firstLookMs * 2 ** Math.min(checks, 10));
+  // The cloud was read: the failed looks before this one no longer count.
+  const { failedLooks: _readAgain, ...read } = watch;
   return {
     watch: {
-      ...watch,
+      ...read,
       found,
       checks,
       closed,

@@ -106,7 +106,7 @@ export class BackupWatcher {
       const watch = request.watch;
       if (watch === undefined) continue;
       const mine = failed
-        ? []
+        ? 'unreadable'
         : backups.filter((b) => (b.createdAt ?? now) >= watch.since).flatMap((b) => firstBackupOf(b) ?? []);
       const next = afterLook(watch, mine, now, { firstLookMs: this.deps.firstLookMs });
       const messages: MessageIntent[] = next.newlyFound.map((f) => ({
@@ -125,7 +125,7 @@ export class BackupWatcher {
           name: f.name ?? null,
         },
       }));
-      if (next.watch.closed === 'missed') {
+      if (next.watch.closed === 'missed' || next.watch.closed === 'unreadable') {
         messages.push({ kind: 'thread.first_backup_missing' });
         audit.push({
           requestId: request.id,
@@ -133,7 +133,11 @@ export class BackupWatcher {
           at: now,
           actor: 'bot',
           kind: 'first_backup_missed',
-          detail: { volumes: awaited(next.watch).length },
+          detail: {
+            volumes: awaited(next.watch).length,
+            // Not seen to be missing: the cloud could not be read at the last looks.
+            ...(next.watch.closed === 'unreadable' && { unreadable: true }),
+          },
         });
       }
       if (next.watch.closed !== undefined) messages.push({ kind: 'root.update' });

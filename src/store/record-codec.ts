@@ -252,6 +252,7 @@ function decodeWatch(w: BackupWatch): BackupWatch {
       message: orUndefined(f.message),
     })),
     checks: w.checks,
+    ...(w.failedLooks !== undefined && w.failedLooks > 0 && { failedLooks: w.failedLooks }),
     nextCheckAt: orUndefined(w.nextCheckAt),
     closed: orUndefined(w.closed),
   };

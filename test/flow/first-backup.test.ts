@@ -1,5 +1,12 @@
 import type { VolumeId } from '../../src/domain/ids';
-import { FIRST_LOOK_MS, GRACE_AFTER_NOW_MS, GRACE_AFTER_SCHEDULE_MS } from '../../src/domain/watch';
+import {
+  FIRST_LOOK_MS,
+  GRACE_AFTER_NOW_MS,
+  GRACE_AFTER_SCHEDULE_MS,
+  LATE_LOOKS,
+  LONGEST_WAIT_MS,
+} from '../../src/domain/watch';
+import { buildFirstBackupMissing, protectionLine } from '../../src/slack/blocks/backup-notes';
 import { volumeStatus } from '../../src/flow/volume-status';
 import { BackupWatcher } from '../../src/flow/watch-backups';
 import { OtcHttpError } from '../../src/otc/errors';
@@ -132,6 +139,52 @@ describe('watching the first backup', () => {
     expect(after.watch).toMatchObject({ closed: 'missed', found: [] });
     expect(f.deliverer.kinds(done.id)).toContain('thread.first_backup_missing');
     expect(await auditKinds(f, done.id)).toContain('first_backup_missed');
+  });
+
+  it('does not say the backup did not come when the cloud cannot be read at the deadline: it looks again', async () => {
+    const f = fixture();
+    const done = await finished(f, 'associate daily-7d db-data-1 --now');
+    f.cloud.listBackupsError = new Error('network down');
+    f.clock.advance(GRACE_AFTER_NOW_MS + MINUTE);
+    await f.deps.watcher.runDue();
+    let after = await stored(f, done.id);
+    expect(after.watch).toMatchObject({ closed: undefined, failedLooks: 1 });
+    expect(after.watch!.nextCheckAt).toBeGreaterThan(f.clock.now());
+    expect(f.deliverer.kinds(done.id)).not.toContain('thread.first_backup_missing');
+    expect(await auditKinds(f, done.id)).not.toContain('first_backup_missed');
+    // The cloud reads again and shows the backup that came in time: found, not missed.
+    f.cloud.listBackupsError = undefined;
+    f.cloud.backups.push(backup(DB_DATA_1, 'succeeded', done.watch!.since + MINUTE));
+    f.clock.advance(LONGEST_WAIT_MS);
+    await f.deps.watcher.runDue();
+    after = await stored(f, done.id);
+    expect(after.watch).toMatchObject({ closed: 'all_done', found: [{ volumeId: DB_DATA_1 }] });
+    expect(after.watch).not.toHaveProperty('failedLooks');
+    expect(protectionLine(after)).toContain('Protected');
+  });
+
+  it(`closes as unreadable after ${LATE_LOOKS} failed looks in a row past the deadline, and says it cannot tell`, async () => {
+    const f = fixture();
+    const done = await finished(f, 'associate daily-7d db-data-1 --now');
+    f.cloud.listBackupsError = new Error('network down');
+    f.clock.advance(GRACE_AFTER_NOW_MS + MINUTE);
+    for (let look = 1; look <= LATE_LOOKS; look += 1) {
+      expect(await f.deps.watcher.runDue()).toBe(1);
+      f.clock.advance(LONGEST_WAIT_MS);
+    }
+    const after = await stored(f, done.id);
+    expect(after.watch).toMatchObject({ closed: 'unreadable', failedLooks: LATE_LOOKS, nextCheckAt: undefined });
+    expect(f.deliverer.kinds(done.id).slice(-2)).toEqual(['thread.first_backup_missing', 'root.update']);
+    const trail = await f.store.audit.list(done.id);
+    expect(trail.find((e) => e.kind === 'first_backup_missed')?.detail).toEqual({ volumes: 1, unreadable: true });
+    const note = JSON.stringify(buildFirstBackupMissing(after));
+    expect(note).toContain('I could not read the backups of');
+    expect(note).toContain('cannot tell whether');
+    expect(note).not.toContain('did not back');
+    expect(protectionLine(after)).toContain('1 unknown (the cloud could not be read)');
+    // Closed: no more looks.
+    f.clock.advance(24 * 60 * MINUTE);
+    expect(await f.deps.watcher.runDue()).toBe(0);
   });
 
   it('waits for the next scheduled run without --now, and does not look before it', async () => {

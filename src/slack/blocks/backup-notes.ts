@@ -36,6 +36,12 @@ export function buildFirstBackupMissing(request: BackupRequest): SlackMessage | 
   if (watch === undefined) return undefined;
   const missing = awaited(watch).map((id) => code(volumeName(request, id), 100));
   if (missing.length === 0) return undefined;
+  if (watch.closed === 'unreadable') {
+    const text =
+      `:warning: I could not read the backups of ${targetWords(request.target)} from the cloud by ${slackTime(watch.deadline)} and after, ` +
+      `so I cannot tell whether ${missing.join(', ')} ${missing.length === 1 ? 'has its' : 'have their'} first backup. Check in the console.`;
+    return message(text.replace(/^:[a-z_]+: /, ''), [section(text)]);
+  }
   const expected =
     request.outcome?.backupNow?.started === true
       ? 'the backup started with --now'
@@ -74,8 +80,10 @@ export function protectionLine(request: BackupRequest): string | undefined {
   const failed = watch.found.filter((f) => f.status !== 'succeeded').length;
   const missing = awaited(watch).length;
   if (failed === 0 && missing === 0) return ':shield: *Protected*: every added volume has its first backup.';
-  const parts = [failed > 0 ? `${failed} failed` : undefined, missing > 0 ? `${missing} missing` : undefined].filter(
-    (x) => x !== undefined,
-  );
+  const unknown = watch.closed === 'unreadable';
+  const parts = [
+    failed > 0 ? `${failed} failed` : undefined,
+    missing > 0 ? `${missing} ${unknown ? 'unknown (the cloud could not be read)' : 'missing'}` : undefined,
+  ].filter((x) => x !== undefined);
   return `:warning: First backups: ${watch.found.length - failed} done, ${parts.join(', ')} (see the thread).`;
 }

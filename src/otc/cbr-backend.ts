@@ -5,7 +5,7 @@ import { dedupeVolumeIds, resolveChunking, runChunked } from './associate';
 import type { ChunkDefaults, ChunkedRunOptions, ChunkSender } from './associate';
 import type { CbrApi } from './cbr';
 import { isVolumeVault, resourceIdsOf, toBackupVault } from './cbr-schemas';
-import { OtcError, OtcHttpError } from './errors';
+import { OtcError, OtcHttpError, OtcNetworkError, OtcResponseShapeError } from './errors';
 import { CBR_MAX_RESOURCES_PER_CALL } from './types';
 import type { AddedVolume, AssociateOptions, AssociationResult, BackupBackend, ProjectRef } from './types';
 
@@ -119,18 +119,29 @@ async function changeVault(
 }
 
 /**
- * The core resends a call after no answer or a 5xx, and an earlier send may have been done; CBR may
- * then refuse the resend (the volumes are where the first send put them), which would read as a
- * failure of volumes that were in fact changed. As the call is all-or-nothing, it was done exactly
- * when every one of its volumes is settled now: a resent call refused with a 4xx reads the vault
- * once to tell. A first send that is refused is the cloud's answer as it stands, and not read again.
+ * Whether a call that failed may have been done all the same: its answer was lost (no answer, a
+ * 5xx from a gateway, a body that could not be read), or a resend was refused with a 4xx after an
+ * earlier send that may have been taken (the volumes are where that send put them). A first send
+ * refused with a 4xx is the cloud's answer as it stands.
+ */
+function mayHaveBeenDone(e: unknown): e is OtcError {
+  if (e instanceof OtcNetworkError || e instanceof OtcResponseShapeError) return true;
+  if (!(e instanceof OtcHttpError)) return false;
+  return e.status >= 500 || (e.attempts > 1 && e.status >= 400);
+}
+
+/**
+ * A call that failed but may have been done (`mayHaveBeenDone`) would read as a failure of volumes
+ * that were in fact changed, and the record would disown them (an Undo would leave them out). As
+ * the call is all-or-nothing, it was done exactly when every one of its volumes is settled now:
+ * the vault is read once to tell.
  */
 function confirmingResends(cbr: CbrApi, project: ProjectRef, what: VaultChange): AllOrNothingCall {
   return async (volumeIds, signal) => {
     try {
       return await what.call(volumeIds, signal);
     } catch (e) {
-      if (!(e instanceof OtcHttpError && e.attempts > 1 && e.status >= 400 && e.status < 500)) throw e;
+      if (!mayHaveBeenDone(e)) throw e;
       const resources = await cbr.getVault(project, what.vaultId, signal).then(resourceIdsOf, (readError: unknown) => {
         if (readError instanceof OtcError) return undefined;
         throw readError;

@@ -380,7 +380,8 @@ describe('associating volumes with a CBR vault', () => {
 
   it('does not halve a chunk that keeps getting 503: it fails as a whole after the core retries', async () => {
     const ids = makeVolumeIds(3);
-    mockVault(VAULT, []);
+    // Read before the call, and again after it (a 503 may come from a gateway for a call CBR took).
+    mockVault(VAULT, [], 2);
     agent
       .get(CBR)
       .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
@@ -428,6 +429,36 @@ describe('associating volumes with a CBR vault', () => {
     expect(result.failed).toEqual([]);
     expect(result.added.map((a) => [a.volumeId, a.already])).toEqual(ids.map((id) => [id, undefined]));
     expect(result.chunks[0]).toMatchObject({ attempts: 2, added: 2 });
+  });
+
+  it.each(['a 504', 'no answer'])(
+    'takes a call as done when every send got %s but the vault shows its volumes (the answers were lost)',
+    async (what) => {
+      const ids = makeVolumeIds(2);
+      mockVault(VAULT, []);
+      const add = agent.get(CBR).intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' });
+      if (what === 'a 504') add.reply(504, '').times(4);
+      else add.replyWithError(new Error('socket hang up')).times(4);
+      mockVault(VAULT, ids);
+      const { client: otc } = client();
+      const result = await otc.associate(CBR_PROJECT, VAULT, ids);
+      expect(result.failed).toEqual([]);
+      expect(result.added.map((a) => [a.volumeId, a.already])).toEqual(ids.map((id) => [id, undefined]));
+    },
+  );
+
+  it('keeps a call whose answers were lost a failure when the vault shows only some of its volumes', async () => {
+    const ids = makeVolumeIds(2);
+    mockVault(VAULT, []);
+    agent
+      .get(CBR)
+      .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
+      .reply(504, '')
+      .times(4);
+    mockVault(VAULT, [ids[0]!]);
+    const { client: otc } = client();
+    const result = await otc.associate(CBR_PROJECT, VAULT, ids);
+    expect(result.failed.map((f) => [f.volumeId, f.code])).toEqual(ids.map((id) => [id, 'HTTP 504']));
   });
 
   it('keeps a refused resend a refusal when the vault shows the volumes are not in it', async () => {

@@ -394,13 +394,7 @@ export class RequestExecutor {
       // CBR reports a volume it finds in place as there already: which ones this request sent
       // before a crash is kept before each call, for the run that resumes it (earlierRuns).
       ...(request.project.service === 'cbr' && {
-        onSending: (chunk: SendingChunk) =>
-          this.auditNow(request, 'cloud_call_sent', {
-            call,
-            chunk: chunk.index,
-            sent: chunk.volumeIds,
-            run: run.token,
-          }),
+        onSending: (chunk: SendingChunk) => this.keepSending(request, run, call, chunk),
       }),
     });
     /** Each call's result, and for a move the vault the volumes came from. */
@@ -500,6 +494,37 @@ export class RequestExecutor {
   }
 
   /** Appends a step of the bot's to the trail now; a failed write is logged and the run goes on. */
+  /**
+   * CBR: which volumes a call is about to send, kept before it is sent (see `ownEarlierWork`). When
+   * that cannot be written, nothing more is sent from here and the run is given back (the signal):
+   * a run that resumed it would find the volumes in place and not know they were this request's
+   * (its summary would say "already there", and Undo would leave them out).
+   */
+  private async keepSending(
+    request: BackupRequest,
+    run: RunUnderWay,
+    call: CloudCallKind,
+    chunk: SendingChunk,
+  ): Promise<void> {
+    const { store, clock } = this.deps;
+    try {
+      await store.audit.append({
+        requestId: request.id,
+        teamId: request.teamId,
+        at: clock.now(),
+        actor: 'bot',
+        kind: 'cloud_call_sent',
+        detail: { call, chunk: chunk.index, sent: chunk.volumeIds, run: run.token },
+      });
+    } catch (e) {
+      this.deps.logger.warn('could not keep which volumes a call sends: sending nothing more, the run is given back', {
+        requestId: request.id,
+        error: e,
+      });
+      run.calls.abort();
+    }
+  }
+
   private async auditNow(request: BackupRequest, kind: AuditKind, detail: AuditEvent['detail']): Promise<void> {
     const { store, clock } = this.deps;
     await store.audit

@@ -203,6 +203,26 @@ describe('Undo', () => {
     expect(await auditKinds(f, vbs.id)).not.toContain('cloud_call_sent');
   });
 
+  it('sends nothing when it cannot first keep which volumes a CBR call sends, and a resumed run adds them as its own', async () => {
+    const f = fixture();
+    const append = f.store.audit.append.bind(f.store.audit);
+    let refused = 0;
+    f.store.audit.append = (event) =>
+      event.kind === 'cloud_call_sent' && refused++ === 0 ? Promise.reject(new Error('database down')) : append(event);
+    const request = recorded(await typeBackup(f, ALICE, 'associate vault-daily cbr-a --project vaulted'));
+    await f.deps.work.idle();
+    expect(inVault(f, CBR_DISK_A)).toBeUndefined();
+    // Given back, not finished: nothing is said to have failed.
+    expect((await stored(f, request.id)).state).toBe('running');
+    expect(await f.deps.executor.resumeStale()).toBe(1);
+    await f.deps.work.idle();
+    const done = await stored(f, request.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.outcome?.added).toEqual([expect.objectContaining({ volumeId: CBR_DISK_A })]);
+    expect(done.outcome?.added[0]?.already).toBeUndefined();
+    expect(inVault(f, CBR_DISK_A)).toBe(VAULT_DAILY);
+  });
+
   it('moves a volume the request moved back to the vault it came from', async () => {
     const f = fixture();
     const original = await finished(f, ALICE, 'associate vault-daily web-logs --move --project vaulted');

@@ -1,6 +1,7 @@
 import type { PolicyId, VolumeId } from '../../src/domain/ids';
 import { asPolicyId, asServerId, asVolumeId, isUuid } from '../../src/domain/ids';
 import type { BackupBackend, BackupRuns, CloudReads } from '../../src/flow/ports';
+import { failNotSent } from '../../src/otc/associate';
 import type {
   AssociateOptions,
   AssociationResult,
@@ -235,6 +236,8 @@ export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
     // As CBR's backend does: the volumes not in the vault are said to be sent before the call.
     const toSend = vault ? volumeIds.filter((id) => this.vaultOf(id) !== policyId) : volumeIds;
     if (vault && toSend.length > 0) await options?.onSending?.({ index: 0, volumeIds: [...toSend] });
+    // As runChunked does: a signal that fired while that was written sends nothing.
+    if (options?.signal?.aborted) return { added: [], failed: failNotSent(volumeIds), chunks: [] };
     // On CBR a volume in another vault is refused (6103), as the real service does.
     const elsewhere = (id: VolumeId) => vault && this.vaultOf(id) !== undefined && this.vaultOf(id) !== policyId;
     const failed = volumeIds.flatMap((id) => {

@@ -10,6 +10,7 @@ export function countFinalStates(records: RequestRecords, metrics: Pick<FlowMetr
   return {
     create: (...args) => records.create(...args),
     get: (id) => records.get(id),
+    deduped: (...args) => records.deduped(...args),
     async transition(...args) {
       const changed = await records.transition(...args);
       if (changed !== undefined && isFinal(changed.state)) metrics.requestClosed(changed.state);

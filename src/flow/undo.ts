@@ -69,43 +69,52 @@ export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId)
       why: 'nothing_to_undo',
       text: 'This request is itself an undo; ask for the volumes again instead.',
     };
-  const plan = planUndo(original);
-  if ('why' in plan) return { ok: false, why: 'nothing_to_undo', text: `Nothing to undo: ${plan.why}.` };
-
-  const cmd: AssociateCommand = {
-    kind: 'disassociate',
-    policy: { kind: 'id', id: original.target.id },
-    volumes: plan.volumes.map((v) => ({ kind: 'id', id: v.id })),
-    server: undefined,
-    project: original.project.name,
-    reason: `undo of ${original.id}`,
-    dryRun: false,
-    move: false,
-    backupNow: false,
-    notes: [],
-  };
   const channel = { id: original.channel.id, name: original.channel.name };
-  const checked = await checkRequest(deps, actor, channel, cmd, {
-    unusableVolumes: 'accept',
-    movesBack: plan.moves,
-  });
-  if (checked.kind !== 'checked') return logged(deps, actor, original, checked);
   // Each undo's key names the one before it that ended undone, so a double click on any of them
-  // still finds the one just asked for.
-  const record = (dedupeKey: string) =>
-    recordRequest(deps, actor, channel, checked.checked, {
+  // still finds the one just asked for. The chain is read first: an undo that stands is the answer,
+  // and what the ones that ended undone took out is not asked for again.
+  let dedupeKey = `undo:${original.id}`;
+  const takenOut = new Set<string>();
+  for (let tries = 0; ; tries += 1) {
+    const earlier = await deps.requests.deduped(dedupeKey, UNDO_DEDUPE_WINDOW_MS, deps.clock.now());
+    if (earlier !== undefined && (!endedUndone(earlier) || tries >= MAX_UNDO_RETRIES))
+      return logged(deps, actor, original, { kind: 'duplicate', existing: earlier });
+    if (earlier !== undefined) {
+      for (const done of earlier.outcome?.added ?? []) takenOut.add(done.volumeId);
+      dedupeKey = `undo:${original.id}:${earlier.id}`;
+      continue;
+    }
+    const plan = planUndo(original, takenOut);
+    if ('why' in plan) return { ok: false, why: 'nothing_to_undo', text: `Nothing to undo: ${plan.why}.` };
+    const cmd: AssociateCommand = {
+      kind: 'disassociate',
+      policy: { kind: 'id', id: original.target.id },
+      volumes: plan.volumes.map((v) => ({ kind: 'id', id: v.id })),
+      server: undefined,
+      project: original.project.name,
+      reason: `undo of ${original.id}`,
+      dryRun: false,
+      move: false,
+      backupNow: false,
+      notes: [],
+    };
+    const checked = await checkRequest(deps, actor, channel, cmd, {
+      unusableVolumes: 'accept',
+      movesBack: plan.moves,
+    });
+    if (checked.kind !== 'checked') return logged(deps, actor, original, checked);
+    const outcome = await recordRequest(deps, actor, channel, checked.checked, {
       id: deps.newRequestId(),
       reason: cmd.reason,
       dedupeKey,
       dedupeWindowMs: UNDO_DEDUPE_WINDOW_MS,
       undo: { of: original.id, thread: original.thread ?? original.rootMessage },
     });
-  let outcome = await record(`undo:${original.id}`);
-  for (let tries = 0; tries < MAX_UNDO_RETRIES; tries += 1) {
-    if (outcome.kind !== 'duplicate' || !endedUndone(outcome.existing)) break;
-    outcome = await record(`undo:${original.id}:${outcome.existing.id}`);
+    // Another click recorded one under this key since it was read: that one is the answer (`create`
+    // decides atomically), and it is followed like any other if it has already ended undone.
+    if (outcome.kind !== 'duplicate' || !endedUndone(outcome.existing) || tries >= MAX_UNDO_RETRIES)
+      return logged(deps, actor, original, outcome);
   }
-  return logged(deps, actor, original, outcome);
 }
 
 function logged(

@@ -18,6 +18,8 @@ export function openRequestsHoldingSql(count: number): string {
 
 export const COMMON_SQL = {
   getRequest: 'SELECT * FROM requests WHERE id = @id',
+  dedupeHolder: `SELECT r.* FROM request_dedupe d JOIN requests r ON r.id = d.request_id
+    WHERE d.key = @key AND d.created_at > @since`,
   listWatchesDue: `SELECT * FROM requests WHERE watch_next_at <= @now
     AND (watch_lease_until IS NULL OR watch_lease_until < @now) ORDER BY watch_next_at, id LIMIT @limit`,
   claimWatch: `UPDATE requests SET watch_owner = @owner, watch_lease_until = @leaseUntil

@@ -141,6 +141,11 @@ export interface RequestRecords {
   ): Promise<CreateResult>;
   get(id: RequestId): Promise<BackupRequest | undefined>;
   /**
+   * The request `create` would return for this dedupe key now, if any: one recorded under it within
+   * `windowMs` before `now`. A read only; `create` alone decides, atomically.
+   */
+  deduped(key: string, windowMs: number, now: EpochMs): Promise<BackupRequest | undefined>;
+  /**
    * Compare-and-set: applies only if the request is still in `step.from`. Returns the new record, or
    * undefined if it lost. `effects` are written in the same transaction, only when it wins: a state
    * change, its audit entries and the Slack messages that announce it are never separated by a crash.

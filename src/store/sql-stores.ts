@@ -42,6 +42,11 @@ export class SqlRequestReads {
     return request;
   }
 
+  async deduped(key: string, windowMs: number, now: EpochMs): Promise<BackupRequest | undefined> {
+    const [request] = await requestRows(this.runner, COMMON_SQL.dedupeHolder, { key, since: now - windowMs });
+    return request;
+  }
+
   async renewRun(id: RequestId, owner: string, leaseUntil: EpochMs): Promise<boolean> {
     return changedOne(this.runner, COMMON_SQL.renewRun, { id, owner, leaseUntil });
   }

@@ -23,7 +23,7 @@ export class SqliteRequestRecords extends SqlRequestReads implements RequestReco
   ): Promise<CreateResult> {
     const db = this.db;
     return db.write((): CreateResult => {
-      const existing = db.requestRow(SQL.dedupeHit, { key: dedupe.key, since: now - dedupe.windowMs });
+      const existing = db.requestRow(COMMON_SQL.dedupeHolder, { key: dedupe.key, since: now - dedupe.windowMs });
       if (existing !== undefined) return { created: false, existing };
       const created = db.requestRow(SQL.insertRequest, insertParams(request, now));
       if (created === undefined) {

@@ -9,8 +9,6 @@ const IS_HEAD = `id = (SELECT MIN(p.id) FROM outbox p WHERE p.request_id = outbo
 const CLAIMABLE = `${OPEN_MESSAGE} AND next_attempt_at <= @now AND (claim_until IS NULL OR claim_until <= @now) AND ${IS_HEAD}`;
 
 export const SQL = {
-  dedupeHit: `SELECT r.* FROM request_dedupe d JOIN requests r ON r.id = d.request_id
-    WHERE d.key = @key AND d.created_at > @since`,
   insertRequest: `INSERT INTO requests
     (id, team_id, requester_id, state, created_at, updated_at, expires_at, remind_at, reminded_at, body, approval,
       step_execution_id, step_token)

@@ -292,6 +292,39 @@ describe('Undo', () => {
     });
   });
 
+  it('asks again only for what an undo that partly failed left in, not for a volume added again since', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate vault-daily cbr-a cbr-b --project vaulted');
+    // The first undo takes cbr-b out and fails on cbr-a.
+    jest.spyOn(f.cloud, 'disassociate').mockImplementationOnce(() => {
+      f.cloud.vaultVolumes(VAULT_DAILY).delete(CBR_DISK_B as VolumeId);
+      return Promise.resolve({
+        added: [{ volumeId: CBR_DISK_B as VolumeId, availabilityZone: undefined, pod: undefined }],
+        failed: [{ volumeId: CBR_DISK_A as VolumeId, code: 'BackupService.6135', message: 'busy' }],
+        chunks: [],
+      });
+    });
+    const first = await undo(f.deps, actor(ALICE), original.id);
+    if (!first.ok || first.outcome.kind !== 'accepted') throw new Error('the first undo was not accepted');
+    await f.deps.work.idle();
+    expect((await stored(f, first.outcome.request.id)).state).toBe('partially_failed');
+    // Someone adds cbr-b again, on purpose: it is that request's work now.
+    const again = await finished(f, ALICE, 'associate vault-daily cbr-b --project vaulted');
+    expect(again.state).toBe('succeeded');
+
+    const second = await undo(f.deps, actor(ALICE), original.id);
+    if (!second.ok || second.outcome.kind !== 'accepted') throw new Error('the second undo was not accepted');
+    expect(second.outcome.request.volumes.map((v) => v.id)).toEqual([CBR_DISK_A]);
+    await f.deps.work.idle();
+    expect(inVault(f, CBR_DISK_A)).toBeUndefined();
+    expect(inVault(f, CBR_DISK_B)).toBe(VAULT_DAILY);
+    // Everything it added is out now, by one undo or the other.
+    expect(await undo(f.deps, actor(ALICE), original.id)).toMatchObject({
+      ok: true,
+      outcome: { kind: 'duplicate', existing: { id: second.outcome.request.id, state: 'succeeded' } },
+    });
+  });
+
   it('has nothing to undo for a request that added nothing, a request not finished, or an undo', async () => {
     const f = fixture();
     f.cloud.failures.set(DB_DATA_1, { code: 'AutoBackup.0206', message: 'bad state' });

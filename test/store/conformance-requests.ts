@@ -61,6 +61,17 @@ export function describeRequestConformance(ctx: () => StoreContext): void {
       expect(await ctx().store.requests.get(again.id)).toBeUndefined();
     });
 
+    it('reads which request a dedupe key stands for, as create would find it, without recording anything', async () => {
+      const store = ctx().store;
+      const first = allowedRequest();
+      expect(await store.requests.deduped('k-read', MINUTE, T0)).toBeUndefined();
+      await store.requests.create(first, { key: 'k-read', windowMs: MINUTE }, T0);
+      expect(await store.requests.deduped('k-read', MINUTE, T0 + MINUTE - 1)).toStrictEqual(expectedRecord(first, T0));
+      // Past the window it stands for nothing, as create would then record anew.
+      expect(await store.requests.deduped('k-read', MINUTE, T0 + MINUTE)).toBeUndefined();
+      expect(await store.requests.deduped('k-other', MINUTE, T0)).toBeUndefined();
+    });
+
     it('creates a new request for the same key once the window has passed, and later duplicates get the new one', async () => {
       const first = allowedRequest();
       const later = allowedRequest();

@@ -2,7 +2,7 @@ import { asPolicyId, asVolumeId } from '../../src/domain/ids';
 import type { BackupTarget } from '../../src/otc/types';
 import { buildPreviewBlocks } from '../../src/slack/blocks/preview-blocks';
 import { buildRequestForm } from '../../src/slack/blocks/request-form-view';
-import { buildSummaryMessage } from '../../src/slack/blocks/summary-blocks';
+import { buildSummaryMessage, undoConfirmText } from '../../src/slack/blocks/summary-blocks';
 import { buildVolumeStatusMessage } from '../../src/slack/blocks/volume-status-blocks';
 import { readFormState } from '../../src/slack/form-state';
 import { ACTION_UNDO, FORM_OPTIONS } from '../../src/slack/ids';
@@ -109,6 +109,18 @@ describe('the Undo button of a summary', () => {
     const blocks = json(buildSummaryMessage(request, request.outcome!).message.blocks);
     expect(blocks).toContain(`"action_id":"${ACTION_UNDO}"`);
     expect(blocks).toContain(`"value":"${request.id}"`);
+  });
+
+  it('says before it asks that on VBS a volume that was in the policy before is taken out too', () => {
+    const request = sampleRequest(PLAIN_TEXT);
+    const onVbs = json(buildSummaryMessage(request, request.outcome!).message.blocks);
+    expect(request.project.service).toBe('vbs');
+    expect(onVbs).toContain('VBS cannot say whether a volume was in this policy before the request');
+    expect(onVbs).not.toContain('exactly');
+    const onCbr = { ...request, project: { ...request.project, service: 'cbr' as const } };
+    const cbrText = json(buildSummaryMessage(onCbr, request.outcome!).message.blocks);
+    expect(cbrText).toContain('take out exactly the volumes this request added');
+    for (const text of [undoConfirmText(request), undoConfirmText(onCbr)]) expect(text.length).toBeLessThanOrEqual(300);
   });
 
   it('is not there for a request that only found its volumes in place, nor for a disassociate', () => {

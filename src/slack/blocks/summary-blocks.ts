@@ -118,7 +118,7 @@ export function buildSummaryMessage(request: BackupRequest, outcome: ExecutionOu
   const plan = firstBackupPlan(request);
   if (plan !== undefined) blocks.push(context(plan));
   blocks.push(context(`Took ${formatElapsed(s.durationMs)} · request ${code(request.id)}`));
-  if (canUndo(request, outcome)) blocks.push(undoButton(request.id));
+  if (canUndo(request, outcome)) blocks.push(undoButton(request));
 
   const fallback = `${request.id}: ${s.added.length} added, ${s.failed.length} failed`;
   return {
@@ -138,7 +138,18 @@ function canUndo(request: BackupRequest, outcome: ExecutionOutcome): boolean {
   return request.action === 'associate' && undoableVolumes(request, outcome).length > 0;
 }
 
-function undoButton(requestId: string): Block {
+/** What the Undo button's confirmation says it takes out. VBS cannot say which disks were in the policy before. */
+export function undoConfirmText(request: Pick<BackupRequest, 'project'>): string {
+  const exactly =
+    'This asks to take out exactly the volumes this request added, as a new request with its own checks and approvals.';
+  return request.project.service === 'cbr'
+    ? exactly
+    : 'This asks to take out every volume this request added, as a new request with its own checks and approvals. ' +
+        'VBS cannot say whether a volume was in this policy before the request: one that was is taken out too.';
+}
+
+function undoButton(request: Pick<BackupRequest, 'id' | 'project'>): Block {
+  const requestId = request.id;
   return {
     type: 'actions',
     elements: [
@@ -149,10 +160,7 @@ function undoButton(requestId: string): Block {
         value: requestId,
         confirm: {
           title: { type: 'plain_text', text: 'Undo this request?' },
-          text: {
-            type: 'mrkdwn',
-            text: 'This asks to take out exactly the volumes this request added, as a new request with its own checks and approvals.',
-          },
+          text: { type: 'mrkdwn', text: undoConfirmText(request) },
           confirm: { type: 'plain_text', text: 'Ask to undo' },
           deny: { type: 'plain_text', text: 'Back' },
         },

@@ -493,7 +493,6 @@ export class RequestExecutor {
     return result;
   }
 
-  /** Appends a step of the bot's to the trail now; a failed write is logged and the run goes on. */
   /**
    * CBR: which volumes a call is about to send, kept before it is sent (see `ownEarlierWork`). When
    * that cannot be written, nothing more is sent from here and the run is given back (the signal):
@@ -525,6 +524,7 @@ export class RequestExecutor {
     }
   }
 
+  /** Appends a step of the bot's to the trail now; a failed write is logged and the run goes on. */
   private async auditNow(request: BackupRequest, kind: AuditKind, detail: AuditEvent['detail']): Promise<void> {
     const { store, clock } = this.deps;
     await store.audit

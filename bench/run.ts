@@ -430,7 +430,7 @@ async function bulkScenario(
       submits.push(round.load.lastAckAt - round.load.startedAt);
       log(
         `bulk ${sizes.bulkRequests}x${sizes.bulkVolumes} run ${run + 1}/${sizes.bulkRuns}: last summary after ${String(runsMs.at(-1))} ms, ` +
-          `bound ${String(runBoundsMs.at(-1))} ms (slowest call)`,
+          `bound ${String(runBoundsMs.at(-1))} ms (slowest call), bot CPU ${(round.cpuMs ?? Number.NaN).toFixed(0)} ms`,
       );
     }
     await sleep(2000);

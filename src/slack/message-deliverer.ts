@@ -9,7 +9,7 @@ import { buildSummaryMessage } from './blocks/summary-blocks';
 import { buildDirectNotice, buildThreadNote } from './blocks/thread-notes';
 import { buildFirstBackupMissing, buildFirstBackupNote } from './blocks/backup-notes';
 import type { ChatCalls } from './chat-poster';
-import type { Place } from './posted-lookup';
+import type { Place, Wanted } from './posted-lookup';
 import { findPosted, postMetadata } from './posted-lookup';
 import { classifySlackError, slackErrorName } from './slack-errors';
 import { completeStep } from './step-completion';
@@ -77,7 +77,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     options: { readonly broadcast?: boolean } = {},
   ): Promise<{ readonly ref: MessageRef; readonly now: boolean }> {
     if (message.claims > 1) {
-      const found = await findPosted(this.client, place, { messageId: message.id }, message.createdAt);
+      const found = await this.findEarlier(place, { requestId: request.id, messageId: message.id }, message.createdAt);
       if (found !== undefined) return { ref: found, now: false };
     }
     const post = {
@@ -189,7 +189,7 @@ export class SlackMessageDeliverer implements MessageDeliverer {
     const { csv } = buildSummaryMessage(request, request.outcome);
     if (csv === undefined) return { ok: true };
     // A file carries no metadata: an earlier upload is recognised by its name, which holds the request id.
-    if (message.claims > 1 && (await findPosted(this.client, place, { filename: csv.filename }, message.createdAt)))
+    if (message.claims > 1 && (await this.findEarlier(place, { filename: csv.filename }, message.createdAt)))
       return { ok: true };
     const upload = () =>
       this.client.files.uploadV2({
@@ -199,15 +199,30 @@ export class SlackMessageDeliverer implements MessageDeliverer {
         title: csv.title,
         content: csv.content,
       });
+    await this.asMember(place, upload);
+    return { ok: true };
+  }
+
+  /**
+   * chat:write.public lets the bot post in a public channel it never joined, but a file and the
+   * history need membership: on `not_in_channel` it joins (public channels only) and asks once more.
+   */
+  private async asMember<T>(place: Place, call: () => Promise<T>): Promise<T> {
     try {
-      await upload();
+      return await call();
     } catch (e) {
-      // chat:write.public lets the bot post in a public channel it never joined, but a file needs
-      // membership: join (public channels only) and upload once more.
       if (slackErrorName(e) !== 'not_in_channel') throw e;
       await this.client.conversations.join({ channel: place.channel });
-      await upload();
+      return call();
     }
-    return { ok: true };
+  }
+
+  /**
+   * An earlier claim's post, looked for before posting again (see `findPosted`). In a public channel
+   * the bot only posted in, the look needs membership first: without it, every retried post there
+   * failed its look-up, was given up, and the request's whole thread with it.
+   */
+  private findEarlier(place: Place, wanted: Wanted, owedAt: number): Promise<MessageRef | undefined> {
+    return this.asMember(place, () => findPosted(this.client, place, wanted, owedAt));
   }
 }

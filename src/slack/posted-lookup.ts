@@ -34,15 +34,24 @@ export interface Place {
   readonly threadTs?: string | undefined;
 }
 
-/** What to look for: the owed message's tag, or (for a file, which carries no metadata) its file name. */
-export type Wanted = { readonly messageId: number } | { readonly filename: string };
+/**
+ * What to look for: the owed message's tag (its request and its outbox id: another deployment of
+ * the bot, with a database of its own, numbers its messages from 1 too), or (for a file, which
+ * carries no metadata) its file name, which holds the request id.
+ */
+export type Wanted = { readonly requestId: RequestId; readonly messageId: number } | { readonly filename: string };
 
 function matches(message: PostedMessage, wanted: Wanted): boolean {
   if ('filename' in wanted) return (message.files ?? []).some((f) => f.name === wanted.filename);
   const meta = message.metadata;
   if (meta?.event_type !== METADATA_EVENT_TYPE) return false;
   const payload = meta.event_payload;
-  return typeof payload === 'object' && payload !== null && Reflect.get(payload, 'message_id') === wanted.messageId;
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    Reflect.get(payload, 'message_id') === wanted.messageId &&
+    Reflect.get(payload, 'request_id') === wanted.requestId
+  );
 }
 
 /**

@@ -20,6 +20,20 @@ const PERMANENT = new Set([
   'restricted_action',
   'user_not_found',
   'invalid_arguments',
+  // What the workspace forbids, or what the message itself is: asking again changes nothing, and
+  // every later message of the request would wait behind it through the whole backoff.
+  'restricted_action_thread_locked',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'cannot_reply_to_message',
+  'msg_blocks_too_long',
+  'metadata_too_large',
+  'invalid_metadata_format',
+  'invalid_metadata_schema',
+  'edit_window_closed',
+  'is_inactive',
+  'ekm_access_denied',
 ]);
 
 const CALL_ERROR_CODES: ReadonlySet<unknown> = new Set([

@@ -77,4 +77,20 @@ describe('the deliverer says when it rendered the root message', () => {
     expect(posted.rootMessage).toBeDefined();
     expect(await deliverer().deliver(owed(posted, { kind: 'root.post' }, 1), posted)).toEqual({ ok: true });
   });
+
+  it('does not adopt a post of the same outbox id made for another request (another deployment in the channel)', async () => {
+    const posted = await finished();
+    const request = { ...posted, rootMessage: undefined };
+    const lookup = nock(SLACK_API)
+      .post('/api/conversations.history')
+      .reply(200, {
+        ok: true,
+        messages: [{ ts: '1.000200', metadata: postMetadata('r-00000000' as typeof request.id, 41, 'root.post') }],
+      });
+    const post = expectSlackCall(timeline, 'chat.postMessage', { channel: 'C0INC47110', ts: '1.000400' });
+    const result = await deliverer().deliver(owed(request, { kind: 'root.post' }, 2), request);
+    lookup.done();
+    post.scope.done();
+    expect(result).toEqual({ ok: true, root: { channel: 'C0INC47110', ts: '1.000400' }, rendered: true });
+  });
 });

@@ -44,6 +44,14 @@ describe('Slack Web API failures from a real WebClient', () => {
     expect(classifySlackError(error)).toEqual({ error: 'channel_not_found', retryable: false });
   });
 
+  it.each(['restricted_action_thread_locked', 'edit_window_closed', 'msg_blocks_too_long', 'metadata_too_large'])(
+    'gives up at once on %s: what the workspace forbids or the message is does not heal',
+    async (code) => {
+      const error = await failedPost((i) => i.reply(200, { ok: false, error: code }));
+      expect(classifySlackError(error)).toEqual({ error: code, retryable: false });
+    },
+  );
+
   it('retries a platform error that is not known to be permanent', async () => {
     const error = await failedPost((i) => i.reply(200, { ok: false, error: 'internal_error' }));
     expect(classifySlackError(error)).toEqual({ error: 'internal_error', retryable: true });

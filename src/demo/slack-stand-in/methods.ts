@@ -239,9 +239,13 @@ export function handleMethod(
       return viewAnswer(created);
     }
     case 'conversations.history':
-      return conversationsHistory(state, args);
-    case 'conversations.replies':
-      return conversationsReplies(state, args);
+    case 'conversations.replies': {
+      // As Slack does: a bot token reads only the channels the bot is in, even a public one it
+      // posts in without joining (chat:write.public).
+      const target = ws.channels.find((c) => c.id === args['channel']);
+      if (target?.members !== undefined && !target.members.includes(ws.botUserId)) return fail('not_in_channel');
+      return method === 'conversations.history' ? conversationsHistory(state, args) : conversationsReplies(state, args);
+    }
     case 'functions.completeSuccess':
     case 'functions.completeError':
       return state.steps.complete(method, args, ctx.token);

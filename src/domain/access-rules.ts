@@ -58,7 +58,10 @@ export const NO_RULE_MATCHED = 'no matching rule (deny)';
 
 type RuleMatch =
   | { readonly matched: true; readonly because: readonly string[] }
-  | { readonly matched: false; readonly missed: string };
+  /** `groupsUnknown`: every selector but the user groups matched, and Slack could not tell the groups. */
+  | { readonly matched: false; readonly missed: string; readonly groupsUnknown?: true };
+
+const GROUPS_UNKNOWN = 'Slack could not tell the bot your user groups';
 
 /** What a rule can cover: a request's action, or backing the target up at once (`--now`). */
 export type RuleAction = RequestAction | 'backup_now';
@@ -103,9 +106,9 @@ export function matchRule(rule: AccessRule, req: AccessRequest): RuleMatch {
     if (!namesUser) return { matched: false, missed: 'you are not one of its users' };
     because.push('it names you');
   }
-  if (rule.usergroups !== undefined) {
-    if (req.usergroups === undefined)
-      return { matched: false, missed: 'Slack could not tell the bot your user groups' };
+  // Unknown groups: the rule cannot match, but whether it would have is told once the rest is checked.
+  const groupsUnknown = rule.usergroups !== undefined && req.usergroups === undefined;
+  if (rule.usergroups !== undefined && req.usergroups !== undefined) {
     const mine = new Set(req.usergroups.map((g) => stripPrefix(g, '@').toLowerCase()));
     const group = rule.usergroups.find((g) => mine.has(stripPrefix(g, '@').toLowerCase()));
     if (group === undefined)
@@ -140,6 +143,7 @@ export function matchRule(rule: AccessRule, req: AccessRequest): RuleMatch {
     }
     because.push(`${req.volumeCount} of at most ${rule.maxVolumes} volumes`);
   }
+  if (groupsUnknown) return { matched: false, missed: GROUPS_UNKNOWN, groupsUnknown: true };
   if (rule.everyone === true) because.push('it applies to everyone');
   return { matched: true, because };
 }
@@ -194,6 +198,14 @@ export function decideAccess(policy: AccessPolicy, req: AccessRequest): AccessDe
   const misses: string[] = [];
   for (const rule of policy.rules) {
     const match = matchRule(rule, req);
+    // Fail closed: a rule that would deny or send to approval, but for groups Slack could not tell,
+    // is not skipped for a more lenient rule below it.
+    if (!match.matched && match.groupsUnknown === true && rule.decision !== 'allow')
+      return {
+        verdict: 'deny',
+        decidedBy: rule.name,
+        reason: `${GROUPS_UNKNOWN}, and rule ${rule.name} depends on them; try again in a minute`,
+      };
     if (match.matched) {
       return {
         verdict: rule.decision,

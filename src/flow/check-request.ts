@@ -47,6 +47,8 @@ export interface CheckOptions {
 export interface CheckedRequest {
   readonly project: ProjectConfig;
   readonly action: RequestAction;
+  /** The rule that makes a reason required, when one does (any rule that let a part of it through). */
+  readonly reasonRequiredBy?: string | undefined;
   /** The policy (VBS) or vault (CBR) as the cloud described it when checked. */
   readonly target: BackupTarget;
   readonly volumes: readonly RequestVolume[];
@@ -67,6 +69,42 @@ export type CheckOutcome =
   | { readonly kind: 'unknown_user' }
   | { readonly kind: 'denied'; readonly decision: AccessDecision; readonly checked: CheckedRequest | undefined }
   | { readonly kind: 'checked'; readonly checked: CheckedRequest };
+
+/** The people a rule that asks for approval sends the request to: its own approvers, else the global ones. */
+function approversKey(config: CheckDeps['config'], decision: AccessDecision): string {
+  const approvers =
+    config.access.rules.find((r) => r.name === decision.decidedBy)?.approvers ?? config.approvals?.approvers;
+  if (approvers === undefined) return '';
+  const norm = (xs: readonly string[]) => [...new Set(xs.map((x) => x.replace(/^@/, '').toLowerCase()))].sort();
+  return JSON.stringify([norm(approvers.users), norm(approvers.usergroups)]);
+}
+
+/**
+ * One decision for a request that needs several (a move, --now): the strictest (domain `strictest`).
+ * When more than one part needs approval, one approval must satisfy every rule that asked for it,
+ * and a request records one set of approvers: parts whose rules name different approvers are
+ * refused (asked for one at a time, each gets its own approvers); with the same approvers, the rule
+ * with the shortest time to decide is the one recorded.
+ */
+function combined(
+  config: CheckDeps['config'],
+  decisions: readonly [AccessDecision, ...AccessDecision[]],
+): AccessDecision {
+  const decision = strictest(decisions);
+  if (decision.verdict !== 'require_approval') return decision;
+  const asking = decisions.filter((d) => d.verdict === 'require_approval');
+  const rules = [...new Set(asking.map((d) => d.decidedBy))];
+  if (rules.length < 2) return decision;
+  if (new Set(asking.map((d) => approversKey(config, d))).size > 1)
+    return {
+      verdict: 'deny',
+      decidedBy: decision.decidedBy,
+      reason: `parts of this request need approval under rules ${rules.join(' and ')}, which name different approvers, and one request has one set of approvers: ask for the parts one at a time (the move, --now)`,
+    };
+  const ttl = (d: AccessDecision) =>
+    config.access.rules.find((r) => r.name === d.decidedBy)?.ttlMs ?? config.approvals?.ttlMs ?? Infinity;
+  return asking.reduce((shortest, d) => (ttl(d) < ttl(shortest) ? d : shortest));
+}
 
 /** Other open requests named in a new request's notes, at most. */
 const MAX_CONCURRENT_NOTES = 20;
@@ -303,7 +341,7 @@ export async function checkRequest(
   // A move takes a volume out of one vault and into another: both must be allowed.
   const otherAction: RequestAction = cmd.kind === 'associate' ? 'disassociate' : 'associate';
   const otherVaults = [...new Map(placed.moves.map((m) => [m.vault.id, m.vault])).values()];
-  const decision = strictest([
+  const decisions: [AccessDecision, ...AccessDecision[]] = [
     decideAccess(deps.config.access, {
       ...facts,
       action: cmd.kind,
@@ -326,16 +364,23 @@ export async function checkRequest(
         policy: { kind: 'vault', id: vault.id, name: vault.name },
       }),
     ),
-  ]);
-  const rule = deps.config.access.rules.find((r) => r.name === decision.decidedBy);
+  ];
+  const decision = combined(deps.config, decisions);
+  // Every rule that lets a part of the request through may ask for a reason, not only the deciding one.
+  const reasonRule =
+    decision.verdict === 'deny'
+      ? undefined
+      : decisions
+          .map((d) => deps.config.access.rules.find((r) => r.name === d.decidedBy))
+          .find((r) => r?.requireReason === true);
   // A zero-width space or a bidi override is not a reason: the approver would see nothing.
-  if (decision.verdict !== 'deny' && rule?.requireReason === true && !hasVisibleText(cmd.reason)) {
+  if (reasonRule !== undefined && !hasVisibleText(cmd.reason)) {
     return {
       kind: 'invalid',
       problems: [
         {
           field: 'reason',
-          text: `Rule \`${rule.name}\` needs a reason: add --reason "…" (for example the incident number).`,
+          text: `Rule \`${reasonRule.name}\` needs a reason: add --reason "…" (for example the incident number).`,
         },
       ],
     };
@@ -350,6 +395,7 @@ export async function checkRequest(
     backupNow: cmd.kind === 'associate' && cmd.backupNow,
     excluded,
     decision,
+    reasonRequiredBy: reasonRule?.name,
     notes,
     channelName,
   };

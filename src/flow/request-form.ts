@@ -171,7 +171,7 @@ async function checkForm(
 function reasonRequired(deps: Pick<FlowDeps, 'config'>, preview: PreviewOutcome): boolean {
   if (preview.kind === 'invalid') return preview.problems.some((p) => p.field === 'reason');
   if (preview.kind !== 'checked') return false;
-  return deps.config.access.rules.find((r) => r.name === preview.checked.decision.decidedBy)?.requireReason === true;
+  return preview.checked.reasonRequiredBy !== undefined;
 }
 
 /**

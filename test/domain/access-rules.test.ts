@@ -177,6 +177,31 @@ describe('decideAccess', () => {
     expect(reason).toContain('Slack could not tell the bot your user groups');
   });
 
+  it('does not skip a group rule that would deny or ask for approval when Slack cannot tell the groups', () => {
+    const internsDenied: AccessRule = { name: 'interns-denied', usergroups: ['interns'], decision: 'deny' };
+    const internsAsk: AccessRule = { name: 'interns-ask', usergroups: ['interns'], decision: 'require_approval' };
+    const everyone: AccessRule = { name: 'everyone-else', everyone: true, decision: 'allow' };
+    const unknown = request({ usergroups: undefined });
+    for (const rule of [internsDenied, internsAsk])
+      expect(decideAccess({ rules: [rule, everyone] }, unknown)).toEqual({
+        verdict: 'deny',
+        decidedBy: rule.name,
+        reason: `Slack could not tell the bot your user groups, and rule ${rule.name} depends on them; try again in a minute`,
+      });
+    // Known groups: the interns rule decides for interns only.
+    expect(decideAccess({ rules: [internsDenied, everyone] }, request({ usergroups: ['interns'] })).verdict).toBe(
+      'deny',
+    );
+    expect(decideAccess({ rules: [internsDenied, everyone] }, request({ usergroups: [] })).decidedBy).toBe(
+      'everyone-else',
+    );
+    // An allow rule that cannot be told is only skipped: a later rule decides.
+    expect(decideAccess({ rules: [sreOncall, everyone] }, unknown).decidedBy).toBe('everyone-else');
+    // A deny rule whose other selectors do not match this request is no reason to stop.
+    const weeklyInternsDenied: AccessRule = { ...internsDenied, policies: ['weekly-*'] };
+    expect(decideAccess({ rules: [weeklyInternsDenied, everyone] }, unknown).decidedBy).toBe('everyone-else');
+  });
+
   it('says guests need a rule naming them', () => {
     const reason = decideAccess(rules, request({ user: { id: 'U0GUEST01', isGuest: true, isBot: false } })).reason;
     expect(reason).toContain('guest accounts only match rules that name their user id');

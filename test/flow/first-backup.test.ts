@@ -83,6 +83,30 @@ describe('back up now (--now)', () => {
     // sre-oncall allows the associate, but nothing allows backup_now for ALICE alone: the strictest wins.
     expect(outcome.kind === 'accepted' ? outcome.request.state : outcome.kind).not.toBe('allowed');
   });
+
+  it('needs a reason when the rule that allows backing up now asks for one, whichever rule decides', async () => {
+    const f = fixture();
+    const deps = f.rebuild(
+      FLOW_CONFIG_YAML.replace(
+        '  - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }',
+        [
+          '  - { name: now-with-reason, usergroups: [sre-oncall], actions: [backup_now], decision: allow, require_reason: true }',
+          '  - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }',
+        ].join('\n'),
+      ),
+    );
+    const typed = (text: string) => typeBackup({ ...f, deps }, ALICE, text);
+    // The associate alone: sre-oncall, no reason needed.
+    expect((await typed('associate daily-7d db-data-1 --dry-run')).kind).toBe('dry_run');
+    expect(await typed('associate daily-7d db-data-1 --now')).toEqual({
+      kind: 'invalid',
+      problems: [{ field: 'reason', text: expect.stringContaining('Rule `now-with-reason` needs a reason') }],
+    });
+    expect(await typed('associate daily-7d db-data-1 --now --reason "INC-4711"')).toMatchObject({
+      kind: 'accepted',
+      request: { state: 'allowed', reason: 'INC-4711' },
+    });
+  });
 });
 
 describe('watching the first backup', () => {

@@ -12,6 +12,7 @@ import {
   DAVE,
   DB_DATA_1,
   ERIN,
+  FLOW_CONFIG_YAML,
   VAULT_DAILY,
   VAULT_WEEKLY,
 } from '../support/flow-world';
@@ -356,3 +357,52 @@ projects:
 rules:
   - { name: sre-oncall, usergroups: [sre-oncall], decision: allow }
 `;
+
+/** The flow rules, with taking volumes out of vault-weekly approved by ERIN alone, within 1 hour. */
+const WEEKLY_OUT_BY_ERIN = FLOW_CONFIG_YAML.replace(
+  '  - { name: sre-take-out, usergroups: [sre-oncall], actions: [disassociate], decision: allow }',
+  [
+    '  - name: weekly-out',
+    '    policies: [vault-weekly]',
+    '    actions: [disassociate]',
+    '    decision: require_approval',
+    `    approvers: { users: [${ERIN}] }`,
+    '  - { name: sre-take-out, usergroups: [sre-oncall], actions: [disassociate], decision: allow }',
+  ].join('\n'),
+);
+
+describe('a move that needs approval under two rules', () => {
+  const fixture = useFlowFixture({ yaml: WEEKLY_OUT_BY_ERIN });
+
+  it('is refused when the rules name different approvers: one approval cannot stand for both', async () => {
+    const f = fixture();
+    // Into vault-daily: others-need-approval (@backup-admins); out of vault-weekly: weekly-out (ERIN).
+    const outcome = await typeBackup(f, DAVE, 'associate vault-daily web-logs --move --project vaulted');
+    expect(outcome).toMatchObject({
+      kind: 'denied',
+      decision: {
+        verdict: 'deny',
+        reason: expect.stringContaining('rules others-need-approval and weekly-out, which name different approvers'),
+      },
+    });
+    expect(await f.store.queries.listRequests({ teamId: 'T0FLOWTEAM', since: 0, limit: 10 })).toEqual([]);
+  });
+
+  it('is recorded under the rule with less time to decide when both name the same approvers', async () => {
+    const sameApprovers = WEEKLY_OUT_BY_ERIN.replace(
+      `    decision: require_approval\n    approvers: { users: [${ERIN}] }\n  - { name: sre-take-out`,
+      '    decision: require_approval\n    ttl: 1h\n  - { name: sre-take-out',
+    );
+    expect(sameApprovers).not.toBe(WEEKLY_OUT_BY_ERIN);
+    const f = fixture();
+    const outcome = await typeBackup(
+      { ...f, deps: f.rebuild(sameApprovers) },
+      DAVE,
+      'associate vault-daily web-logs --move --project vaulted',
+    );
+    expect(outcome).toMatchObject({ kind: 'accepted', request: { state: 'pending_approval' } });
+    if (outcome.kind !== 'accepted') return;
+    expect(outcome.request.decision.decidedBy).toBe('weekly-out');
+    expect(outcome.request.approval!.expiresAt - outcome.request.createdAt).toBe(3_600_000);
+  });
+});

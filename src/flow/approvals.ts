@@ -1,6 +1,7 @@
 import type { ApprovalInfo, AuditEvent, BackupRequest } from '../domain/backup-request';
 import type { RequestId } from '../domain/ids';
 import { step } from '../domain/request-state';
+import { hasVisibleText } from '../domain/visible-text';
 import type { Actor } from '../domain/actor';
 import { admitRequest } from './admission';
 import { requestApproverStatus } from './approvers';
@@ -107,14 +108,24 @@ async function loadPending(
   if (request.state !== 'pending_approval' || request.approval === undefined) {
     return refuse(deps, requestId, actor, action, { why: 'no_longer_pending', request });
   }
-  if (request.approval.expiresAt <= deps.clock.now()) {
-    await expireRequest(deps, request, request.approval);
-    return refuse(deps, requestId, actor, action, {
-      why: 'expired',
-      request: (await deps.requests.get(requestId)) ?? request,
-    });
-  }
+  if (request.approval.expiresAt <= deps.clock.now())
+    return refuseExpired(deps, request, request.approval, actor, action);
   return { ok: true, request, approval: request.approval };
+}
+
+/** A request past its deadline: expired now (if nobody did yet), and the decision refused as too late. */
+async function refuseExpired(
+  deps: ApprovalDeps,
+  request: BackupRequest,
+  approval: ApprovalInfo,
+  actor: Actor,
+  action: ApprovalAction,
+): Promise<Extract<PendingResult, { ok: false }>> {
+  await expireRequest(deps, request, approval);
+  return refuse(deps, request.id, actor, action, {
+    why: 'expired',
+    request: (await deps.requests.get(request.id)) ?? request,
+  });
 }
 
 /** What `checkDecision` checks once the request is loaded: not the requester, an approver now. */
@@ -163,11 +174,14 @@ export async function decide(
   comment: string | undefined,
 ): Promise<ApprovalResult> {
   const loaded = await loadPending(deps, requestId, actor, action);
-  if (loaded.ok && action === 'deny' && (comment === undefined || comment.trim() === ''))
+  // A comment of invisible characters would show as an empty reason on the card and in the thread.
+  if (loaded.ok && action === 'deny' && !hasVisibleText(comment))
     return refuse(deps, requestId, actor, action, { why: 'comment_required' });
   const checked = loaded.ok ? await checkDecider(deps, loaded, actor, action) : loaded;
   if (!checked.ok) return checked;
   const now = deps.clock.now();
+  // The approver checks ask Slack (with retries): the deadline may have passed meanwhile.
+  if (checked.approval.expiresAt <= now) return refuseExpired(deps, checked.request, checked.approval, actor, action);
   const approval = {
     ...checked.approval,
     decidedBy: actor.userId,

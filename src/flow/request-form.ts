@@ -161,10 +161,11 @@ async function checkForm(
   const actor = { teamId: draft.teamId, userId: draft.userId };
   return checkRequest(deps, actor, channel, cmd, {
     unusableVolumes: 'exclude',
-    // A channel picked in the form is user input (one the form was opened in is not).
-    ...(draft.channelId === undefined && {
-      notInChannel: 'You are not in that channel: pick one you are in (the record goes there).',
-    }),
+    // A channel picked in the form is user input; the one it was opened in, the person may have left since.
+    notInChannel:
+      draft.channelId === undefined
+        ? 'You are not in that channel: pick one you are in (the record goes there).'
+        : 'You are no longer in the channel this form was opened in, where the record goes: open the form again from a channel you are in.',
   });
 }
 

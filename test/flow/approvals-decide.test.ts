@@ -42,13 +42,16 @@ describe('decide', () => {
     expect(f.cloud.count('associate')).toBe(0);
   });
 
-  it.each([undefined, '', '   '])('refuses a denial without a comment (%j) and changes nothing', async (comment) => {
-    const f = fixture();
-    const request = await waitingForApproval(f);
-    const result = await decide(f.deps, request.id, actor(BOB), 'deny', comment);
-    expect(result).toEqual({ ok: false, refusal: { why: 'comment_required' } });
-    expect((await stored(f, request.id)).state).toBe('pending_approval');
-  });
+  it.each([undefined, '', '   ', '\u200b\u200b', '\u202e'])(
+    'refuses a denial without a visible comment (%j) and changes nothing',
+    async (comment) => {
+      const f = fixture();
+      const request = await waitingForApproval(f);
+      const result = await decide(f.deps, request.id, actor(BOB), 'deny', comment);
+      expect(result).toEqual({ ok: false, refusal: { why: 'comment_required' } });
+      expect((await stored(f, request.id)).state).toBe('pending_approval');
+    },
+  );
 
   it('refuses the requester’s own approval', async () => {
     const f = fixture();
@@ -130,6 +133,24 @@ describe('decide', () => {
     const request = await waitingForApproval(f, DAVE, 'critical-hourly db-data-1 --reason INC-1');
     f.clock.advance(HOUR);
     const result = await decide(f.deps, request.id, actor(ERIN), 'approve', undefined);
+    expect(result).toMatchObject({ ok: false, refusal: { why: 'expired' } });
+    await f.deps.work.idle();
+    expect((await stored(f, request.id)).state).toBe('expired');
+    expect(f.cloud.count('associate')).toBe(0);
+  });
+
+  it('refuses a decision whose approver checks ran past the deadline (Slack was slow), and expires the request', async () => {
+    const f = fixture();
+    // DAVE's request goes to @backup-admins (BOB), with 4 hours to decide.
+    const request = await waitingForApproval(f);
+    f.clock.advance(request.approval!.expiresAt - f.clock.now() - MINUTE);
+    // The fresh look-up of the approver's groups takes the last minute and more.
+    const groupsOf = f.people.groupsOf.bind(f.people);
+    jest.spyOn(f.people, 'groupsOf').mockImplementation((...args) => {
+      f.clock.advance(2 * MINUTE);
+      return groupsOf(...args);
+    });
+    const result = await decide(f.deps, request.id, actor(BOB), 'approve', undefined);
     expect(result).toMatchObject({ ok: false, refusal: { why: 'expired' } });
     await f.deps.work.idle();
     expect((await stored(f, request.id)).state).toBe('expired');

@@ -95,6 +95,20 @@ describe('previewForm', () => {
     expect(f.cloud.count()).toBe(calls);
   });
 
+  it('stops counting the channel it was opened in once the person has left it', async () => {
+    const f = fixture();
+    const id = await openDraft(f, DAVE, INCIDENT);
+    const complete = { policyId: DAILY_7D, volumeIds: [DB_DATA_1] };
+    expect((await preview(f, id, complete)).preview.kind).toBe('checked');
+    f.people.leaveChannel(INCIDENT, DAVE);
+    expect((await preview(f, id, complete)).preview).toEqual({
+      kind: 'invalid',
+      problems: [
+        { field: 'channel', text: expect.stringContaining('You are no longer in the channel this form was opened in') },
+      ],
+    });
+  });
+
   it('takes the channel of the command, not one picked in the view state', async () => {
     const f = fixture();
     const form = await preview(f, await openDraft(f, DAVE, INCIDENT), {

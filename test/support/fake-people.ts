@@ -45,6 +45,12 @@ export class FakePeople implements PeopleDirectory {
     return this;
   }
 
+  /** Someone leaves a channel (or is removed from it). */
+  leaveChannel(channelId: string, userId: string): this {
+    this.members.get(channelId)?.delete(userId);
+    return this;
+  }
+
   addChannel(channelId: string, access: ChannelAccess, members: readonly string[] = []): this {
     this.channels.set(channelId, access);
     this.members.set(channelId, new Set(members));

@@ -4,6 +4,7 @@ import type { ApprovalDeps } from '../../flow/approvals';
 import type { FlowDeps } from '../../flow/flow-deps';
 import { cancel, checkDecision, decide } from '../../flow/approvals';
 import { NO_REQUEST_ID, parseRequestId } from '../../domain/ids';
+import { hasVisibleText } from '../../domain/visible-text';
 import { buildDecisionModal, buildInfoModal, buildLoadingModal } from '../blocks/approval-modal';
 import { refusalText, decisionLine } from '../blocks/approval-text';
 import { surfaceMarks } from '../blocks/sandbox-mark';
@@ -70,7 +71,7 @@ export function registerApprovalActions(app: SlackListeners, deps: ApprovalDeps 
   ] as const) {
     app.view(callbackId, async ({ ack, body, view, client }) => {
       const comment = view.state.values[BLOCK_COMMENT]?.[INPUT_COMMENT]?.value ?? undefined;
-      if (decision === 'deny' && (comment === undefined || comment.trim() === '')) {
+      if (decision === 'deny' && !hasVisibleText(comment)) {
         await ack({ response_action: 'errors', errors: { [BLOCK_COMMENT]: 'Please say why you deny it.' } });
         return;
       }

@@ -93,6 +93,8 @@ export interface ResolvedVolumes {
   readonly excluded: readonly RequestVolume[];
   /** Not errors: e.g. a volume named by both its name and its id. */
   readonly notes: readonly string[];
+  /** Ids the project no longer has, left out: only when gone ids are left out (an undo). */
+  readonly gone: readonly string[];
 }
 
 /**
@@ -128,15 +130,22 @@ export function resolveVolumes(
   refs: readonly VolumeRef[],
   found: ReadonlyMap<string, readonly VolumeFacts[]>,
   mode: UnusableMode = 'error',
+  /** An undo: an id the project no longer has (the disk was deleted) is left out with a note, not refused. */
+  goneIds: 'refuse' | 'leave_out' = 'refuse',
 ): Result<ResolvedVolumes, readonly string[]> {
   const problems: string[] = [];
   const notes: string[] = [];
   const volumes: RequestVolume[] = [];
   const excluded: RequestVolume[] = [];
+  const gone: string[] = [];
   const seen = new Map<string, string>();
   for (const ref of refs) {
     const text = refText(ref);
     const matches = found.get(text) ?? [];
+    if (matches.length === 0 && ref.kind === 'id' && goneIds === 'leave_out') {
+      gone.push(text);
+      continue;
+    }
     if (matches.length === 0) {
       problems.push(
         ref.kind === 'id'
@@ -166,5 +175,5 @@ export function resolveVolumes(
     seen.set(v.id, text);
     volumes.push(toRequestVolume(v));
   }
-  return problems.length > 0 ? err(problems) : ok({ volumes, excluded, notes });
+  return problems.length > 0 ? err(problems) : ok({ volumes, excluded, notes, gone });
 }

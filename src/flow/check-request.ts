@@ -34,6 +34,8 @@ export interface CheckOptions {
   readonly unusableVolumes: UnusableMode;
   /** An undo: the vaults its volumes go back to (CBR), planned from the original request. */
   readonly movesBack?: readonly VolumeMove[] | undefined;
+  /** An undo: volume ids the project no longer has are left out with a note (there is nothing to take out). */
+  readonly goneVolumes?: 'leave_out';
   /**
    * The channel was named by input (the form's pick, a workflow step's field), not typed in: it only
    * counts, for the rules and as the place of the record, if the person is in it, as they are in a
@@ -283,7 +285,7 @@ export async function checkRequest(
   const targetKind = project.value.service === 'cbr' ? 'vault' : 'policy';
   const policy = resolvePolicy(cmd.policy, targets, targetKind);
   const unusable = cmd.kind === 'disassociate' ? 'accept' : options.unusableVolumes;
-  const named = resolveVolumes(cmd.volumes, found, unusable);
+  const named = resolveVolumes(cmd.volumes, found, unusable, options.goneVolumes ?? 'refuse');
   if (!policy.ok) problems.push({ field: 'policy', text: policy.error });
   if (!named.ok) problems.push(...named.error.map((text) => ({ field: 'volumes' as const, text })));
   if (fromServer !== undefined && 'problem' in fromServer) problems.push(fromServer.problem);
@@ -291,7 +293,10 @@ export async function checkRequest(
 
   let volumes = [...named.value.volumes];
   const excluded = [...named.value.excluded];
-  const notes = [...cmd.notes, ...named.value.notes];
+  const goneNotes = named.value.gone.map(
+    (id) => `\`${id}\` no longer exists in this project (deleted since): nothing to take out.`,
+  );
+  const notes = [...cmd.notes, ...named.value.notes, ...goneNotes];
   if (fromServer !== undefined && 'volumes' in fromServer) {
     const before = volumes.length;
     for (const v of fromServer.volumes.map(toRequestVolume)) {
@@ -310,8 +315,8 @@ export async function checkRequest(
     return {
       kind: 'invalid',
       problems:
-        placed.notes.length > 0
-          ? placed.notes.map((text) => ({ field: 'volumes' as const, text }))
+        placed.notes.length + goneNotes.length > 0
+          ? [...goneNotes, ...placed.notes].map((text) => ({ field: 'volumes' as const, text }))
           : [{ field: 'volumes', text: 'None of these volumes can be added to a backup policy (see their status).' }],
     };
   const max = deps.config.limits.maxVolumesPerRequest;

@@ -101,6 +101,8 @@ export async function undo(deps: SubmitDeps, actor: Actor, requestId: RequestId)
     const checked = await checkRequest(deps, actor, channel, cmd, {
       unusableVolumes: 'accept',
       movesBack: plan.moves,
+      // A disk deleted since cannot be taken out; the others still are.
+      goneVolumes: 'leave_out',
     });
     if (checked.kind !== 'checked') return logged(deps, actor, original, checked);
     const outcome = await recordRequest(deps, actor, channel, checked.checked, {

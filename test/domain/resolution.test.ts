@@ -43,6 +43,7 @@ describe('resolveVolumes', () => {
         ],
         excluded: [],
         notes: [],
+        gone: [],
       },
     });
   });
@@ -79,6 +80,14 @@ describe('resolveVolumes', () => {
       expect(resolveVolumes(refs('d'), new Map([['d', [vol(A, 'd', status)]]])).ok).toBe(false);
     },
   );
+
+  it('leaves out an id the project no longer has when asked to (an undo), but still refuses an unknown name', () => {
+    const found = new Map([[A, [vol(A, 'db-data-1')]]]);
+    const result = resolveVolumes(refs(`${A} ${B}`), found, 'accept', 'leave_out');
+    expect(result).toMatchObject({ ok: true, value: { volumes: [{ id: A }], gone: [B] } });
+    expect(resolveVolumes(refs(`${A} nope`), found, 'accept', 'leave_out').ok).toBe(false);
+    expect(resolveVolumes(refs(`${A} ${B}`), found, 'accept').ok).toBe(false);
+  });
 
   it('counts a volume named by both its name and its id once, and says so', () => {
     const found = new Map([

@@ -15,6 +15,7 @@ import {
   FLOW_CONFIG_YAML,
   VAULT_DAILY,
   VAULT_WEEKLY,
+  VAULTED,
 } from '../support/flow-world';
 
 const inVault = (f: FlowFixture, id: string) => f.cloud.vaultOf(id as VolumeId);
@@ -323,6 +324,32 @@ describe('Undo', () => {
     expect(await undo(f.deps, actor(ALICE), original.id)).toMatchObject({
       ok: true,
       outcome: { kind: 'duplicate', existing: { id: second.outcome.request.id, state: 'succeeded' } },
+    });
+  });
+
+  it('leaves out a disk deleted since, and takes out the others; with every disk gone it says so', async () => {
+    const f = fixture();
+    const original = await finished(f, ALICE, 'associate vault-daily cbr-a cbr-b --project vaulted');
+    const deleteDisk = (id: string) => {
+      const project = f.cloud.project(VAULTED);
+      project.volumes = project.volumes.filter((v) => v.id !== id);
+      f.cloud.vaultVolumes(VAULT_DAILY).delete(id as VolumeId);
+    };
+    deleteDisk(CBR_DISK_B);
+    const result = await undo(f.deps, actor(ALICE), original.id);
+    if (!result.ok || result.outcome.kind !== 'accepted') throw new Error('the undo was not accepted');
+    expect(result.outcome.request.volumes.map((v) => v.id)).toEqual([CBR_DISK_A]);
+    expect(result.outcome.notes).toContain(
+      `\`${CBR_DISK_B}\` no longer exists in this project (deleted since): nothing to take out.`,
+    );
+    await f.deps.work.idle();
+    expect(inVault(f, CBR_DISK_A)).toBeUndefined();
+
+    const other = await finished(f, ALICE, 'associate vault-daily cbr-a --project vaulted');
+    deleteDisk(CBR_DISK_A);
+    expect(await undo(f.deps, actor(ALICE), other.id)).toMatchObject({
+      ok: true,
+      outcome: { kind: 'invalid', problems: [{ field: 'volumes', text: expect.stringContaining('no longer exists') }] },
     });
   });
 

@@ -89,7 +89,7 @@ export function createOtcClient(options: OtcClientOptions): OtcClient {
   checkPositive('timeouts.responseMs', responseTimeoutMs);
   const http = createHttpCore({
     dispatcher: options.dispatcher,
-    retry: resolveRetryPolicy(options.retry),
+    retry: resolveRetryPolicy(options.retry, responseTimeoutMs),
     responseTimeoutMs,
     clock,
     random: options.random ?? Math.random,

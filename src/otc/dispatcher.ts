@@ -36,5 +36,5 @@ export function createOtcDispatcher(options: OtcDispatcherOptions = {}): Dispatc
   // Through a proxy undici builds its own connectors, from these two: to the proxy, and the TLS
   // handshake with the cloud inside the tunnel. `connect` alone would leave both at undici's 10 s.
   const proxied = { ...direct, proxyTls: connect, requestTls: connect };
-  return createProxyDispatcher(options.proxy, proxied) ?? new Agent(direct);
+  return createProxyDispatcher(options.proxy, proxied, connectTimeoutMs) ?? new Agent(direct);
 }

@@ -37,9 +37,15 @@ export interface RetryContext {
   readonly error: unknown;
 }
 
-/** Merges a partial policy over the default and checks it; throws RangeError on nonsense values. */
-export function resolveRetryPolicy(partial: Partial<RetryPolicy> | undefined): RetryPolicy {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...partial };
+/**
+ * Merges a partial policy over the default and checks it; throws RangeError on nonsense values.
+ * `sendTimeoutMs`: how long one send may wait for its answer. Unless the budget is given, it leaves
+ * room for a second send after a first that timed out: a budget no longer than one send's timeout
+ * would never retry a timed-out call, which is the failure a retry is for.
+ */
+export function resolveRetryPolicy(partial: Partial<RetryPolicy> | undefined, sendTimeoutMs?: number): RetryPolicy {
+  const maxTotalMs = partial?.maxTotalMs ?? Math.max(DEFAULT_RETRY_POLICY.maxTotalMs, 2 * (sendTimeoutMs ?? 0));
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...partial, maxTotalMs };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new RangeError('retry.maxAttempts must be an integer >= 1');
   }

@@ -72,7 +72,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     async getToken(project) {
       const entry = entries.get(project.id);
       if (entry && isBefore(new Date(options.clock.now()), entry.refreshAt)) return entry.token.value;
-      return (await fetchToken(project)).value;
+      try {
+        return (await fetchToken(project)).value;
+      } catch (e) {
+        // Refreshing early failed (IAM down, slow): a token that has not expired still serves.
+        const kept = entries.get(project.id);
+        if (kept && isBefore(new Date(options.clock.now()), kept.token.expiresAt)) return kept.token.value;
+        throw e;
+      }
     },
     invalidate(projectId, token) {
       if (entries.get(projectId)?.token.value !== token) return;

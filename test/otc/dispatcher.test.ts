@@ -131,6 +131,26 @@ describe('createOtcDispatcher', () => {
     }
   });
 
+  it('gives up on a proxy that takes the connection and never answers CONNECT (bounded by the connect timeout)', async () => {
+    const held: Socket[] = [];
+    const mute = createServer((_req, res) => res.writeHead(405).end());
+    mute.on('connect', (_req: IncomingMessage, socket: Socket) => held.push(socket));
+    const proxyPort = await listen(mute);
+    try {
+      const dispatcher = createOtcDispatcher({
+        connectTimeoutMs: 100,
+        proxy: { httpsProxy: `http://127.0.0.1:${proxyPort}` },
+      });
+      const error = await client(dispatcher, 'https://vbs.{region}.example.invalid', 30_000)
+        .listTargets(PROJECT)
+        .catch((e: unknown) => e);
+      // Without the bound, undici waits its own 300 s for the answer, and this test times out.
+      expect(error).toBeInstanceOf(OtcNetworkError);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+  });
+
   it('does not read proxy settings from the environment', async () => {
     const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy };
     process.env.HTTP_PROXY = 'http://127.0.0.1:9';

@@ -22,6 +22,21 @@ describe('decideRetry', () => {
     ).toBeUndefined();
   });
 
+  it('sends a call again after a first send that timed out, whatever the send timeout, unless the budget is set', () => {
+    const timedOut = new OtcNetworkError(site, 'response timeout (no headers)');
+    for (const sendTimeoutMs of [30_000, 120_000]) {
+      const policy = resolveRetryPolicy(undefined, sendTimeoutMs);
+      // The first send used its whole timeout: there is room for a second, not a third.
+      expect(decideRetry(policy, { attempt: 1, elapsedMs: sendTimeoutMs + 5, error: timedOut }, always(0.5))).toBe(125);
+      expect(
+        decideRetry(policy, { attempt: 2, elapsedMs: 2 * sendTimeoutMs + 10, error: timedOut }, always(0.5)),
+      ).toBeUndefined();
+    }
+    // A budget given in full is kept as it is.
+    expect(resolveRetryPolicy({ maxTotalMs: 1000 }, 30_000).maxTotalMs).toBe(1000);
+    expect(resolveRetryPolicy(undefined).maxTotalMs).toBe(DEFAULT_RETRY_POLICY.maxTotalMs);
+  });
+
   it('never retries 400/401/403/404 even when a policy lists them', () => {
     const policy = resolveRetryPolicy({ retryStatuses: [400, 401, 403, 404, 503] });
     for (const status of [400, 401, 403, 404]) {

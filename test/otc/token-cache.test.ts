@@ -83,6 +83,28 @@ describe('token cache', () => {
     expect(await cache.getToken(PROJECT)).toBe('token-2');
   });
 
+  it('keeps serving a token that has not expired when refreshing it early fails, and not one that has', async () => {
+    const clock = createFakeClock();
+    let calls = 0;
+    const cache = createTokenCache({
+      clock,
+      issue: () => {
+        calls += 1;
+        return calls === 1
+          ? Promise.resolve({ value: 'token-1', expiresAt: new Date(clock.now() + HOUR) })
+          : Promise.reject(new Error('IAM down'));
+      },
+    });
+    expect(await cache.getToken(PROJECT)).toBe('token-1');
+    // Inside the refresh window (10 minutes ahead), IAM fails: the token still has 5 minutes.
+    clock.advance(55 * MINUTE);
+    expect(await cache.getToken(PROJECT)).toBe('token-1');
+    expect(calls).toBe(2);
+    // Expired: nothing to fall back on.
+    clock.advance(5 * MINUTE);
+    await expect(cache.getToken(PROJECT)).rejects.toThrow('IAM down');
+  });
+
   it('does not cache a failed issue: the next caller tries again', async () => {
     const clock = createFakeClock();
     let calls = 0;

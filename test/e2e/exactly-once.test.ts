@@ -23,50 +23,36 @@ describe('a post Slack accepted but answered too late', () => {
     intervals: { outboxMs: HOUR, outboxBackoffMs: [1000] },
   });
 
-  it('leaves one root message: the retry finds it and adopts it instead of posting again', async () => {
-    const w = world();
-    w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
-    await w.driver.slashCommand({ userId: ALICE, channelId: INCIDENT, text: `associate daily-7d ${DB_DATA_1}` });
-    const request = await w.latestRequest(0);
-    await waitFor('the root post to time out and wait in the outbox', async () => {
-      const [head] = await w.bot.store.outbox.listOpen(request.id);
-      return head?.intent.kind === 'root.post' && head.attempts === 1 ? true : undefined;
-    });
-    expect(rootMessages(w, INCIDENT)).toHaveLength(1);
+  it.each([
+    ['a channel it is in', INCIDENT, []],
+    ['a public channel it only posted in (reading it needs membership: it joins first)', 'C0INC4712', ['C0INC4712']],
+  ])(
+    'leaves one root message in %s: the retry finds it and adopts it instead of posting again',
+    async (_where, channel, joined) => {
+      const w = world();
+      w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
+      await w.driver.slashCommand({ userId: ALICE, channelId: channel, text: `associate daily-7d ${DB_DATA_1}` });
+      const request = await w.latestRequest(0);
+      await waitFor('the root post to time out and wait in the outbox', async () => {
+        const [head] = await w.bot.store.outbox.listOpen(request.id);
+        return head?.intent.kind === 'root.post' && head.attempts === 1 ? true : undefined;
+      });
+      expect(rootMessages(w, channel)).toHaveLength(1);
 
-    await letTimePass(w, clock, 1000);
-    const done = await w.settle(request.id);
-    expect(done.state).toBe('succeeded');
-    const roots = rootMessages(w, INCIDENT);
-    expect(roots).toHaveLength(1);
-    expect(done.rootMessage?.ts).toBe(roots[0]?.ts);
-    expect(text(w, roots[0]?.blocks ?? [])).toContain('All added');
-    expect(w.slack.state.thread(INCIDENT, roots[0]?.ts ?? '')).toHaveLength(1);
-    // The retry looked before posting (on a loaded machine another call may time out too, and be
-    // looked for as well: the messages above are what must hold).
-    expect(w.slack.state.callsOf('conversations.history').length).toBeGreaterThanOrEqual(1);
-  });
-
-  it('joins a public channel it only posted in to look, and adopts the post there (the history needs membership)', async () => {
-    const w = world();
-    const channel = 'C0INC4712';
-    w.slack.failNext('chat.postMessage', { lateMs: LATE_MS });
-    await w.driver.slashCommand({ userId: ALICE, channelId: channel, text: `associate daily-7d ${DB_DATA_1}` });
-    const request = await w.latestRequest(0);
-    await waitFor('the root post to time out and wait in the outbox', async () => {
-      const [head] = await w.bot.store.outbox.listOpen(request.id);
-      return head?.intent.kind === 'root.post' && head.attempts === 1 ? true : undefined;
-    });
-
-    await letTimePass(w, clock, 1000);
-    const done = await w.settle(request.id);
-    expect(done.state).toBe('succeeded');
-    const roots = rootMessages(w, channel);
-    expect(roots).toHaveLength(1);
-    expect(done.rootMessage?.ts).toBe(roots[0]?.ts);
-    expect(w.slack.state.thread(channel, roots[0]?.ts ?? '')).toHaveLength(1);
-    expect(w.slack.state.callsOf('conversations.join').map((c) => c.args['channel'])).toEqual([channel]);
-  });
+      await letTimePass(w, clock, 1000);
+      const done = await w.settle(request.id);
+      expect(done.state).toBe('succeeded');
+      const roots = rootMessages(w, channel);
+      expect(roots).toHaveLength(1);
+      expect(done.rootMessage?.ts).toBe(roots[0]?.ts);
+      expect(text(w, roots[0]?.blocks ?? [])).toContain('All added');
+      expect(w.slack.state.thread(channel, roots[0]?.ts ?? '')).toHaveLength(1);
+      // The retry looked before posting (on a loaded machine another call may time out too, and be
+      // looked for as well: the messages above are what must hold).
+      expect(w.slack.state.callsOf('conversations.history').length).toBeGreaterThanOrEqual(1);
+      expect(w.slack.state.callsOf('conversations.join').map((c) => c.args['channel'])).toEqual(joined);
+    },
+  );
 
   it('leaves one summary in the thread when the summary post is the one answered late', async () => {
     const w = world();

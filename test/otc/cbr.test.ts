@@ -280,53 +280,35 @@ describe('associating volumes with a CBR vault', () => {
     expect(result.chunks).toEqual([]);
   });
 
-  it('fails the volumes a 6103 names with its code and message, and adds the rest on the next call', async () => {
-    const ids = makeVolumeIds(4);
-    const message = `Resource ${ids[1]!} already in other vault.`;
-    mockVault(VAULT, []);
-    const sent: string[][] = [];
-    agent
-      .get(CBR)
-      .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
-      .reply((opts) => {
-        const ids2 = bodyOf<AddRequest>(opts).resources.map((r) => r.id);
-        sent.push(ids2);
-        return ids2.includes(ids[1]!)
-          ? { statusCode: 400, data: cbrError('BackupService.6103', message) }
-          : { statusCode: 200, data: { add_resource_ids: ids2 } };
-      })
-      .times(2);
-    const { client: otc } = client();
-    const result = await otc.associate(CBR_PROJECT, VAULT, ids);
-    expect(sent).toEqual([ids, [ids[0], ids[2], ids[3]]]);
-    expect(result.failed).toEqual([{ volumeId: ids[1], code: 'BackupService.6103', message }]);
-    expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[2], ids[3]]);
-    expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1 }]);
-  });
-
-  it('fails only a disk deleted since the check (7000), and adds the rest on the next call', async () => {
-    const code = 'BackupService.7000';
-    const ids = makeVolumeIds(3);
-    const message = `The disk ${ids[2]!} does not exist.`;
-    mockVault(VAULT, []);
-    const sent: string[][] = [];
-    agent
-      .get(CBR)
-      .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
-      .reply((opts) => {
-        const ids2 = bodyOf<AddRequest>(opts).resources.map((r) => r.id);
-        sent.push(ids2);
-        return ids2.includes(ids[2]!)
-          ? { statusCode: 404, data: cbrError(code, message) }
-          : { statusCode: 200, data: { add_resource_ids: ids2 } };
-      })
-      .times(2);
-    const { client: otc } = client();
-    const result = await otc.associate(CBR_PROJECT, VAULT, ids);
-    expect(sent).toEqual([ids, [ids[0], ids[1]]]);
-    expect(result.failed).toEqual([{ volumeId: ids[2], code, message }]);
-    expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[1]]);
-  });
+  it.each([
+    ['a 6103 (in another vault)', 'BackupService.6103', 400],
+    ['a 7000 (a disk deleted since the check)', 'BackupService.7000', 404],
+  ])(
+    'fails the volume %s names with its code and message, and adds the rest on the next call',
+    async (_what, code, status) => {
+      const ids = makeVolumeIds(4);
+      const message = `Resource ${ids[1]!} refused.`;
+      mockVault(VAULT, []);
+      const sent: string[][] = [];
+      agent
+        .get(CBR)
+        .intercept({ path: `${BASE}/vaults/${VAULT}/addresources`, method: 'POST' })
+        .reply((opts) => {
+          const ids2 = bodyOf<AddRequest>(opts).resources.map((r) => r.id);
+          sent.push(ids2);
+          return ids2.includes(ids[1]!)
+            ? { statusCode: status, data: cbrError(code, message) }
+            : { statusCode: 200, data: { add_resource_ids: ids2 } };
+        })
+        .times(2);
+      const { client: otc } = client();
+      const result = await otc.associate(CBR_PROJECT, VAULT, ids);
+      expect(sent).toEqual([ids, [ids[0], ids[2], ids[3]]]);
+      expect(result.failed).toEqual([{ volumeId: ids[1], code, message }]);
+      expect(result.added.map((a) => a.volumeId)).toEqual([ids[0], ids[2], ids[3]]);
+      expect(result.chunks).toEqual([{ index: 0, volumeIds: ids, attempts: 2, added: 3, failed: 1 }]);
+    },
+  );
 
   it('finds one volume in another vault among 8 by halving, and reports the chunk once with every send', async () => {
     const ids = makeVolumeIds(8);

@@ -35,6 +35,23 @@ function setup(lifetimeMs = 24 * HOUR) {
   };
 }
 
+/** A cache whose IAM answers each issue in turn: a token valid for an hour, or 'fail' (IAM down); then fails. */
+function issuing(...answers: string[]) {
+  const clock = createFakeClock();
+  let calls = 0;
+  const cache = createTokenCache({
+    clock,
+    issue: () => {
+      const answer = answers[calls] ?? 'fail';
+      calls += 1;
+      return answer === 'fail'
+        ? Promise.reject(new Error('IAM down'))
+        : Promise.resolve({ value: answer, expiresAt: new Date(clock.now() + HOUR) });
+    },
+  });
+  return { clock, cache, calls: () => calls };
+}
+
 describe('token cache', () => {
   it('issues a token once and serves it from the cache until 10 minutes before expiry', async () => {
     const { cache, clock, issued } = setup(24 * HOUR);
@@ -84,39 +101,19 @@ describe('token cache', () => {
   });
 
   it('keeps serving a token that has not expired when refreshing it early fails, and not one that has', async () => {
-    const clock = createFakeClock();
-    let calls = 0;
-    const cache = createTokenCache({
-      clock,
-      issue: () => {
-        calls += 1;
-        return calls === 1
-          ? Promise.resolve({ value: 'token-1', expiresAt: new Date(clock.now() + HOUR) })
-          : Promise.reject(new Error('IAM down'));
-      },
-    });
+    const { clock, cache, calls } = issuing('token-1', 'fail');
     expect(await cache.getToken(PROJECT)).toBe('token-1');
     // Inside the refresh window (10 minutes ahead), IAM fails: the token still has 5 minutes.
     clock.advance(55 * MINUTE);
     expect(await cache.getToken(PROJECT)).toBe('token-1');
-    expect(calls).toBe(2);
+    expect(calls()).toBe(2);
     // Expired: nothing to fall back on.
     clock.advance(5 * MINUTE);
     await expect(cache.getToken(PROJECT)).rejects.toThrow('IAM down');
   });
 
   it('does not cache a failed issue: the next caller tries again', async () => {
-    const clock = createFakeClock();
-    let calls = 0;
-    const cache = createTokenCache({
-      clock,
-      issue: () => {
-        calls += 1;
-        return calls === 1
-          ? Promise.reject(new Error('IAM down'))
-          : Promise.resolve({ value: 'token-ok', expiresAt: new Date(clock.now() + HOUR) });
-      },
-    });
+    const { cache } = issuing('fail', 'token-ok');
     await expect(cache.getToken(PROJECT)).rejects.toThrow('IAM down');
     expect(await cache.getToken(PROJECT)).toBe('token-ok');
   });

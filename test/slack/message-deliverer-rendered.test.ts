@@ -34,6 +34,12 @@ describe('the deliverer says when it rendered the root message', () => {
     return stored(f, request.id);
   }
 
+  /** The channel's history as Slack answers the look-up: one earlier post (ts 1.000200) with this metadata. */
+  const historyHolding = (metadata: ReturnType<typeof postMetadata>) =>
+    nock(SLACK_API)
+      .post('/api/conversations.history')
+      .reply(200, { ok: true, messages: [{ ts: '1.000200', metadata }] });
+
   const owed = (request: BackupRequest, intent: MessageIntent, claims: number) => ({
     id: 41,
     requestId: request.id,
@@ -64,12 +70,7 @@ describe('the deliverer says when it rendered the root message', () => {
   it('not when it finds the post an earlier claim made, nor when the root message was posted before', async () => {
     const posted = await finished();
     const request = { ...posted, rootMessage: undefined };
-    const lookup = nock(SLACK_API)
-      .post('/api/conversations.history')
-      .reply(200, {
-        ok: true,
-        messages: [{ ts: '1.000200', metadata: postMetadata(request.id, 41, 'root.post') }],
-      });
+    const lookup = historyHolding(postMetadata(request.id, 41, 'root.post'));
     const adopted = await deliverer().deliver(owed(request, { kind: 'root.post' }, 2), request);
     lookup.done();
     expect(adopted).toEqual({ ok: true, root: { channel: request.channel.id, ts: '1.000200' } });
@@ -81,12 +82,7 @@ describe('the deliverer says when it rendered the root message', () => {
   it('does not adopt a post of the same outbox id made for another request (another deployment in the channel)', async () => {
     const posted = await finished();
     const request = { ...posted, rootMessage: undefined };
-    const lookup = nock(SLACK_API)
-      .post('/api/conversations.history')
-      .reply(200, {
-        ok: true,
-        messages: [{ ts: '1.000200', metadata: postMetadata('r-00000000' as typeof request.id, 41, 'root.post') }],
-      });
+    const lookup = historyHolding(postMetadata('r-00000000' as typeof request.id, 41, 'root.post'));
     const post = expectSlackCall(timeline, 'chat.postMessage', { channel: 'C0INC47110', ts: '1.000400' });
     const result = await deliverer().deliver(owed(request, { kind: 'root.post' }, 2), request);
     lookup.done();

@@ -91,11 +91,15 @@ export function usergroupMention(handle: string): string {
   return `@${escapeText(visibleLine(handle.replace(/^@/, ''), 80))}`;
 }
 
-/** A time shown in each reader's own time zone, with a UTC fallback for clients that cannot. */
+/**
+ * A moment shown in each reader's own time zone with its day ("2:14 AM today", "… Mar 12"), and a
+ * UTC fallback with the date for clients that cannot: a time of day alone reads as today's, and a
+ * last backup twelve days old looked like this morning's.
+ */
 export function slackTime(epochMs: number): string {
   const seconds = Math.floor(epochMs / 1000);
-  const utc = `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
-  return `<!date^${seconds}^{time}|${utc}>`;
+  const iso = new Date(epochMs).toISOString();
+  return `<!date^${seconds}^{time} {date_short_pretty}|${iso.slice(11, 16)} UTC, ${iso.slice(0, 10)}>`;
 }
 
 export function utcTime(epochMs: number): string {

@@ -99,7 +99,9 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     const [root] = rootMessages(w, GENERAL);
     expect(text(w, root!.blocks)).toContain('Waiting for approval');
     const [note] = w.slack.state.thread(GENERAL, root!.ts);
-    expect(text(w, note!.blocks)).toMatch(/Waiting for approval by @backup-admins \(expires \d\d:\d\d UTC\)/);
+    expect(text(w, note!.blocks)).toMatch(
+      /Waiting for approval by @backup-admins \(expires \d\d:\d\d UTC, \d{4}-\d\d-\d\d\)/,
+    );
     expect(text(w, note!.blocks)).toContain('[ Cancel request ]');
     const cardText = text(w, card(w).blocks);
     expect(cardText).toContain('@dave asks to add 1 volume to backup policy `weekly-4w`');
@@ -123,7 +125,7 @@ describe.each(STORES)('approvals, end to end, on %s', (store) => {
     const done = await w.settle(request.id);
     expect(done.state).toBe('denied');
     const cardText = text(w, card(w).blocks);
-    expect(cardText).toMatch(/⛔ Denied by @bob at \d\d:\d\d UTC: use daily-30d <!channel>/);
+    expect(cardText).toMatch(/⛔ Denied by @bob at \d\d:\d\d UTC, \d{4}-\d\d-\d\d: use daily-30d <!channel>/);
     expect(cardText).not.toContain('[ Approve ]');
     expect(JSON.stringify(card(w).blocks)).toContain('&lt;!channel&gt;');
     const [root] = rootMessages(w, GENERAL);

@@ -46,7 +46,9 @@ describe('npm run demo', () => {
     const now = out.slice(out.indexOf('▶ 5.'));
     expect(now).toContain('/backup associate daily-7d web-02-data app-01-logs --now');
     expect(now).toContain('Backup started now (it covers every volume of the policy)');
-    expect(now).toMatch(/First backup of `web-02-data` finished at \d\d:\d\d UTC \(`autobk_[0-9a-f]{4}`\)/);
+    expect(now).toMatch(
+      /First backup of `web-02-data` finished at \d\d:\d\d UTC, \d{4}-\d\d-\d\d \(`autobk_[0-9a-f]{4}`\)/,
+    );
     expect(now).toMatch(/First backup of `app-01-logs` finished at/);
     expect(now).toContain('Protected: every added volume has its first backup.');
     expect(out).toContain('Cloud calls that changed something: 4');

@@ -6,7 +6,7 @@ import { buildRootMessage } from '../../src/slack/blocks/request-blocks';
 import { buildSummaryMessage, INLINE_VOLUMES, summaryCsv } from '../../src/slack/blocks/summary-blocks';
 import { buildSummary } from '../../src/domain/summary';
 import { packLines, message, section, LIMITS } from '../../src/slack/blocks/kit';
-import { escapeText, formatElapsed, truncate, userText } from '../../src/slack/mrkdwn';
+import { escapeText, formatElapsed, slackTime, truncate, userText } from '../../src/slack/mrkdwn';
 
 function volumeId(i: number): VolumeId {
   return `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` as VolumeId;
@@ -195,5 +195,13 @@ describe('Block Kit helpers', () => {
     expect(userText('  two\n lines  ', 100)).toBe('two lines');
     expect(formatElapsed(400)).toBe('less than a second');
     expect(formatElapsed(3_600_000 + 2_000)).toBe('1 hour 2 seconds');
+  });
+});
+
+describe('slackTime', () => {
+  it('shows the day with the time of day, so a backup twelve days old does not read as this morning', () => {
+    const at = Date.UTC(2026, 10, 18, 2, 14, 30);
+    // Slack renders the tokens in the reader's zone ("2:14 AM Nov 18"); the fallback is UTC with the date.
+    expect(slackTime(at)).toBe(`<!date^${Math.floor(at / 1000)}^{time} {date_short_pretty}|02:14 UTC, 2026-11-18>`);
   });
 });

@@ -59,7 +59,7 @@ const BIDI_OR_ZERO_WIDTH = /[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff
 const HIDDEN = /(?![\n])[\p{Cc}\p{Cf}\p{Cs}]/u;
 /** What the bot itself puts in angle brackets: the requester, the approver, the channel, times. */
 const BOT_TOKENS = new RegExp(
-  `<@${REQUESTER}>|<@${APPROVER}>|<#${CHANNEL}>|<!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>`,
+  `<@${REQUESTER}>|<@${APPROVER}>|<#${CHANNEL}>|<!date\\^\\d+\\^\\{time\\} \\{date_short_pretty\\}\\|\\d\\d:\\d\\d UTC, \\d{4}-\\d\\d-\\d\\d>`,
   'g',
 );
 

@@ -126,15 +126,8 @@ function parseVolumes(
     }
     if (!VALUE_FLAGS.has(name)) return refuse(`\`--${name}\` is not an option of /backup ${action}.`);
     if (values.has(name)) return refuse(`\`--${name}\` is given twice.`);
-    let value: string | undefined;
-    if (eq !== -1) value = token.text.slice(eq + 1);
-    else {
-      const next = tokens[i + 1];
-      if (next !== undefined && flagName(next) === undefined) {
-        value = next.text;
-        i += 1;
-      }
-    }
+    const { value, consumed } = flagValue(token, tokens[i + 1]);
+    if (consumed) i += 1;
     if (value === undefined || value.trim() === '')
       return refuse(`\`--${name}\` needs a value, e.g. --${name} ${FLAG_EXAMPLES[name] ?? 'x'}.`);
     values.set(name, value.trim());
@@ -178,6 +171,21 @@ function parseVolumes(
   });
 }
 
+/**
+ * A value flag's value: after its `=`, else the next token unless that is a flag itself (then the
+ * flag has none: `--project --dry-run` is a missing value, not a project named "--dry-run").
+ * `consumed`: whether the next token was taken.
+ */
+function flagValue(
+  token: Token,
+  next: Token | undefined,
+): { readonly value: string | undefined; readonly consumed: boolean } {
+  const eq = token.text.indexOf('=');
+  if (eq !== -1) return { value: token.text.slice(eq + 1), consumed: false };
+  if (next !== undefined && flagName(next) === undefined) return { value: next.text, consumed: true };
+  return { value: undefined, consumed: false };
+}
+
 function parseStatus(tokens: readonly Token[]): Result<BackupCommand, CommandError> {
   const positional: Token[] = [];
   let project: string | undefined;
@@ -190,8 +198,8 @@ function parseStatus(tokens: readonly Token[]): Result<BackupCommand, CommandErr
     }
     if (name !== 'project') return fail(`\`${token.text}\` is not an option of /backup status.`, STATUS_USAGE);
     if (project !== undefined) return fail('`--project` is given twice.', STATUS_USAGE);
-    const eq = token.text.indexOf('=');
-    const value = eq !== -1 ? token.text.slice(eq + 1) : tokens[(i += 1)]?.text;
+    const { value, consumed } = flagValue(token, tokens[i + 1]);
+    if (consumed) i += 1;
     if (value === undefined || value.trim() === '')
       return fail('`--project` needs a value, e.g. --project prod.', STATUS_USAGE);
     project = value.trim();

@@ -200,6 +200,8 @@ describe('parseBackupCommand: status and audit', () => {
     ['status r-0000000o', /is neither a request id/, /\/backup status/],
     ['status r-7kq2m9xa --project prod', /goes with a volume/, /\/backup status/],
     ['status db-data-1 --days 3', /is not an option of \/backup status/, /\/backup status/],
+    ['status db-data-1 --project --dry-run', /`--project` needs a value/, /\/backup status/],
+    ['status db-data-1 --project', /`--project` needs a value/, /\/backup status/],
     ['audit --days 0', /from 1 to 90/, /\/backup audit/],
     ['audit --days 91', /from 1 to 90/, /\/backup audit/],
     ['audit --days', /from 1 to 90/, /\/backup audit/],

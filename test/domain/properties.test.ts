@@ -121,7 +121,12 @@ describe('decideAccess', () => {
           const decision = decideAccess({ rules }, req);
           expect(decision.decidedBy).not.toBe('the-allow');
           if (matchRule(allowRule, req).matched) {
-            const first = earlier.find((r) => matchRule(r, req).matched);
+            // The first earlier rule that matches decides, or one that would deny or ask for
+            // approval but for user groups Slack could not tell (it denies: fail closed).
+            const first = earlier.find((r) => {
+              const m = matchRule(r, req);
+              return m.matched || ('groupsUnknown' in m && r.decision !== 'allow');
+            });
             expect(decision.decidedBy).toBe(first?.name ?? 'the-deny');
             if (first === undefined) expect(decision.verdict).toBe('deny');
           }

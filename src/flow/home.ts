@@ -11,6 +11,12 @@ export interface HomeContent {
   readonly recent: readonly BackupRequest[];
   /** Requests waiting for this user's decision (they are an approver and not the requester), oldest first. */
   readonly toDecide: readonly BackupRequest[];
+  /**
+   * False when the workspace has more requests waiting for approval than were looked at (the oldest
+   * PENDING_SCANNED): whether this person may decide one is known only once it is read, so more of
+   * theirs may be waiting. Absent means true.
+   */
+  readonly scannedAll?: boolean;
 }
 
 /** The App Home's content; a workspace the bot does not serve gets none. */
@@ -21,7 +27,11 @@ export type HomeResult =
 
 const RECENT_DAYS = 30;
 const RECENT_SHOWN = 10;
-const PENDING_SCANNED = 50;
+/**
+ * Requests waiting for approval read for one App Home: approvers are told apart only after reading
+ * (a group's members come from Slack), so a burst of others' approvals must not hide a person's own.
+ */
+export const PENDING_SCANNED = 1000;
 
 /**
  * What the App Home shows one person. Approver status (under the recorded approvers and today's
@@ -30,6 +40,7 @@ const PENDING_SCANNED = 50;
 export async function homeContent(
   deps: Pick<FlowDeps, 'config' | 'queries' | 'people' | 'clock' | 'workspaces' | 'limiter' | 'logger'>,
   actor: Actor,
+  scan = PENDING_SCANNED,
 ): Promise<HomeResult> {
   const admission = admitRequest(deps, actor);
   if (!admission.admitted) return refusalOf(admission, 'not_allowed');
@@ -41,7 +52,8 @@ export async function homeContent(
       since: deps.clock.now() - RECENT_DAYS * 86_400_000,
       limit: RECENT_SHOWN,
     }),
-    deps.queries.listPendingApprovals(teamId, PENDING_SCANNED),
+    // One more than looked at: whether there were more is then known.
+    deps.queries.listPendingApprovals(teamId, scan + 1),
   ]);
   const statusBySet = new Map<string, Promise<ApproverStatus | 'revoked'>>();
   const isApprover = (request: BackupRequest) => {
@@ -55,9 +67,9 @@ export async function homeContent(
     return status;
   };
   const toDecide: BackupRequest[] = [];
-  for (const request of pending) {
+  for (const request of pending.slice(0, scan)) {
     if (request.requesterId === userId || request.approval === undefined) continue;
     if ((await isApprover(request)) === 'yes') toDecide.push(request);
   }
-  return { ok: true, recent, toDecide };
+  return { ok: true, recent, toDecide, scannedAll: pending.length <= scan };
 }

@@ -1,5 +1,6 @@
 import type { HomeContent } from '../../src/flow/home';
 import { homeContent } from '../../src/flow/home';
+import { buildHomeView } from '../../src/slack/blocks/home-view';
 import type { FlowFixture } from '../support/flow-fixture';
 import { actor, recorded, typeCommand, useFlowFixture, waitingForApproval } from '../support/flow-fixture';
 import { ALICE, BOB, DAVE, ERIN } from '../support/flow-world';
@@ -78,5 +79,41 @@ describe('homeContent', () => {
     await waitingForApproval(f);
     f.people.unknown.add('groups');
     expect((await shown(f, BOB)).toDecide).toEqual([]);
+  });
+});
+
+describe('homeContent under a burst of approvals', () => {
+  const fixture = useFlowFixture();
+
+  it('still finds a request for this approver behind sixty that wait for others', async () => {
+    const f = fixture();
+    for (let i = 0; i < 60; i += 1) {
+      await typeCommand(f, DAVE, `daily-7d db-data-1 --reason "burst ${i}"`);
+      f.clock.advance(MINUTE);
+    }
+    const critical = await waitingForApproval(f, DAVE, 'critical-hourly db-data-1 --reason INC-1');
+    const home = await shown(f, ERIN);
+    expect(home.toDecide.map((r) => r.id)).toEqual([critical.id]);
+    expect(home.scannedAll).toBe(true);
+  });
+
+  it('says when it read fewer than were waiting, rather than showing the list as complete', async () => {
+    const f = fixture();
+    await waitingForApproval(f, DAVE, 'daily-7d db-data-1');
+    f.clock.advance(MINUTE);
+    await waitingForApproval(f, DAVE, 'daily-7d db-data-2');
+    f.clock.advance(MINUTE);
+    const critical = await waitingForApproval(f, DAVE, 'critical-hourly db-data-1 --reason INC-1');
+    const cut = await homeContent(f.deps, actor(ERIN), 2);
+    expect(cut).toMatchObject({ ok: true, toDecide: [], scannedAll: false });
+    if (!cut.ok) return;
+    const view = JSON.stringify(buildHomeView(cut));
+    expect(view).toContain('Waiting for your decision (0 or more)');
+    expect(view).toContain('others may wait for you in the approvals channel');
+    expect(await homeContent(f.deps, actor(ERIN), 3)).toMatchObject({
+      toDecide: [{ id: critical.id }],
+      scannedAll: true,
+    });
+    expect(JSON.stringify(buildHomeView({ recent: [], toDecide: [] }))).not.toContain('Waiting for your decision');
   });
 });

@@ -49,11 +49,21 @@ export function buildHomeView(content: HomeContent): types.HomeView {
       ],
     },
   ];
-  if (content.toDecide.length > 0) {
-    blocks.push(divider(), header(`Waiting for your decision (${content.toDecide.length})`));
+  const complete = content.scannedAll !== false;
+  if (content.toDecide.length > 0 || !complete) {
+    blocks.push(
+      divider(),
+      header(`Waiting for your decision (${content.toDecide.length}${complete ? '' : ' or more'})`),
+    );
     for (const r of content.toDecide.slice(0, SHOWN)) blocks.push(...decisionBlocks(r));
     if (content.toDecide.length > SHOWN)
       blocks.push(context(`…and ${content.toDecide.length - SHOWN} more in the approvals channel.`));
+    if (!complete)
+      blocks.push(
+        context(
+          'More requests wait for approval than this page reads: others may wait for you in the approvals channel.',
+        ),
+      );
   }
   blocks.push(divider(), header('Your recent requests'));
   if (content.recent.length === 0) blocks.push(context('No requests in the last 30 days.'));

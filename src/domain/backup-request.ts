@@ -81,7 +81,12 @@ export interface VolumeFailed {
 
 /** `--now`: whether the backup of the target was started after the volumes were added. */
 export type BackupNowResult =
-  | { readonly started: true; readonly at: EpochMs }
+  | {
+      readonly started: true;
+      readonly at: EpochMs;
+      /** Volumes of the request the cloud left out of that backup (CBR's `skipped_resources`), and why. */
+      readonly skipped?: readonly VolumeFailed[];
+    }
   | { readonly started: false; readonly code: string; readonly message: string };
 
 export interface ExecutionOutcome {

@@ -478,8 +478,13 @@ export class RequestExecutor {
     const { backend, clock } = this.deps;
     let result: BackupNowResult;
     try {
-      await backend.backupNow(request.project, request.target.id);
-      result = { started: true, at: clock.now() };
+      const start = await backend.backupNow(request.project, request.target.id);
+      // The backup covers every volume of the target: only this request's skipped ones are its news.
+      const mine = new Set<string>(volumeIds);
+      const skipped = start.skipped
+        .filter((s) => mine.has(s.volumeId))
+        .map((s) => ({ volumeId: s.volumeId, code: s.code, message: s.message }));
+      result = { started: true, at: clock.now(), ...(skipped.length > 0 && { skipped }) };
     } catch (e) {
       this.deps.logger.warn('could not start the backup now', { requestId: request.id, error: e });
       result = { started: false, ...safeReason(e) };
@@ -488,7 +493,13 @@ export class RequestExecutor {
       request,
       'backup_started',
       // The volumes it was started for: a resumed run reuses it only for those.
-      result.started ? { started: true, volumes: volumeIds } : { started: false, code: result.code },
+      result.started
+        ? {
+            started: true,
+            volumes: volumeIds,
+            ...(result.skipped !== undefined && { skipped: result.skipped.map((s) => s.volumeId) }),
+          }
+        : { started: false, code: result.code },
     );
     return result;
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import { asVolumeId } from '../domain/ids';
 import type { RequestAuthorizer } from './auth';
 import { backupsOf, backupsSince, MAX_BACKUP_PAGES, newestBackup, readNewestFirst } from './backup-paging';
 import { backupListBodySchema, checkpointCreateBodySchema, toCbrVolumeBackup } from './cbr-backup-schemas';
@@ -50,7 +51,7 @@ export function createCbrRuns(
       // The core resends this POST after no answer or a 5xx. If the first send was done after all, a
       // resend makes a second restore point (or CBR skips the volumes still being backed up): an
       // extra backup, kept by the vault's retention like any other, and no harm.
-      await call(project, {
+      const answer = await call(project, {
         method: 'POST',
         url: url(project, ['checkpoints']),
         body: {
@@ -66,6 +67,12 @@ export function createCbrRuns(
         },
         schema: checkpointCreateBodySchema,
       });
+      // A disk CBR did not back up this time (one in a status it cannot back up, 7003; one being
+      // backed up already, 6125): said at once, rather than found missing an hour later.
+      const skipped = (answer.checkpoint.vault?.skipped_resources ?? []).flatMap((s) =>
+        s.id ? [{ volumeId: asVolumeId(s.id), code: s.code ?? 'skipped', message: s.reason ?? '' }] : [],
+      );
+      return { skipped };
     },
 
     /**

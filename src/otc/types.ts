@@ -261,13 +261,19 @@ export interface VolumeBackup {
  * Backups of a target, for "back up now" and for watching the first backup of the volumes a
  * request added. Beside BackupBackend; one client implements both, per project's service.
  */
+/** What a backup started now left out: CBR names a disk it did not back up this time, and why. */
+export interface BackupNowStart {
+  readonly skipped: readonly { readonly volumeId: VolumeId; readonly code: string; readonly message: string }[];
+}
+
 export interface BackupRuns {
   /**
    * Starts a backup of the target now: VBS executes the policy at once (every volume of the policy,
    * `POST /v2/{project_id}/backuppolicy/{policy_id}/action`), CBR backs up the vault (every volume
-   * in it, a checkpoint). Throws an OtcError when the cloud refuses.
+   * in it, a checkpoint). Throws an OtcError when the cloud refuses. Resolves to the volumes the
+   * cloud said it skipped this time (CBR's `skipped_resources`; VBS names none).
    */
-  backupNow(project: ProjectRef, targetId: PolicyId): Promise<void>;
+  backupNow(project: ProjectRef, targetId: PolicyId): Promise<BackupNowStart>;
   /**
    * The target's backups of these volumes created at or after `since` (epoch ms), oldest first;
    * VBS: the policy's backup tasks, CBR: the vault's backups. Paged through; bounded by the volumes.

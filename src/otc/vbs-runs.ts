@@ -54,6 +54,7 @@ export function createVbsRuns(
         url: url(project, ['backuppolicy', policyId, 'action']),
         schema: executePolicyBodySchema,
       });
+      return { skipped: [] };
     },
 
     /**

@@ -233,7 +233,9 @@ function decodeOutcome(value: Nullable<Json<ExecutionOutcome>>): ExecutionOutcom
 }
 
 function decodeBackupNow(b: BackupNowResult): BackupNowResult {
-  return b.started ? { started: true, at: b.at } : { started: false, code: b.code, message: b.message };
+  if (!b.started) return { started: false, code: b.code, message: b.message };
+  const skipped = b.skipped?.map((s) => ({ volumeId: s.volumeId, code: s.code, message: s.message }));
+  return { started: true, at: b.at, ...(skipped !== undefined && skipped.length > 0 && { skipped }) };
 }
 
 /** A watch as stored: every optional field rebuilt, so the record reads back with the keys it was written with. */

@@ -6,7 +6,7 @@ import {
   LATE_LOOKS,
   LONGEST_WAIT_MS,
 } from '../../src/domain/watch';
-import { buildFirstBackupMissing, protectionLine } from '../../src/slack/blocks/backup-notes';
+import { buildFirstBackupMissing, firstBackupPlan, protectionLine } from '../../src/slack/blocks/backup-notes';
 import { volumeStatus } from '../../src/flow/volume-status';
 import { BackupWatcher } from '../../src/flow/watch-backups';
 import { OtcHttpError } from '../../src/otc/errors';
@@ -61,6 +61,28 @@ describe('back up now (--now)', () => {
     expect(await auditKinds(f, done.id)).toContain('backup_started');
     expect(done.watch).toMatchObject({ volumeIds: [DB_DATA_1], found: [], closed: undefined });
     expect(done.watch!.deadline - done.watch!.since).toBe(GRACE_AFTER_NOW_MS);
+  });
+
+  it('says at once which of its volumes the cloud left out of the backup, and why', async () => {
+    const f = fixture();
+    f.cloud.backupNowSkipped = [
+      { volumeId: DB_DATA_2 as VolumeId, code: 'BackupService.7003', message: 'disk in status error' },
+      // Another volume of the target: not this request's news.
+      { volumeId: 'ffffffff-0000-4000-8000-000000000000' as VolumeId, code: 'BackupService.6125', message: 'busy' },
+    ];
+    const done = await finished(f, 'associate daily-7d db-data-1 db-data-2 --now');
+    expect(done.outcome?.backupNow).toEqual({
+      started: true,
+      at: expect.any(Number),
+      skipped: [{ volumeId: DB_DATA_2, code: 'BackupService.7003', message: 'disk in status error' }],
+    });
+    const plan = firstBackupPlan(done);
+    expect(plan).toContain('Backup started now');
+    expect(plan).toContain(
+      'The cloud left this volume out of it: `db-data-2` (`BackupService.7003` disk in status error)',
+    );
+    const trail = await f.store.audit.list(done.id);
+    expect(trail.find((e) => e.kind === 'backup_started')?.detail).toMatchObject({ skipped: [DB_DATA_2] });
   });
 
   it('keeps the volumes added and says why when the backup cannot be started', async () => {

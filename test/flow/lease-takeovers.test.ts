@@ -91,7 +91,7 @@ describe('counting work taken over from a holder whose lease ran out', () => {
           }),
         disassociate: () => Promise.resolve({ added: [], failed: [], chunks: [] }),
         move: () => Promise.resolve({ added: [], failed: [], chunks: [] }),
-        backupNow: () => Promise.resolve(),
+        backupNow: () => Promise.resolve({ skipped: [] }),
       },
       outbox: outbox('replica-b'),
       deliverer: delivering,

@@ -456,7 +456,7 @@ describe('RequestExecutor', () => {
       listTargets: () => Promise.resolve([]),
       disassociate: () => Promise.resolve(ok),
       move: () => Promise.resolve(ok),
-      backupNow: () => Promise.resolve(),
+      backupNow: () => Promise.resolve({ skipped: [] }),
       associate: () => {
         b.calls += 1;
         return result();
@@ -505,7 +505,7 @@ describe('RequestExecutor', () => {
       if (toSend.length > 0) await args[3]?.onSending?.({ index: 0, volumeIds: toSend });
       return answer(...args);
     };
-    const backups = jest.fn(() => Promise.resolve());
+    const backups = jest.fn(() => Promise.resolve({ skipped: [] }));
     b.backupNow = backups;
     now = T0 + MINUTE + 1;
     expect(await executor(b).resumeStale()).toBe(1);
@@ -722,7 +722,7 @@ describe('RequestExecutor', () => {
       const r = await createRequest(store, allowedRequest({ backupNow: true }));
       const b = hangingBackend(r);
       let backingUp: () => void = () => undefined;
-      b.backupNow = () => new Promise<void>((resolve) => (backingUp = resolve));
+      b.backupNow = () => new Promise((resolve) => (backingUp = () => resolve({ skipped: [] })));
       const stopping = executor(b, 'replica-a');
       const running = stopping.start(r.id, 'allowed');
       await waitFor('the associate call', () => (b.calling ? true : undefined));

@@ -71,7 +71,7 @@ describe('backing up a VBS policy now', () => {
         sent.push({ body: opts.body ?? undefined, contentType: headerOf(opts, 'content-type') });
         return { statusCode: 204, data: '' };
       });
-    await expect(client().backupNow(PROJECT, POLICY)).resolves.toBeUndefined();
+    await expect(client().backupNow(PROJECT, POLICY)).resolves.toEqual({ skipped: [] });
     expect(sent).toEqual([{ body: undefined, contentType: undefined }]);
   });
 
@@ -91,7 +91,7 @@ describe('backing up a VBS policy now', () => {
     const pool = agent.get(VBS);
     pool.intercept({ path: actionPath, method: 'POST' }).reply(503, '');
     pool.intercept({ path: actionPath, method: 'POST' }).reply(204, '');
-    await expect(client().backupNow({ ...PROJECT, service: 'vbs' }, POLICY)).resolves.toBeUndefined();
+    await expect(client().backupNow({ ...PROJECT, service: 'vbs' }, POLICY)).resolves.toEqual({ skipped: [] });
   });
 });
 
@@ -301,7 +301,7 @@ describe('backing up a CBR vault now', () => {
         return { statusCode: 200, data: readFixture('cbr_checkpoint_create_response.docs.json') };
       });
     // The fake clock starts at 2015-11-09T00:42:57.527Z.
-    await expect(client().backupNow(CBR_PROJECT, VAULT)).resolves.toBeUndefined();
+    await expect(client().backupNow(CBR_PROJECT, VAULT)).resolves.toEqual({ skipped: [] });
     expect(requests).toEqual([
       {
         checkpoint: {
@@ -324,6 +324,26 @@ describe('backing up a CBR vault now', () => {
         .sort(),
     );
     expect(BACKUP_NOW_DESCRIPTION.length).toBeLessThanOrEqual(255);
+  });
+
+  it('says which disks CBR left out of the backup, and why (skipped_resources)', async () => {
+    const answer = readJsonFixture<{ checkpoint: { vault: { skipped_resources: unknown[] } } }>(
+      'cbr_checkpoint_create_response.docs.json',
+    );
+    answer.checkpoint.vault.skipped_resources = [
+      { id: 'CD000003-0000-4000-8000-000000000003', code: 'BackupService.7003', reason: 'disk in status error' },
+      { code: 'BackupService.6125', reason: 'no id: left out' },
+    ];
+    agent.get(CBR).intercept({ path: checkpointsPath, method: 'POST' }).reply(200, answer);
+    await expect(client().backupNow(CBR_PROJECT, VAULT)).resolves.toEqual({
+      skipped: [
+        {
+          volumeId: 'cd000003-0000-4000-8000-000000000003',
+          code: 'BackupService.7003',
+          message: 'disk in status error',
+        },
+      ],
+    });
   });
 
   it("throws CBR's refusal as an OtcHttpError", async () => {

@@ -5,6 +5,7 @@ import { failNotSent } from '../../src/otc/associate';
 import type {
   AssociateOptions,
   AssociationResult,
+  BackupNowStart,
   BackupTarget,
   FailedVolume,
   ProjectRef,
@@ -109,10 +110,15 @@ export class FakeCloud implements BackupBackend, BackupRuns, CloudReads {
   /** When set, listBackups throws it. */
   listBackupsError: Error | undefined;
 
-  backupNow(project: ProjectRef, targetId: PolicyId): Promise<void> {
+  /** The volumes backupNow says the cloud left out (CBR's skipped_resources). */
+  backupNowSkipped: BackupNowStart['skipped'] = [];
+
+  backupNow(project: ProjectRef, targetId: PolicyId): Promise<BackupNowStart> {
     this.read('backupNow', project);
     this.backupNowCalls.push({ projectId: project.id, targetId });
-    return this.backupNowError === undefined ? Promise.resolve() : Promise.reject(this.backupNowError);
+    return this.backupNowError === undefined
+      ? Promise.resolve({ skipped: this.backupNowSkipped })
+      : Promise.reject(this.backupNowError);
   }
 
   listBackups(

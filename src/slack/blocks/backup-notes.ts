@@ -60,8 +60,16 @@ export function firstBackupPlan(request: BackupRequest): string | undefined {
     return `:warning: The backup could not be started now: ${code(now.code, 40)} ${userText(now.message, 300)}. The volumes are added; the next scheduled run backs them up.`;
   const watch = request.watch;
   const every = request.target.kind === 'policy' ? 'every volume of the policy' : 'every volume in the vault';
-  if (now?.started === true)
-    return `:arrow_forward: Backup started now (it covers ${every}); I will say here when each volume has its first backup.`;
+  if (now?.started === true) {
+    const started = `:arrow_forward: Backup started now (it covers ${every}); I will say here when each volume has its first backup.`;
+    const skipped = (now.skipped ?? []).map(
+      (s) =>
+        `${code(volumeName(request, s.volumeId), 100)} (${code(s.code ?? 'skipped', 40)} ${userText(s.message ?? '', 200)})`,
+    );
+    return skipped.length === 0
+      ? started
+      : `${started}\n:warning: The cloud left ${skipped.length === 1 ? 'this volume' : 'these volumes'} out of it: ${skipped.join(', ')}. The next scheduled run backs ${skipped.length === 1 ? 'it' : 'them'} up if the cause is gone.`;
+  }
   if (watch?.nextRunAt !== undefined) {
     const schedule = request.target.schedule;
     const offset = zoneOffsetMinutes(schedule?.timeZone) ?? 0;

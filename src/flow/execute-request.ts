@@ -481,9 +481,7 @@ export class RequestExecutor {
       const start = await backend.backupNow(request.project, request.target.id);
       // The backup covers every volume of the target: only this request's skipped ones are its news.
       const mine = new Set<string>(volumeIds);
-      const skipped = start.skipped
-        .filter((s) => mine.has(s.volumeId))
-        .map((s) => ({ volumeId: s.volumeId, code: s.code, message: s.message }));
+      const skipped = start.skipped.filter((s) => mine.has(s.volumeId));
       result = { started: true, at: clock.now(), ...(skipped.length > 0 && { skipped }) };
     } catch (e) {
       this.deps.logger.warn('could not start the backup now', { requestId: request.id, error: e });
@@ -516,31 +514,29 @@ export class RequestExecutor {
     call: CloudCallKind,
     chunk: SendingChunk,
   ): Promise<void> {
-    const { store, clock } = this.deps;
-    try {
-      await store.audit.append({
-        requestId: request.id,
-        teamId: request.teamId,
-        at: clock.now(),
-        actor: 'bot',
-        kind: 'cloud_call_sent',
-        detail: { call, chunk: chunk.index, sent: chunk.volumeIds, run: run.token },
-      });
-    } catch (e) {
-      this.deps.logger.warn('could not keep which volumes a call sends: sending nothing more, the run is given back', {
-        requestId: request.id,
-        error: e,
-      });
-      run.calls.abort();
-    }
+    const kept = await this.auditNow(request, 'cloud_call_sent', {
+      call,
+      chunk: chunk.index,
+      sent: chunk.volumeIds,
+      run: run.token,
+    });
+    if (kept) return;
+    this.deps.logger.warn('sending nothing more: the run is given back', { requestId: request.id });
+    run.calls.abort();
   }
 
-  /** Appends a step of the bot's to the trail now; a failed write is logged and the run goes on. */
-  private async auditNow(request: BackupRequest, kind: AuditKind, detail: AuditEvent['detail']): Promise<void> {
+  /** Appends a step of the bot's to the trail now; a failed write is logged (false) and the run goes on. */
+  private async auditNow(request: BackupRequest, kind: AuditKind, detail: AuditEvent['detail']): Promise<boolean> {
     const { store, clock } = this.deps;
-    await store.audit
+    return store.audit
       .append({ requestId: request.id, teamId: request.teamId, at: clock.now(), actor: 'bot', kind, detail })
-      .catch((e: unknown) => this.deps.logger.warn(`could not audit ${kind}`, { requestId: request.id, error: e }));
+      .then(
+        () => true,
+        (e: unknown) => {
+          this.deps.logger.warn(`could not audit ${kind}`, { requestId: request.id, error: e });
+          return false;
+        },
+      );
   }
 
   /**

@@ -169,7 +169,7 @@ async function checkForm(
   });
 }
 
-function reasonRequired(deps: Pick<FlowDeps, 'config'>, preview: PreviewOutcome): boolean {
+function reasonRequired(preview: PreviewOutcome): boolean {
   if (preview.kind === 'invalid') return preview.problems.some((p) => p.field === 'reason');
   if (preview.kind !== 'checked') return false;
   return preview.checked.reasonRequiredBy !== undefined;
@@ -191,7 +191,7 @@ export async function previewForm(
   if (draft === undefined) return undefined;
   const preview = await checkForm({ ...deps, cloud: deps.formCloud }, draft, selection);
   const approvers = preview.kind === 'checked' ? approversFor(deps.config, preview.checked.decision) : undefined;
-  return { draft, preview, approvers, reasonRequired: reasonRequired(deps, preview) };
+  return { draft, preview, approvers, reasonRequired: reasonRequired(preview) };
 }
 
 /**

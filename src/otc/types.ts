@@ -257,15 +257,15 @@ export interface VolumeBackup {
   readonly message: string | undefined;
 }
 
+/** What a backup started now left out: CBR names a disk it did not back up this time, and why. */
+export interface BackupNowStart {
+  readonly skipped: readonly FailedVolume[];
+}
+
 /**
  * Backups of a target, for "back up now" and for watching the first backup of the volumes a
  * request added. Beside BackupBackend; one client implements both, per project's service.
  */
-/** What a backup started now left out: CBR names a disk it did not back up this time, and why. */
-export interface BackupNowStart {
-  readonly skipped: readonly { readonly volumeId: VolumeId; readonly code: string; readonly message: string }[];
-}
-
 export interface BackupRuns {
   /**
    * Starts a backup of the target now: VBS executes the policy at once (every volume of the policy,
